@@ -1,0 +1,73 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// License is a limit on a sale: a state's export authorization, or a vendor's
+// end-user licence to a customer, limited (where the sources say) by volume,
+// geography and duration. A vendor's general claim about its licences is still a
+// licence record, with its unknowns left null.
+type License struct {
+	ent.Schema
+}
+
+// Mixin of the License.
+func (License) Mixin() []ent.Mixin { return []ent.Mixin{RecordMixin{}} }
+
+// Fields of the License.
+func (License) Fields() []ent.Field {
+	fields := []ent.Field{
+		field.Enum("kind").Values("export_authorization", "end_user_license"),
+		field.Int("vendor_id").Optional().Nillable(),
+		countryField("end_user_state"),
+		field.Int("end_user_agency_id").Optional().Nillable(),
+		countryField("exporting_state"),
+		field.String("issuing_authority").Optional().Nillable().MaxLen(500),
+		field.String("reference").Optional().Nillable().MaxLen(300),
+		field.Enum("license_status").Values("applied", "granted", "refused", "revoked", "suspended", "expired", "unknown").Default("unknown"),
+		field.Int("max_targets").Optional().Nillable().NonNegative(),
+		field.Int("max_concurrent_targets").Optional().Nillable().NonNegative(),
+		field.Text("volume_note").Optional().Nillable(),
+		field.Strings("geography").Optional().Validate(domain.ValidateCountries).Comment("ISO codes where use is permitted; null: unknown"),
+		field.Text("geography_note").Optional().Nillable(),
+		field.Text("duration_note").Optional().Nillable(),
+		field.Enum("stated_purpose").Values("counter_terrorism", "serious_crime", "national_security", "law_enforcement", "unspecified").Default("unspecified"),
+		field.Enum("purpose_specificity").Values("specific", "generic_assertion", "unknown").Default("unknown"),
+		field.Strings("control_list_entries").Optional().Validate(domain.ValidateControlListEntries),
+		field.Text("description").Optional().Nillable(),
+	}
+	fields = append(fields, fuzzyDate("decision_date")...)
+	fields = append(fields, fuzzyDate("valid_from")...)
+	return append(fields, fuzzyDate("valid_until")...)
+}
+
+// Edges of the License.
+func (License) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("vendor", Vendor.Type).Ref("licenses").Field("vendor_id").Unique(),
+		edge.From("end_user", State.Type).Ref("licenses_to").Field("end_user_state").Unique(),
+		edge.From("exporter", State.Type).Ref("licenses_from").Field("exporting_state").Unique(),
+		edge.From("end_user_agency", Agency.Type).Ref("licenses").Field("end_user_agency_id").Unique(),
+		edge.To("products", Product.Type),
+		edge.To("terminations", Termination.Type),
+	}
+}
+
+// Indexes of the License: one for every list filter.
+func (License) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("vendor_id"),
+		index.Fields("end_user_state"),
+		index.Fields("end_user_agency_id"),
+		index.Fields("exporting_state"),
+		index.Fields("license_status"),
+		index.Fields("valid_from"),
+		index.Fields("valid_until"),
+	}
+}

@@ -1,0 +1,33 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// User is a staff account: an admin manages users, an editor writes records.
+type User struct {
+	ent.Schema
+}
+
+// Fields of the User.
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("email").Unique().NotEmpty().MaxLen(320),
+		field.String("display_name").NotEmpty().MaxLen(200),
+		field.Enum("role").Values("admin", "editor"),
+		field.String("password_hash").Sensitive(),
+		field.Bool("disabled").Default(false),
+		field.Int("token_epoch").Default(0).Comment("raised to invalidate every token issued before"),
+		field.Time("created_at").Default(time.Now).Immutable(),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
+	}
+}
+
+// Edges of the User.
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{edge.To("revisions", Revision.Type)}
+}

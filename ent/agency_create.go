@@ -170,6 +170,12 @@ func (_c *AgencyCreate) SetNillableDescription(v *string) *AgencyCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *AgencyCreate) SetID(v int) *AgencyCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetStateID sets the "state" edge to the State entity by ID.
 func (_c *AgencyCreate) SetStateID(id string) *AgencyCreate {
 	_c.mutation.SetStateID(id)
@@ -351,6 +357,11 @@ func (_c *AgencyCreate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Agency.kind": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := agency.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Agency.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.StateIDs()) == 0 {
 		return &ValidationError{Name: "state", err: errors.New(`ent: missing required edge "Agency.state"`)}
 	}
@@ -368,8 +379,10 @@ func (_c *AgencyCreate) sqlSave(ctx context.Context) (*Agency, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -381,6 +394,10 @@ func (_c *AgencyCreate) createSpec() (*Agency, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(agency.Table, sqlgraph.NewFieldSpec(agency.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(agency.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -739,17 +756,23 @@ func (u *AgencyUpsert) ClearDescription() *AgencyUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Agency.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(agency.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *AgencyUpsertOne) UpdateNewValues() *AgencyUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(agency.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(agency.FieldCreatedAt)
 		}
@@ -1060,7 +1083,7 @@ func (_c *AgencyCreateBulk) Save(ctx context.Context) ([]*Agency, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1150,12 +1173,18 @@ type AgencyUpsertBulk struct {
 //	client.Agency.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(agency.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *AgencyUpsertBulk) UpdateNewValues() *AgencyUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(agency.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(agency.FieldCreatedAt)
 			}

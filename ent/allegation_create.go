@@ -291,6 +291,12 @@ func (_c *AllegationCreate) SetNillablePeriodEndPrecision(v *allegation.PeriodEn
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *AllegationCreate) SetID(v int) *AllegationCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetVendor sets the "vendor" edge to the Vendor entity.
 func (_c *AllegationCreate) SetVendor(v *Vendor) *AllegationCreate {
 	return _c.SetVendorID(v.ID)
@@ -437,6 +443,11 @@ func (_c *AllegationCreate) check() error {
 			return &ValidationError{Name: "period_end_precision", err: fmt.Errorf(`ent: validator failed for field "Allegation.period_end_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := allegation.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Allegation.id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -451,8 +462,10 @@ func (_c *AllegationCreate) sqlSave(ctx context.Context) (*Allegation, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -464,6 +477,10 @@ func (_c *AllegationCreate) createSpec() (*Allegation, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(allegation.Table, sqlgraph.NewFieldSpec(allegation.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(allegation.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -931,17 +948,23 @@ func (u *AllegationUpsert) ClearPeriodEndPrecision() *AllegationUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Allegation.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(allegation.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *AllegationUpsertOne) UpdateNewValues() *AllegationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(allegation.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(allegation.FieldCreatedAt)
 		}
@@ -1406,7 +1429,7 @@ func (_c *AllegationCreateBulk) Save(ctx context.Context) ([]*Allegation, error)
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1496,12 +1519,18 @@ type AllegationUpsertBulk struct {
 //	client.Allegation.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(allegation.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *AllegationUpsertBulk) UpdateNewValues() *AllegationUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(allegation.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(allegation.FieldCreatedAt)
 			}

@@ -260,6 +260,12 @@ func (_c *CommunicationCreate) SetNillableSentOnPrecision(v *communication.SentO
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CommunicationCreate) SetID(v int) *CommunicationCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetRecipientVendor sets the "recipient_vendor" edge to the Vendor entity.
 func (_c *CommunicationCreate) SetRecipientVendor(v *Vendor) *CommunicationCreate {
 	return _c.SetRecipientVendorID(v.ID)
@@ -432,6 +438,11 @@ func (_c *CommunicationCreate) check() error {
 			return &ValidationError{Name: "sent_on_precision", err: fmt.Errorf(`ent: validator failed for field "Communication.sent_on_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := communication.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Communication.id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -446,8 +457,10 @@ func (_c *CommunicationCreate) sqlSave(ctx context.Context) (*Communication, err
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -459,6 +472,10 @@ func (_c *CommunicationCreate) createSpec() (*Communication, *sqlgraph.CreateSpe
 		_spec = sqlgraph.NewCreateSpec(communication.Table, sqlgraph.NewFieldSpec(communication.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(communication.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -923,17 +940,23 @@ func (u *CommunicationUpsert) ClearSentOnPrecision() *CommunicationUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Communication.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(communication.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *CommunicationUpsertOne) UpdateNewValues() *CommunicationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(communication.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(communication.FieldCreatedAt)
 		}
@@ -1377,7 +1400,7 @@ func (_c *CommunicationCreateBulk) Save(ctx context.Context) ([]*Communication, 
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1467,12 +1490,18 @@ type CommunicationUpsertBulk struct {
 //	client.Communication.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(communication.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *CommunicationUpsertBulk) UpdateNewValues() *CommunicationUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(communication.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(communication.FieldCreatedAt)
 			}

@@ -423,6 +423,12 @@ func (_c *LicenseCreate) SetNillableValidUntilPrecision(v *license.ValidUntilPre
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *LicenseCreate) SetID(v int) *LicenseCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetVendor sets the "vendor" edge to the Vendor entity.
 func (_c *LicenseCreate) SetVendor(v *Vendor) *LicenseCreate {
 	return _c.SetVendorID(v.ID)
@@ -692,6 +698,11 @@ func (_c *LicenseCreate) check() error {
 			return &ValidationError{Name: "valid_until_precision", err: fmt.Errorf(`ent: validator failed for field "License.valid_until_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := license.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "License.id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -706,8 +717,10 @@ func (_c *LicenseCreate) sqlSave(ctx context.Context) (*License, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -719,6 +732,10 @@ func (_c *LicenseCreate) createSpec() (*License, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(license.Table, sqlgraph.NewFieldSpec(license.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(license.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -1473,17 +1490,23 @@ func (u *LicenseUpsert) ClearValidUntilPrecision() *LicenseUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.License.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(license.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *LicenseUpsertOne) UpdateNewValues() *LicenseUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(license.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(license.FieldCreatedAt)
 		}
@@ -2179,7 +2202,7 @@ func (_c *LicenseCreateBulk) Save(ctx context.Context) ([]*License, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -2269,12 +2292,18 @@ type LicenseUpsertBulk struct {
 //	client.License.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(license.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *LicenseUpsertBulk) UpdateNewValues() *LicenseUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(license.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(license.FieldCreatedAt)
 			}

@@ -153,6 +153,12 @@ func (_c *ProductCreate) SetNillableDescription(v *string) *ProductCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *ProductCreate) SetID(v int) *ProductCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetVendor sets the "vendor" edge to the Vendor entity.
 func (_c *ProductCreate) SetVendor(v *Vendor) *ProductCreate {
 	return _c.SetVendorID(v.ID)
@@ -291,6 +297,11 @@ func (_c *ProductCreate) check() error {
 			return &ValidationError{Name: "control_list_entries", err: fmt.Errorf(`ent: validator failed for field "Product.control_list_entries": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := product.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Product.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.VendorIDs()) == 0 {
 		return &ValidationError{Name: "vendor", err: errors.New(`ent: missing required edge "Product.vendor"`)}
 	}
@@ -308,8 +319,10 @@ func (_c *ProductCreate) sqlSave(ctx context.Context) (*Product, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -321,6 +334,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(product.Table, sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(product.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -640,17 +657,23 @@ func (u *ProductUpsert) ClearDescription() *ProductUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Product.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(product.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *ProductUpsertOne) UpdateNewValues() *ProductUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(product.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(product.FieldCreatedAt)
 		}
@@ -968,7 +991,7 @@ func (_c *ProductCreateBulk) Save(ctx context.Context) ([]*Product, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1058,12 +1081,18 @@ type ProductUpsertBulk struct {
 //	client.Product.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(product.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *ProductUpsertBulk) UpdateNewValues() *ProductUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(product.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(product.FieldCreatedAt)
 			}

@@ -82,6 +82,12 @@ func (_c *QuestionCreate) SetNillableAnswerNote(v *string) *QuestionCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *QuestionCreate) SetID(v int) *QuestionCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetCommunication sets the "communication" edge to the Communication entity.
 func (_c *QuestionCreate) SetCommunication(v *Communication) *QuestionCreate {
 	return _c.SetCommunicationID(v.ID)
@@ -162,6 +168,11 @@ func (_c *QuestionCreate) check() error {
 			return &ValidationError{Name: "answer_status", err: fmt.Errorf(`ent: validator failed for field "Question.answer_status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := question.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Question.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.CommunicationIDs()) == 0 {
 		return &ValidationError{Name: "communication", err: errors.New(`ent: missing required edge "Question.communication"`)}
 	}
@@ -179,8 +190,10 @@ func (_c *QuestionCreate) sqlSave(ctx context.Context) (*Question, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -192,6 +205,10 @@ func (_c *QuestionCreate) createSpec() (*Question, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(question.Table, sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.Position(); ok {
 		_spec.SetField(question.FieldPosition, field.TypeInt, value)
 		_node.Position = value
@@ -371,16 +388,24 @@ func (u *QuestionUpsert) ClearAnswerNote() *QuestionUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Question.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(question.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *QuestionUpsertOne) UpdateNewValues() *QuestionUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(question.FieldID)
+		}
+	}))
 	return u
 }
 
@@ -596,7 +621,7 @@ func (_c *QuestionCreateBulk) Save(ctx context.Context) ([]*Question, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -686,10 +711,20 @@ type QuestionUpsertBulk struct {
 //	client.Question.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(question.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *QuestionUpsertBulk) UpdateNewValues() *QuestionUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(question.FieldID)
+			}
+		}
+	}))
 	return u
 }
 

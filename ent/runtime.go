@@ -32,17 +32,17 @@ func init() {
 	agencyFields := schema.Agency{}.Fields()
 	_ = agencyFields
 	// agencyDescCreatedAt is the schema descriptor for created_at field.
-	agencyDescCreatedAt := agencyMixinFields0[0].Descriptor()
+	agencyDescCreatedAt := agencyMixinFields0[1].Descriptor()
 	// agency.DefaultCreatedAt holds the default value on creation for the created_at field.
 	agency.DefaultCreatedAt = agencyDescCreatedAt.Default.(func() time.Time)
 	// agencyDescUpdatedAt is the schema descriptor for updated_at field.
-	agencyDescUpdatedAt := agencyMixinFields0[1].Descriptor()
+	agencyDescUpdatedAt := agencyMixinFields0[2].Descriptor()
 	// agency.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	agency.DefaultUpdatedAt = agencyDescUpdatedAt.Default.(func() time.Time)
 	// agency.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	agency.UpdateDefaultUpdatedAt = agencyDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// agencyDescRevision is the schema descriptor for revision field.
-	agencyDescRevision := agencyMixinFields0[2].Descriptor()
+	agencyDescRevision := agencyMixinFields0[3].Descriptor()
 	// agency.DefaultRevision holds the default value on creation for the revision field.
 	agency.DefaultRevision = agencyDescRevision.Default.(int)
 	// agency.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -83,23 +83,27 @@ func init() {
 			return nil
 		}
 	}()
+	// agencyDescID is the schema descriptor for id field.
+	agencyDescID := agencyMixinFields0[0].Descriptor()
+	// agency.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	agency.IDValidator = agencyDescID.Validators[0].(func(int) error)
 	allegationMixin := schema.Allegation{}.Mixin()
 	allegationMixinFields0 := allegationMixin[0].Fields()
 	_ = allegationMixinFields0
 	allegationFields := schema.Allegation{}.Fields()
 	_ = allegationFields
 	// allegationDescCreatedAt is the schema descriptor for created_at field.
-	allegationDescCreatedAt := allegationMixinFields0[0].Descriptor()
+	allegationDescCreatedAt := allegationMixinFields0[1].Descriptor()
 	// allegation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	allegation.DefaultCreatedAt = allegationDescCreatedAt.Default.(func() time.Time)
 	// allegationDescUpdatedAt is the schema descriptor for updated_at field.
-	allegationDescUpdatedAt := allegationMixinFields0[1].Descriptor()
+	allegationDescUpdatedAt := allegationMixinFields0[2].Descriptor()
 	// allegation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	allegation.DefaultUpdatedAt = allegationDescUpdatedAt.Default.(func() time.Time)
 	// allegation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	allegation.UpdateDefaultUpdatedAt = allegationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// allegationDescRevision is the schema descriptor for revision field.
-	allegationDescRevision := allegationMixinFields0[2].Descriptor()
+	allegationDescRevision := allegationMixinFields0[3].Descriptor()
 	// allegation.DefaultRevision holds the default value on creation for the revision field.
 	allegation.DefaultRevision = allegationDescRevision.Default.(int)
 	// allegation.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -180,6 +184,10 @@ func init() {
 			return nil
 		}
 	}()
+	// allegationDescID is the schema descriptor for id field.
+	allegationDescID := allegationMixinFields0[0].Descriptor()
+	// allegation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	allegation.IDValidator = allegationDescID.Validators[0].(func(int) error)
 	citationFields := schema.Citation{}.Fields()
 	_ = citationFields
 	// citationDescRecordID is the schema descriptor for record_id field.
@@ -196,17 +204,17 @@ func init() {
 	communicationFields := schema.Communication{}.Fields()
 	_ = communicationFields
 	// communicationDescCreatedAt is the schema descriptor for created_at field.
-	communicationDescCreatedAt := communicationMixinFields0[0].Descriptor()
+	communicationDescCreatedAt := communicationMixinFields0[1].Descriptor()
 	// communication.DefaultCreatedAt holds the default value on creation for the created_at field.
 	communication.DefaultCreatedAt = communicationDescCreatedAt.Default.(func() time.Time)
 	// communicationDescUpdatedAt is the schema descriptor for updated_at field.
-	communicationDescUpdatedAt := communicationMixinFields0[1].Descriptor()
+	communicationDescUpdatedAt := communicationMixinFields0[2].Descriptor()
 	// communication.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	communication.DefaultUpdatedAt = communicationDescUpdatedAt.Default.(func() time.Time)
 	// communication.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	communication.UpdateDefaultUpdatedAt = communicationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// communicationDescRevision is the schema descriptor for revision field.
-	communicationDescRevision := communicationMixinFields0[2].Descriptor()
+	communicationDescRevision := communicationMixinFields0[3].Descriptor()
 	// communication.DefaultRevision holds the default value on creation for the revision field.
 	communication.DefaultRevision = communicationDescRevision.Default.(int)
 	// communication.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -283,23 +291,27 @@ func init() {
 			return nil
 		}
 	}()
+	// communicationDescID is the schema descriptor for id field.
+	communicationDescID := communicationMixinFields0[0].Descriptor()
+	// communication.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	communication.IDValidator = communicationDescID.Validators[0].(func(int) error)
 	licenseMixin := schema.License{}.Mixin()
 	licenseMixinFields0 := licenseMixin[0].Fields()
 	_ = licenseMixinFields0
 	licenseFields := schema.License{}.Fields()
 	_ = licenseFields
 	// licenseDescCreatedAt is the schema descriptor for created_at field.
-	licenseDescCreatedAt := licenseMixinFields0[0].Descriptor()
+	licenseDescCreatedAt := licenseMixinFields0[1].Descriptor()
 	// license.DefaultCreatedAt holds the default value on creation for the created_at field.
 	license.DefaultCreatedAt = licenseDescCreatedAt.Default.(func() time.Time)
 	// licenseDescUpdatedAt is the schema descriptor for updated_at field.
-	licenseDescUpdatedAt := licenseMixinFields0[1].Descriptor()
+	licenseDescUpdatedAt := licenseMixinFields0[2].Descriptor()
 	// license.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	license.DefaultUpdatedAt = licenseDescUpdatedAt.Default.(func() time.Time)
 	// license.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	license.UpdateDefaultUpdatedAt = licenseDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// licenseDescRevision is the schema descriptor for revision field.
-	licenseDescRevision := licenseMixinFields0[2].Descriptor()
+	licenseDescRevision := licenseMixinFields0[3].Descriptor()
 	// license.DefaultRevision holds the default value on creation for the revision field.
 	license.DefaultRevision = licenseDescRevision.Default.(int)
 	// license.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -423,23 +435,27 @@ func init() {
 			return nil
 		}
 	}()
+	// licenseDescID is the schema descriptor for id field.
+	licenseDescID := licenseMixinFields0[0].Descriptor()
+	// license.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	license.IDValidator = licenseDescID.Validators[0].(func(int) error)
 	productMixin := schema.Product{}.Mixin()
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productFields := schema.Product{}.Fields()
 	_ = productFields
 	// productDescCreatedAt is the schema descriptor for created_at field.
-	productDescCreatedAt := productMixinFields0[0].Descriptor()
+	productDescCreatedAt := productMixinFields0[1].Descriptor()
 	// product.DefaultCreatedAt holds the default value on creation for the created_at field.
 	product.DefaultCreatedAt = productDescCreatedAt.Default.(func() time.Time)
 	// productDescUpdatedAt is the schema descriptor for updated_at field.
-	productDescUpdatedAt := productMixinFields0[1].Descriptor()
+	productDescUpdatedAt := productMixinFields0[2].Descriptor()
 	// product.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
 	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	product.UpdateDefaultUpdatedAt = productDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// productDescRevision is the schema descriptor for revision field.
-	productDescRevision := productMixinFields0[2].Descriptor()
+	productDescRevision := productMixinFields0[3].Descriptor()
 	// product.DefaultRevision holds the default value on creation for the revision field.
 	product.DefaultRevision = productDescRevision.Default.(int)
 	// product.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -474,20 +490,28 @@ func init() {
 	productDescControlListEntries := productFields[4].Descriptor()
 	// product.ControlListEntriesValidator is a validator for the "control_list_entries" field. It is called by the builders before save.
 	product.ControlListEntriesValidator = productDescControlListEntries.Validators[0].(func([]string) error)
+	// productDescID is the schema descriptor for id field.
+	productDescID := productMixinFields0[0].Descriptor()
+	// product.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	product.IDValidator = productDescID.Validators[0].(func(int) error)
 	questionFields := schema.Question{}.Fields()
 	_ = questionFields
 	// questionDescPosition is the schema descriptor for position field.
-	questionDescPosition := questionFields[1].Descriptor()
+	questionDescPosition := questionFields[2].Descriptor()
 	// question.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	question.PositionValidator = questionDescPosition.Validators[0].(func(int) error)
 	// questionDescTopic is the schema descriptor for topic field.
-	questionDescTopic := questionFields[2].Descriptor()
+	questionDescTopic := questionFields[3].Descriptor()
 	// question.TopicValidator is a validator for the "topic" field. It is called by the builders before save.
 	question.TopicValidator = questionDescTopic.Validators[0].(func(string) error)
 	// questionDescText is the schema descriptor for text field.
-	questionDescText := questionFields[3].Descriptor()
+	questionDescText := questionFields[4].Descriptor()
 	// question.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	question.TextValidator = questionDescText.Validators[0].(func(string) error)
+	// questionDescID is the schema descriptor for id field.
+	questionDescID := questionFields[0].Descriptor()
+	// question.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	question.IDValidator = questionDescID.Validators[0].(func(int) error)
 	revisionFields := schema.Revision{}.Fields()
 	_ = revisionFields
 	// revisionDescRecordID is the schema descriptor for record_id field.
@@ -542,17 +566,17 @@ func init() {
 	sourceFields := schema.Source{}.Fields()
 	_ = sourceFields
 	// sourceDescCreatedAt is the schema descriptor for created_at field.
-	sourceDescCreatedAt := sourceMixinFields0[0].Descriptor()
+	sourceDescCreatedAt := sourceMixinFields0[1].Descriptor()
 	// source.DefaultCreatedAt holds the default value on creation for the created_at field.
 	source.DefaultCreatedAt = sourceDescCreatedAt.Default.(func() time.Time)
 	// sourceDescUpdatedAt is the schema descriptor for updated_at field.
-	sourceDescUpdatedAt := sourceMixinFields0[1].Descriptor()
+	sourceDescUpdatedAt := sourceMixinFields0[2].Descriptor()
 	// source.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	source.DefaultUpdatedAt = sourceDescUpdatedAt.Default.(func() time.Time)
 	// source.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	source.UpdateDefaultUpdatedAt = sourceDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// sourceDescRevision is the schema descriptor for revision field.
-	sourceDescRevision := sourceMixinFields0[2].Descriptor()
+	sourceDescRevision := sourceMixinFields0[3].Descriptor()
 	// source.DefaultRevision holds the default value on creation for the revision field.
 	source.DefaultRevision = sourceDescRevision.Default.(int)
 	// source.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -614,6 +638,10 @@ func init() {
 			return nil
 		}
 	}()
+	// sourceDescID is the schema descriptor for id field.
+	sourceDescID := sourceMixinFields0[0].Descriptor()
+	// source.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	source.IDValidator = sourceDescID.Validators[0].(func(int) error)
 	stateFields := schema.State{}.Fields()
 	_ = stateFields
 	// stateDescAlpha3 is the schema descriptor for alpha3 field.
@@ -652,17 +680,17 @@ func init() {
 	terminationFields := schema.Termination{}.Fields()
 	_ = terminationFields
 	// terminationDescCreatedAt is the schema descriptor for created_at field.
-	terminationDescCreatedAt := terminationMixinFields0[0].Descriptor()
+	terminationDescCreatedAt := terminationMixinFields0[1].Descriptor()
 	// termination.DefaultCreatedAt holds the default value on creation for the created_at field.
 	termination.DefaultCreatedAt = terminationDescCreatedAt.Default.(func() time.Time)
 	// terminationDescUpdatedAt is the schema descriptor for updated_at field.
-	terminationDescUpdatedAt := terminationMixinFields0[1].Descriptor()
+	terminationDescUpdatedAt := terminationMixinFields0[2].Descriptor()
 	// termination.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	termination.DefaultUpdatedAt = terminationDescUpdatedAt.Default.(func() time.Time)
 	// termination.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	termination.UpdateDefaultUpdatedAt = terminationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// terminationDescRevision is the schema descriptor for revision field.
-	terminationDescRevision := terminationMixinFields0[2].Descriptor()
+	terminationDescRevision := terminationMixinFields0[3].Descriptor()
 	// termination.DefaultRevision holds the default value on creation for the revision field.
 	termination.DefaultRevision = terminationDescRevision.Default.(int)
 	// termination.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -713,6 +741,10 @@ func init() {
 			return nil
 		}
 	}()
+	// terminationDescID is the schema descriptor for id field.
+	terminationDescID := terminationMixinFields0[0].Descriptor()
+	// termination.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	termination.IDValidator = terminationDescID.Validators[0].(func(int) error)
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescEmail is the schema descriptor for email field.
@@ -775,17 +807,17 @@ func init() {
 	vendorFields := schema.Vendor{}.Fields()
 	_ = vendorFields
 	// vendorDescCreatedAt is the schema descriptor for created_at field.
-	vendorDescCreatedAt := vendorMixinFields0[0].Descriptor()
+	vendorDescCreatedAt := vendorMixinFields0[1].Descriptor()
 	// vendor.DefaultCreatedAt holds the default value on creation for the created_at field.
 	vendor.DefaultCreatedAt = vendorDescCreatedAt.Default.(func() time.Time)
 	// vendorDescUpdatedAt is the schema descriptor for updated_at field.
-	vendorDescUpdatedAt := vendorMixinFields0[1].Descriptor()
+	vendorDescUpdatedAt := vendorMixinFields0[2].Descriptor()
 	// vendor.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	vendor.DefaultUpdatedAt = vendorDescUpdatedAt.Default.(func() time.Time)
 	// vendor.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	vendor.UpdateDefaultUpdatedAt = vendorDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// vendorDescRevision is the schema descriptor for revision field.
-	vendorDescRevision := vendorMixinFields0[2].Descriptor()
+	vendorDescRevision := vendorMixinFields0[3].Descriptor()
 	// vendor.DefaultRevision holds the default value on creation for the revision field.
 	vendor.DefaultRevision = vendorDescRevision.Default.(int)
 	// vendor.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
@@ -862,4 +894,8 @@ func init() {
 	vendorDescWhistleblowerPolicyURL := vendorFields[9].Descriptor()
 	// vendor.WhistleblowerPolicyURLValidator is a validator for the "whistleblower_policy_url" field. It is called by the builders before save.
 	vendor.WhistleblowerPolicyURLValidator = vendorDescWhistleblowerPolicyURL.Validators[0].(func(string) error)
+	// vendorDescID is the schema descriptor for id field.
+	vendorDescID := vendorMixinFields0[0].Descriptor()
+	// vendor.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	vendor.IDValidator = vendorDescID.Validators[0].(func(int) error)
 }

@@ -231,6 +231,12 @@ func (_c *SourceCreate) SetNillablePublishedOnPrecision(v *source.PublishedOnPre
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *SourceCreate) SetID(v int) *SourceCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // AddCitationIDs adds the "citations" edge to the Citation entity by IDs.
 func (_c *SourceCreate) AddCitationIDs(ids ...int) *SourceCreate {
 	_c.mutation.AddCitationIDs(ids...)
@@ -374,6 +380,11 @@ func (_c *SourceCreate) check() error {
 			return &ValidationError{Name: "published_on_precision", err: fmt.Errorf(`ent: validator failed for field "Source.published_on_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := source.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Source.id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -388,8 +399,10 @@ func (_c *SourceCreate) sqlSave(ctx context.Context) (*Source, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -401,6 +414,10 @@ func (_c *SourceCreate) createSpec() (*Source, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(source.Table, sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(source.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -779,17 +796,23 @@ func (u *SourceUpsert) ClearPublishedOnPrecision() *SourceUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Source.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(source.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *SourceUpsertOne) UpdateNewValues() *SourceUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(source.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(source.FieldCreatedAt)
 		}
@@ -1191,7 +1214,7 @@ func (_c *SourceCreateBulk) Save(ctx context.Context) ([]*Source, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1281,12 +1304,18 @@ type SourceUpsertBulk struct {
 //	client.Source.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(source.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *SourceUpsertBulk) UpdateNewValues() *SourceUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(source.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(source.FieldCreatedAt)
 			}

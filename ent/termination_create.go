@@ -267,6 +267,12 @@ func (_c *TerminationCreate) SetNillableTerminatedOnPrecision(v *termination.Ter
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *TerminationCreate) SetID(v int) *TerminationCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetVendor sets the "vendor" edge to the Vendor entity.
 func (_c *TerminationCreate) SetVendor(v *Vendor) *TerminationCreate {
 	return _c.SetVendorID(v.ID)
@@ -435,6 +441,11 @@ func (_c *TerminationCreate) check() error {
 			return &ValidationError{Name: "terminated_on_precision", err: fmt.Errorf(`ent: validator failed for field "Termination.terminated_on_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := termination.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Termination.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.VendorIDs()) == 0 {
 		return &ValidationError{Name: "vendor", err: errors.New(`ent: missing required edge "Termination.vendor"`)}
 	}
@@ -452,8 +463,10 @@ func (_c *TerminationCreate) sqlSave(ctx context.Context) (*Termination, error) 
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -465,6 +478,10 @@ func (_c *TerminationCreate) createSpec() (*Termination, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(termination.Table, sqlgraph.NewFieldSpec(termination.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(termination.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -914,17 +931,23 @@ func (u *TerminationUpsert) ClearTerminatedOnPrecision() *TerminationUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Termination.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(termination.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *TerminationUpsertOne) UpdateNewValues() *TerminationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(termination.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(termination.FieldCreatedAt)
 		}
@@ -1368,7 +1391,7 @@ func (_c *TerminationCreateBulk) Save(ctx context.Context) ([]*Termination, erro
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1458,12 +1481,18 @@ type TerminationUpsertBulk struct {
 //	client.Termination.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(termination.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *TerminationUpsertBulk) UpdateNewValues() *TerminationUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(termination.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(termination.FieldCreatedAt)
 			}

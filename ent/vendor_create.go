@@ -241,6 +241,12 @@ func (_c *VendorCreate) SetNillableDescription(v *string) *VendorCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *VendorCreate) SetID(v int) *VendorCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetHeadquartersID sets the "headquarters" edge to the State entity by ID.
 func (_c *VendorCreate) SetHeadquartersID(id string) *VendorCreate {
 	_c.mutation.SetHeadquartersID(id)
@@ -485,6 +491,11 @@ func (_c *VendorCreate) check() error {
 			return &ValidationError{Name: "whistleblower_policy_url", err: fmt.Errorf(`ent: validator failed for field "Vendor.whistleblower_policy_url": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := vendor.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Vendor.id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -499,8 +510,10 @@ func (_c *VendorCreate) sqlSave(ctx context.Context) (*Vendor, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -512,6 +525,10 @@ func (_c *VendorCreate) createSpec() (*Vendor, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(vendor.Table, sqlgraph.NewFieldSpec(vendor.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(vendor.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -1034,17 +1051,23 @@ func (u *VendorUpsert) ClearDescription() *VendorUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Vendor.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(vendor.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *VendorUpsertOne) UpdateNewValues() *VendorUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(vendor.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(vendor.FieldCreatedAt)
 		}
@@ -1481,7 +1504,7 @@ func (_c *VendorCreateBulk) Save(ctx context.Context) ([]*Vendor, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -1571,12 +1594,18 @@ type VendorUpsertBulk struct {
 //	client.Vendor.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(vendor.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *VendorUpsertBulk) UpdateNewValues() *VendorUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(vendor.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(vendor.FieldCreatedAt)
 			}

@@ -137,6 +137,8 @@ var (
 	PeriodStartValidator func(string) error
 	// PeriodEndValidator is a validator for the "period_end" field. It is called by the builders before save.
 	PeriodEndValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

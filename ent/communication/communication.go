@@ -143,6 +143,8 @@ var (
 	URLValidator func(string) error
 	// SentOnValidator is a validator for the "sent_on" field. It is called by the builders before save.
 	SentOnValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

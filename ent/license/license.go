@@ -215,6 +215,8 @@ var (
 	ValidFromValidator func(string) error
 	// ValidUntilValidator is a validator for the "valid_until" field. It is called by the builders before save.
 	ValidUntilValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

@@ -120,6 +120,8 @@ var (
 	CapabilitiesValidator func([]string) error
 	// ControlListEntriesValidator is a validator for the "control_list_entries" field. It is called by the builders before save.
 	ControlListEntriesValidator func([]string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

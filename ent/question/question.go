@@ -67,6 +67,8 @@ var (
 	TopicValidator func(string) error
 	// TextValidator is a validator for the "text" field. It is called by the builders before save.
 	TextValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // AnswerStatus defines the type for the "answer_status" enum field.

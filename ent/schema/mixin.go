@@ -26,6 +26,8 @@ type RecordMixin struct {
 // Fields of the RecordMixin.
 func (RecordMixin) Fields() []ent.Field {
 	return []ent.Field{
+		// Settable so an import keeps the ids of the export it reads.
+		field.Int("id").Positive().Immutable(),
 		field.Time("created_at").Default(time.Now).Immutable(),
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
 		field.Int("revision").Default(1).Positive(),

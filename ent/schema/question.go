@@ -17,6 +17,7 @@ type Question struct {
 // Fields of the Question.
 func (Question) Fields() []ent.Field {
 	return []ent.Field{
+		field.Int("id").Positive().Immutable(),
 		field.Int("communication_id"),
 		field.Int("position").NonNegative(),
 		field.String("topic").Optional().Nillable().MaxLen(200),

@@ -116,6 +116,8 @@ var (
 	LanguageValidator func(string) error
 	// PublishedOnValidator is a validator for the "published_on" field. It is called by the builders before save.
 	PublishedOnValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

@@ -137,6 +137,8 @@ var (
 	ReportedToValidator func([]string) error
 	// TerminatedOnValidator is a validator for the "terminated_on" field. It is called by the builders before save.
 	TerminatedOnValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

@@ -179,6 +179,8 @@ var (
 	HumanRightsPolicyURLValidator func(string) error
 	// WhistleblowerPolicyURLValidator is a validator for the "whistleblower_policy_url" field. It is called by the builders before save.
 	WhistleblowerPolicyURLValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

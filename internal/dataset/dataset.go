@@ -1,0 +1,172 @@
+// Package dataset reads and writes the registry's exchange format (one NDJSON file per
+// collection, each line a record in the API's shape) and holds the bundled sourced
+// dataset, which is loaded by the same code as any import.
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+)
+
+// bundled is the registry's sourced dataset: every record cites public sources; see
+// data/README.md for what each encodes and what it leaves unknown.
+//
+//go:embed data/*.ndjson
+var bundled embed.FS
+
+// Bundled returns the bundled sourced dataset as a directory of NDJSON files.
+func Bundled() fs.FS {
+	sub, err := fs.Sub(bundled, "data")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
+
+// maxLine bounds one record's line, so a corrupt file cannot exhaust memory.
+const maxLine = 4 << 20
+
+// LineError locates a problem in an import file.
+type LineError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+// Error implements the error interface.
+func (e *LineError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Read reads every collection's file from dir (COLLECTION.ndjson; a missing file is
+// an empty collection) into a batch, with each record's line kept for errors.
+func Read(dir fs.FS) (store.Batch, Lines, error) {
+	var b store.Batch
+	lines := Lines{}
+	steps := []func() error{
+		func() (err error) { lines["sources"], err = readFile(dir, "sources.ndjson", &b.Sources); return err },
+		func() (err error) { lines["vendors"], err = readFile(dir, "vendors.ndjson", &b.Vendors); return err },
+		func() (err error) { lines["products"], err = readFile(dir, "products.ndjson", &b.Products); return err },
+		func() (err error) { lines["agencies"], err = readFile(dir, "agencies.ndjson", &b.Agencies); return err },
+		func() (err error) { lines["licenses"], err = readFile(dir, "licenses.ndjson", &b.Licenses); return err },
+		func() (err error) {
+			lines["terminations"], err = readFile(dir, "terminations.ndjson", &b.Terminations)
+			return err
+		},
+		func() (err error) {
+			lines["allegations"], err = readFile(dir, "allegations.ndjson", &b.Allegations)
+			return err
+		},
+		func() (err error) {
+			lines["communications"], err = readFile(dir, "communications.ndjson", &b.Communications)
+			return err
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return store.Batch{}, nil, err
+		}
+	}
+	return b, lines, nil
+}
+
+// Lines maps each collection to the file line of each of its records.
+type Lines map[string][]int
+
+// Locate turns a store import error into one naming the file and line.
+func (l Lines) Locate(err error) error {
+	var ie *store.ImportError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	line := 0
+	if ie.Index < len(l[ie.Collection]) {
+		line = l[ie.Collection][ie.Index]
+	}
+	field := ""
+	for f := range domain.ErrorFields(ie.Err) {
+		if field == "" || f < field {
+			field = f
+		}
+	}
+	return &LineError{File: ie.Collection + ".ndjson", Line: line, Field: field, Err: ie.Err}
+}
+
+// readFile decodes an NDJSON file into *[]T, refusing unknown fields, and returns the
+// line number of each record. Blank lines are skipped.
+func readFile[T any](dir fs.FS, name string, dst *[]T) ([]int, error) {
+	f, err := dir.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return decodeLines(f, name, dst)
+}
+
+func decodeLines[T any](r io.Reader, name string, dst *[]T) ([]int, error) {
+	var lines []int
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var rec T
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&rec); err != nil {
+			return nil, &LineError{File: name, Line: n, Err: jsonProblem(err)}
+		}
+		if dec.More() {
+			return nil, &LineError{File: name, Line: n, Err: errors.New("more than one JSON value on the line")}
+		}
+		*dst = append(*dst, rec)
+		lines = append(lines, n)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &LineError{File: name, Line: n + 1, Err: err}
+	}
+	return lines, nil
+}
+
+// jsonProblem rewords a JSON decoding error without Go type names.
+func jsonProblem(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("field %q has the wrong type (%s)", te.Field, te.Value)
+	}
+	return err
+}
+
+// Load imports a directory of NDJSON files into the store, all or nothing.
+func Load(ctx context.Context, st *store.Store, dir fs.FS) (store.ImportCounts, error) {
+	b, lines, err := Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := st.Import(ctx, b)
+	return counts, lines.Locate(err)
+}

@@ -1,0 +1,239 @@
+package domain
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// ID is a record's stable public id. It is an integer in the database and a string in
+// JSON, so clients never do arithmetic on it and the store may change its form.
+type ID int
+
+// MarshalText writes the id as a decimal string.
+func (id ID) MarshalText() ([]byte, error) { return []byte(strconv.Itoa(int(id))), nil }
+
+// UnmarshalText reads a decimal id.
+func (id *ID) UnmarshalText(b []byte) error {
+	n, err := ParseID(string(b))
+	if err != nil {
+		return err
+	}
+	*id = n
+	return nil
+}
+
+// String returns the id as its public decimal string.
+func (id ID) String() string { return strconv.Itoa(int(id)) }
+
+// ParseID reads a public id: a positive decimal integer.
+func ParseID(s string) (ID, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 || strconv.Itoa(n) != s {
+		return 0, fmt.Errorf("%q is not a record id", s)
+	}
+	return ID(n), nil
+}
+
+// IDPtr converts an optional database id to an optional public id.
+func IDPtr(n *int) *ID {
+	if n == nil {
+		return nil
+	}
+	id := ID(*n)
+	return &id
+}
+
+// Record holds what every record has. It is embedded in each record type so its
+// fields appear at the top level of the record's JSON.
+type Record struct {
+	ID               ID         `json:"id" example:"1"`
+	Status           string     `json:"status" enums:"draft,published,retracted"`
+	Revision         int        `json:"revision" example:"1"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	RetractedAt      *time.Time `json:"retracted_at"`
+	RetractionReason *string    `json:"retraction_reason"`
+	Citations        []Citation `json:"citations"`
+}
+
+// Citation ties a source to a record, optionally to named fields of it.
+type Citation struct {
+	ID         ID       `json:"id"`
+	SourceID   ID       `json:"source_id"`
+	Fields     []string `json:"fields"`
+	Locator    *string  `json:"locator"`
+	Confidence string   `json:"confidence" enums:"confirmed,reported,alleged"`
+	// Source summarises the cited source so a reader sees the evidence in one call;
+	// it is read-only and ignored on import.
+	Source *SourceRef `json:"source,omitempty"`
+}
+
+// SourceRef is the short form of a source shown inside a citation.
+type SourceRef struct {
+	Title          string  `json:"title"`
+	Kind           string  `json:"kind"`
+	URL            *string `json:"url"`
+	DocumentSymbol *string `json:"document_symbol"`
+	PublishedOn    *string `json:"published_on"`
+}
+
+// Vendor is a company that sells surveillance technology.
+type Vendor struct {
+	Record
+	Slug                   string        `json:"slug" example:"nso-group"`
+	Name                   string        `json:"name" example:"NSO Group"`
+	Aliases                []Alias       `json:"aliases"`
+	HeadquartersCountry    *string       `json:"headquarters_country" example:"IL"`
+	OtherJurisdictions     []string      `json:"other_jurisdictions"`
+	Website                *string       `json:"website"`
+	ParentID               *ID           `json:"parent_id"`
+	UNGPCommitment         string        `json:"ungp_commitment" enums:"yes,no,unknown"`
+	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url"`
+	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url"`
+	Designations           []Designation `json:"designations"`
+	Description            *string       `json:"description"`
+}
+
+// Product is a surveillance product a vendor sells.
+type Product struct {
+	Record
+	VendorID           ID       `json:"vendor_id"`
+	Name               string   `json:"name" example:"Pegasus"`
+	Categories         []string `json:"categories"`
+	Capabilities       []string `json:"capabilities"`
+	ControlListEntries []string `json:"control_list_entries"`
+	Description        *string  `json:"description"`
+}
+
+// Agency is a state body that buys or uses surveillance technology.
+type Agency struct {
+	Record
+	StateCode   string   `json:"state_code" example:"MX"`
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind" enums:"intelligence,police,military,ministry,prosecutor,other,unknown"`
+	ParentID    *ID      `json:"parent_id"`
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description"`
+}
+
+// License is a limit on a sale: a state's export authorization or a vendor's end-user
+// licence, with its volume, geography and duration where the sources give them.
+// Status is the record's editorial status; LicenseStatus is the licence's own.
+type License struct {
+	Record
+	Kind                  string   `json:"kind" enums:"export_authorization,end_user_license"`
+	VendorID              *ID      `json:"vendor_id"`
+	ProductIDs            []ID     `json:"product_ids"`
+	EndUserState          *string  `json:"end_user_state"`
+	EndUserAgencyID       *ID      `json:"end_user_agency_id"`
+	ExportingState        *string  `json:"exporting_state"`
+	IssuingAuthority      *string  `json:"issuing_authority"`
+	Reference             *string  `json:"reference"`
+	LicenseStatus         string   `json:"license_status" enums:"applied,granted,refused,revoked,suspended,expired,unknown"`
+	DecisionDate          *string  `json:"decision_date"`
+	DecisionDatePrecision *string  `json:"decision_date_precision" enums:"day,month,year"`
+	MaxTargets            *int     `json:"max_targets"`
+	MaxConcurrentTargets  *int     `json:"max_concurrent_targets"`
+	VolumeNote            *string  `json:"volume_note"`
+	Geography             []string `json:"geography"`
+	GeographyNote         *string  `json:"geography_note"`
+	ValidFrom             *string  `json:"valid_from"`
+	ValidFromPrecision    *string  `json:"valid_from_precision" enums:"day,month,year"`
+	ValidUntil            *string  `json:"valid_until"`
+	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year"`
+	DurationNote          *string  `json:"duration_note"`
+	StatedPurpose         string   `json:"stated_purpose" enums:"counter_terrorism,serious_crime,national_security,law_enforcement,unspecified"`
+	PurposeSpecificity    string   `json:"purpose_specificity" enums:"specific,generic_assertion,unknown"`
+	ControlListEntries    []string `json:"control_list_entries"`
+	Description           *string  `json:"description"`
+}
+
+// Termination is a reported end of a vendor's customer relationship.
+type Termination struct {
+	Record
+	VendorID              ID       `json:"vendor_id"`
+	LicenseID             *ID      `json:"license_id"`
+	StateCode             *string  `json:"state_code"`
+	AgencyID              *ID      `json:"agency_id"`
+	TerminatedOn          *string  `json:"terminated_on"`
+	TerminatedOnPrecision *string  `json:"terminated_on_precision" enums:"day,month,year"`
+	InitiatedBy           string   `json:"initiated_by" enums:"vendor,customer,exporting_state,other,unknown"`
+	Reason                string   `json:"reason" enums:"material_breach,human_rights_concerns,expiry,other,unknown"`
+	HumanRightsBasis      string   `json:"human_rights_basis" enums:"yes,no,unknown"`
+	RightsInvolved        []string `json:"rights_involved"`
+	Scope                 string   `json:"scope" enums:"agency_only,whole_state,unknown"`
+	ReportedTo            []string `json:"reported_to"`
+	Description           *string  `json:"description"`
+}
+
+// Allegation is documented misuse; targets are recorded by category and country only.
+type Allegation struct {
+	Record
+	VendorID             *ID     `json:"vendor_id"`
+	ProductID            *ID     `json:"product_id"`
+	OperatorState        *string `json:"operator_state"`
+	OperatorAgencyID     *ID     `json:"operator_agency_id"`
+	TargetCategory       string  `json:"target_category" enums:"journalist,human_rights_defender,lawyer,politician,activist,other,unknown"`
+	TargetCountry        *string `json:"target_country"`
+	PeriodStart          *string `json:"period_start"`
+	PeriodStartPrecision *string `json:"period_start_precision" enums:"day,month,year"`
+	PeriodEnd            *string `json:"period_end"`
+	PeriodEndPrecision   *string `json:"period_end_precision" enums:"day,month,year"`
+	AllegationStatus     string  `json:"allegation_status" enums:"alleged,forensically_confirmed,officially_acknowledged,denied,disputed"`
+	Summary              *string `json:"summary"`
+	VendorReply          *string `json:"vendor_reply"`
+}
+
+// Communication is correspondence such as a UN special procedure's letter and its
+// questions, with whether each was answered.
+type Communication struct {
+	Record
+	Reference         *string    `json:"reference" example:"OL OTH 2/2020"`
+	Kind              string     `json:"kind" enums:"letter,reply,other"`
+	SentOn            *string    `json:"sent_on"`
+	SentOnPrecision   *string    `json:"sent_on_precision" enums:"day,month,year"`
+	Sender            string     `json:"sender"`
+	RecipientVendorID *ID        `json:"recipient_vendor_id"`
+	RecipientState    *string    `json:"recipient_state"`
+	RecipientName     *string    `json:"recipient_name"`
+	CopiedStates      []string   `json:"copied_states"`
+	InReplyToID       *ID        `json:"in_reply_to_id"`
+	URL               *string    `json:"url"`
+	Summary           *string    `json:"summary"`
+	Questions         []Question `json:"questions"`
+}
+
+// Question is one question of a communication.
+type Question struct {
+	ID           ID      `json:"id"`
+	Position     int     `json:"position"`
+	Topic        *string `json:"topic"`
+	Text         string  `json:"text"`
+	AnswerStatus string  `json:"answer_status" enums:"answered,partly_answered,unanswered,unknown"`
+	AnswerNote   *string `json:"answer_note"`
+}
+
+// Source is a public document behind the registry's facts. It is its own evidence,
+// so its citations list is always empty.
+type Source struct {
+	Record
+	Kind                 string  `json:"kind" enums:"un_document,vendor_statement,government_record,court_record,media,ngo_report,academic,other"`
+	Title                string  `json:"title"`
+	Publisher            *string `json:"publisher"`
+	URL                  *string `json:"url"`
+	ArchivedURL          *string `json:"archived_url"`
+	PublishedOn          *string `json:"published_on"`
+	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year"`
+	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35"`
+	Language             *string `json:"language"`
+	Description          *string `json:"description"`
+}
+
+// State is a country of the ISO 3166-1 reference data.
+type State struct {
+	Code     string `json:"code" example:"IL"`
+	Alpha3   string `json:"alpha3" example:"ISR"`
+	Name     string `json:"name" example:"Israel"`
+	Official bool   `json:"official"`
+}

@@ -1,0 +1,186 @@
+package domain
+
+import "strings"
+
+// Problems collects per-field problems of one record.
+type Problems map[string]string
+
+// Add records a problem with a field, keeping the first one found.
+func (p Problems) Add(field, problem string) {
+	if _, ok := p[field]; !ok {
+		p[field] = problem
+	}
+}
+
+// Err returns the problems as an EINVALID error, or nil when there are none.
+func (p Problems) Err(message string) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: message, Fields: p}
+}
+
+// checkDate checks a date and its precision: both or neither, a real date that is
+// the first day of the period the precision names.
+func (p Problems) checkDate(field string, date, precision *string) {
+	switch {
+	case date == nil && precision == nil:
+	case date == nil:
+		p.Add(field, "a precision without a date")
+	case precision == nil:
+		p.Add(field+"_precision", "required with "+field)
+	case *precision != PrecisionDay && *precision != PrecisionMonth && *precision != PrecisionYear:
+		p.Add(field+"_precision", "must be day, month or year")
+	default:
+		if err := ValidateDateAt(*date, *precision); err != nil {
+			p.Add(field, err.Error())
+		}
+	}
+}
+
+// checkOrder checks that a period does not end before it starts.
+func (p Problems) checkOrder(fromField string, from *string, untilField string, until *string) {
+	if from != nil && until != nil && len(*from) == 10 && len(*until) == 10 && *until < *from {
+		p.Add(untilField, "is before "+fromField)
+	}
+}
+
+// checkCountry checks an optional country code.
+func (p Problems) checkCountry(field string, code *string) {
+	if code != nil && !ValidCountry(*code) {
+		p.Add(field, "not an ISO 3166-1 alpha-2 code")
+	}
+}
+
+// checkCitations checks each citation's confidence and fields.
+func (p Problems) checkCitations(cites []Citation) {
+	for _, c := range cites {
+		if c.SourceID <= 0 {
+			p.Add("citations", "each citation needs a source_id")
+		}
+		if err := ValidateOneOf([]string{c.Confidence}, "confirmed", "reported", "alleged"); err != nil {
+			p.Add("citations", "confidence "+err.Error())
+		}
+		if c.Locator != nil && strings.TrimSpace(*c.Locator) == "" {
+			p.Add("citations", "an empty locator: leave it out instead")
+		}
+	}
+}
+
+// Check checks what the database schema cannot: dates against their precision.
+func (v Vendor) Check() error {
+	p := Problems{}
+	p.checkCountry("headquarters_country", v.HeadquartersCountry)
+	for _, a := range v.Aliases {
+		if strings.TrimSpace(a.Name) == "" {
+			p.Add("aliases", "an alias needs a name")
+		}
+		p.checkDate("aliases.valid_from", a.ValidFrom, a.ValidFromPrecision)
+		p.checkDate("aliases.valid_until", a.ValidUntil, a.ValidUntilPrecision)
+		p.checkOrder("valid_from", a.ValidFrom, "aliases.valid_until", a.ValidUntil)
+	}
+	for _, d := range v.Designations {
+		if strings.TrimSpace(d.List) == "" || strings.TrimSpace(d.Authority) == "" {
+			p.Add("designations", "a designation needs a list and an authority")
+		}
+		for _, day := range []*string{d.ListedOn, d.DelistedOn} {
+			if day != nil && ValidateDate(*day) != nil {
+				p.Add("designations", "dates must be YYYY-MM-DD")
+			}
+		}
+		p.checkOrder("listed_on", d.ListedOn, "designations.delisted_on", d.DelistedOn)
+	}
+	p.checkCitations(v.Citations)
+	return p.Err("invalid vendor")
+}
+
+// Check checks what the database schema cannot.
+func (v Product) Check() error {
+	p := Problems{}
+	p.checkCitations(v.Citations)
+	return p.Err("invalid product")
+}
+
+// Check checks what the database schema cannot.
+func (v Agency) Check() error {
+	p := Problems{}
+	if !ValidCountry(v.StateCode) {
+		p.Add("state_code", "not an ISO 3166-1 alpha-2 code")
+	}
+	p.checkCitations(v.Citations)
+	return p.Err("invalid agency")
+}
+
+// Check checks what the database schema cannot: dates against their precision, the
+// validity period in order.
+func (v License) Check() error {
+	p := Problems{}
+	p.checkCountry("end_user_state", v.EndUserState)
+	p.checkCountry("exporting_state", v.ExportingState)
+	p.checkDate("decision_date", v.DecisionDate, v.DecisionDatePrecision)
+	p.checkDate("valid_from", v.ValidFrom, v.ValidFromPrecision)
+	p.checkDate("valid_until", v.ValidUntil, v.ValidUntilPrecision)
+	p.checkOrder("valid_from", v.ValidFrom, "valid_until", v.ValidUntil)
+	if v.MaxTargets != nil && *v.MaxTargets < 0 {
+		p.Add("max_targets", "must be 0 or more")
+	}
+	if v.MaxConcurrentTargets != nil && *v.MaxConcurrentTargets < 0 {
+		p.Add("max_concurrent_targets", "must be 0 or more")
+	}
+	if v.MaxTargets != nil && v.MaxConcurrentTargets != nil && *v.MaxConcurrentTargets > *v.MaxTargets {
+		p.Add("max_concurrent_targets", "is more than max_targets")
+	}
+	p.checkCitations(v.Citations)
+	return p.Err("invalid license")
+}
+
+// Check checks what the database schema cannot.
+func (v Termination) Check() error {
+	p := Problems{}
+	p.checkCountry("state_code", v.StateCode)
+	p.checkDate("terminated_on", v.TerminatedOn, v.TerminatedOnPrecision)
+	p.checkCitations(v.Citations)
+	return p.Err("invalid termination")
+}
+
+// Check checks what the database schema cannot.
+func (v Allegation) Check() error {
+	p := Problems{}
+	p.checkCountry("operator_state", v.OperatorState)
+	p.checkCountry("target_country", v.TargetCountry)
+	p.checkDate("period_start", v.PeriodStart, v.PeriodStartPrecision)
+	p.checkDate("period_end", v.PeriodEnd, v.PeriodEndPrecision)
+	p.checkOrder("period_start", v.PeriodStart, "period_end", v.PeriodEnd)
+	p.checkCitations(v.Citations)
+	return p.Err("invalid allegation")
+}
+
+// Check checks what the database schema cannot.
+func (v Communication) Check() error {
+	p := Problems{}
+	p.checkCountry("recipient_state", v.RecipientState)
+	p.checkDate("sent_on", v.SentOn, v.SentOnPrecision)
+	seen := map[int]bool{}
+	for _, q := range v.Questions {
+		if seen[q.Position] {
+			p.Add("questions", "two questions share a position")
+		}
+		seen[q.Position] = true
+		if strings.TrimSpace(q.Text) == "" {
+			p.Add("questions", "a question needs its text")
+		}
+	}
+	p.checkCitations(v.Citations)
+	return p.Err("invalid communication")
+}
+
+// Check checks what the database schema cannot. A source is its own evidence: it has
+// no citations.
+func (v Source) Check() error {
+	p := Problems{}
+	p.checkDate("published_on", v.PublishedOn, v.PublishedOnPrecision)
+	if len(v.Citations) > 0 {
+		p.Add("citations", "a source is its own evidence and takes no citations")
+	}
+	return p.Err("invalid source")
+}

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// Batch is a set of records to import with their ids, in the export format. Records
+// refer to each other and to records already in the database by id.
+type Batch struct {
+	Sources        []domain.Source
+	Vendors        []domain.Vendor
+	Products       []domain.Product
+	Agencies       []domain.Agency
+	Licenses       []domain.License
+	Terminations   []domain.Termination
+	Allegations    []domain.Allegation
+	Communications []domain.Communication
+}
+
+// Collections are the record collections in the order an import must create them:
+// each refers only to those before it (and vendors, agencies and communications to
+// others of their own kind that come first).
+var Collections = []string{"sources", "vendors", "products", "agencies", "licenses", "terminations", "allegations", "communications"}
+
+// ImportError names the record an import failed on, by collection and position.
+type ImportError struct {
+	Collection string
+	Index      int
+	Err        error
+}
+
+// Error implements the error interface.
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("%s[%d]: %v", e.Collection, e.Index, e.Err)
+}
+
+// Unwrap returns the record's error.
+func (e *ImportError) Unwrap() error { return e.Err }
+
+// ImportCounts are the records an import created, by collection.
+type ImportCounts map[string]int
+
+// Import creates every record of the batch with its id, citations and a "create"
+// revision by the registry itself, all in one transaction: it all lands or none of it
+// does. Published records need a citation of a published source.
+func (s *Store) Import(ctx context.Context, b Batch) (ImportCounts, error) {
+	counts := ImportCounts{}
+	err := s.inTx(ctx, func(tx *ent.Tx) error {
+		im := importer{tx: tx, now: time.Now().UTC(), sourceStatus: map[int]string{}}
+		steps := []struct {
+			name string
+			n    int
+			do   func(i int) error
+		}{
+			{"sources", len(b.Sources), func(i int) error { return im.source(ctx, b.Sources[i]) }},
+			{"vendors", len(b.Vendors), func(i int) error { return im.vendor(ctx, b.Vendors[i]) }},
+			{"products", len(b.Products), func(i int) error { return im.product(ctx, b.Products[i]) }},
+			{"agencies", len(b.Agencies), func(i int) error { return im.agency(ctx, b.Agencies[i]) }},
+			{"licenses", len(b.Licenses), func(i int) error { return im.license(ctx, b.Licenses[i]) }},
+			{"terminations", len(b.Terminations), func(i int) error { return im.termination(ctx, b.Terminations[i]) }},
+			{"allegations", len(b.Allegations), func(i int) error { return im.allegation(ctx, b.Allegations[i]) }},
+			{"communications", len(b.Communications), func(i int) error { return im.communication(ctx, b.Communications[i]) }},
+		}
+		for _, st := range steps {
+			for i := range st.n {
+				if err := st.do(i); err != nil {
+					return &ImportError{Collection: st.name, Index: i, Err: translate(err)}
+				}
+			}
+			counts[st.name] = st.n
+		}
+		return s.resetSequences(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
+// inTx runs f in a transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// resetSequences moves PostgreSQL's identity sequences past ids an import set, so the
+// next record created gets a fresh id. SQLite's AUTOINCREMENT does this by itself.
+func (s *Store) resetSequences(ctx context.Context, tx *ent.Tx) error {
+	if s.Dialect != dialect.Postgres {
+		return nil
+	}
+	for _, table := range []string{"sources", "vendors", "products", "agencies", "licenses", "terminations", "allegations", "communications", "questions", "citations", "revisions"} {
+		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)`, table)
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("reset %s id sequence: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// importer creates the records of one import inside its transaction.
+type importer struct {
+	tx           *ent.Tx
+	now          time.Time
+	sourceStatus map[int]string
+}
+
+// times returns a record's timestamps, now where the file gives none.
+func (im *importer) times(r domain.Record) (created, updated time.Time) {
+	created, updated = r.CreatedAt, r.UpdatedAt
+	if created.IsZero() {
+		created = im.now
+	}
+	if updated.IsZero() {
+		updated = created
+	}
+	return created, updated
+}
+
+// status returns a record's status and revision, checking what publishing demands.
+func (im *importer) status(ctx context.Context, r domain.Record, needsCitation bool) (string, int, error) {
+	status := r.Status
+	if status == "" {
+		status = domain.StatusDraft
+	}
+	if err := domain.ValidateOneOf([]string{status}, domain.StatusDraft, domain.StatusPublished, domain.StatusRetracted); err != nil {
+		return "", 0, domain.Invalid("status", err.Error())
+	}
+	if status == domain.StatusRetracted && (r.RetractionReason == nil || *r.RetractionReason == "") {
+		return "", 0, domain.Invalid("retraction_reason", "a retracted record needs its reason")
+	}
+	if needsCitation && status != domain.StatusDraft {
+		ok := false
+		for _, c := range r.Citations {
+			st, err := im.sourceState(ctx, int(c.SourceID))
+			if err != nil {
+				return "", 0, err
+			}
+			ok = ok || st == domain.StatusPublished
+		}
+		if !ok {
+			return "", 0, domain.Invalid("citations", "a published record needs a citation of a published source")
+		}
+	}
+	rev := r.Revision
+	if rev <= 0 {
+		rev = 1
+	}
+	return status, rev, nil
+}
+
+// sourceState returns the status of a source, "" when there is none with that id.
+func (im *importer) sourceState(ctx context.Context, id int) (string, error) {
+	if st, ok := im.sourceStatus[id]; ok {
+		return st, nil
+	}
+	src, err := im.tx.Source.Query().Where(source.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return "", domain.Invalid("citations", fmt.Sprintf("source %d does not exist", id))
+	}
+	if err != nil {
+		return "", err
+	}
+	im.sourceStatus[id] = string(src.Status)
+	return im.sourceStatus[id], nil
+}
+
+// cite creates a record's citations.
+func (im *importer) cite(ctx context.Context, rt citation.RecordType, id int, cites []domain.Citation) error {
+	for _, c := range cites {
+		if _, err := im.sourceState(ctx, int(c.SourceID)); err != nil {
+			return err
+		}
+		_, err := im.tx.Citation.Create().
+			SetRecordType(rt).SetRecordID(id).SetSourceID(int(c.SourceID)).
+			SetFields(c.Fields).SetNillableLocator(c.Locator).
+			SetConfidence(citation.Confidence(c.Confidence)).
+			SetCreatedAt(im.now).
+			Save(ctx)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// revise writes the record's "create" revision, by the registry itself.
+func (im *importer) revise(ctx context.Context, rt revision.RecordType, id, rev int, status string, rec any) error {
+	after, err := asMap(rec)
+	if err != nil {
+		return err
+	}
+	return im.tx.Revision.Create().
+		SetRecordType(rt).SetRecordID(id).SetRevision(rev).
+		SetAction(revision.ActionCreate).
+		SetPublic(status != domain.StatusDraft).
+		SetAfter(after).
+		SetAt(im.now).
+		Exec(ctx)
+}
+
+// asMap turns a record into the JSON object a revision stores.
+func asMap(rec any) (map[string]any, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/agency"
+	"github.com/export-registry/registry/ent/allegation"
+	"github.com/export-registry/registry/ent/communication"
+	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/termination"
+	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// ProfileSectionLimit caps each section of a country profile; the counts give the
+// totals and the filtered lists give the rest.
+const ProfileSectionLimit = 100
+
+// Profile is everything the registry holds about one country, in one answer.
+type Profile struct {
+	State          domain.State           `json:"state"`
+	Counts         ProfileCounts          `json:"counts"`
+	Agencies       []domain.Agency        `json:"agencies"`
+	Vendors        []domain.Vendor        `json:"vendors"`
+	Products       []domain.Product       `json:"products"`
+	LicensesTo     []domain.License       `json:"licenses_to"`
+	LicensesFrom   []domain.License       `json:"licenses_from"`
+	Terminations   []domain.Termination   `json:"terminations"`
+	Allegations    []domain.Allegation    `json:"allegations"`
+	Communications []domain.Communication `json:"communications"`
+}
+
+// ProfileCounts are the totals of each profile section.
+type ProfileCounts struct {
+	Agencies       int `json:"agencies"`
+	Vendors        int `json:"vendors"`
+	Products       int `json:"products"`
+	LicensesTo     int `json:"licenses_to"`
+	LicensesFrom   int `json:"licenses_from"`
+	Terminations   int `json:"terminations"`
+	Allegations    int `json:"allegations"`
+	Communications int `json:"communications"`
+}
+
+// The sections of a country profile, each a predicate shared by its page and count.
+//
+// Agencies are the state's; vendors are headquartered in it; products are its
+// vendors'. Licences to it name it as end-user state; licences from it name it as
+// exporting state, or are of its vendors where the sources give no exporting state.
+// Terminations and allegations concern it when they name it (directly or through an
+// agency) or are about one of its vendors. Communications are addressed to it, copy
+// it, or are addressed to one of its vendors.
+// StateProfile returns a country's profile. Unknown codes are ENOTFOUND.
+func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Profile, error) {
+	st, err := s.GetState(ctx, code)
+	if err != nil {
+		return Profile{}, err
+	}
+	p := Profile{State: st}
+	vis := visible(drafts)
+	hq := vendor.HeadquartersCountry(code)
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		q := s.Client.Agency.Query().Order(ent.Asc("id")).Where(agency.StatusIn(statusValues[agency.Status](vis)...), agency.StateCode(code))
+		p.Agencies, p.Counts.Agencies, err = section(ctx, q, s.agencies, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.Vendor.Query().Order(ent.Asc("id")).Where(vendor.StatusIn(statusValues[vendor.Status](vis)...), hq)
+		p.Vendors, p.Counts.Vendors, err = section(ctx, q, s.vendors, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.Product.Query().Order(ent.Asc("id")).Where(product.StatusIn(statusValues[product.Status](vis)...), product.HasVendorWith(hq))
+		p.Products, p.Counts.Products, err = section(ctx, q, s.products, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code)).
+			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
+		p.LicensesTo, p.Counts.LicensesTo, err = section(ctx, q, s.licenses, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
+			license.Or(license.ExportingState(code), license.And(license.ExportingStateIsNil(), license.HasVendorWith(hq)))).
+			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
+		p.LicensesFrom, p.Counts.LicensesFrom, err = section(ctx, q, s.licenses, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
+			termination.Or(termination.StateCode(code), termination.HasAgencyWith(agency.StateCode(code)), termination.HasVendorWith(hq)))
+		p.Terminations, p.Counts.Terminations, err = section(ctx, q, s.terminations, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.Allegation.Query().Order(ent.Asc("id")).Where(allegation.StatusIn(statusValues[allegation.Status](vis)...),
+			allegation.Or(allegation.OperatorState(code), allegation.TargetCountry(code), allegation.HasVendorWith(hq)))
+		p.Allegations, p.Counts.Allegations, err = section(ctx, q, s.allegations, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.Client.Communication.Query().Order(ent.Asc("id")).Where(communication.StatusIn(statusValues[communication.Status](vis)...),
+			communication.Or(communication.RecipientState(code), communication.HasRecipientVendorWith(hq), func(s *sql.Selector) {
+				s.Where(sqljson.ValueContains(s.C(communication.FieldCopiedStates), code))
+			})).WithQuestions()
+		p.Communications, p.Counts.Communications, err = section(ctx, q, s.communications, drafts)
+		return err
+	})
+	return p, g.Wait()
+}
+
+// sectionQuery is what every ent query type offers a profile section.
+type sectionQuery[E any, Q any] interface {
+	Limit(int) Q
+	All(context.Context) ([]E, error)
+	Count(context.Context) (int, error)
+	Clone() Q
+}
+
+// section returns the first ProfileSectionLimit rows of q (ordered by the caller), converted,
+// and the total, counted only when the page is full.
+func section[E any, D any, Q sectionQuery[E, Q]](ctx context.Context, q Q, conv func(context.Context, []E, bool) ([]D, error), drafts bool) ([]D, int, error) {
+	total := 0
+	rows, err := q.Clone().Limit(ProfileSectionLimit).All(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	total = len(rows)
+	if total == ProfileSectionLimit {
+		if total, err = q.Count(ctx); err != nil {
+			return nil, 0, err
+		}
+	}
+	out, err := conv(ctx, rows, drafts)
+	return out, total, err
+}

@@ -1,0 +1,98 @@
+// Package store opens the registry's database (SQLite by default, PostgreSQL in
+// production), applies its migrations, and holds the registry's use cases over ent.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+
+	"github.com/export-registry/registry/ent"
+)
+
+// Store is the registry's database: an ent client and the connection under it.
+type Store struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+}
+
+// Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything
+// else is a SQLite file path, created with its directory if missing. Open does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var (
+		db      *sql.DB
+		d       string
+		err     error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		d = dialect.Postgres
+		db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			db.SetMaxOpenConns(20)
+			db.SetMaxIdleConns(20)
+			db.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		d = dialect.SQLite
+		db, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	drv := entsql.OpenDB(d, db)
+	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: d}, nil
+}
+
+// openSQLite opens a SQLite file with the pragmas the registry depends on: foreign
+// keys (ent refuses to migrate without them), WAL so readers never block the writer,
+// a busy timeout so writers queue instead of failing, immediate write transactions so
+// a transaction that reads before it writes cannot deadlock into SQLITE_BUSY, and
+// _time_format=sqlite so SQLite's date functions can read stored times.
+func openSQLite(path string) (*sql.DB, error) {
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if path == "" {
+		return nil, errors.New("empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	// NORMAL is durable in WAL mode against a process crash; only an OS crash or power
+	// loss may lose the last transactions, never corrupt the database.
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_time_format", "sqlite")
+	q.Add("_txlock", "immediate")
+	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.Client.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }

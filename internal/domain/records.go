@@ -52,8 +52,8 @@ type Record struct {
 	Revision         int        `json:"revision" example:"1"`
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
-	RetractedAt      *time.Time `json:"retracted_at"`
-	RetractionReason *string    `json:"retraction_reason"`
+	RetractedAt      *time.Time `json:"retracted_at" extensions:"x-nullable"`
+	RetractionReason *string    `json:"retraction_reason" extensions:"x-nullable"`
 	Citations        []Citation `json:"citations"`
 }
 
@@ -62,20 +62,20 @@ type Citation struct {
 	ID         ID       `json:"id"`
 	SourceID   ID       `json:"source_id"`
 	Fields     []string `json:"fields"`
-	Locator    *string  `json:"locator"`
+	Locator    *string  `json:"locator" extensions:"x-nullable"`
 	Confidence string   `json:"confidence" enums:"confirmed,reported,alleged"`
 	// Source summarises the cited source so a reader sees the evidence in one call;
 	// it is read-only and ignored on import.
-	Source *SourceRef `json:"source,omitempty"`
+	Source *SourceRef `json:"source,omitempty" extensions:"x-nullable"`
 }
 
 // SourceRef is the short form of a source shown inside a citation.
 type SourceRef struct {
 	Title          string  `json:"title"`
 	Kind           string  `json:"kind"`
-	URL            *string `json:"url"`
-	DocumentSymbol *string `json:"document_symbol"`
-	PublishedOn    *string `json:"published_on"`
+	URL            *string `json:"url" extensions:"x-nullable"`
+	DocumentSymbol *string `json:"document_symbol" extensions:"x-nullable"`
+	PublishedOn    *string `json:"published_on" extensions:"x-nullable"`
 }
 
 // Vendor is a company that sells surveillance technology.
@@ -84,15 +84,15 @@ type Vendor struct {
 	Slug                   string        `json:"slug" example:"nso-group"`
 	Name                   string        `json:"name" example:"NSO Group"`
 	Aliases                []Alias       `json:"aliases"`
-	HeadquartersCountry    *string       `json:"headquarters_country" example:"IL"`
+	HeadquartersCountry    *string       `json:"headquarters_country" example:"IL" extensions:"x-nullable"`
 	OtherJurisdictions     []string      `json:"other_jurisdictions"`
-	Website                *string       `json:"website"`
-	ParentID               *ID           `json:"parent_id"`
+	Website                *string       `json:"website" extensions:"x-nullable"`
+	ParentID               *ID           `json:"parent_id" extensions:"x-nullable"`
 	UNGPCommitment         string        `json:"ungp_commitment" enums:"yes,no,unknown"`
-	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url"`
-	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url"`
+	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url" extensions:"x-nullable"`
+	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url" extensions:"x-nullable"`
 	Designations           []Designation `json:"designations"`
-	Description            *string       `json:"description"`
+	Description            *string       `json:"description" extensions:"x-nullable"`
 }
 
 // Product is a surveillance product a vendor sells.
@@ -102,8 +102,8 @@ type Product struct {
 	Name               string   `json:"name" example:"Pegasus"`
 	Categories         []string `json:"categories"`
 	Capabilities       []string `json:"capabilities"`
-	ControlListEntries []string `json:"control_list_entries"`
-	Description        *string  `json:"description"`
+	ControlListEntries []string `json:"control_list_entries" extensions:"x-nullable"`
+	Description        *string  `json:"description" extensions:"x-nullable"`
 }
 
 // Agency is a state body that buys or uses surveillance technology.
@@ -112,9 +112,9 @@ type Agency struct {
 	StateCode   string   `json:"state_code" example:"MX"`
 	Name        string   `json:"name"`
 	Kind        string   `json:"kind" enums:"intelligence,police,military,ministry,prosecutor,other,unknown"`
-	ParentID    *ID      `json:"parent_id"`
+	ParentID    *ID      `json:"parent_id" extensions:"x-nullable"`
 	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description"`
+	Description *string  `json:"description" extensions:"x-nullable"`
 }
 
 // License is a limit on a sale: a state's export authorization or a vendor's end-user
@@ -123,84 +123,84 @@ type Agency struct {
 type License struct {
 	Record
 	Kind                  string   `json:"kind" enums:"export_authorization,end_user_license"`
-	VendorID              *ID      `json:"vendor_id"`
+	VendorID              *ID      `json:"vendor_id" extensions:"x-nullable"`
 	ProductIDs            []ID     `json:"product_ids"`
-	EndUserState          *string  `json:"end_user_state"`
-	EndUserAgencyID       *ID      `json:"end_user_agency_id"`
-	ExportingState        *string  `json:"exporting_state"`
-	IssuingAuthority      *string  `json:"issuing_authority"`
-	Reference             *string  `json:"reference"`
+	EndUserState          *string  `json:"end_user_state" extensions:"x-nullable"`
+	EndUserAgencyID       *ID      `json:"end_user_agency_id" extensions:"x-nullable"`
+	ExportingState        *string  `json:"exporting_state" extensions:"x-nullable"`
+	IssuingAuthority      *string  `json:"issuing_authority" extensions:"x-nullable"`
+	Reference             *string  `json:"reference" extensions:"x-nullable"`
 	LicenseStatus         string   `json:"license_status" enums:"applied,granted,refused,revoked,suspended,expired,unknown"`
-	DecisionDate          *string  `json:"decision_date"`
-	DecisionDatePrecision *string  `json:"decision_date_precision" enums:"day,month,year"`
-	MaxTargets            *int     `json:"max_targets"`
-	MaxConcurrentTargets  *int     `json:"max_concurrent_targets"`
-	VolumeNote            *string  `json:"volume_note"`
-	Geography             []string `json:"geography"`
-	GeographyNote         *string  `json:"geography_note"`
-	ValidFrom             *string  `json:"valid_from"`
-	ValidFromPrecision    *string  `json:"valid_from_precision" enums:"day,month,year"`
-	ValidUntil            *string  `json:"valid_until"`
-	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year"`
-	DurationNote          *string  `json:"duration_note"`
+	DecisionDate          *string  `json:"decision_date" extensions:"x-nullable"`
+	DecisionDatePrecision *string  `json:"decision_date_precision" enums:"day,month,year" extensions:"x-nullable"`
+	MaxTargets            *int     `json:"max_targets" extensions:"x-nullable"`
+	MaxConcurrentTargets  *int     `json:"max_concurrent_targets" extensions:"x-nullable"`
+	VolumeNote            *string  `json:"volume_note" extensions:"x-nullable"`
+	Geography             []string `json:"geography" extensions:"x-nullable"`
+	GeographyNote         *string  `json:"geography_note" extensions:"x-nullable"`
+	ValidFrom             *string  `json:"valid_from" extensions:"x-nullable"`
+	ValidFromPrecision    *string  `json:"valid_from_precision" enums:"day,month,year" extensions:"x-nullable"`
+	ValidUntil            *string  `json:"valid_until" extensions:"x-nullable"`
+	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year" extensions:"x-nullable"`
+	DurationNote          *string  `json:"duration_note" extensions:"x-nullable"`
 	StatedPurpose         string   `json:"stated_purpose" enums:"counter_terrorism,serious_crime,national_security,law_enforcement,unspecified"`
 	PurposeSpecificity    string   `json:"purpose_specificity" enums:"specific,generic_assertion,unknown"`
-	ControlListEntries    []string `json:"control_list_entries"`
-	Description           *string  `json:"description"`
+	ControlListEntries    []string `json:"control_list_entries" extensions:"x-nullable"`
+	Description           *string  `json:"description" extensions:"x-nullable"`
 }
 
 // Termination is a reported end of a vendor's customer relationship.
 type Termination struct {
 	Record
 	VendorID              ID       `json:"vendor_id"`
-	LicenseID             *ID      `json:"license_id"`
-	StateCode             *string  `json:"state_code"`
-	AgencyID              *ID      `json:"agency_id"`
-	TerminatedOn          *string  `json:"terminated_on"`
-	TerminatedOnPrecision *string  `json:"terminated_on_precision" enums:"day,month,year"`
+	LicenseID             *ID      `json:"license_id" extensions:"x-nullable"`
+	StateCode             *string  `json:"state_code" extensions:"x-nullable"`
+	AgencyID              *ID      `json:"agency_id" extensions:"x-nullable"`
+	TerminatedOn          *string  `json:"terminated_on" extensions:"x-nullable"`
+	TerminatedOnPrecision *string  `json:"terminated_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	InitiatedBy           string   `json:"initiated_by" enums:"vendor,customer,exporting_state,other,unknown"`
 	Reason                string   `json:"reason" enums:"material_breach,human_rights_concerns,expiry,other,unknown"`
 	HumanRightsBasis      string   `json:"human_rights_basis" enums:"yes,no,unknown"`
-	RightsInvolved        []string `json:"rights_involved"`
+	RightsInvolved        []string `json:"rights_involved" extensions:"x-nullable"`
 	Scope                 string   `json:"scope" enums:"agency_only,whole_state,unknown"`
-	ReportedTo            []string `json:"reported_to"`
-	Description           *string  `json:"description"`
+	ReportedTo            []string `json:"reported_to" extensions:"x-nullable"`
+	Description           *string  `json:"description" extensions:"x-nullable"`
 }
 
 // Allegation is documented misuse; targets are recorded by category and country only.
 type Allegation struct {
 	Record
-	VendorID             *ID     `json:"vendor_id"`
-	ProductID            *ID     `json:"product_id"`
-	OperatorState        *string `json:"operator_state"`
-	OperatorAgencyID     *ID     `json:"operator_agency_id"`
+	VendorID             *ID     `json:"vendor_id" extensions:"x-nullable"`
+	ProductID            *ID     `json:"product_id" extensions:"x-nullable"`
+	OperatorState        *string `json:"operator_state" extensions:"x-nullable"`
+	OperatorAgencyID     *ID     `json:"operator_agency_id" extensions:"x-nullable"`
 	TargetCategory       string  `json:"target_category" enums:"journalist,human_rights_defender,lawyer,politician,activist,other,unknown"`
-	TargetCountry        *string `json:"target_country"`
-	PeriodStart          *string `json:"period_start"`
-	PeriodStartPrecision *string `json:"period_start_precision" enums:"day,month,year"`
-	PeriodEnd            *string `json:"period_end"`
-	PeriodEndPrecision   *string `json:"period_end_precision" enums:"day,month,year"`
+	TargetCountry        *string `json:"target_country" extensions:"x-nullable"`
+	PeriodStart          *string `json:"period_start" extensions:"x-nullable"`
+	PeriodStartPrecision *string `json:"period_start_precision" enums:"day,month,year" extensions:"x-nullable"`
+	PeriodEnd            *string `json:"period_end" extensions:"x-nullable"`
+	PeriodEndPrecision   *string `json:"period_end_precision" enums:"day,month,year" extensions:"x-nullable"`
 	AllegationStatus     string  `json:"allegation_status" enums:"alleged,forensically_confirmed,officially_acknowledged,denied,disputed"`
-	Summary              *string `json:"summary"`
-	VendorReply          *string `json:"vendor_reply"`
+	Summary              *string `json:"summary" extensions:"x-nullable"`
+	VendorReply          *string `json:"vendor_reply" extensions:"x-nullable"`
 }
 
 // Communication is correspondence such as a UN special procedure's letter and its
 // questions, with whether each was answered.
 type Communication struct {
 	Record
-	Reference         *string    `json:"reference" example:"OL OTH 2/2020"`
+	Reference         *string    `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable"`
 	Kind              string     `json:"kind" enums:"letter,reply,other"`
-	SentOn            *string    `json:"sent_on"`
-	SentOnPrecision   *string    `json:"sent_on_precision" enums:"day,month,year"`
+	SentOn            *string    `json:"sent_on" extensions:"x-nullable"`
+	SentOnPrecision   *string    `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	Sender            string     `json:"sender"`
-	RecipientVendorID *ID        `json:"recipient_vendor_id"`
-	RecipientState    *string    `json:"recipient_state"`
-	RecipientName     *string    `json:"recipient_name"`
-	CopiedStates      []string   `json:"copied_states"`
-	InReplyToID       *ID        `json:"in_reply_to_id"`
-	URL               *string    `json:"url"`
-	Summary           *string    `json:"summary"`
+	RecipientVendorID *ID        `json:"recipient_vendor_id" extensions:"x-nullable"`
+	RecipientState    *string    `json:"recipient_state" extensions:"x-nullable"`
+	RecipientName     *string    `json:"recipient_name" extensions:"x-nullable"`
+	CopiedStates      []string   `json:"copied_states" extensions:"x-nullable"`
+	InReplyToID       *ID        `json:"in_reply_to_id" extensions:"x-nullable"`
+	URL               *string    `json:"url" extensions:"x-nullable"`
+	Summary           *string    `json:"summary" extensions:"x-nullable"`
 	Questions         []Question `json:"questions"`
 }
 
@@ -208,10 +208,10 @@ type Communication struct {
 type Question struct {
 	ID           ID      `json:"id"`
 	Position     int     `json:"position"`
-	Topic        *string `json:"topic"`
+	Topic        *string `json:"topic" extensions:"x-nullable"`
 	Text         string  `json:"text"`
 	AnswerStatus string  `json:"answer_status" enums:"answered,partly_answered,unanswered,unknown"`
-	AnswerNote   *string `json:"answer_note"`
+	AnswerNote   *string `json:"answer_note" extensions:"x-nullable"`
 }
 
 // Source is a public document behind the registry's facts. It is its own evidence,
@@ -220,14 +220,14 @@ type Source struct {
 	Record
 	Kind                 string  `json:"kind" enums:"un_document,vendor_statement,government_record,court_record,media,ngo_report,academic,other"`
 	Title                string  `json:"title"`
-	Publisher            *string `json:"publisher"`
-	URL                  *string `json:"url"`
-	ArchivedURL          *string `json:"archived_url"`
-	PublishedOn          *string `json:"published_on"`
-	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year"`
-	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35"`
-	Language             *string `json:"language"`
-	Description          *string `json:"description"`
+	Publisher            *string `json:"publisher" extensions:"x-nullable"`
+	URL                  *string `json:"url" extensions:"x-nullable"`
+	ArchivedURL          *string `json:"archived_url" extensions:"x-nullable"`
+	PublishedOn          *string `json:"published_on" extensions:"x-nullable"`
+	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year" extensions:"x-nullable"`
+	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35" extensions:"x-nullable"`
+	Language             *string `json:"language" extensions:"x-nullable"`
+	Description          *string `json:"description" extensions:"x-nullable"`
 }
 
 // State is a country of the ISO 3166-1 reference data.
@@ -236,4 +236,20 @@ type State struct {
 	Alpha3   string `json:"alpha3" example:"ISR"`
 	Name     string `json:"name" example:"Israel"`
 	Official bool   `json:"official"`
+}
+
+// RevisionNumber returns the record's revision, its ETag.
+func (r Record) RevisionNumber() int { return r.Revision }
+
+// Change is one entry of a record's public history.
+type Change struct {
+	Revision int       `json:"revision"`
+	Action   string    `json:"action" enums:"create,update,publish,retract"`
+	At       time.Time `json:"at"`
+	// Actor is the staff member's display name, or "registry" for the registry's own
+	// imports. Staff are never named by email.
+	Actor  string         `json:"actor"`
+	Reason *string        `json:"reason" extensions:"x-nullable"`
+	Before map[string]any `json:"before" extensions:"x-nullable"`
+	After  map[string]any `json:"after" extensions:"x-nullable"`
 }

@@ -34,10 +34,10 @@ var ReportedTo = []string{"law_enforcement", "export_authority", "victim", "othe
 // Alias is another name a vendor traded under, with when it did where known.
 type Alias struct {
 	Name                string  `json:"name"`
-	ValidFrom           *string `json:"valid_from"`
-	ValidFromPrecision  *string `json:"valid_from_precision,omitempty"`
-	ValidUntil          *string `json:"valid_until"`
-	ValidUntilPrecision *string `json:"valid_until_precision,omitempty"`
+	ValidFrom           *string `json:"valid_from" extensions:"x-nullable"`
+	ValidFromPrecision  *string `json:"valid_from_precision,omitempty" extensions:"x-nullable"`
+	ValidUntil          *string `json:"valid_until" extensions:"x-nullable"`
+	ValidUntilPrecision *string `json:"valid_until_precision,omitempty" extensions:"x-nullable"`
 }
 
 // Designation is a vendor's entry on a list kept by an authority, such as an export
@@ -45,7 +45,7 @@ type Alias struct {
 type Designation struct {
 	List       string  `json:"list"`
 	Authority  string  `json:"authority"`
-	ListedOn   *string `json:"listed_on"`
-	DelistedOn *string `json:"delisted_on"`
+	ListedOn   *string `json:"listed_on" extensions:"x-nullable"`
+	DelistedOn *string `json:"delisted_on" extensions:"x-nullable"`
 	Reference  string  `json:"reference,omitempty"`
 }

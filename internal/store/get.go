@@ -165,3 +165,9 @@ func (s *Store) DatasetVersion(ctx context.Context) (string, error) {
 	}
 	return strconv.FormatInt(v[0].Max.Int64, 10), nil
 }
+
+// Empty reports whether the registry holds no records (reference data aside).
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	n, err := s.Client.Revision.Query().Limit(1).Count(ctx)
+	return n == 0, err
+}

@@ -33,9 +33,9 @@ type Store struct {
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	var (
-		db      *sql.DB
-		d       string
-		err     error
+		db  *sql.DB
+		d   string
+		err error
 	)
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

@@ -1,0 +1,193 @@
+// Command registry serves and maintains the Surveillance Export Registry.
+//
+//	registry serve   [--addr A] [--db D] [--seed]   serve the API
+//	registry migrate [--db D]                       apply migrations
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/export-registry/registry/internal/config"
+	"github.com/export-registry/registry/internal/dataset"
+	"github.com/export-registry/registry/internal/httpapi"
+	"github.com/export-registry/registry/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "registry:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ error }
+
+const usage = `usage: registry COMMAND [flags]
+
+commands:
+  serve     serve the registry's API (--addr, --db, --seed)
+  migrate   apply the database migrations (--db)
+
+Run "registry COMMAND -h" for a command's flags.`
+
+// run is the whole program, testable: it wires configuration, store and server.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return usageError{errors.New("no command")}
+	}
+	cfg := config.Load(getenv)
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, cfg, rest, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, cfg, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintln(stderr, usage)
+		return usageError{fmt.Errorf("unknown command %q", cmd)}
+	}
+}
+
+// flags returns a command's flag set with the flags every data command shares.
+func flags(name string, cfg *config.Config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite path or postgres:// URL (env REGISTRY_DB)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env REGISTRY_LOG_LEVEL)")
+	return fs
+}
+
+// parse parses a command's flags and validates the configuration.
+func parse(fs *flag.FlagSet, args []string, cfg config.Config) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// logger returns the structured logger, JSON on stderr.
+func logger(cfg config.Config, stderr io.Writer) *slog.Logger {
+	level, _ := cfg.Level()
+	return slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return st, nil
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	fs := flags("migrate", &cfg, stderr)
+	if err := parse(fs, args, cfg); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "migrated", cfg.RedactedDB())
+	return nil
+}
+
+func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	fs := flags("serve", &cfg, stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (env REGISTRY_ADDR)")
+	seed := fs.Bool("seed", false, "load the bundled sourced dataset into an empty database")
+	if err := parse(fs, args, cfg); err != nil {
+		return err
+	}
+	log := logger(cfg, stderr)
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *seed {
+		if err := seedBundled(ctx, st, log); err != nil {
+			return err
+		}
+	}
+
+	srv := httpapi.New(st, log).HTTPServer(cfg.Addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "db", cfg.RedactedDB())
+	fmt.Fprintf(stdout, "registry serving on http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// SIGTERM: stop accepting, let in-flight requests finish, then exit cleanly.
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// seedBundled loads the bundled sourced dataset when the database holds no records
+// yet; a database with records is left as it is.
+func seedBundled(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		log.Info("database holds records; bundled dataset not loaded")
+		return nil
+	}
+	counts, err := dataset.Load(ctx, st, dataset.Bundled())
+	if err != nil {
+		return fmt.Errorf("load bundled dataset: %w", err)
+	}
+	log.Info("bundled dataset loaded", "counts", counts)
+	return nil
+}

@@ -1,0 +1,78 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+)
+
+// The shared shapes of list, item and history handlers; each resource's file holds
+// its routes' annotated handlers, which call these.
+
+// list answers a list request with the collection's filters.
+func list[T any](s *Server, c echo.Context, spec listSpec, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
+	p, err := s.parseList(c, spec)
+	if err != nil {
+		return err
+	}
+	csvOut, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
+	rows, next, err := fetch(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return respondList(s, c, rows, next, csvOut)
+}
+
+// record is what every record type offers the item handler.
+type record interface{ RevisionNumber() int }
+
+// pathID reads the :id path parameter; anything that is not an id names no record.
+func pathID(c echo.Context, kind string) (int, error) {
+	id, err := domain.ParseID(c.Param("id"))
+	if err != nil {
+		return 0, domain.NotFound(kind, c.Param("id"))
+	}
+	return int(id), nil
+}
+
+// item answers a request for one record by id.
+func item[T record](s *Server, c echo.Context, kind string, get func(context.Context, int, bool) (T, error)) error {
+	id, err := pathID(c, kind)
+	if err != nil {
+		return err
+	}
+	rec, err := get(c.Request().Context(), id, s.canSeeDrafts(c))
+	if err != nil {
+		return err
+	}
+	return respondItem(s, c, rec, rec.RevisionNumber())
+}
+
+// history answers a request for a record's changes, once the record is known to be
+// visible to the reader.
+func history[T record](s *Server, c echo.Context, kind string, get func(context.Context, int, bool) (T, error)) error {
+	id, err := pathID(c, kind)
+	if err != nil {
+		return err
+	}
+	drafts := s.canSeeDrafts(c)
+	if _, err := get(c.Request().Context(), id, drafts); err != nil {
+		return err
+	}
+	return respondHistory(s, c, kind, id, drafts)
+}
+
+// respondHistory writes a visible record's changes.
+func respondHistory(s *Server, c echo.Context, kind string, id int, drafts bool) error {
+	changes, err := s.store.History(c.Request().Context(), kind, id, drafts)
+	if err != nil {
+		return err
+	}
+	return respondList(s, c, changes, "", false)
+}

@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// Problem is an RFC 9457 problem details object, the body of every error.
+type Problem struct {
+	Type     string            `json:"type" example:"about:blank"`
+	Title    string            `json:"title" example:"Bad Request"`
+	Status   int               `json:"status" example:"400"`
+	Detail   string            `json:"detail,omitempty" example:"invalid country"`
+	Instance string            `json:"instance,omitempty"`
+	Errors   map[string]string `json:"errors,omitempty"`
+}
+
+// codes maps domain error codes to HTTP statuses: the one place that decision is made.
+var codes = map[string]int{
+	domain.EINVALID:      http.StatusBadRequest,
+	domain.ENOTFOUND:     http.StatusNotFound,
+	domain.ECONFLICT:     http.StatusConflict,
+	domain.EFORBIDDEN:    http.StatusForbidden,
+	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// handleError writes any error as problem+json. Internal errors are logged with the
+// request id and shown only as "internal error": no stack trace or driver text ever
+// reaches a client.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p := Problem{Type: "about:blank", Instance: c.Request().URL.Path}
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		p.Status = he.Code
+		if msg, ok := he.Message.(string); ok && he.Code < 500 {
+			p.Detail = msg
+		}
+		if he.Code >= 500 {
+			s.logInternal(c, err)
+		}
+	default:
+		code := domain.ErrorCode(err)
+		p.Status = codes[code]
+		p.Detail = domain.ErrorMessage(err)
+		p.Errors = domain.ErrorFields(err)
+		if code == domain.EINTERNAL {
+			s.logInternal(c, err)
+		}
+		if code == domain.EUNAUTHORIZED {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="registry"`)
+		}
+	}
+	if p.Status == 0 {
+		p.Status = http.StatusInternalServerError
+	}
+	p.Title = http.StatusText(p.Status)
+	if p.Detail == "" && p.Status == http.StatusNotFound {
+		p.Detail = "no such resource"
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	if c.Request().Method == http.MethodHead {
+		c.Response().WriteHeader(p.Status)
+		return
+	}
+	c.Response().WriteHeader(p.Status)
+	_ = jsonEncoder(c.Response()).Encode(p)
+}
+
+func (s *Server) logInternal(c echo.Context, err error) {
+	s.log.ErrorContext(c.Request().Context(), "internal error", "err", err,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+}

@@ -1,0 +1,151 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// listMeta is the meta of a list answer.
+type listMeta struct {
+	// NextCursor fetches the next page (as the cursor parameter); null on the last.
+	NextCursor *string `json:"next_cursor"`
+	// DatasetVersion names the public state of the registry this answer comes from.
+	DatasetVersion string `json:"dataset_version" example:"42"`
+}
+
+// itemMeta is the meta of a single-record answer.
+type itemMeta struct {
+	DatasetVersion string `json:"dataset_version" example:"42"`
+}
+
+// listEnvelope is the body of every list answer.
+type listEnvelope[T any] struct {
+	Data []T      `json:"data"`
+	Meta listMeta `json:"meta"`
+}
+
+// itemEnvelope is the body of every single-record answer.
+type itemEnvelope[T any] struct {
+	Data T        `json:"data"`
+	Meta itemMeta `json:"meta"`
+}
+
+// jsonEncoder writes compact JSON without HTML escaping: the data holds quotes and
+// ampersands that clients should see as they are.
+func jsonEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// respond writes body as JSON with an ETag, answering 304 when the client already has
+// it. etag is the record's own (its revision) or "" to derive one from the bytes.
+func (s *Server) respond(c echo.Context, body any, etag, version string) error {
+	var buf bytes.Buffer
+	if err := jsonEncoder(&buf).Encode(body); err != nil {
+		return err
+	}
+	return s.send(c, echo.MIMEApplicationJSON, buf.Bytes(), etag, version)
+}
+
+// send writes a representation with its validators and cache headers.
+func (s *Server) send(c echo.Context, contentType string, b []byte, etag, version string) error {
+	if etag == "" {
+		sum := sha256.Sum256(b)
+		etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	}
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Vary", "Accept")
+	h.Set("Cache-Control", "public, no-cache")
+	if version != "" {
+		h.Set("X-Dataset-Version", version)
+	}
+	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, contentType, b)
+}
+
+// noneMatch reports whether an If-None-Match header matches etag (weak comparison,
+// as RFC 9110 asks for this header).
+func noneMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	strip := func(t string) string { return strings.TrimPrefix(strings.TrimSpace(t), "W/") }
+	for _, t := range strings.Split(header, ",") {
+		if t = strings.TrimSpace(t); t == "*" || strip(t) == strip(etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// revisionTag is a record's ETag: its revision, which every change raises.
+func revisionTag(revision int) string {
+	return `"` + strconv.Itoa(revision) + `"`
+}
+
+// respondItem writes one record in its envelope, with its revision as ETag.
+func respondItem[T any](s *Server, c echo.Context, rec T, revision int) error {
+	version, err := s.store.DatasetVersion(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.respond(c, itemEnvelope[T]{Data: rec, Meta: itemMeta{DatasetVersion: version}}, revisionTag(revision), version)
+}
+
+// respondList writes a page of records as JSON or CSV, with a Link to the next page.
+func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut bool) error {
+	version, err := s.store.DatasetVersion(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if next != "" {
+		u := *c.Request().URL
+		q := u.Query()
+		q.Set("cursor", next)
+		u.RawQuery = q.Encode()
+		c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
+	}
+	if csvOut {
+		var buf bytes.Buffer
+		if err := writeCSV(&buf, rows); err != nil {
+			return err
+		}
+		return s.send(c, "text/csv; charset=utf-8", buf.Bytes(), "", version)
+	}
+	meta := listMeta{DatasetVersion: version}
+	if next != "" {
+		meta.NextCursor = &next
+	}
+	if rows == nil {
+		rows = []T{}
+	}
+	return s.respond(c, listEnvelope[T]{Data: rows, Meta: meta}, "", version)
+}
+
+// wantsCSV decides a list's format: format=csv|json wins, then the Accept header.
+func wantsCSV(c echo.Context) (bool, error) {
+	switch f := c.QueryParam("format"); f {
+	case "csv":
+		return true, nil
+	case "json":
+		return false, nil
+	case "":
+		return strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/csv"), nil
+	default:
+		return false, domain.Invalid("format", "must be json or csv")
+	}
+}

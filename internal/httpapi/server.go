@@ -1,0 +1,110 @@
+// Package httpapi is the registry's HTTP interface, and the only package that
+// imports echo: the middleware order and error handler here, every route in
+// routes.go, one file per resource with its swag annotations.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/export-registry/registry/internal/store"
+)
+
+// @title						Surveillance Export Registry API
+// @version					1
+// @description				A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.
+// @description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json.
+// @license.name				Data: cite the registry and the sources each record names
+// @BasePath					/
+// @schemes					http https
+// @securityDefinitions.apikey	Bearer
+// @in							header
+// @name						Authorization
+// @description				"Bearer " followed by an access token from POST /api/v1/auth/login.
+
+// MaxBodyBytes bounds a request body.
+const MaxBodyBytes = "1M"
+
+// Server serves the registry over HTTP.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	echo    *echo.Echo
+	metrics *metrics
+}
+
+// New returns a server over the store, logging to log.
+func New(st *store.Store, log *slog.Logger) *Server {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry())}
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
+
+	// Outermost first: every request gets an id, is counted and logged, cannot crash
+	// the process, and cannot send an oversized body.
+	e.Use(middleware.RequestID())
+	e.Use(s.observe)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisableStackAll:   true,
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.ErrorContext(c.Request().Context(), "panic", "err", err, "stack", string(stack),
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			return err
+		},
+	}))
+	e.Use(secureHeaders)
+	e.Use(middleware.BodyLimit(MaxBodyBytes))
+	s.routes()
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// HTTPServer returns an http.Server for the handler with timeouts set, so a slow or
+// stalled client cannot hold a connection open.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      120 * time.Second, // exports stream for a while
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// secureHeaders sets the headers every response carries. API answers are data, never
+// documents to render; the Swagger UI under /docs needs its own scripts and styles.
+func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if isDocs(c.Request().URL.Path) {
+			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+		} else {
+			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		}
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			// Public data: any origin may read it, without credentials.
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Expose-Headers", "ETag, Link, X-Dataset-Version, X-Request-Id")
+		}
+		return next(c)
+	}
+}
+
+func isDocs(path string) bool {
+	return path == "/docs" || len(path) > 6 && path[:6] == "/docs/"
+}

@@ -1,0 +1,101 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+)
+
+// listStates lists the ISO 3166-1 reference data.
+//
+//	@Summary		List states
+//	@Description	Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; "official": false). Each code has a profile at /api/v1/states/{iso2}.
+//	@Tags			states
+//	@Produce		json,text/csv
+//	@Param			q		query		string	false	"code or part of the name"
+//	@Param			limit	query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
+//	@Param			cursor	query		string	false	"the meta.next_cursor of the previous page"
+//	@Param			format	query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Success		200		{object}	listEnvelope[domain.State]
+//	@Success		304		"not modified"
+//	@Failure		400		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/states [get]
+func (s *Server) listStates(c echo.Context) error {
+	q := c.QueryParams()
+	var p store.ListParams
+	for name := range q {
+		if name != "q" && name != "limit" && name != "cursor" && name != "format" {
+			return domain.Invalid(name, "not a parameter of this list; it takes q, limit, cursor, format")
+		}
+	}
+	// The state list shares the paging rules of every list; only its cursor differs.
+	cursor := q.Get("cursor")
+	q.Del("cursor")
+	c.Request().URL.RawQuery = q.Encode()
+	base, err := s.parseList(c, listSpec{filters: []string{fQ}})
+	if err != nil {
+		return err
+	}
+	p.Limit, p.Q = base.Limit, base.Q
+	if cursor != "" {
+		if p.AfterCode, err = store.DecodeCodeCursor(cursor); err != nil {
+			return err
+		}
+	}
+	csvOut, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
+	rows, next, err := s.store.ListStates(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return respondList(s, c, rows, next, csvOut)
+}
+
+// profileResponse is a country profile.
+type profileResponse struct {
+	Data store.Profile `json:"data"`
+	Meta itemMeta      `json:"meta"`
+}
+
+// getState returns a country profile.
+//
+//	@Summary		Country profile
+//	@Description	Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.
+//	@Tags			states
+//	@Produce		json
+//	@Param			iso2	path		string	true	"ISO 3166-1 alpha-2 code"
+//	@Success		200		{object}	profileResponse
+//	@Success		301		"the upper-case URL"
+//	@Success		304		"not modified"
+//	@Failure		404		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/states/{iso2} [get]
+func (s *Server) getState(c echo.Context) error {
+	raw := c.Param("iso2")
+	code, ok := domain.NormalizeCountry(raw)
+	if !ok {
+		return domain.NotFound("state", raw)
+	}
+	if code != raw {
+		u := *c.Request().URL
+		u.Path = strings.TrimSuffix(u.Path, raw) + code
+		return c.Redirect(http.StatusMovedPermanently, u.RequestURI())
+	}
+	ctx := c.Request().Context()
+	p, err := s.store.StateProfile(ctx, code, s.canSeeDrafts(c))
+	if err != nil {
+		return err
+	}
+	version, err := s.store.DatasetVersion(ctx)
+	if err != nil {
+		return err
+	}
+	return s.respond(c, profileResponse{Data: p, Meta: itemMeta{DatasetVersion: version}}, "", version)
+}

@@ -23,7 +23,8 @@ const docTemplate = `{
                 "description": "Published agencies (and retracted ones when status=retracted is asked for), oldest first. country: the agency's state. q: name.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "agencies"
@@ -126,7 +127,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted agency with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "agencies"
@@ -176,7 +178,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the agency, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "agencies"
@@ -221,7 +224,8 @@ const docTemplate = `{
                 "description": "Published allegations (and retracted ones when status=retracted is asked for), oldest first. country: the alleged operator state or the targets' country. vendor: id or slug. agency: alleged operator agency id. status: record status or the allegation's own (alleged, forensically_confirmed, officially_acknowledged, denied, disputed).",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "allegations"
@@ -330,7 +334,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted allegation with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "allegations"
@@ -380,7 +385,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the allegation, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "allegations"
@@ -425,7 +431,8 @@ const docTemplate = `{
                 "description": "Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "communications"
@@ -534,7 +541,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted communication with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "communications"
@@ -584,7 +592,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the communication, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "communications"
@@ -629,7 +638,8 @@ const docTemplate = `{
                 "description": "Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "licenses"
@@ -762,7 +772,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted license with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "licenses"
@@ -812,7 +823,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the license, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "licenses"
@@ -857,7 +869,8 @@ const docTemplate = `{
                 "description": "Published products (and retracted ones when status=retracted is asked for), oldest first. country: the vendor's headquarters country. vendor: id or slug. q: name.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "products"
@@ -966,7 +979,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted product with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "products"
@@ -1016,7 +1030,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the product, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "products"
@@ -1061,7 +1076,8 @@ const docTemplate = `{
                 "description": "Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1158,7 +1174,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted source with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1208,7 +1225,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the source, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1253,7 +1271,8 @@ const docTemplate = `{
                 "description": "Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; \"official\": false). Each code has a profile at /api/v1/states/{iso2}.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "states"
@@ -1318,7 +1337,8 @@ const docTemplate = `{
             "get": {
                 "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "states"
@@ -1366,7 +1386,8 @@ const docTemplate = `{
                 "description": "Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency. vendor: id or slug. agency: agency id.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "terminations"
@@ -1475,7 +1496,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted termination with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "terminations"
@@ -1525,7 +1547,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the termination, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "terminations"
@@ -1570,7 +1593,8 @@ const docTemplate = `{
                 "description": "Published vendors (and retracted ones when status=retracted is asked for), oldest first. country: headquarters country. q: name or slug.",
                 "produces": [
                     "application/json",
-                    "text/csv"
+                    "text/csv",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "vendors"
@@ -1673,7 +1697,8 @@ const docTemplate = `{
             "get": {
                 "description": "A published or retracted vendor with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "vendors"
@@ -1723,7 +1748,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every public change of the vendor, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "vendors"
@@ -1763,10 +1789,58 @@ const docTemplate = `{
                 }
             }
         },
+        "/docs": {
+            "get": {
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Swagger UI (redirects to /docs/index.html)",
+                "responses": {
+                    "301": {
+                        "description": "to /docs/index.html"
+                    }
+                }
+            }
+        },
+        "/docs/{file}": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Swagger UI over /openapi.json",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "a file of the UI: index.html, its scripts and styles",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the page or asset",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "no such file",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "operations"
@@ -1804,7 +1878,8 @@ const docTemplate = `{
         "/openapi.json": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "operations"
@@ -1823,7 +1898,8 @@ const docTemplate = `{
         "/readyz": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "operations"
@@ -2080,7 +2156,6 @@ const docTemplate = `{
                 },
                 "after": {
                     "type": "object",
-                    "additionalProperties": {},
                     "x-nullable": true
                 },
                 "at": {
@@ -2088,7 +2163,6 @@ const docTemplate = `{
                 },
                 "before": {
                     "type": "object",
-                    "additionalProperties": {},
                     "x-nullable": true
                 },
                 "reason": {
@@ -3201,7 +3275,8 @@ const docTemplate = `{
                 },
                 "next_cursor": {
                     "description": "NextCursor fetches the next page (as the cursor parameter); null on the last.",
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },

@@ -49,7 +49,7 @@ func (RecordMixin) Indexes() []ent.Index {
 var (
 	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
 	dateRE    = regexp.MustCompile(domain.DatePattern)
-	slugRE    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	slugRE    = regexp.MustCompile(domain.SlugPattern)
 )
 
 // countryField is an ISO 3166-1 alpha-2 column; edges to State keep it honest.

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 )
@@ -34,6 +35,14 @@ func ParseID(s string) (ID, error) {
 	}
 	return ID(n), nil
 }
+
+// SlugPattern is the form of a vendor's slug, its URL key.
+const SlugPattern = `^[a-z0-9]+(-[a-z0-9]+)*$`
+
+var slugRE = regexp.MustCompile(SlugPattern)
+
+// ValidSlug reports whether s is a well-formed slug.
+func ValidSlug(s string) bool { return len(s) <= 100 && slugRE.MatchString(s) }
 
 // IDPtr converts an optional database id to an optional public id.
 func IDPtr(n *int) *ID {
@@ -250,6 +259,6 @@ type Change struct {
 	// imports. Staff are never named by email.
 	Actor  string         `json:"actor"`
 	Reason *string        `json:"reason" extensions:"x-nullable"`
-	Before map[string]any `json:"before" extensions:"x-nullable"`
-	After  map[string]any `json:"after" extensions:"x-nullable"`
+	Before map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
+	After  map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
 }

@@ -14,24 +14,24 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 //	@Summary		List communications
 //	@Description	Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary.
 //	@Tags			communications
-//	@Produce		json,text/csv
-//	@Param		country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
-//	@Param		vendor			query		string	false	"vendor id or slug"
-//	@Param		status			query		string	false	"comma-separated statuses (default: published)"
-//	@Param		updated_since	query		string	false	"YYYY-MM-DD or RFC 3339 time"
-//	@Param		q				query		string	false	"text to look for (case-insensitive substring)"
-//	@Param		limit			query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
-//	@Param		cursor			query		string	false	"the meta.next_cursor of the previous page"
-//	@Param		format			query		string	false	"json (default) or csv"	Enums(json, csv)
-//	@Success	200				{object}	listEnvelope[domain.Communication]
-//	@Header		200				{string}	ETag				"validator of the representation"
-//	@Header		200				{string}	Link				"the next page, rel=next"
-//	@Header		200				{string}	X-Dataset-Version	"the dataset version"
-//	@Success	304				"not modified"
-//	@Failure	400				{object}	Problem
-//	@Failure	401				{object}	Problem
-//	@Failure	500				{object}	Problem
-//	@Router		/api/v1/communications [get]
+//	@Produce		json,text/csv,application/problem+json
+//	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
+//	@Param			vendor			query		string	false	"vendor id or slug"
+//	@Param			status			query		string	false	"comma-separated statuses (default: published)"
+//	@Param			updated_since	query		string	false	"YYYY-MM-DD or RFC 3339 time"
+//	@Param			q				query		string	false	"text to look for (case-insensitive substring)"
+//	@Param			limit			query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
+//	@Param			cursor			query		string	false	"the meta.next_cursor of the previous page"
+//	@Param			format			query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Success		200				{object}	listEnvelope[domain.Communication]
+//	@Header			200				{string}	ETag				"validator of the representation"
+//	@Header			200				{string}	Link				"the next page, rel=next"
+//	@Header			200				{string}	X-Dataset-Version	"the dataset version"
+//	@Success		304				"not modified"
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		500				{object}	Problem
+//	@Router			/api/v1/communications [get]
 func (s *Server) listCommunications(c echo.Context) error {
 	return list[domain.Communication](s, c, communicationsSpec, s.store.ListCommunications)
 }
@@ -41,14 +41,14 @@ func (s *Server) listCommunications(c echo.Context) error {
 //	@Summary		Get a communication
 //	@Description	A published or retracted communication with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.
 //	@Tags			communications
-//	@Produce		json
-//	@Param		id	path		string	true	"communication id"
-//	@Success	200	{object}	itemEnvelope[domain.Communication]
-//	@Header		200	{string}	ETag	"the record's revision"
-//	@Success	304	"not modified"
-//	@Failure	404	{object}	Problem
-//	@Failure	500	{object}	Problem
-//	@Router		/api/v1/communications/{id} [get]
+//	@Produce		json,application/problem+json
+//	@Param			id	path		string	true	"communication id"
+//	@Success		200	{object}	itemEnvelope[domain.Communication]
+//	@Header			200	{string}	ETag	"the record's revision"
+//	@Success		304	"not modified"
+//	@Failure		404	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/communications/{id} [get]
 func (s *Server) getCommunication(c echo.Context) error {
 	return item(s, c, "communication", s.store.GetCommunication)
 }
@@ -58,13 +58,13 @@ func (s *Server) getCommunication(c echo.Context) error {
 //	@Summary		History of a communication
 //	@Description	Every public change of the communication, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after.
 //	@Tags			communications
-//	@Produce		json
-//	@Param		id	path		string	true	"communication id"
-//	@Success	200	{object}	listEnvelope[domain.Change]
-//	@Success	304	"not modified"
-//	@Failure	404	{object}	Problem
-//	@Failure	500	{object}	Problem
-//	@Router		/api/v1/communications/{id}/history [get]
+//	@Produce		json,application/problem+json
+//	@Param			id	path		string	true	"communication id"
+//	@Success		200	{object}	listEnvelope[domain.Change]
+//	@Success		304	"not modified"
+//	@Failure		404	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/communications/{id}/history [get]
 func (s *Server) getCommunicationHistory(c echo.Context) error {
 	return history(s, c, "communication", s.store.GetCommunication)
 }

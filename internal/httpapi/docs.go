@@ -14,7 +14,7 @@ import (
 //
 //	@Summary	The API description (Swagger 2.0, generated from the code)
 //	@Tags		operations
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Success	200	{object}	object
 //	@Router		/openapi.json [get]
 func (s *Server) openapi(c echo.Context) error {
@@ -25,10 +25,26 @@ func (s *Server) openapi(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, []byte(doc))
 }
 
-// swaggerUI serves the Swagger UI over /openapi.json.
-var swaggerUI = echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"))
+// swaggerUIFiles serves the Swagger UI's embedded files, pointed at /openapi.json.
+var swaggerUIFiles = echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"))
+
+// swaggerUI serves the Swagger UI.
+//
+//	@Summary	Swagger UI over /openapi.json
+//	@Tags		operations
+//	@Produce	html
+//	@Param		file	path		string	true	"a file of the UI: index.html, its scripts and styles"
+//	@Success	200		{string}	string	"the page or asset"
+//	@Failure	404		{string}	string	"no such file"
+//	@Router		/docs/{file} [get]
+func (s *Server) swaggerUI(c echo.Context) error { return swaggerUIFiles(c) }
 
 // docsIndex sends /docs to the UI's page.
-func docsIndex(c echo.Context) error {
+//
+//	@Summary	Swagger UI (redirects to /docs/index.html)
+//	@Tags		operations
+//	@Success	301	"to /docs/index.html"
+//	@Router		/docs [get]
+func (s *Server) docsIndex(c echo.Context) error {
 	return c.Redirect(http.StatusMovedPermanently, "/docs/index.html")
 }

@@ -17,7 +17,7 @@ type healthResponse struct {
 //
 //	@Summary	Liveness
 //	@Tags		operations
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Success	200	{object}	healthResponse
 //	@Router		/healthz [get]
 func (s *Server) healthz(c echo.Context) error {
@@ -28,7 +28,7 @@ func (s *Server) healthz(c echo.Context) error {
 //
 //	@Summary	Readiness
 //	@Tags		operations
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Success	200	{object}	healthResponse
 //	@Failure	503	{object}	Problem
 //	@Router		/readyz [get]

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -56,8 +57,8 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 		if len(vals) > 1 {
 			return p, domain.Invalid(name, "given more than once")
 		}
-		if !utf8.ValidString(vals[0]) {
-			return p, domain.Invalid(name, "not valid UTF-8")
+		if !utf8.ValidString(vals[0]) || strings.ContainsFunc(vals[0], unicode.IsControl) {
+			return p, domain.Invalid(name, "not valid UTF-8 text without control characters")
 		}
 	}
 	var err error

@@ -18,7 +18,7 @@ import (
 // listMeta is the meta of a list answer.
 type listMeta struct {
 	// NextCursor fetches the next page (as the cursor parameter); null on the last.
-	NextCursor *string `json:"next_cursor"`
+	NextCursor *string `json:"next_cursor" extensions:"x-nullable"`
 	// DatasetVersion names the public state of the registry this answer comes from.
 	DatasetVersion string `json:"dataset_version" example:"42"`
 }

@@ -7,8 +7,8 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler)
 	e.GET("/openapi.json", s.openapi)
-	e.GET("/docs", docsIndex)
-	e.GET("/docs/*", swaggerUI)
+	e.GET("/docs", s.docsIndex)
+	e.GET("/docs/*", s.swaggerUI)
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/states", s.listStates)

@@ -15,17 +15,17 @@ import (
 	"github.com/export-registry/registry/internal/store"
 )
 
-// @title						Surveillance Export Registry API
-// @version					1
-// @description				A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.
-// @description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json.
-// @license.name				Data: cite the registry and the sources each record names
-// @BasePath					/
-// @schemes					http https
-// @securityDefinitions.apikey	Bearer
-// @in							header
-// @name						Authorization
-// @description				"Bearer " followed by an access token from POST /api/v1/auth/login.
+//	@title						Surveillance Export Registry API
+//	@version					1
+//	@description				A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.
+//	@description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json.
+//	@license.name				Data: cite the registry and the sources each record names
+//	@BasePath					/
+//	@schemes					http https
+//	@securityDefinitions.apikey	Bearer
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by an access token from POST /api/v1/auth/login.
 
 // MaxBodyBytes bounds a request body.
 const MaxBodyBytes = "1M"

@@ -15,7 +15,7 @@ import (
 //	@Summary		List states
 //	@Description	Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; "official": false). Each code has a profile at /api/v1/states/{iso2}.
 //	@Tags			states
-//	@Produce		json,text/csv
+//	@Produce		json,text/csv,application/problem+json
 //	@Param			q		query		string	false	"code or part of the name"
 //	@Param			limit	query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor	query		string	false	"the meta.next_cursor of the previous page"
@@ -69,7 +69,7 @@ type profileResponse struct {
 //	@Summary		Country profile
 //	@Description	Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.
 //	@Tags			states
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			iso2	path		string	true	"ISO 3166-1 alpha-2 code"
 //	@Success		200		{object}	profileResponse
 //	@Success		301		"the upper-case URL"

@@ -35,10 +35,13 @@ func one[D any](out []D, err error, kind string, id string) (D, error) {
 // GetVendor returns a vendor by id or slug.
 func (s *Store) GetVendor(ctx context.Context, ref string, drafts bool) (domain.Vendor, error) {
 	q := s.Client.Vendor.Query().Where(vendor.StatusIn(statusValues[vendor.Status](visible(drafts))...))
-	if id, err := domain.ParseID(ref); err == nil {
+	switch id, err := domain.ParseID(ref); {
+	case err == nil:
 		q = q.Where(vendor.ID(int(id)))
-	} else {
+	case domain.ValidSlug(ref):
 		q = q.Where(vendor.Slug(ref))
+	default:
+		q = q.Where(vendor.ID(0)) // names no vendor
 	}
 	rows, err := q.All(ctx)
 	if err != nil {

@@ -139,10 +139,13 @@ func page[T any](rows []T, limit int, id func(T) int) ([]T, string) {
 // vendorID resolves a vendor filter (id or slug) among the records the reader may see.
 func (s *Store) vendorID(ctx context.Context, ref string, statuses []string) (int, error) {
 	q := s.Client.Vendor.Query().Where(vendor.StatusIn(statusValues[vendor.Status](statuses)...))
-	if id, err := domain.ParseID(ref); err == nil {
+	switch id, err := domain.ParseID(ref); {
+	case err == nil:
 		q = q.Where(vendor.ID(int(id)))
-	} else {
+	case domain.ValidSlug(ref):
 		q = q.Where(vendor.Slug(ref))
+	default:
+		q = q.Where(vendor.ID(0)) // names no vendor
 	}
 	id, err := q.OnlyID(ctx)
 	if ent.IsNotFound(err) {

@@ -63,7 +63,11 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 		return Profile{}, err
 	}
 	p := Profile{State: st}
-	vis := visible(drafts)
+	// Like lists, a profile leaves retracted records out; they stay at their URLs.
+	vis := []string{domain.StatusPublished}
+	if drafts {
+		vis = append(vis, domain.StatusDraft)
+	}
 	hq := vendor.HeadquartersCountry(code)
 
 	g, ctx := errgroup.WithContext(ctx)

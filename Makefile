@@ -1,0 +1,54 @@
+# The registry's tasks. A fresh machine needs only Go: generators run through
+# `go run` at the versions go.mod pins.
+
+GO      ?= go
+DB      ?= ./data/registry.db
+ADDR    ?= 127.0.0.1:8080
+PG_DSN  ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+SWAG     = $(GO) run github.com/swaggo/swag/cmd/swag
+
+.PHONY: run test test-postgres build generate docs migration lint bench fmt clean
+
+## run: serve on SQLite with the bundled sourced dataset loaded
+run:
+	$(GO) run ./cmd/registry serve --db $(DB) --addr $(ADDR) --seed
+
+## test: the whole suite on SQLite, and on PostgreSQL too when REGISTRY_TEST_POSTGRES_DSN is set
+test:
+	$(GO) test -count=1 ./...
+
+## test-postgres: the suite with the store and API tests also on the local PostgreSQL
+test-postgres:
+	REGISTRY_TEST_POSTGRES_DSN='$(PG_DSN)' $(GO) test -count=1 ./...
+
+## build: the binary in bin/
+build:
+	$(GO) build -trimpath -o bin/registry ./cmd/registry
+
+## generate: ent code from ent/schema, then the API docs
+generate:
+	$(GO) generate ./ent
+	$(MAKE) docs
+
+## docs: swag's docs/ from the handlers' annotations, then api/openapi.yaml from it
+docs:
+	$(SWAG) fmt -d internal/httpapi
+	$(SWAG) init --quiet -g server.go -d internal/httpapi,internal/domain,internal/store -o docs --parseInternal
+	$(GO) run ./internal/tools/openapi3 docs/swagger.json api/openapi.yaml
+
+## migration: a new versioned migration for both dialects (name=what_changed); needs PostgreSQL
+migration:
+	@test -n "$(name)" || (echo "usage: make migration name=what_changed" && exit 2)
+	REGISTRY_DEV_POSTGRES_DSN='$(PG_DSN)' $(GO) run ./internal/store/gen $(name)
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)
+	$(GO) vet ./...
+
+## bench: Go benchmarks of the country profile and the lists
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/
+
+clean:
+	rm -rf bin data

@@ -79,8 +79,8 @@ func flags(name string, cfg *config.Config, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses a command's flags and validates the configuration.
-func parse(fs *flag.FlagSet, args []string, cfg config.Config) error {
+// parse parses a command's flags into cfg and validates the result.
+func parse(fs *flag.FlagSet, args []string, cfg *config.Config) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -114,7 +114,7 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flags("migrate", &cfg, stderr)
-	if err := parse(fs, args, cfg); err != nil {
+	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
 	st, err := openStore(ctx, cfg)
@@ -130,7 +130,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	fs := flags("serve", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (env REGISTRY_ADDR)")
 	seed := fs.Bool("seed", false, "load the bundled sourced dataset into an empty database")
-	if err := parse(fs, args, cfg); err != nil {
+	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
 	log := logger(cfg, stderr)

@@ -1930,7 +1930,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "citations": {
                     "type": "array",
@@ -2533,13 +2534,15 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "categories": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "citations": {
                     "type": "array",
@@ -2896,7 +2899,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Alias"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "citations": {
                     "type": "array",
@@ -2915,7 +2919,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Designation"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "headquarters_country": {
                     "type": "string",
@@ -2938,7 +2943,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "parent_id": {
                     "type": "string",

@@ -155,8 +155,11 @@ func decodeLines[T any](r io.Reader, name string, dst *[]T) ([]int, error) {
 // jsonProblem rewords a JSON decoding error without Go type names.
 func jsonProblem(err error) error {
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
+	switch {
+	case errors.As(err, &te):
 		return fmt.Errorf("field %q has the wrong type (%s)", te.Field, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the JSON value is cut short")
 	}
 	return err
 }

@@ -92,15 +92,15 @@ type Vendor struct {
 	Record
 	Slug                   string        `json:"slug" example:"nso-group"`
 	Name                   string        `json:"name" example:"NSO Group"`
-	Aliases                []Alias       `json:"aliases"`
+	Aliases                []Alias       `json:"aliases" extensions:"x-nullable"`
 	HeadquartersCountry    *string       `json:"headquarters_country" example:"IL" extensions:"x-nullable"`
-	OtherJurisdictions     []string      `json:"other_jurisdictions"`
+	OtherJurisdictions     []string      `json:"other_jurisdictions" extensions:"x-nullable"`
 	Website                *string       `json:"website" extensions:"x-nullable"`
 	ParentID               *ID           `json:"parent_id" extensions:"x-nullable"`
 	UNGPCommitment         string        `json:"ungp_commitment" enums:"yes,no,unknown"`
 	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url" extensions:"x-nullable"`
 	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url" extensions:"x-nullable"`
-	Designations           []Designation `json:"designations"`
+	Designations           []Designation `json:"designations" extensions:"x-nullable"`
 	Description            *string       `json:"description" extensions:"x-nullable"`
 }
 
@@ -109,8 +109,8 @@ type Product struct {
 	Record
 	VendorID           ID       `json:"vendor_id"`
 	Name               string   `json:"name" example:"Pegasus"`
-	Categories         []string `json:"categories"`
-	Capabilities       []string `json:"capabilities"`
+	Categories         []string `json:"categories" extensions:"x-nullable"`
+	Capabilities       []string `json:"capabilities" extensions:"x-nullable"`
 	ControlListEntries []string `json:"control_list_entries" extensions:"x-nullable"`
 	Description        *string  `json:"description" extensions:"x-nullable"`
 }
@@ -122,7 +122,7 @@ type Agency struct {
 	Name        string   `json:"name"`
 	Kind        string   `json:"kind" enums:"intelligence,police,military,ministry,prosecutor,other,unknown"`
 	ParentID    *ID      `json:"parent_id" extensions:"x-nullable"`
-	Aliases     []string `json:"aliases"`
+	Aliases     []string `json:"aliases" extensions:"x-nullable"`
 	Description *string  `json:"description" extensions:"x-nullable"`
 }
 

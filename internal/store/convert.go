@@ -109,15 +109,15 @@ func (s *Store) vendors(ctx context.Context, rows []*ent.Vendor, drafts bool) ([
 				Record:                 rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
 				Slug:                   v.Slug,
 				Name:                   v.Name,
-				Aliases:                nonNil(v.Aliases),
+				Aliases:                v.Aliases,
 				HeadquartersCountry:    v.HeadquartersCountry,
-				OtherJurisdictions:     nonNil(v.OtherJurisdictions),
+				OtherJurisdictions:     v.OtherJurisdictions,
 				Website:                v.Website,
 				ParentID:               domain.IDPtr(v.ParentID),
 				UNGPCommitment:         string(v.UngpCommitment),
 				HumanRightsPolicyURL:   v.HumanRightsPolicyURL,
 				WhistleblowerPolicyURL: v.WhistleblowerPolicyURL,
-				Designations:           nonNil(v.Designations),
+				Designations:           v.Designations,
 				Description:            v.Description,
 			}
 		})
@@ -130,8 +130,8 @@ func (s *Store) products(ctx context.Context, rows []*ent.Product, drafts bool) 
 				Record:             rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
 				VendorID:           domain.ID(v.VendorID),
 				Name:               v.Name,
-				Categories:         nonNil(v.Categories),
-				Capabilities:       nonNil(v.Capabilities),
+				Categories:         v.Categories,
+				Capabilities:       v.Capabilities,
 				ControlListEntries: v.ControlListEntries,
 				Description:        v.Description,
 			}
@@ -147,7 +147,7 @@ func (s *Store) agencies(ctx context.Context, rows []*ent.Agency, drafts bool) (
 				Name:        v.Name,
 				Kind:        string(v.Kind),
 				ParentID:    domain.IDPtr(v.ParentID),
-				Aliases:     nonNil(v.Aliases),
+				Aliases:     v.Aliases,
 				Description: v.Description,
 			}
 		})

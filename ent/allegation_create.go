@@ -319,7 +319,9 @@ func (_c *AllegationCreate) Mutation() *AllegationMutation {
 
 // Save creates the Allegation in the database.
 func (_c *AllegationCreate) Save(ctx context.Context) (*Allegation, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -346,12 +348,18 @@ func (_c *AllegationCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *AllegationCreate) defaults() {
+func (_c *AllegationCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if allegation.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized allegation.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := allegation.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if allegation.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized allegation.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := allegation.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -371,6 +379,7 @@ func (_c *AllegationCreate) defaults() {
 		v := allegation.DefaultAllegationStatus
 		_c.mutation.SetAllegationStatus(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -401,7 +401,9 @@ func (_u *AllegationUpdate) ClearOperatorAgency() *AllegationUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *AllegationUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -428,11 +430,15 @@ func (_u *AllegationUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *AllegationUpdate) defaults() {
+func (_u *AllegationUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if allegation.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized allegation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := allegation.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1077,7 +1083,9 @@ func (_u *AllegationUpdateOne) Select(field string, fields ...string) *Allegatio
 
 // Save executes the query and returns the updated Allegation entity.
 func (_u *AllegationUpdateOne) Save(ctx context.Context) (*Allegation, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1104,11 +1112,15 @@ func (_u *AllegationUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *AllegationUpdateOne) defaults() {
+func (_u *AllegationUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if allegation.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized allegation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := allegation.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

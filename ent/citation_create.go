@@ -93,7 +93,9 @@ func (_c *CitationCreate) Mutation() *CitationMutation {
 
 // Save creates the Citation in the database.
 func (_c *CitationCreate) Save(ctx context.Context) (*Citation, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -120,11 +122,15 @@ func (_c *CitationCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CitationCreate) defaults() {
+func (_c *CitationCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if citation.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized citation.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := citation.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

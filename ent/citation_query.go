@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -365,6 +366,12 @@ func (_q *CitationQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if citation.Policy == nil {
+		return errors.New("ent: uninitialized citation.Policy (forgotten import ent/runtime?)")
+	}
+	if err := citation.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

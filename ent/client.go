@@ -22,7 +22,9 @@ import (
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
+	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/state"
@@ -52,8 +54,12 @@ type Client struct {
 	Product *ProductClient
 	// Question is the client for interacting with the Question builders.
 	Question *QuestionClient
+	// RefreshToken is the client for interacting with the RefreshToken builders.
+	RefreshToken *RefreshTokenClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
 	// Source is the client for interacting with the Source builders.
@@ -84,7 +90,9 @@ func (c *Client) init() {
 	c.License = NewLicenseClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.Question = NewQuestionClient(c.config)
+	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.Revision = NewRevisionClient(c.config)
+	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
 	c.Source = NewSourceClient(c.config)
 	c.State = NewStateClient(c.config)
@@ -190,7 +198,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		License:       NewLicenseClient(cfg),
 		Product:       NewProductClient(cfg),
 		Question:      NewQuestionClient(cfg),
+		RefreshToken:  NewRefreshTokenClient(cfg),
 		Revision:      NewRevisionClient(cfg),
+		Session:       NewSessionClient(cfg),
 		Setting:       NewSettingClient(cfg),
 		Source:        NewSourceClient(cfg),
 		State:         NewStateClient(cfg),
@@ -223,7 +233,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		License:       NewLicenseClient(cfg),
 		Product:       NewProductClient(cfg),
 		Question:      NewQuestionClient(cfg),
+		RefreshToken:  NewRefreshTokenClient(cfg),
 		Revision:      NewRevisionClient(cfg),
+		Session:       NewSessionClient(cfg),
 		Setting:       NewSettingClient(cfg),
 		Source:        NewSourceClient(cfg),
 		State:         NewStateClient(cfg),
@@ -260,8 +272,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.Revision, c.Setting, c.Source, c.State, c.Termination, c.User,
-		c.Vendor,
+		c.Question, c.RefreshToken, c.Revision, c.Session, c.Setting, c.Source,
+		c.State, c.Termination, c.User, c.Vendor,
 	} {
 		n.Use(hooks...)
 	}
@@ -272,8 +284,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.Revision, c.Setting, c.Source, c.State, c.Termination, c.User,
-		c.Vendor,
+		c.Question, c.RefreshToken, c.Revision, c.Session, c.Setting, c.Source,
+		c.State, c.Termination, c.User, c.Vendor,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -296,8 +308,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Product.mutate(ctx, m)
 	case *QuestionMutation:
 		return c.Question.mutate(ctx, m)
+	case *RefreshTokenMutation:
+		return c.RefreshToken.mutate(ctx, m)
 	case *RevisionMutation:
 		return c.Revision.mutate(ctx, m)
+	case *SessionMutation:
+		return c.Session.mutate(ctx, m)
 	case *SettingMutation:
 		return c.Setting.mutate(ctx, m)
 	case *SourceMutation:
@@ -521,7 +537,8 @@ func (c *AgencyClient) QueryAllegations(_m *Agency) *AllegationQuery {
 
 // Hooks returns the client hooks.
 func (c *AgencyClient) Hooks() []Hook {
-	return c.hooks.Agency
+	hooks := c.hooks.Agency
+	return append(hooks[:len(hooks):len(hooks)], agency.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -702,7 +719,8 @@ func (c *AllegationClient) QueryOperatorAgency(_m *Allegation) *AgencyQuery {
 
 // Hooks returns the client hooks.
 func (c *AllegationClient) Hooks() []Hook {
-	return c.hooks.Allegation
+	hooks := c.hooks.Allegation
+	return append(hooks[:len(hooks):len(hooks)], allegation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -851,7 +869,8 @@ func (c *CitationClient) QuerySource(_m *Citation) *SourceQuery {
 
 // Hooks returns the client hooks.
 func (c *CitationClient) Hooks() []Hook {
-	return c.hooks.Citation
+	hooks := c.hooks.Citation
+	return append(hooks[:len(hooks):len(hooks)], citation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1048,7 +1067,8 @@ func (c *CommunicationClient) QueryQuestions(_m *Communication) *QuestionQuery {
 
 // Hooks returns the client hooks.
 func (c *CommunicationClient) Hooks() []Hook {
-	return c.hooks.Communication
+	hooks := c.hooks.Communication
+	return append(hooks[:len(hooks):len(hooks)], communication.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1277,7 +1297,8 @@ func (c *LicenseClient) QueryTerminations(_m *License) *TerminationQuery {
 
 // Hooks returns the client hooks.
 func (c *LicenseClient) Hooks() []Hook {
-	return c.hooks.License
+	hooks := c.hooks.License
+	return append(hooks[:len(hooks):len(hooks)], license.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1458,7 +1479,8 @@ func (c *ProductClient) QueryAllegations(_m *Product) *AllegationQuery {
 
 // Hooks returns the client hooks.
 func (c *ProductClient) Hooks() []Hook {
-	return c.hooks.Product
+	hooks := c.hooks.Product
+	return append(hooks[:len(hooks):len(hooks)], product.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1607,7 +1629,8 @@ func (c *QuestionClient) QueryCommunication(_m *Question) *CommunicationQuery {
 
 // Hooks returns the client hooks.
 func (c *QuestionClient) Hooks() []Hook {
-	return c.hooks.Question
+	hooks := c.hooks.Question
+	return append(hooks[:len(hooks):len(hooks)], question.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1627,6 +1650,156 @@ func (c *QuestionClient) mutate(ctx context.Context, m *QuestionMutation) (Value
 		return (&QuestionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Question mutation op: %q", m.Op())
+	}
+}
+
+// RefreshTokenClient is a client for the RefreshToken schema.
+type RefreshTokenClient struct {
+	config
+}
+
+// NewRefreshTokenClient returns a client for the RefreshToken from the given config.
+func NewRefreshTokenClient(c config) *RefreshTokenClient {
+	return &RefreshTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `refreshtoken.Hooks(f(g(h())))`.
+func (c *RefreshTokenClient) Use(hooks ...Hook) {
+	c.hooks.RefreshToken = append(c.hooks.RefreshToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `refreshtoken.Intercept(f(g(h())))`.
+func (c *RefreshTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RefreshToken = append(c.inters.RefreshToken, interceptors...)
+}
+
+// Create returns a builder for creating a RefreshToken entity.
+func (c *RefreshTokenClient) Create() *RefreshTokenCreate {
+	mutation := newRefreshTokenMutation(c.config, OpCreate)
+	return &RefreshTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RefreshToken entities.
+func (c *RefreshTokenClient) CreateBulk(builders ...*RefreshTokenCreate) *RefreshTokenCreateBulk {
+	return &RefreshTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RefreshTokenClient) MapCreateBulk(slice any, setFunc func(*RefreshTokenCreate, int)) *RefreshTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RefreshTokenCreateBulk{err: fmt.Errorf("calling to RefreshTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RefreshTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RefreshTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RefreshToken.
+func (c *RefreshTokenClient) Update() *RefreshTokenUpdate {
+	mutation := newRefreshTokenMutation(c.config, OpUpdate)
+	return &RefreshTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RefreshTokenClient) UpdateOne(_m *RefreshToken) *RefreshTokenUpdateOne {
+	mutation := newRefreshTokenMutation(c.config, OpUpdateOne, withRefreshToken(_m))
+	return &RefreshTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RefreshTokenClient) UpdateOneID(id int) *RefreshTokenUpdateOne {
+	mutation := newRefreshTokenMutation(c.config, OpUpdateOne, withRefreshTokenID(id))
+	return &RefreshTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RefreshToken.
+func (c *RefreshTokenClient) Delete() *RefreshTokenDelete {
+	mutation := newRefreshTokenMutation(c.config, OpDelete)
+	return &RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RefreshTokenClient) DeleteOne(_m *RefreshToken) *RefreshTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RefreshTokenClient) DeleteOneID(id int) *RefreshTokenDeleteOne {
+	builder := c.Delete().Where(refreshtoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RefreshTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for RefreshToken.
+func (c *RefreshTokenClient) Query() *RefreshTokenQuery {
+	return &RefreshTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRefreshToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RefreshToken entity by its id.
+func (c *RefreshTokenClient) Get(ctx context.Context, id int) (*RefreshToken, error) {
+	return c.Query().Where(refreshtoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RefreshTokenClient) GetX(ctx context.Context, id int) *RefreshToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QuerySession queries the session edge of a RefreshToken.
+func (c *RefreshTokenClient) QuerySession(_m *RefreshToken) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(refreshtoken.Table, refreshtoken.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, refreshtoken.SessionTable, refreshtoken.SessionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RefreshTokenClient) Hooks() []Hook {
+	hooks := c.hooks.RefreshToken
+	return append(hooks[:len(hooks):len(hooks)], refreshtoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RefreshTokenClient) Interceptors() []Interceptor {
+	return c.inters.RefreshToken
+}
+
+func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RefreshTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RefreshTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RefreshTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RefreshToken mutation op: %q", m.Op())
 	}
 }
 
@@ -1756,7 +1929,8 @@ func (c *RevisionClient) QueryActor(_m *Revision) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *RevisionClient) Hooks() []Hook {
-	return c.hooks.Revision
+	hooks := c.hooks.Revision
+	return append(hooks[:len(hooks):len(hooks)], revision.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1776,6 +1950,172 @@ func (c *RevisionClient) mutate(ctx context.Context, m *RevisionMutation) (Value
 		return (&RevisionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Revision mutation op: %q", m.Op())
+	}
+}
+
+// SessionClient is a client for the Session schema.
+type SessionClient struct {
+	config
+}
+
+// NewSessionClient returns a client for the Session from the given config.
+func NewSessionClient(c config) *SessionClient {
+	return &SessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `session.Hooks(f(g(h())))`.
+func (c *SessionClient) Use(hooks ...Hook) {
+	c.hooks.Session = append(c.hooks.Session, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `session.Intercept(f(g(h())))`.
+func (c *SessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Session = append(c.inters.Session, interceptors...)
+}
+
+// Create returns a builder for creating a Session entity.
+func (c *SessionClient) Create() *SessionCreate {
+	mutation := newSessionMutation(c.config, OpCreate)
+	return &SessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Session entities.
+func (c *SessionClient) CreateBulk(builders ...*SessionCreate) *SessionCreateBulk {
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SessionClient) MapCreateBulk(slice any, setFunc func(*SessionCreate, int)) *SessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SessionCreateBulk{err: fmt.Errorf("calling to SessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Session.
+func (c *SessionClient) Update() *SessionUpdate {
+	mutation := newSessionMutation(c.config, OpUpdate)
+	return &SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SessionClient) UpdateOne(_m *Session) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSession(_m))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SessionClient) UpdateOneID(id string) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSessionID(id))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Session.
+func (c *SessionClient) Delete() *SessionDelete {
+	mutation := newSessionMutation(c.config, OpDelete)
+	return &SessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SessionClient) DeleteOne(_m *Session) *SessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SessionClient) DeleteOneID(id string) *SessionDeleteOne {
+	builder := c.Delete().Where(session.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SessionDeleteOne{builder}
+}
+
+// Query returns a query builder for Session.
+func (c *SessionClient) Query() *SessionQuery {
+	return &SessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Session entity by its id.
+func (c *SessionClient) Get(ctx context.Context, id string) (*Session, error) {
+	return c.Query().Where(session.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SessionClient) GetX(ctx context.Context, id string) *Session {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a Session.
+func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, session.UserTable, session.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRefreshTokens queries the refresh_tokens edge of a Session.
+func (c *SessionClient) QueryRefreshTokens(_m *Session) *RefreshTokenQuery {
+	query := (&RefreshTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(refreshtoken.Table, refreshtoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, session.RefreshTokensTable, session.RefreshTokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SessionClient) Hooks() []Hook {
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SessionClient) Interceptors() []Interceptor {
+	return c.inters.Session
+}
+
+func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Session mutation op: %q", m.Op())
 	}
 }
 
@@ -1889,7 +2229,8 @@ func (c *SettingClient) GetX(ctx context.Context, id string) *Setting {
 
 // Hooks returns the client hooks.
 func (c *SettingClient) Hooks() []Hook {
-	return c.hooks.Setting
+	hooks := c.hooks.Setting
+	return append(hooks[:len(hooks):len(hooks)], setting.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2038,7 +2379,8 @@ func (c *SourceClient) QueryCitations(_m *Source) *CitationQuery {
 
 // Hooks returns the client hooks.
 func (c *SourceClient) Hooks() []Hook {
-	return c.hooks.Source
+	hooks := c.hooks.Source
+	return append(hooks[:len(hooks):len(hooks)], source.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2235,7 +2577,8 @@ func (c *StateClient) QueryLicensesFrom(_m *State) *LicenseQuery {
 
 // Hooks returns the client hooks.
 func (c *StateClient) Hooks() []Hook {
-	return c.hooks.State
+	hooks := c.hooks.State
+	return append(hooks[:len(hooks):len(hooks)], state.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2416,7 +2759,8 @@ func (c *TerminationClient) QueryAgency(_m *Termination) *AgencyQuery {
 
 // Hooks returns the client hooks.
 func (c *TerminationClient) Hooks() []Hook {
-	return c.hooks.Termination
+	hooks := c.hooks.Termination
+	return append(hooks[:len(hooks):len(hooks)], termination.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2563,9 +2907,26 @@ func (c *UserClient) QueryRevisions(_m *User) *RevisionQuery {
 	return query
 }
 
+// QuerySessions queries the sessions edge of a User.
+func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
-	return c.hooks.User
+	hooks := c.hooks.User
+	return append(hooks[:len(hooks):len(hooks)], user.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2826,7 +3187,8 @@ func (c *VendorClient) QueryCommunications(_m *Vendor) *CommunicationQuery {
 
 // Hooks returns the client hooks.
 func (c *VendorClient) Hooks() []Hook {
-	return c.hooks.Vendor
+	hooks := c.hooks.Vendor
+	return append(hooks[:len(hooks):len(hooks)], vendor.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2853,11 +3215,13 @@ func (c *VendorClient) mutate(ctx context.Context, m *VendorMutation) (Value, er
 type (
 	hooks struct {
 		Agency, Allegation, Citation, Communication, License, Product, Question,
-		Revision, Setting, Source, State, Termination, User, Vendor []ent.Hook
+		RefreshToken, Revision, Session, Setting, Source, State, Termination, User,
+		Vendor []ent.Hook
 	}
 	inters struct {
 		Agency, Allegation, Citation, Communication, License, Product, Question,
-		Revision, Setting, Source, State, Termination, User, Vendor []ent.Interceptor
+		RefreshToken, Revision, Session, Setting, Source, State, Termination, User,
+		Vendor []ent.Interceptor
 	}
 )
 

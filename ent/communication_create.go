@@ -313,7 +313,9 @@ func (_c *CommunicationCreate) Mutation() *CommunicationMutation {
 
 // Save creates the Communication in the database.
 func (_c *CommunicationCreate) Save(ctx context.Context) (*Communication, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -340,12 +342,18 @@ func (_c *CommunicationCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CommunicationCreate) defaults() {
+func (_c *CommunicationCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if communication.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized communication.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := communication.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if communication.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized communication.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := communication.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -361,6 +369,7 @@ func (_c *CommunicationCreate) defaults() {
 		v := communication.DefaultKind
 		_c.mutation.SetKind(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -472,6 +473,12 @@ func (_q *CommunicationQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if communication.Policy == nil {
+		return errors.New("ent: uninitialized communication.Policy (forgotten import ent/runtime?)")
+	}
+	if err := communication.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -440,7 +440,9 @@ func (_u *CommunicationUpdate) RemoveQuestions(v ...*Question) *CommunicationUpd
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CommunicationUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -467,11 +469,15 @@ func (_u *CommunicationUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CommunicationUpdate) defaults() {
+func (_u *CommunicationUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if communication.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized communication.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := communication.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1226,7 +1232,9 @@ func (_u *CommunicationUpdateOne) Select(field string, fields ...string) *Commun
 
 // Save executes the query and returns the updated Communication entity.
 func (_u *CommunicationUpdateOne) Save(ctx context.Context) (*Communication, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1253,11 +1261,15 @@ func (_u *CommunicationUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CommunicationUpdateOne) defaults() {
+func (_u *CommunicationUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if communication.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized communication.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := communication.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

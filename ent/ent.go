@@ -19,7 +19,9 @@ import (
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
+	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/state"
@@ -93,7 +95,9 @@ func checkColumn(t, c string) error {
 			license.Table:       license.ValidColumn,
 			product.Table:       product.ValidColumn,
 			question.Table:      question.ValidColumn,
+			refreshtoken.Table:  refreshtoken.ValidColumn,
 			revision.Table:      revision.ValidColumn,
+			session.Table:       session.ValidColumn,
 			setting.Table:       setting.ValidColumn,
 			source.Table:        source.ValidColumn,
 			state.Table:         state.ValidColumn,

@@ -514,7 +514,9 @@ func (_c *LicenseCreate) Mutation() *LicenseMutation {
 
 // Save creates the License in the database.
 func (_c *LicenseCreate) Save(ctx context.Context) (*License, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -541,12 +543,18 @@ func (_c *LicenseCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *LicenseCreate) defaults() {
+func (_c *LicenseCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if license.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized license.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := license.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if license.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized license.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := license.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -570,6 +578,7 @@ func (_c *LicenseCreate) defaults() {
 		v := license.DefaultPurposeSpecificity
 		_c.mutation.SetPurposeSpecificity(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

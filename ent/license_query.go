@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -545,6 +546,12 @@ func (_q *LicenseQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if license.Policy == nil {
+		return errors.New("ent: uninitialized license.Policy (forgotten import ent/runtime?)")
+	}
+	if err := license.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

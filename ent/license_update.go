@@ -733,7 +733,9 @@ func (_u *LicenseUpdate) RemoveTerminations(v ...*Termination) *LicenseUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *LicenseUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -760,11 +762,15 @@ func (_u *LicenseUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *LicenseUpdate) defaults() {
+func (_u *LicenseUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if license.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized license.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := license.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1977,7 +1983,9 @@ func (_u *LicenseUpdateOne) Select(field string, fields ...string) *LicenseUpdat
 
 // Save executes the query and returns the updated License entity.
 func (_u *LicenseUpdateOne) Save(ctx context.Context) (*License, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -2004,11 +2012,15 @@ func (_u *LicenseUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *LicenseUpdateOne) defaults() {
+func (_u *LicenseUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if license.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized license.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := license.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -100,7 +100,9 @@ func (_c *QuestionCreate) Mutation() *QuestionMutation {
 
 // Save creates the Question in the database.
 func (_c *QuestionCreate) Save(ctx context.Context) (*Question, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -127,11 +129,12 @@ func (_c *QuestionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *QuestionCreate) defaults() {
+func (_c *QuestionCreate) defaults() error {
 	if _, ok := _c.mutation.AnswerStatus(); !ok {
 		v := question.DefaultAnswerStatus
 		_c.mutation.SetAnswerStatus(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -141,7 +141,9 @@ func (_c *RevisionCreate) Mutation() *RevisionMutation {
 
 // Save creates the Revision in the database.
 func (_c *RevisionCreate) Save(ctx context.Context) (*Revision, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -168,8 +170,11 @@ func (_c *RevisionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *RevisionCreate) defaults() {
+func (_c *RevisionCreate) defaults() error {
 	if _, ok := _c.mutation.At(); !ok {
+		if revision.DefaultAt == nil {
+			return fmt.Errorf("ent: uninitialized revision.DefaultAt (forgotten import ent/runtime?)")
+		}
 		v := revision.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
@@ -177,6 +182,7 @@ func (_c *RevisionCreate) defaults() {
 		v := revision.DefaultPublic
 		_c.mutation.SetPublic(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

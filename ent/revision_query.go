@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -365,6 +366,12 @@ func (_q *RevisionQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if revision.Policy == nil {
+		return errors.New("ent: uninitialized revision.Policy (forgotten import ent/runtime?)")
+	}
+	if err := revision.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -259,7 +259,9 @@ func (_c *SourceCreate) Mutation() *SourceMutation {
 
 // Save creates the Source in the database.
 func (_c *SourceCreate) Save(ctx context.Context) (*Source, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -286,12 +288,18 @@ func (_c *SourceCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *SourceCreate) defaults() {
+func (_c *SourceCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if source.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized source.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := source.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if source.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized source.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := source.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -303,6 +311,7 @@ func (_c *SourceCreate) defaults() {
 		v := source.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

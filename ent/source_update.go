@@ -342,7 +342,9 @@ func (_u *SourceUpdate) RemoveCitations(v ...*Citation) *SourceUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *SourceUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -369,11 +371,15 @@ func (_u *SourceUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *SourceUpdate) defaults() {
+func (_u *SourceUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if source.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized source.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := source.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -924,7 +930,9 @@ func (_u *SourceUpdateOne) Select(field string, fields ...string) *SourceUpdateO
 
 // Save executes the query and returns the updated Source entity.
 func (_u *SourceUpdateOne) Save(ctx context.Context) (*Source, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -951,11 +959,15 @@ func (_u *SourceUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *SourceUpdateOne) defaults() {
+func (_u *SourceUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if source.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized source.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := source.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -124,7 +124,9 @@ func (_c *StateCreate) Mutation() *StateMutation {
 
 // Save creates the State in the database.
 func (_c *StateCreate) Save(ctx context.Context) (*State, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -151,11 +153,12 @@ func (_c *StateCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *StateCreate) defaults() {
+func (_c *StateCreate) defaults() error {
 	if _, ok := _c.mutation.Official(); !ok {
 		v := state.DefaultOfficial
 		_c.mutation.SetOfficial(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

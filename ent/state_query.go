@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -473,6 +474,12 @@ func (_q *StateQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if state.Policy == nil {
+		return errors.New("ent: uninitialized state.Policy (forgotten import ent/runtime?)")
+	}
+	if err := state.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

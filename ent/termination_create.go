@@ -295,7 +295,9 @@ func (_c *TerminationCreate) Mutation() *TerminationMutation {
 
 // Save creates the Termination in the database.
 func (_c *TerminationCreate) Save(ctx context.Context) (*Termination, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -322,12 +324,18 @@ func (_c *TerminationCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *TerminationCreate) defaults() {
+func (_c *TerminationCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if termination.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized termination.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := termination.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if termination.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized termination.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := termination.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -355,6 +363,7 @@ func (_c *TerminationCreate) defaults() {
 		v := termination.DefaultScope
 		_c.mutation.SetScope(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -380,7 +380,9 @@ func (_u *TerminationUpdate) ClearAgency() *TerminationUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *TerminationUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -407,11 +409,15 @@ func (_u *TerminationUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *TerminationUpdate) defaults() {
+func (_u *TerminationUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if termination.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized termination.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := termination.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1046,7 +1052,9 @@ func (_u *TerminationUpdateOne) Select(field string, fields ...string) *Terminat
 
 // Save executes the query and returns the updated Termination entity.
 func (_u *TerminationUpdateOne) Save(ctx context.Context) (*Termination, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1073,11 +1081,15 @@ func (_u *TerminationUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *TerminationUpdateOne) defaults() {
+func (_u *TerminationUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if termination.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized termination.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := termination.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -28,8 +28,12 @@ type Tx struct {
 	Product *ProductClient
 	// Question is the client for interacting with the Question builders.
 	Question *QuestionClient
+	// RefreshToken is the client for interacting with the RefreshToken builders.
+	RefreshToken *RefreshTokenClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
 	// Source is the client for interacting with the Source builders.
@@ -180,7 +184,9 @@ func (tx *Tx) init() {
 	tx.License = NewLicenseClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.Question = NewQuestionClient(tx.config)
+	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.Revision = NewRevisionClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.Source = NewSourceClient(tx.config)
 	tx.State = NewStateClient(tx.config)

@@ -43,9 +43,11 @@ type User struct {
 type UserEdges struct {
 	// Revisions holds the value of the revisions edge.
 	Revisions []*Revision `json:"revisions,omitempty"`
+	// Sessions holds the value of the sessions edge.
+	Sessions []*Session `json:"sessions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 }
 
 // RevisionsOrErr returns the Revisions value or an error if the edge
@@ -55,6 +57,15 @@ func (e UserEdges) RevisionsOrErr() ([]*Revision, error) {
 		return e.Revisions, nil
 	}
 	return nil, &NotLoadedError{edge: "revisions"}
+}
+
+// SessionsOrErr returns the Sessions value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) SessionsOrErr() ([]*Session, error) {
+	if e.loadedTypes[1] {
+		return e.Sessions, nil
+	}
+	return nil, &NotLoadedError{edge: "sessions"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -155,6 +166,11 @@ func (_m *User) Value(name string) (ent.Value, error) {
 // QueryRevisions queries the "revisions" edge of the User entity.
 func (_m *User) QueryRevisions() *RevisionQuery {
 	return NewUserClient(_m.config).QueryRevisions(_m)
+}
+
+// QuerySessions queries the "sessions" edge of the User entity.
+func (_m *User) QuerySessions() *SessionQuery {
+	return NewUserClient(_m.config).QuerySessions(_m)
 }
 
 // Update returns a builder for updating this User.

@@ -593,7 +593,9 @@ func (_u *VendorUpdate) RemoveCommunications(v ...*Communication) *VendorUpdate 
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *VendorUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -620,11 +622,15 @@ func (_u *VendorUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *VendorUpdate) defaults() {
+func (_u *VendorUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if vendor.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized vendor.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := vendor.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1709,7 +1715,9 @@ func (_u *VendorUpdateOne) Select(field string, fields ...string) *VendorUpdateO
 
 // Save executes the query and returns the updated Vendor entity.
 func (_u *VendorUpdateOne) Save(ctx context.Context) (*Vendor, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1736,11 +1744,15 @@ func (_u *VendorUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *VendorUpdateOne) defaults() {
+func (_u *VendorUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if vendor.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized vendor.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := vendor.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/export-registry/registry/internal/config"
 	"github.com/export-registry/registry/internal/dataset"
+	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/httpapi"
 	"github.com/export-registry/registry/internal/store"
 )
@@ -184,7 +185,7 @@ func seedBundled(ctx context.Context, st *store.Store, log *slog.Logger) error {
 		log.Info("database holds records; bundled dataset not loaded")
 		return nil
 	}
-	counts, err := dataset.Load(ctx, st, dataset.Bundled())
+	counts, err := dataset.Load(domain.SystemContext(ctx), st, dataset.Bundled())
 	if err != nil {
 		return fmt.Errorf("load bundled dataset: %w", err)
 	}

@@ -2,7 +2,1105 @@
 
 package runtime
 
-// The schema-stitching logic is generated in github.com/export-registry/registry/ent/runtime.go
+import (
+	"context"
+	"time"
+
+	"github.com/export-registry/registry/ent/agency"
+	"github.com/export-registry/registry/ent/allegation"
+	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/communication"
+	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/question"
+	"github.com/export-registry/registry/ent/refreshtoken"
+	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/schema"
+	"github.com/export-registry/registry/ent/session"
+	"github.com/export-registry/registry/ent/setting"
+	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/ent/state"
+	"github.com/export-registry/registry/ent/termination"
+	"github.com/export-registry/registry/ent/user"
+	"github.com/export-registry/registry/ent/vendor"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	agencyMixin := schema.Agency{}.Mixin()
+	agency.Policy = privacy.NewPolicies(agencyMixin[0], schema.Agency{})
+	agency.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := agency.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	agencyMixinFields0 := agencyMixin[0].Fields()
+	_ = agencyMixinFields0
+	agencyFields := schema.Agency{}.Fields()
+	_ = agencyFields
+	// agencyDescCreatedAt is the schema descriptor for created_at field.
+	agencyDescCreatedAt := agencyMixinFields0[1].Descriptor()
+	// agency.DefaultCreatedAt holds the default value on creation for the created_at field.
+	agency.DefaultCreatedAt = agencyDescCreatedAt.Default.(func() time.Time)
+	// agencyDescUpdatedAt is the schema descriptor for updated_at field.
+	agencyDescUpdatedAt := agencyMixinFields0[2].Descriptor()
+	// agency.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	agency.DefaultUpdatedAt = agencyDescUpdatedAt.Default.(func() time.Time)
+	// agency.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	agency.UpdateDefaultUpdatedAt = agencyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// agencyDescRevision is the schema descriptor for revision field.
+	agencyDescRevision := agencyMixinFields0[3].Descriptor()
+	// agency.DefaultRevision holds the default value on creation for the revision field.
+	agency.DefaultRevision = agencyDescRevision.Default.(int)
+	// agency.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	agency.RevisionValidator = agencyDescRevision.Validators[0].(func(int) error)
+	// agencyDescStateCode is the schema descriptor for state_code field.
+	agencyDescStateCode := agencyFields[0].Descriptor()
+	// agency.StateCodeValidator is a validator for the "state_code" field. It is called by the builders before save.
+	agency.StateCodeValidator = func() func(string) error {
+		validators := agencyDescStateCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(state string) error {
+			for _, fn := range fns {
+				if err := fn(state); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// agencyDescName is the schema descriptor for name field.
+	agencyDescName := agencyFields[1].Descriptor()
+	// agency.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	agency.NameValidator = func() func(string) error {
+		validators := agencyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// agencyDescID is the schema descriptor for id field.
+	agencyDescID := agencyMixinFields0[0].Descriptor()
+	// agency.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	agency.IDValidator = agencyDescID.Validators[0].(func(int) error)
+	allegationMixin := schema.Allegation{}.Mixin()
+	allegation.Policy = privacy.NewPolicies(allegationMixin[0], schema.Allegation{})
+	allegation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := allegation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	allegationMixinFields0 := allegationMixin[0].Fields()
+	_ = allegationMixinFields0
+	allegationFields := schema.Allegation{}.Fields()
+	_ = allegationFields
+	// allegationDescCreatedAt is the schema descriptor for created_at field.
+	allegationDescCreatedAt := allegationMixinFields0[1].Descriptor()
+	// allegation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	allegation.DefaultCreatedAt = allegationDescCreatedAt.Default.(func() time.Time)
+	// allegationDescUpdatedAt is the schema descriptor for updated_at field.
+	allegationDescUpdatedAt := allegationMixinFields0[2].Descriptor()
+	// allegation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	allegation.DefaultUpdatedAt = allegationDescUpdatedAt.Default.(func() time.Time)
+	// allegation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	allegation.UpdateDefaultUpdatedAt = allegationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// allegationDescRevision is the schema descriptor for revision field.
+	allegationDescRevision := allegationMixinFields0[3].Descriptor()
+	// allegation.DefaultRevision holds the default value on creation for the revision field.
+	allegation.DefaultRevision = allegationDescRevision.Default.(int)
+	// allegation.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	allegation.RevisionValidator = allegationDescRevision.Validators[0].(func(int) error)
+	// allegationDescOperatorState is the schema descriptor for operator_state field.
+	allegationDescOperatorState := allegationFields[2].Descriptor()
+	// allegation.OperatorStateValidator is a validator for the "operator_state" field. It is called by the builders before save.
+	allegation.OperatorStateValidator = func() func(string) error {
+		validators := allegationDescOperatorState.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(operator_state string) error {
+			for _, fn := range fns {
+				if err := fn(operator_state); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// allegationDescTargetCountry is the schema descriptor for target_country field.
+	allegationDescTargetCountry := allegationFields[5].Descriptor()
+	// allegation.TargetCountryValidator is a validator for the "target_country" field. It is called by the builders before save.
+	allegation.TargetCountryValidator = func() func(string) error {
+		validators := allegationDescTargetCountry.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(target_country string) error {
+			for _, fn := range fns {
+				if err := fn(target_country); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// allegationDescPeriodStart is the schema descriptor for period_start field.
+	allegationDescPeriodStart := allegationFields[9].Descriptor()
+	// allegation.PeriodStartValidator is a validator for the "period_start" field. It is called by the builders before save.
+	allegation.PeriodStartValidator = func() func(string) error {
+		validators := allegationDescPeriodStart.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(period_start string) error {
+			for _, fn := range fns {
+				if err := fn(period_start); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// allegationDescPeriodEnd is the schema descriptor for period_end field.
+	allegationDescPeriodEnd := allegationFields[11].Descriptor()
+	// allegation.PeriodEndValidator is a validator for the "period_end" field. It is called by the builders before save.
+	allegation.PeriodEndValidator = func() func(string) error {
+		validators := allegationDescPeriodEnd.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(period_end string) error {
+			for _, fn := range fns {
+				if err := fn(period_end); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// allegationDescID is the schema descriptor for id field.
+	allegationDescID := allegationMixinFields0[0].Descriptor()
+	// allegation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	allegation.IDValidator = allegationDescID.Validators[0].(func(int) error)
+	citation.Policy = privacy.NewPolicies(schema.Citation{})
+	citation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := citation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	citationFields := schema.Citation{}.Fields()
+	_ = citationFields
+	// citationDescRecordID is the schema descriptor for record_id field.
+	citationDescRecordID := citationFields[1].Descriptor()
+	// citation.RecordIDValidator is a validator for the "record_id" field. It is called by the builders before save.
+	citation.RecordIDValidator = citationDescRecordID.Validators[0].(func(int) error)
+	// citationDescCreatedAt is the schema descriptor for created_at field.
+	citationDescCreatedAt := citationFields[6].Descriptor()
+	// citation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	citation.DefaultCreatedAt = citationDescCreatedAt.Default.(func() time.Time)
+	communicationMixin := schema.Communication{}.Mixin()
+	communication.Policy = privacy.NewPolicies(communicationMixin[0], schema.Communication{})
+	communication.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := communication.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	communicationMixinFields0 := communicationMixin[0].Fields()
+	_ = communicationMixinFields0
+	communicationFields := schema.Communication{}.Fields()
+	_ = communicationFields
+	// communicationDescCreatedAt is the schema descriptor for created_at field.
+	communicationDescCreatedAt := communicationMixinFields0[1].Descriptor()
+	// communication.DefaultCreatedAt holds the default value on creation for the created_at field.
+	communication.DefaultCreatedAt = communicationDescCreatedAt.Default.(func() time.Time)
+	// communicationDescUpdatedAt is the schema descriptor for updated_at field.
+	communicationDescUpdatedAt := communicationMixinFields0[2].Descriptor()
+	// communication.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	communication.DefaultUpdatedAt = communicationDescUpdatedAt.Default.(func() time.Time)
+	// communication.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	communication.UpdateDefaultUpdatedAt = communicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// communicationDescRevision is the schema descriptor for revision field.
+	communicationDescRevision := communicationMixinFields0[3].Descriptor()
+	// communication.DefaultRevision holds the default value on creation for the revision field.
+	communication.DefaultRevision = communicationDescRevision.Default.(int)
+	// communication.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	communication.RevisionValidator = communicationDescRevision.Validators[0].(func(int) error)
+	// communicationDescReference is the schema descriptor for reference field.
+	communicationDescReference := communicationFields[0].Descriptor()
+	// communication.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	communication.ReferenceValidator = communicationDescReference.Validators[0].(func(string) error)
+	// communicationDescSender is the schema descriptor for sender field.
+	communicationDescSender := communicationFields[2].Descriptor()
+	// communication.SenderValidator is a validator for the "sender" field. It is called by the builders before save.
+	communication.SenderValidator = func() func(string) error {
+		validators := communicationDescSender.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(sender string) error {
+			for _, fn := range fns {
+				if err := fn(sender); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// communicationDescRecipientState is the schema descriptor for recipient_state field.
+	communicationDescRecipientState := communicationFields[4].Descriptor()
+	// communication.RecipientStateValidator is a validator for the "recipient_state" field. It is called by the builders before save.
+	communication.RecipientStateValidator = func() func(string) error {
+		validators := communicationDescRecipientState.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(recipient_state string) error {
+			for _, fn := range fns {
+				if err := fn(recipient_state); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// communicationDescRecipientName is the schema descriptor for recipient_name field.
+	communicationDescRecipientName := communicationFields[5].Descriptor()
+	// communication.RecipientNameValidator is a validator for the "recipient_name" field. It is called by the builders before save.
+	communication.RecipientNameValidator = communicationDescRecipientName.Validators[0].(func(string) error)
+	// communicationDescCopiedStates is the schema descriptor for copied_states field.
+	communicationDescCopiedStates := communicationFields[6].Descriptor()
+	// communication.CopiedStatesValidator is a validator for the "copied_states" field. It is called by the builders before save.
+	communication.CopiedStatesValidator = communicationDescCopiedStates.Validators[0].(func([]string) error)
+	// communicationDescURL is the schema descriptor for url field.
+	communicationDescURL := communicationFields[8].Descriptor()
+	// communication.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	communication.URLValidator = communicationDescURL.Validators[0].(func(string) error)
+	// communicationDescSentOn is the schema descriptor for sent_on field.
+	communicationDescSentOn := communicationFields[10].Descriptor()
+	// communication.SentOnValidator is a validator for the "sent_on" field. It is called by the builders before save.
+	communication.SentOnValidator = func() func(string) error {
+		validators := communicationDescSentOn.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(sent_on string) error {
+			for _, fn := range fns {
+				if err := fn(sent_on); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// communicationDescID is the schema descriptor for id field.
+	communicationDescID := communicationMixinFields0[0].Descriptor()
+	// communication.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	communication.IDValidator = communicationDescID.Validators[0].(func(int) error)
+	licenseMixin := schema.License{}.Mixin()
+	license.Policy = privacy.NewPolicies(licenseMixin[0], schema.License{})
+	license.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := license.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	licenseMixinFields0 := licenseMixin[0].Fields()
+	_ = licenseMixinFields0
+	licenseFields := schema.License{}.Fields()
+	_ = licenseFields
+	// licenseDescCreatedAt is the schema descriptor for created_at field.
+	licenseDescCreatedAt := licenseMixinFields0[1].Descriptor()
+	// license.DefaultCreatedAt holds the default value on creation for the created_at field.
+	license.DefaultCreatedAt = licenseDescCreatedAt.Default.(func() time.Time)
+	// licenseDescUpdatedAt is the schema descriptor for updated_at field.
+	licenseDescUpdatedAt := licenseMixinFields0[2].Descriptor()
+	// license.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	license.DefaultUpdatedAt = licenseDescUpdatedAt.Default.(func() time.Time)
+	// license.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	license.UpdateDefaultUpdatedAt = licenseDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// licenseDescRevision is the schema descriptor for revision field.
+	licenseDescRevision := licenseMixinFields0[3].Descriptor()
+	// license.DefaultRevision holds the default value on creation for the revision field.
+	license.DefaultRevision = licenseDescRevision.Default.(int)
+	// license.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	license.RevisionValidator = licenseDescRevision.Validators[0].(func(int) error)
+	// licenseDescEndUserState is the schema descriptor for end_user_state field.
+	licenseDescEndUserState := licenseFields[2].Descriptor()
+	// license.EndUserStateValidator is a validator for the "end_user_state" field. It is called by the builders before save.
+	license.EndUserStateValidator = func() func(string) error {
+		validators := licenseDescEndUserState.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(end_user string) error {
+			for _, fn := range fns {
+				if err := fn(end_user); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// licenseDescExportingState is the schema descriptor for exporting_state field.
+	licenseDescExportingState := licenseFields[4].Descriptor()
+	// license.ExportingStateValidator is a validator for the "exporting_state" field. It is called by the builders before save.
+	license.ExportingStateValidator = func() func(string) error {
+		validators := licenseDescExportingState.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(exporter string) error {
+			for _, fn := range fns {
+				if err := fn(exporter); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// licenseDescIssuingAuthority is the schema descriptor for issuing_authority field.
+	licenseDescIssuingAuthority := licenseFields[5].Descriptor()
+	// license.IssuingAuthorityValidator is a validator for the "issuing_authority" field. It is called by the builders before save.
+	license.IssuingAuthorityValidator = licenseDescIssuingAuthority.Validators[0].(func(string) error)
+	// licenseDescReference is the schema descriptor for reference field.
+	licenseDescReference := licenseFields[6].Descriptor()
+	// license.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	license.ReferenceValidator = licenseDescReference.Validators[0].(func(string) error)
+	// licenseDescMaxTargets is the schema descriptor for max_targets field.
+	licenseDescMaxTargets := licenseFields[8].Descriptor()
+	// license.MaxTargetsValidator is a validator for the "max_targets" field. It is called by the builders before save.
+	license.MaxTargetsValidator = licenseDescMaxTargets.Validators[0].(func(int) error)
+	// licenseDescMaxConcurrentTargets is the schema descriptor for max_concurrent_targets field.
+	licenseDescMaxConcurrentTargets := licenseFields[9].Descriptor()
+	// license.MaxConcurrentTargetsValidator is a validator for the "max_concurrent_targets" field. It is called by the builders before save.
+	license.MaxConcurrentTargetsValidator = licenseDescMaxConcurrentTargets.Validators[0].(func(int) error)
+	// licenseDescGeography is the schema descriptor for geography field.
+	licenseDescGeography := licenseFields[11].Descriptor()
+	// license.GeographyValidator is a validator for the "geography" field. It is called by the builders before save.
+	license.GeographyValidator = licenseDescGeography.Validators[0].(func([]string) error)
+	// licenseDescControlListEntries is the schema descriptor for control_list_entries field.
+	licenseDescControlListEntries := licenseFields[16].Descriptor()
+	// license.ControlListEntriesValidator is a validator for the "control_list_entries" field. It is called by the builders before save.
+	license.ControlListEntriesValidator = licenseDescControlListEntries.Validators[0].(func([]string) error)
+	// licenseDescDecisionDate is the schema descriptor for decision_date field.
+	licenseDescDecisionDate := licenseFields[18].Descriptor()
+	// license.DecisionDateValidator is a validator for the "decision_date" field. It is called by the builders before save.
+	license.DecisionDateValidator = func() func(string) error {
+		validators := licenseDescDecisionDate.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(decision_date string) error {
+			for _, fn := range fns {
+				if err := fn(decision_date); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// licenseDescValidFrom is the schema descriptor for valid_from field.
+	licenseDescValidFrom := licenseFields[20].Descriptor()
+	// license.ValidFromValidator is a validator for the "valid_from" field. It is called by the builders before save.
+	license.ValidFromValidator = func() func(string) error {
+		validators := licenseDescValidFrom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(valid_from string) error {
+			for _, fn := range fns {
+				if err := fn(valid_from); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// licenseDescValidUntil is the schema descriptor for valid_until field.
+	licenseDescValidUntil := licenseFields[22].Descriptor()
+	// license.ValidUntilValidator is a validator for the "valid_until" field. It is called by the builders before save.
+	license.ValidUntilValidator = func() func(string) error {
+		validators := licenseDescValidUntil.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(valid_until string) error {
+			for _, fn := range fns {
+				if err := fn(valid_until); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// licenseDescID is the schema descriptor for id field.
+	licenseDescID := licenseMixinFields0[0].Descriptor()
+	// license.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	license.IDValidator = licenseDescID.Validators[0].(func(int) error)
+	productMixin := schema.Product{}.Mixin()
+	product.Policy = privacy.NewPolicies(productMixin[0], schema.Product{})
+	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := product.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	productMixinFields0 := productMixin[0].Fields()
+	_ = productMixinFields0
+	productFields := schema.Product{}.Fields()
+	_ = productFields
+	// productDescCreatedAt is the schema descriptor for created_at field.
+	productDescCreatedAt := productMixinFields0[1].Descriptor()
+	// product.DefaultCreatedAt holds the default value on creation for the created_at field.
+	product.DefaultCreatedAt = productDescCreatedAt.Default.(func() time.Time)
+	// productDescUpdatedAt is the schema descriptor for updated_at field.
+	productDescUpdatedAt := productMixinFields0[2].Descriptor()
+	// product.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
+	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	product.UpdateDefaultUpdatedAt = productDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// productDescRevision is the schema descriptor for revision field.
+	productDescRevision := productMixinFields0[3].Descriptor()
+	// product.DefaultRevision holds the default value on creation for the revision field.
+	product.DefaultRevision = productDescRevision.Default.(int)
+	// product.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	product.RevisionValidator = productDescRevision.Validators[0].(func(int) error)
+	// productDescName is the schema descriptor for name field.
+	productDescName := productFields[1].Descriptor()
+	// product.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	product.NameValidator = func() func(string) error {
+		validators := productDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// productDescCategories is the schema descriptor for categories field.
+	productDescCategories := productFields[2].Descriptor()
+	// product.CategoriesValidator is a validator for the "categories" field. It is called by the builders before save.
+	product.CategoriesValidator = productDescCategories.Validators[0].(func([]string) error)
+	// productDescCapabilities is the schema descriptor for capabilities field.
+	productDescCapabilities := productFields[3].Descriptor()
+	// product.CapabilitiesValidator is a validator for the "capabilities" field. It is called by the builders before save.
+	product.CapabilitiesValidator = productDescCapabilities.Validators[0].(func([]string) error)
+	// productDescControlListEntries is the schema descriptor for control_list_entries field.
+	productDescControlListEntries := productFields[4].Descriptor()
+	// product.ControlListEntriesValidator is a validator for the "control_list_entries" field. It is called by the builders before save.
+	product.ControlListEntriesValidator = productDescControlListEntries.Validators[0].(func([]string) error)
+	// productDescID is the schema descriptor for id field.
+	productDescID := productMixinFields0[0].Descriptor()
+	// product.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	product.IDValidator = productDescID.Validators[0].(func(int) error)
+	question.Policy = privacy.NewPolicies(schema.Question{})
+	question.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := question.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	questionFields := schema.Question{}.Fields()
+	_ = questionFields
+	// questionDescPosition is the schema descriptor for position field.
+	questionDescPosition := questionFields[2].Descriptor()
+	// question.PositionValidator is a validator for the "position" field. It is called by the builders before save.
+	question.PositionValidator = questionDescPosition.Validators[0].(func(int) error)
+	// questionDescTopic is the schema descriptor for topic field.
+	questionDescTopic := questionFields[3].Descriptor()
+	// question.TopicValidator is a validator for the "topic" field. It is called by the builders before save.
+	question.TopicValidator = questionDescTopic.Validators[0].(func(string) error)
+	// questionDescText is the schema descriptor for text field.
+	questionDescText := questionFields[4].Descriptor()
+	// question.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	question.TextValidator = questionDescText.Validators[0].(func(string) error)
+	// questionDescID is the schema descriptor for id field.
+	questionDescID := questionFields[0].Descriptor()
+	// question.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	question.IDValidator = questionDescID.Validators[0].(func(int) error)
+	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
+	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := refreshtoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	refreshtokenFields := schema.RefreshToken{}.Fields()
+	_ = refreshtokenFields
+	// refreshtokenDescTokenHash is the schema descriptor for token_hash field.
+	refreshtokenDescTokenHash := refreshtokenFields[0].Descriptor()
+	// refreshtoken.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	refreshtoken.TokenHashValidator = func() func(string) error {
+		validators := refreshtokenDescTokenHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(token_hash string) error {
+			for _, fn := range fns {
+				if err := fn(token_hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// refreshtokenDescCreatedAt is the schema descriptor for created_at field.
+	refreshtokenDescCreatedAt := refreshtokenFields[2].Descriptor()
+	// refreshtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	refreshtoken.DefaultCreatedAt = refreshtokenDescCreatedAt.Default.(func() time.Time)
+	revision.Policy = privacy.NewPolicies(schema.Revision{})
+	revision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := revision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	revisionFields := schema.Revision{}.Fields()
+	_ = revisionFields
+	// revisionDescRecordID is the schema descriptor for record_id field.
+	revisionDescRecordID := revisionFields[1].Descriptor()
+	// revision.RecordIDValidator is a validator for the "record_id" field. It is called by the builders before save.
+	revision.RecordIDValidator = revisionDescRecordID.Validators[0].(func(int) error)
+	// revisionDescRevision is the schema descriptor for revision field.
+	revisionDescRevision := revisionFields[2].Descriptor()
+	// revision.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	revision.RevisionValidator = revisionDescRevision.Validators[0].(func(int) error)
+	// revisionDescAt is the schema descriptor for at field.
+	revisionDescAt := revisionFields[4].Descriptor()
+	// revision.DefaultAt holds the default value on creation for the at field.
+	revision.DefaultAt = revisionDescAt.Default.(func() time.Time)
+	// revisionDescPublic is the schema descriptor for public field.
+	revisionDescPublic := revisionFields[6].Descriptor()
+	// revision.DefaultPublic holds the default value on creation for the public field.
+	revision.DefaultPublic = revisionDescPublic.Default.(bool)
+	// revisionDescRequestID is the schema descriptor for request_id field.
+	revisionDescRequestID := revisionFields[10].Descriptor()
+	// revision.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	revision.RequestIDValidator = revisionDescRequestID.Validators[0].(func(string) error)
+	session.Policy = privacy.NewPolicies(schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescCreatedAt is the schema descriptor for created_at field.
+	sessionDescCreatedAt := sessionFields[2].Descriptor()
+	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
+	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
+	// sessionDescRevokedReason is the schema descriptor for revoked_reason field.
+	sessionDescRevokedReason := sessionFields[5].Descriptor()
+	// session.RevokedReasonValidator is a validator for the "revoked_reason" field. It is called by the builders before save.
+	session.RevokedReasonValidator = sessionDescRevokedReason.Validators[0].(func(string) error)
+	// sessionDescID is the schema descriptor for id field.
+	sessionDescID := sessionFields[0].Descriptor()
+	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	session.IDValidator = func() func(string) error {
+		validators := sessionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	setting.Policy = privacy.NewPolicies(schema.Setting{})
+	setting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := setting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	settingFields := schema.Setting{}.Fields()
+	_ = settingFields
+	// settingDescUpdatedAt is the schema descriptor for updated_at field.
+	settingDescUpdatedAt := settingFields[2].Descriptor()
+	// setting.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	setting.DefaultUpdatedAt = settingDescUpdatedAt.Default.(func() time.Time)
+	// setting.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	setting.UpdateDefaultUpdatedAt = settingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// settingDescID is the schema descriptor for id field.
+	settingDescID := settingFields[0].Descriptor()
+	// setting.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	setting.IDValidator = func() func(string) error {
+		validators := settingDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	sourceMixin := schema.Source{}.Mixin()
+	source.Policy = privacy.NewPolicies(sourceMixin[0], schema.Source{})
+	source.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := source.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sourceMixinFields0 := sourceMixin[0].Fields()
+	_ = sourceMixinFields0
+	sourceFields := schema.Source{}.Fields()
+	_ = sourceFields
+	// sourceDescCreatedAt is the schema descriptor for created_at field.
+	sourceDescCreatedAt := sourceMixinFields0[1].Descriptor()
+	// source.DefaultCreatedAt holds the default value on creation for the created_at field.
+	source.DefaultCreatedAt = sourceDescCreatedAt.Default.(func() time.Time)
+	// sourceDescUpdatedAt is the schema descriptor for updated_at field.
+	sourceDescUpdatedAt := sourceMixinFields0[2].Descriptor()
+	// source.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	source.DefaultUpdatedAt = sourceDescUpdatedAt.Default.(func() time.Time)
+	// source.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	source.UpdateDefaultUpdatedAt = sourceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// sourceDescRevision is the schema descriptor for revision field.
+	sourceDescRevision := sourceMixinFields0[3].Descriptor()
+	// source.DefaultRevision holds the default value on creation for the revision field.
+	source.DefaultRevision = sourceDescRevision.Default.(int)
+	// source.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	source.RevisionValidator = sourceDescRevision.Validators[0].(func(int) error)
+	// sourceDescTitle is the schema descriptor for title field.
+	sourceDescTitle := sourceFields[1].Descriptor()
+	// source.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	source.TitleValidator = func() func(string) error {
+		validators := sourceDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sourceDescPublisher is the schema descriptor for publisher field.
+	sourceDescPublisher := sourceFields[2].Descriptor()
+	// source.PublisherValidator is a validator for the "publisher" field. It is called by the builders before save.
+	source.PublisherValidator = sourceDescPublisher.Validators[0].(func(string) error)
+	// sourceDescURL is the schema descriptor for url field.
+	sourceDescURL := sourceFields[3].Descriptor()
+	// source.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	source.URLValidator = sourceDescURL.Validators[0].(func(string) error)
+	// sourceDescArchivedURL is the schema descriptor for archived_url field.
+	sourceDescArchivedURL := sourceFields[4].Descriptor()
+	// source.ArchivedURLValidator is a validator for the "archived_url" field. It is called by the builders before save.
+	source.ArchivedURLValidator = sourceDescArchivedURL.Validators[0].(func(string) error)
+	// sourceDescDocumentSymbol is the schema descriptor for document_symbol field.
+	sourceDescDocumentSymbol := sourceFields[5].Descriptor()
+	// source.DocumentSymbolValidator is a validator for the "document_symbol" field. It is called by the builders before save.
+	source.DocumentSymbolValidator = sourceDescDocumentSymbol.Validators[0].(func(string) error)
+	// sourceDescLanguage is the schema descriptor for language field.
+	sourceDescLanguage := sourceFields[6].Descriptor()
+	// source.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	source.LanguageValidator = sourceDescLanguage.Validators[0].(func(string) error)
+	// sourceDescPublishedOn is the schema descriptor for published_on field.
+	sourceDescPublishedOn := sourceFields[8].Descriptor()
+	// source.PublishedOnValidator is a validator for the "published_on" field. It is called by the builders before save.
+	source.PublishedOnValidator = func() func(string) error {
+		validators := sourceDescPublishedOn.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(published_on string) error {
+			for _, fn := range fns {
+				if err := fn(published_on); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sourceDescID is the schema descriptor for id field.
+	sourceDescID := sourceMixinFields0[0].Descriptor()
+	// source.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	source.IDValidator = sourceDescID.Validators[0].(func(int) error)
+	state.Policy = privacy.NewPolicies(schema.State{})
+	state.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := state.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	stateFields := schema.State{}.Fields()
+	_ = stateFields
+	// stateDescAlpha3 is the schema descriptor for alpha3 field.
+	stateDescAlpha3 := stateFields[1].Descriptor()
+	// state.Alpha3Validator is a validator for the "alpha3" field. It is called by the builders before save.
+	state.Alpha3Validator = stateDescAlpha3.Validators[0].(func(string) error)
+	// stateDescName is the schema descriptor for name field.
+	stateDescName := stateFields[2].Descriptor()
+	// state.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	state.NameValidator = stateDescName.Validators[0].(func(string) error)
+	// stateDescOfficial is the schema descriptor for official field.
+	stateDescOfficial := stateFields[3].Descriptor()
+	// state.DefaultOfficial holds the default value on creation for the official field.
+	state.DefaultOfficial = stateDescOfficial.Default.(bool)
+	// stateDescID is the schema descriptor for id field.
+	stateDescID := stateFields[0].Descriptor()
+	// state.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	state.IDValidator = func() func(string) error {
+		validators := stateDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	terminationMixin := schema.Termination{}.Mixin()
+	termination.Policy = privacy.NewPolicies(terminationMixin[0], schema.Termination{})
+	termination.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := termination.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	terminationMixinFields0 := terminationMixin[0].Fields()
+	_ = terminationMixinFields0
+	terminationFields := schema.Termination{}.Fields()
+	_ = terminationFields
+	// terminationDescCreatedAt is the schema descriptor for created_at field.
+	terminationDescCreatedAt := terminationMixinFields0[1].Descriptor()
+	// termination.DefaultCreatedAt holds the default value on creation for the created_at field.
+	termination.DefaultCreatedAt = terminationDescCreatedAt.Default.(func() time.Time)
+	// terminationDescUpdatedAt is the schema descriptor for updated_at field.
+	terminationDescUpdatedAt := terminationMixinFields0[2].Descriptor()
+	// termination.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	termination.DefaultUpdatedAt = terminationDescUpdatedAt.Default.(func() time.Time)
+	// termination.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	termination.UpdateDefaultUpdatedAt = terminationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// terminationDescRevision is the schema descriptor for revision field.
+	terminationDescRevision := terminationMixinFields0[3].Descriptor()
+	// termination.DefaultRevision holds the default value on creation for the revision field.
+	termination.DefaultRevision = terminationDescRevision.Default.(int)
+	// termination.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	termination.RevisionValidator = terminationDescRevision.Validators[0].(func(int) error)
+	// terminationDescStateCode is the schema descriptor for state_code field.
+	terminationDescStateCode := terminationFields[2].Descriptor()
+	// termination.StateCodeValidator is a validator for the "state_code" field. It is called by the builders before save.
+	termination.StateCodeValidator = func() func(string) error {
+		validators := terminationDescStateCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(state_code string) error {
+			for _, fn := range fns {
+				if err := fn(state_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// terminationDescRightsInvolved is the schema descriptor for rights_involved field.
+	terminationDescRightsInvolved := terminationFields[7].Descriptor()
+	// termination.RightsInvolvedValidator is a validator for the "rights_involved" field. It is called by the builders before save.
+	termination.RightsInvolvedValidator = terminationDescRightsInvolved.Validators[0].(func([]string) error)
+	// terminationDescReportedTo is the schema descriptor for reported_to field.
+	terminationDescReportedTo := terminationFields[9].Descriptor()
+	// termination.ReportedToValidator is a validator for the "reported_to" field. It is called by the builders before save.
+	termination.ReportedToValidator = terminationDescReportedTo.Validators[0].(func([]string) error)
+	// terminationDescTerminatedOn is the schema descriptor for terminated_on field.
+	terminationDescTerminatedOn := terminationFields[11].Descriptor()
+	// termination.TerminatedOnValidator is a validator for the "terminated_on" field. It is called by the builders before save.
+	termination.TerminatedOnValidator = func() func(string) error {
+		validators := terminationDescTerminatedOn.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(terminated_on string) error {
+			for _, fn := range fns {
+				if err := fn(terminated_on); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// terminationDescID is the schema descriptor for id field.
+	terminationDescID := terminationMixinFields0[0].Descriptor()
+	// termination.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	termination.IDValidator = terminationDescID.Validators[0].(func(int) error)
+	user.Policy = privacy.NewPolicies(schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescEmail is the schema descriptor for email field.
+	userDescEmail := userFields[0].Descriptor()
+	// user.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	user.EmailValidator = func() func(string) error {
+		validators := userDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescDisplayName is the schema descriptor for display_name field.
+	userDescDisplayName := userFields[1].Descriptor()
+	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
+	user.DisplayNameValidator = func() func(string) error {
+		validators := userDescDisplayName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(display_name string) error {
+			for _, fn := range fns {
+				if err := fn(display_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescDisabled is the schema descriptor for disabled field.
+	userDescDisabled := userFields[4].Descriptor()
+	// user.DefaultDisabled holds the default value on creation for the disabled field.
+	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	// userDescTokenEpoch is the schema descriptor for token_epoch field.
+	userDescTokenEpoch := userFields[5].Descriptor()
+	// user.DefaultTokenEpoch holds the default value on creation for the token_epoch field.
+	user.DefaultTokenEpoch = userDescTokenEpoch.Default.(int)
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userFields[6].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userFields[7].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	vendorMixin := schema.Vendor{}.Mixin()
+	vendor.Policy = privacy.NewPolicies(vendorMixin[0], schema.Vendor{})
+	vendor.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := vendor.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	vendorMixinFields0 := vendorMixin[0].Fields()
+	_ = vendorMixinFields0
+	vendorFields := schema.Vendor{}.Fields()
+	_ = vendorFields
+	// vendorDescCreatedAt is the schema descriptor for created_at field.
+	vendorDescCreatedAt := vendorMixinFields0[1].Descriptor()
+	// vendor.DefaultCreatedAt holds the default value on creation for the created_at field.
+	vendor.DefaultCreatedAt = vendorDescCreatedAt.Default.(func() time.Time)
+	// vendorDescUpdatedAt is the schema descriptor for updated_at field.
+	vendorDescUpdatedAt := vendorMixinFields0[2].Descriptor()
+	// vendor.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	vendor.DefaultUpdatedAt = vendorDescUpdatedAt.Default.(func() time.Time)
+	// vendor.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	vendor.UpdateDefaultUpdatedAt = vendorDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// vendorDescRevision is the schema descriptor for revision field.
+	vendorDescRevision := vendorMixinFields0[3].Descriptor()
+	// vendor.DefaultRevision holds the default value on creation for the revision field.
+	vendor.DefaultRevision = vendorDescRevision.Default.(int)
+	// vendor.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	vendor.RevisionValidator = vendorDescRevision.Validators[0].(func(int) error)
+	// vendorDescSlug is the schema descriptor for slug field.
+	vendorDescSlug := vendorFields[0].Descriptor()
+	// vendor.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	vendor.SlugValidator = func() func(string) error {
+		validators := vendorDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// vendorDescName is the schema descriptor for name field.
+	vendorDescName := vendorFields[1].Descriptor()
+	// vendor.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	vendor.NameValidator = func() func(string) error {
+		validators := vendorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// vendorDescHeadquartersCountry is the schema descriptor for headquarters_country field.
+	vendorDescHeadquartersCountry := vendorFields[3].Descriptor()
+	// vendor.HeadquartersCountryValidator is a validator for the "headquarters_country" field. It is called by the builders before save.
+	vendor.HeadquartersCountryValidator = func() func(string) error {
+		validators := vendorDescHeadquartersCountry.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(headquarters string) error {
+			for _, fn := range fns {
+				if err := fn(headquarters); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// vendorDescOtherJurisdictions is the schema descriptor for other_jurisdictions field.
+	vendorDescOtherJurisdictions := vendorFields[4].Descriptor()
+	// vendor.OtherJurisdictionsValidator is a validator for the "other_jurisdictions" field. It is called by the builders before save.
+	vendor.OtherJurisdictionsValidator = vendorDescOtherJurisdictions.Validators[0].(func([]string) error)
+	// vendorDescWebsite is the schema descriptor for website field.
+	vendorDescWebsite := vendorFields[5].Descriptor()
+	// vendor.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
+	vendor.WebsiteValidator = vendorDescWebsite.Validators[0].(func(string) error)
+	// vendorDescHumanRightsPolicyURL is the schema descriptor for human_rights_policy_url field.
+	vendorDescHumanRightsPolicyURL := vendorFields[8].Descriptor()
+	// vendor.HumanRightsPolicyURLValidator is a validator for the "human_rights_policy_url" field. It is called by the builders before save.
+	vendor.HumanRightsPolicyURLValidator = vendorDescHumanRightsPolicyURL.Validators[0].(func(string) error)
+	// vendorDescWhistleblowerPolicyURL is the schema descriptor for whistleblower_policy_url field.
+	vendorDescWhistleblowerPolicyURL := vendorFields[9].Descriptor()
+	// vendor.WhistleblowerPolicyURLValidator is a validator for the "whistleblower_policy_url" field. It is called by the builders before save.
+	vendor.WhistleblowerPolicyURLValidator = vendorDescWhistleblowerPolicyURL.Validators[0].(func(string) error)
+	// vendorDescID is the schema descriptor for id field.
+	vendorDescID := vendorMixinFields0[0].Descriptor()
+	// vendor.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	vendor.IDValidator = vendorDescID.Validators[0].(func(int) error)
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

@@ -29,5 +29,5 @@ func (User) Fields() []ent.Field {
 
 // Edges of the User.
 func (User) Edges() []ent.Edge {
-	return []ent.Edge{edge.To("revisions", Revision.Type)}
+	return []ent.Edge{edge.To("revisions", Revision.Type), edge.To("sessions", Session.Type)}
 }

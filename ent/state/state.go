@@ -3,6 +3,7 @@
 package state
 
 import (
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 )
@@ -76,7 +77,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/export-registry/registry/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// Alpha3Validator is a validator for the "alpha3" field. It is called by the builders before save.
 	Alpha3Validator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.

@@ -81,7 +81,7 @@ func TestBundled(t *testing.T) {
 // TestLoad loads the bundled dataset on each database.
 func TestLoad(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		counts, err := dataset.Load(context.Background(), st, dataset.Bundled())
+		counts, err := dataset.Load(domain.SystemContext(context.Background()), st, dataset.Bundled())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestLoadRefusesWhole(t *testing.T) {
 			for name, body := range tc.files {
 				dir[name] = &fstest.MapFile{Data: []byte(body)}
 			}
-			_, err := dataset.Load(context.Background(), st, dir)
+			_, err := dataset.Load(domain.SystemContext(context.Background()), st, dir)
 			var le *dataset.LineError
 			if !errors.As(err, &le) {
 				t.Fatalf("err = %v, want a LineError", err)

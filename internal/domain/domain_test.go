@@ -79,24 +79,26 @@ func TestLicenseCheck(t *testing.T) {
 	n := func(v int) *int { return &v }
 	for _, tc := range []struct {
 		name  string
-		l     License
+		l     LicenseFields
 		field string
 	}{
-		{"period out of order", License{ValidFrom: s("2021-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2020-01-01"), ValidUntilPrecision: s("day")}, "valid_until"},
-		{"date without precision", License{ValidFrom: s("2021-01-01")}, "valid_from_precision"},
-		{"precision without date", License{ValidUntilPrecision: s("day")}, "valid_until"},
-		{"month not on its first day", License{DecisionDate: s("2021-01-15"), DecisionDatePrecision: s("month")}, "decision_date"},
-		{"negative targets", License{MaxTargets: n(-1)}, "max_targets"},
-		{"more concurrent than total", License{MaxTargets: n(5), MaxConcurrentTargets: n(10)}, "max_concurrent_targets"},
-		{"bad country", License{EndUserState: s("ZZ")}, "end_user_state"},
-		{"bad confidence", License{Record: Record{Citations: []Citation{{SourceID: 1, Confidence: "sure"}}}}, "citations"},
+		{"period out of order", LicenseFields{ValidFrom: s("2021-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2020-01-01"), ValidUntilPrecision: s("day")}, "valid_until"},
+		{"date without precision", LicenseFields{ValidFrom: s("2021-01-01")}, "valid_from_precision"},
+		{"precision without date", LicenseFields{ValidUntilPrecision: s("day")}, "valid_until"},
+		{"month not on its first day", LicenseFields{DecisionDate: s("2021-01-15"), DecisionDatePrecision: s("month")}, "decision_date"},
+		{"negative targets", LicenseFields{MaxTargets: n(-1)}, "max_targets"},
+		{"more concurrent than total", LicenseFields{MaxTargets: n(5), MaxConcurrentTargets: n(10)}, "max_concurrent_targets"},
+		{"bad country", LicenseFields{EndUserState: s("ZZ")}, "end_user_state"},
 	} {
 		err := tc.l.Check()
 		if _, ok := ErrorFields(err)[tc.field]; !ok || ErrorCode(err) != EINVALID {
 			t.Errorf("%s: Check() = %v, want a problem with %s", tc.name, err, tc.field)
 		}
 	}
-	if err := (License{ValidFrom: s("2020-01-01"), ValidFromPrecision: s("year"), ValidUntil: s("2020-06-01"), ValidUntilPrecision: s("month"), MaxTargets: n(10), MaxConcurrentTargets: n(5)}).Check(); err != nil {
+	if _, ok := ErrorFields((Citation{SourceID: 1, Confidence: "sure"}).Check())["confidence"]; !ok {
+		t.Error("a citation with an unknown confidence passed")
+	}
+	if err := (LicenseFields{ValidFrom: s("2020-01-01"), ValidFromPrecision: s("year"), ValidUntil: s("2020-06-01"), ValidUntilPrecision: s("month"), MaxTargets: n(10), MaxConcurrentTargets: n(5)}).Check(); err != nil {
 		t.Errorf("a valid licence: %v", err)
 	}
 }

@@ -96,3 +96,13 @@ func ErrorFields(err error) map[string]string {
 	}
 	return nil
 }
+
+// Codes of the write path's preconditions.
+const (
+	// EPRECONDITION: the client's If-Match names a revision that is no longer current.
+	EPRECONDITION = "precondition_failed"
+	// EPRECONDITIONREQUIRED: a change was sent without If-Match.
+	EPRECONDITIONREQUIRED = "precondition_required"
+	// ETOOMANY: the client must wait before trying again.
+	ETOOMANY = "too_many_requests"
+)

@@ -90,6 +90,12 @@ type SourceRef struct {
 // Vendor is a company that sells surveillance technology.
 type Vendor struct {
 	Record
+	VendorFields
+}
+
+// VendorFields are the fields of a vendor that staff write; a request body carries
+// exactly these.
+type VendorFields struct {
 	Slug                   string        `json:"slug" example:"nso-group"`
 	Name                   string        `json:"name" example:"NSO Group"`
 	Aliases                []Alias       `json:"aliases" extensions:"x-nullable"`
@@ -107,6 +113,12 @@ type Vendor struct {
 // Product is a surveillance product a vendor sells.
 type Product struct {
 	Record
+	ProductFields
+}
+
+// ProductFields are the fields of a product that staff write; a request body carries
+// exactly these.
+type ProductFields struct {
 	VendorID           ID       `json:"vendor_id"`
 	Name               string   `json:"name" example:"Pegasus"`
 	Categories         []string `json:"categories" extensions:"x-nullable"`
@@ -118,6 +130,12 @@ type Product struct {
 // Agency is a state body that buys or uses surveillance technology.
 type Agency struct {
 	Record
+	AgencyFields
+}
+
+// AgencyFields are the fields of a agency that staff write; a request body carries
+// exactly these.
+type AgencyFields struct {
 	StateCode   string   `json:"state_code" example:"MX"`
 	Name        string   `json:"name"`
 	Kind        string   `json:"kind" enums:"intelligence,police,military,ministry,prosecutor,other,unknown"`
@@ -131,6 +149,12 @@ type Agency struct {
 // Status is the record's editorial status; LicenseStatus is the licence's own.
 type License struct {
 	Record
+	LicenseFields
+}
+
+// LicenseFields are the fields of a license that staff write; a request body carries
+// exactly these.
+type LicenseFields struct {
 	Kind                  string   `json:"kind" enums:"export_authorization,end_user_license"`
 	VendorID              *ID      `json:"vendor_id" extensions:"x-nullable"`
 	ProductIDs            []ID     `json:"product_ids"`
@@ -161,6 +185,12 @@ type License struct {
 // Termination is a reported end of a vendor's customer relationship.
 type Termination struct {
 	Record
+	TerminationFields
+}
+
+// TerminationFields are the fields of a termination that staff write; a request body carries
+// exactly these.
+type TerminationFields struct {
 	VendorID              ID       `json:"vendor_id"`
 	LicenseID             *ID      `json:"license_id" extensions:"x-nullable"`
 	StateCode             *string  `json:"state_code" extensions:"x-nullable"`
@@ -179,6 +209,12 @@ type Termination struct {
 // Allegation is documented misuse; targets are recorded by category and country only.
 type Allegation struct {
 	Record
+	AllegationFields
+}
+
+// AllegationFields are the fields of a allegation that staff write; a request body carries
+// exactly these.
+type AllegationFields struct {
 	VendorID             *ID     `json:"vendor_id" extensions:"x-nullable"`
 	ProductID            *ID     `json:"product_id" extensions:"x-nullable"`
 	OperatorState        *string `json:"operator_state" extensions:"x-nullable"`
@@ -198,6 +234,12 @@ type Allegation struct {
 // questions, with whether each was answered.
 type Communication struct {
 	Record
+	CommunicationFields
+}
+
+// CommunicationFields are the fields of a communication that staff write; a request body carries
+// exactly these.
+type CommunicationFields struct {
 	Reference         *string    `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable"`
 	Kind              string     `json:"kind" enums:"letter,reply,other"`
 	SentOn            *string    `json:"sent_on" extensions:"x-nullable"`
@@ -227,6 +269,12 @@ type Question struct {
 // so its citations list is always empty.
 type Source struct {
 	Record
+	SourceFields
+}
+
+// SourceFields are the fields of a source that staff write; a request body carries
+// exactly these.
+type SourceFields struct {
 	Kind                 string  `json:"kind" enums:"un_document,vendor_statement,government_record,court_record,media,ngo_report,academic,other"`
 	Title                string  `json:"title"`
 	Publisher            *string `json:"publisher" extensions:"x-nullable"`

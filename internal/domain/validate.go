@@ -52,23 +52,29 @@ func (p Problems) checkCountry(field string, code *string) {
 	}
 }
 
-// checkCitations checks each citation's confidence and fields.
-func (p Problems) checkCitations(cites []Citation) {
-	for _, c := range cites {
+// Check checks a citation: a source, a known confidence, a locator that says
+// something.
+func (c Citation) Check() error {
+	p := Problems{}
+	{
 		if c.SourceID <= 0 {
-			p.Add("citations", "each citation needs a source_id")
+			p.Add("source_id", "required")
 		}
-		if err := ValidateOneOf([]string{c.Confidence}, "confirmed", "reported", "alleged"); err != nil {
-			p.Add("citations", "confidence "+err.Error())
+		if err := ValidateOneOf([]string{c.Confidence}, Confidences...); err != nil {
+			p.Add("confidence", err.Error())
 		}
 		if c.Locator != nil && strings.TrimSpace(*c.Locator) == "" {
-			p.Add("citations", "an empty locator: leave it out instead")
+			p.Add("locator", "empty: leave it out instead")
+		}
+		if len(c.Fields) > 50 {
+			p.Add("fields", "more than 50")
 		}
 	}
+	return p.Err("invalid citation")
 }
 
 // Check checks what the database schema cannot: dates against their precision.
-func (v Vendor) Check() error {
+func (v VendorFields) Check() error {
 	p := Problems{}
 	p.checkCountry("headquarters_country", v.HeadquartersCountry)
 	for _, a := range v.Aliases {
@@ -90,30 +96,27 @@ func (v Vendor) Check() error {
 		}
 		p.checkOrder("listed_on", d.ListedOn, "designations.delisted_on", d.DelistedOn)
 	}
-	p.checkCitations(v.Citations)
 	return p.Err("invalid vendor")
 }
 
 // Check checks what the database schema cannot.
-func (v Product) Check() error {
+func (v ProductFields) Check() error {
 	p := Problems{}
-	p.checkCitations(v.Citations)
 	return p.Err("invalid product")
 }
 
 // Check checks what the database schema cannot.
-func (v Agency) Check() error {
+func (v AgencyFields) Check() error {
 	p := Problems{}
 	if !ValidCountry(v.StateCode) {
 		p.Add("state_code", "not an ISO 3166-1 alpha-2 code")
 	}
-	p.checkCitations(v.Citations)
 	return p.Err("invalid agency")
 }
 
 // Check checks what the database schema cannot: dates against their precision, the
 // validity period in order.
-func (v License) Check() error {
+func (v LicenseFields) Check() error {
 	p := Problems{}
 	p.checkCountry("end_user_state", v.EndUserState)
 	p.checkCountry("exporting_state", v.ExportingState)
@@ -130,33 +133,30 @@ func (v License) Check() error {
 	if v.MaxTargets != nil && v.MaxConcurrentTargets != nil && *v.MaxConcurrentTargets > *v.MaxTargets {
 		p.Add("max_concurrent_targets", "is more than max_targets")
 	}
-	p.checkCitations(v.Citations)
 	return p.Err("invalid license")
 }
 
 // Check checks what the database schema cannot.
-func (v Termination) Check() error {
+func (v TerminationFields) Check() error {
 	p := Problems{}
 	p.checkCountry("state_code", v.StateCode)
 	p.checkDate("terminated_on", v.TerminatedOn, v.TerminatedOnPrecision)
-	p.checkCitations(v.Citations)
 	return p.Err("invalid termination")
 }
 
 // Check checks what the database schema cannot.
-func (v Allegation) Check() error {
+func (v AllegationFields) Check() error {
 	p := Problems{}
 	p.checkCountry("operator_state", v.OperatorState)
 	p.checkCountry("target_country", v.TargetCountry)
 	p.checkDate("period_start", v.PeriodStart, v.PeriodStartPrecision)
 	p.checkDate("period_end", v.PeriodEnd, v.PeriodEndPrecision)
 	p.checkOrder("period_start", v.PeriodStart, "period_end", v.PeriodEnd)
-	p.checkCitations(v.Citations)
 	return p.Err("invalid allegation")
 }
 
 // Check checks what the database schema cannot.
-func (v Communication) Check() error {
+func (v CommunicationFields) Check() error {
 	p := Problems{}
 	p.checkCountry("recipient_state", v.RecipientState)
 	p.checkDate("sent_on", v.SentOn, v.SentOnPrecision)
@@ -170,17 +170,13 @@ func (v Communication) Check() error {
 			p.Add("questions", "a question needs its text")
 		}
 	}
-	p.checkCitations(v.Citations)
 	return p.Err("invalid communication")
 }
 
 // Check checks what the database schema cannot. A source is its own evidence: it has
 // no citations.
-func (v Source) Check() error {
+func (v SourceFields) Check() error {
 	p := Problems{}
 	p.checkDate("published_on", v.PublishedOn, v.PublishedOnPrecision)
-	if len(v.Citations) > 0 {
-		p.Add("citations", "a source is its own evidence and takes no citations")
-	}
 	return p.Err("invalid source")
 }

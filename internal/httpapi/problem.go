@@ -27,6 +27,10 @@ var codes = map[string]int{
 	domain.EFORBIDDEN:    http.StatusForbidden,
 	domain.EUNAUTHORIZED: http.StatusUnauthorized,
 	domain.EINTERNAL:     http.StatusInternalServerError,
+
+	domain.EPRECONDITION:         http.StatusPreconditionFailed,
+	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
+	domain.ETOOMANY:              http.StatusTooManyRequests,
 }
 
 // handleError writes any error as problem+json. Internal errors are logged with the

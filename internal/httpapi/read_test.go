@@ -257,17 +257,17 @@ func fixture(t *testing.T, st *store.Store) {
 		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 100, Confidence: "reported"}}}
 	}
 	lic := func(n int, from, fromP, until, untilP *string, geo []string) domain.License {
-		return domain.License{Record: pub(n), Kind: "export_authorization", VendorID: id(100), EndUserState: s("MX"), EndUserAgencyID: id(100),
-			ExportingState: s("IT"), ValidFrom: from, ValidFromPrecision: fromP, ValidUntil: until, ValidUntilPrecision: untilP, Geography: geo, LicenseStatus: "granted"}
+		return domain.License{Record: pub(n), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(100), EndUserState: s("MX"), EndUserAgencyID: id(100),
+			ExportingState: s("IT"), ValidFrom: from, ValidFromPrecision: fromP, ValidUntil: until, ValidUntilPrecision: untilP, Geography: geo, LicenseStatus: "granted"}}
 	}
 	b := store.Batch{
-		Sources: []domain.Source{{Record: domain.Record{ID: 100, Status: domain.StatusPublished}, Kind: "media", Title: "Test source"}},
+		Sources: []domain.Source{{Record: domain.Record{ID: 100, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media", Title: "Test source"}}},
 		Vendors: []domain.Vendor{
-			{Record: pub(100), Slug: "test-vendor", Name: "Test Vendor", HeadquartersCountry: s("IT")},
-			{Record: domain.Record{ID: 101, Status: domain.StatusDraft}, Slug: "draft-vendor", Name: "Draft Vendor", HeadquartersCountry: s("IT")},
-			{Record: domain.Record{ID: 102, Status: domain.StatusRetracted, RetractionReason: s("wrong company"), Citations: pub(0).Citations}, Slug: "retracted-vendor", Name: "Retracted Vendor", HeadquartersCountry: s("IT")},
+			{Record: pub(100), VendorFields: domain.VendorFields{Slug: "test-vendor", Name: "Test Vendor", HeadquartersCountry: s("IT")}},
+			{Record: domain.Record{ID: 101, Status: domain.StatusDraft}, VendorFields: domain.VendorFields{Slug: "draft-vendor", Name: "Draft Vendor", HeadquartersCountry: s("IT")}},
+			{Record: domain.Record{ID: 102, Status: domain.StatusRetracted, RetractionReason: s("wrong company"), Citations: pub(0).Citations}, VendorFields: domain.VendorFields{Slug: "retracted-vendor", Name: "Retracted Vendor", HeadquartersCountry: s("IT")}},
 		},
-		Agencies: []domain.Agency{{Record: pub(100), StateCode: "MX", Name: "Test Agency", Kind: "intelligence"}},
+		Agencies: []domain.Agency{{Record: pub(100), AgencyFields: domain.AgencyFields{StateCode: "MX", Name: "Test Agency", Kind: "intelligence"}}},
 		Licenses: []domain.License{
 			lic(100, s("2020-01-01"), s("day"), s("2021-01-01"), s("year"), []string{"MX", "GT"}), // through 2021
 			lic(101, s("2020-01-01"), s("day"), s("2021-06-01"), s("month"), []string{"MX"}),      // through June 2021
@@ -278,7 +278,7 @@ func fixture(t *testing.T, st *store.Store) {
 			lic(106, s("2020-01-01"), s("day"), s("2021-07-01"), s("day"), nil),                   // ends on the day
 		},
 	}
-	if _, err := st.Import(context.Background(), b); err != nil {
+	if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
 }

@@ -106,19 +106,21 @@ func (s *Store) vendors(ctx context.Context, rows []*ent.Vendor, drafts bool) ([
 	return withCitations(ctx, s, citation.RecordTypeVendor, rows, drafts, func(v *ent.Vendor) int { return v.ID },
 		func(v *ent.Vendor, c []domain.Citation) domain.Vendor {
 			return domain.Vendor{
-				Record:                 rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				Slug:                   v.Slug,
-				Name:                   v.Name,
-				Aliases:                v.Aliases,
-				HeadquartersCountry:    v.HeadquartersCountry,
-				OtherJurisdictions:     v.OtherJurisdictions,
-				Website:                v.Website,
-				ParentID:               domain.IDPtr(v.ParentID),
-				UNGPCommitment:         string(v.UngpCommitment),
-				HumanRightsPolicyURL:   v.HumanRightsPolicyURL,
-				WhistleblowerPolicyURL: v.WhistleblowerPolicyURL,
-				Designations:           v.Designations,
-				Description:            v.Description,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				VendorFields: domain.VendorFields{
+					Slug:                   v.Slug,
+					Name:                   v.Name,
+					Aliases:                v.Aliases,
+					HeadquartersCountry:    v.HeadquartersCountry,
+					OtherJurisdictions:     v.OtherJurisdictions,
+					Website:                v.Website,
+					ParentID:               domain.IDPtr(v.ParentID),
+					UNGPCommitment:         string(v.UngpCommitment),
+					HumanRightsPolicyURL:   v.HumanRightsPolicyURL,
+					WhistleblowerPolicyURL: v.WhistleblowerPolicyURL,
+					Designations:           v.Designations,
+					Description:            v.Description,
+				},
 			}
 		})
 }
@@ -127,13 +129,15 @@ func (s *Store) products(ctx context.Context, rows []*ent.Product, drafts bool) 
 	return withCitations(ctx, s, citation.RecordTypeProduct, rows, drafts, func(v *ent.Product) int { return v.ID },
 		func(v *ent.Product, c []domain.Citation) domain.Product {
 			return domain.Product{
-				Record:             rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				VendorID:           domain.ID(v.VendorID),
-				Name:               v.Name,
-				Categories:         v.Categories,
-				Capabilities:       v.Capabilities,
-				ControlListEntries: v.ControlListEntries,
-				Description:        v.Description,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				ProductFields: domain.ProductFields{
+					VendorID:           domain.ID(v.VendorID),
+					Name:               v.Name,
+					Categories:         v.Categories,
+					Capabilities:       v.Capabilities,
+					ControlListEntries: v.ControlListEntries,
+					Description:        v.Description,
+				},
 			}
 		})
 }
@@ -142,13 +146,15 @@ func (s *Store) agencies(ctx context.Context, rows []*ent.Agency, drafts bool) (
 	return withCitations(ctx, s, citation.RecordTypeAgency, rows, drafts, func(v *ent.Agency) int { return v.ID },
 		func(v *ent.Agency, c []domain.Citation) domain.Agency {
 			return domain.Agency{
-				Record:      rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				StateCode:   v.StateCode,
-				Name:        v.Name,
-				Kind:        string(v.Kind),
-				ParentID:    domain.IDPtr(v.ParentID),
-				Aliases:     v.Aliases,
-				Description: v.Description,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				AgencyFields: domain.AgencyFields{
+					StateCode:   v.StateCode,
+					Name:        v.Name,
+					Kind:        string(v.Kind),
+					ParentID:    domain.IDPtr(v.ParentID),
+					Aliases:     v.Aliases,
+					Description: v.Description,
+				},
 			}
 		})
 }
@@ -163,32 +169,34 @@ func (s *Store) licenses(ctx context.Context, rows []*ent.License, drafts bool) 
 				products[i] = domain.ID(p.ID)
 			}
 			return domain.License{
-				Record:                rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				Kind:                  string(v.Kind),
-				VendorID:              domain.IDPtr(v.VendorID),
-				ProductIDs:            products,
-				EndUserState:          v.EndUserState,
-				EndUserAgencyID:       domain.IDPtr(v.EndUserAgencyID),
-				ExportingState:        v.ExportingState,
-				IssuingAuthority:      v.IssuingAuthority,
-				Reference:             v.Reference,
-				LicenseStatus:         string(v.LicenseStatus),
-				DecisionDate:          v.DecisionDate,
-				DecisionDatePrecision: enumPtr(v.DecisionDatePrecision),
-				MaxTargets:            v.MaxTargets,
-				MaxConcurrentTargets:  v.MaxConcurrentTargets,
-				VolumeNote:            v.VolumeNote,
-				Geography:             v.Geography,
-				GeographyNote:         v.GeographyNote,
-				ValidFrom:             v.ValidFrom,
-				ValidFromPrecision:    enumPtr(v.ValidFromPrecision),
-				ValidUntil:            v.ValidUntil,
-				ValidUntilPrecision:   enumPtr(v.ValidUntilPrecision),
-				DurationNote:          v.DurationNote,
-				StatedPurpose:         string(v.StatedPurpose),
-				PurposeSpecificity:    string(v.PurposeSpecificity),
-				ControlListEntries:    v.ControlListEntries,
-				Description:           v.Description,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				LicenseFields: domain.LicenseFields{
+					Kind:                  string(v.Kind),
+					VendorID:              domain.IDPtr(v.VendorID),
+					ProductIDs:            products,
+					EndUserState:          v.EndUserState,
+					EndUserAgencyID:       domain.IDPtr(v.EndUserAgencyID),
+					ExportingState:        v.ExportingState,
+					IssuingAuthority:      v.IssuingAuthority,
+					Reference:             v.Reference,
+					LicenseStatus:         string(v.LicenseStatus),
+					DecisionDate:          v.DecisionDate,
+					DecisionDatePrecision: enumPtr(v.DecisionDatePrecision),
+					MaxTargets:            v.MaxTargets,
+					MaxConcurrentTargets:  v.MaxConcurrentTargets,
+					VolumeNote:            v.VolumeNote,
+					Geography:             v.Geography,
+					GeographyNote:         v.GeographyNote,
+					ValidFrom:             v.ValidFrom,
+					ValidFromPrecision:    enumPtr(v.ValidFromPrecision),
+					ValidUntil:            v.ValidUntil,
+					ValidUntilPrecision:   enumPtr(v.ValidUntilPrecision),
+					DurationNote:          v.DurationNote,
+					StatedPurpose:         string(v.StatedPurpose),
+					PurposeSpecificity:    string(v.PurposeSpecificity),
+					ControlListEntries:    v.ControlListEntries,
+					Description:           v.Description,
+				},
 			}
 		})
 }
@@ -197,20 +205,22 @@ func (s *Store) terminations(ctx context.Context, rows []*ent.Termination, draft
 	return withCitations(ctx, s, citation.RecordTypeTermination, rows, drafts, func(v *ent.Termination) int { return v.ID },
 		func(v *ent.Termination, c []domain.Citation) domain.Termination {
 			return domain.Termination{
-				Record:                rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				VendorID:              domain.ID(v.VendorID),
-				LicenseID:             domain.IDPtr(v.LicenseID),
-				StateCode:             v.StateCode,
-				AgencyID:              domain.IDPtr(v.AgencyID),
-				TerminatedOn:          v.TerminatedOn,
-				TerminatedOnPrecision: enumPtr(v.TerminatedOnPrecision),
-				InitiatedBy:           string(v.InitiatedBy),
-				Reason:                string(v.Reason),
-				HumanRightsBasis:      string(v.HumanRightsBasis),
-				RightsInvolved:        v.RightsInvolved,
-				Scope:                 string(v.Scope),
-				ReportedTo:            v.ReportedTo,
-				Description:           v.Description,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				TerminationFields: domain.TerminationFields{
+					VendorID:              domain.ID(v.VendorID),
+					LicenseID:             domain.IDPtr(v.LicenseID),
+					StateCode:             v.StateCode,
+					AgencyID:              domain.IDPtr(v.AgencyID),
+					TerminatedOn:          v.TerminatedOn,
+					TerminatedOnPrecision: enumPtr(v.TerminatedOnPrecision),
+					InitiatedBy:           string(v.InitiatedBy),
+					Reason:                string(v.Reason),
+					HumanRightsBasis:      string(v.HumanRightsBasis),
+					RightsInvolved:        v.RightsInvolved,
+					Scope:                 string(v.Scope),
+					ReportedTo:            v.ReportedTo,
+					Description:           v.Description,
+				},
 			}
 		})
 }
@@ -219,20 +229,22 @@ func (s *Store) allegations(ctx context.Context, rows []*ent.Allegation, drafts 
 	return withCitations(ctx, s, citation.RecordTypeAllegation, rows, drafts, func(v *ent.Allegation) int { return v.ID },
 		func(v *ent.Allegation, c []domain.Citation) domain.Allegation {
 			return domain.Allegation{
-				Record:               rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				VendorID:             domain.IDPtr(v.VendorID),
-				ProductID:            domain.IDPtr(v.ProductID),
-				OperatorState:        v.OperatorState,
-				OperatorAgencyID:     domain.IDPtr(v.OperatorAgencyID),
-				TargetCategory:       string(v.TargetCategory),
-				TargetCountry:        v.TargetCountry,
-				PeriodStart:          v.PeriodStart,
-				PeriodStartPrecision: enumPtr(v.PeriodStartPrecision),
-				PeriodEnd:            v.PeriodEnd,
-				PeriodEndPrecision:   enumPtr(v.PeriodEndPrecision),
-				AllegationStatus:     string(v.AllegationStatus),
-				Summary:              v.Summary,
-				VendorReply:          v.VendorReply,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				AllegationFields: domain.AllegationFields{
+					VendorID:             domain.IDPtr(v.VendorID),
+					ProductID:            domain.IDPtr(v.ProductID),
+					OperatorState:        v.OperatorState,
+					OperatorAgencyID:     domain.IDPtr(v.OperatorAgencyID),
+					TargetCategory:       string(v.TargetCategory),
+					TargetCountry:        v.TargetCountry,
+					PeriodStart:          v.PeriodStart,
+					PeriodStartPrecision: enumPtr(v.PeriodStartPrecision),
+					PeriodEnd:            v.PeriodEnd,
+					PeriodEndPrecision:   enumPtr(v.PeriodEndPrecision),
+					AllegationStatus:     string(v.AllegationStatus),
+					Summary:              v.Summary,
+					VendorReply:          v.VendorReply,
+				},
 			}
 		})
 }
@@ -248,20 +260,22 @@ func (s *Store) communications(ctx context.Context, rows []*ent.Communication, d
 			}
 			sort.Slice(qs, func(i, j int) bool { return qs[i].Position < qs[j].Position })
 			return domain.Communication{
-				Record:            rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
-				Reference:         v.Reference,
-				Kind:              string(v.Kind),
-				SentOn:            v.SentOn,
-				SentOnPrecision:   enumPtr(v.SentOnPrecision),
-				Sender:            v.Sender,
-				RecipientVendorID: domain.IDPtr(v.RecipientVendorID),
-				RecipientState:    v.RecipientState,
-				RecipientName:     v.RecipientName,
-				CopiedStates:      v.CopiedStates,
-				InReplyToID:       domain.IDPtr(v.InReplyToID),
-				URL:               v.URL,
-				Summary:           v.Summary,
-				Questions:         qs,
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				CommunicationFields: domain.CommunicationFields{
+					Reference:         v.Reference,
+					Kind:              string(v.Kind),
+					SentOn:            v.SentOn,
+					SentOnPrecision:   enumPtr(v.SentOnPrecision),
+					Sender:            v.Sender,
+					RecipientVendorID: domain.IDPtr(v.RecipientVendorID),
+					RecipientState:    v.RecipientState,
+					RecipientName:     v.RecipientName,
+					CopiedStates:      v.CopiedStates,
+					InReplyToID:       domain.IDPtr(v.InReplyToID),
+					URL:               v.URL,
+					Summary:           v.Summary,
+					Questions:         qs,
+				},
 			}
 		})
 }
@@ -269,17 +283,19 @@ func (s *Store) communications(ctx context.Context, rows []*ent.Communication, d
 // toSource converts a source; a source is its own evidence and has no citations.
 func toSource(v *ent.Source) domain.Source {
 	return domain.Source{
-		Record:               rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, []domain.Citation{}),
-		Kind:                 string(v.Kind),
-		Title:                v.Title,
-		Publisher:            v.Publisher,
-		URL:                  v.URL,
-		ArchivedURL:          v.ArchivedURL,
-		PublishedOn:          v.PublishedOn,
-		PublishedOnPrecision: enumPtr(v.PublishedOnPrecision),
-		DocumentSymbol:       v.DocumentSymbol,
-		Language:             v.Language,
-		Description:          v.Description,
+		Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, []domain.Citation{}),
+		SourceFields: domain.SourceFields{
+			Kind:                 string(v.Kind),
+			Title:                v.Title,
+			Publisher:            v.Publisher,
+			URL:                  v.URL,
+			ArchivedURL:          v.ArchivedURL,
+			PublishedOn:          v.PublishedOn,
+			PublishedOnPrecision: enumPtr(v.PublishedOnPrecision),
+			DocumentSymbol:       v.DocumentSymbol,
+			Language:             v.Language,
+			Description:          v.Description,
+		},
 	}
 }
 

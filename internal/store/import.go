@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -52,33 +51,32 @@ func (e *ImportError) Unwrap() error { return e.Err }
 type ImportCounts map[string]int
 
 // Import creates every record of the batch with its id, citations and a "create"
-// revision by the registry itself, all in one transaction: it all lands or none of it
-// does. Published records need a citation of a published source.
+// revision by the context's viewer (none: the registry itself), all in one
+// transaction: it all lands or none of it does. Published records need a citation of
+// a published source.
 func (s *Store) Import(ctx context.Context, b Batch) (ImportCounts, error) {
 	counts := ImportCounts{}
 	err := s.inTx(ctx, func(tx *ent.Tx) error {
-		im := importer{tx: tx, now: time.Now().UTC(), sourceStatus: map[int]string{}}
+		im := &importer{tx: tx, sourceStatus: map[int]string{}}
 		steps := []struct {
 			name string
-			n    int
-			do   func(i int) error
+			run  func() (int, error)
 		}{
-			{"sources", len(b.Sources), func(i int) error { return im.source(ctx, b.Sources[i]) }},
-			{"vendors", len(b.Vendors), func(i int) error { return im.vendor(ctx, b.Vendors[i]) }},
-			{"products", len(b.Products), func(i int) error { return im.product(ctx, b.Products[i]) }},
-			{"agencies", len(b.Agencies), func(i int) error { return im.agency(ctx, b.Agencies[i]) }},
-			{"licenses", len(b.Licenses), func(i int) error { return im.license(ctx, b.Licenses[i]) }},
-			{"terminations", len(b.Terminations), func(i int) error { return im.termination(ctx, b.Terminations[i]) }},
-			{"allegations", len(b.Allegations), func(i int) error { return im.allegation(ctx, b.Allegations[i]) }},
-			{"communications", len(b.Communications), func(i int) error { return im.communication(ctx, b.Communications[i]) }},
+			{"sources", func() (int, error) { return importAll(ctx, im, Sources, b.Sources) }},
+			{"vendors", func() (int, error) { return importAll(ctx, im, Vendors, b.Vendors) }},
+			{"products", func() (int, error) { return importAll(ctx, im, Products, b.Products) }},
+			{"agencies", func() (int, error) { return importAll(ctx, im, Agencies, b.Agencies) }},
+			{"licenses", func() (int, error) { return importAll(ctx, im, Licenses, b.Licenses) }},
+			{"terminations", func() (int, error) { return importAll(ctx, im, Terminations, b.Terminations) }},
+			{"allegations", func() (int, error) { return importAll(ctx, im, Allegations, b.Allegations) }},
+			{"communications", func() (int, error) { return importAll(ctx, im, Communications, b.Communications) }},
 		}
 		for _, st := range steps {
-			for i := range st.n {
-				if err := st.do(i); err != nil {
-					return &ImportError{Collection: st.name, Index: i, Err: translate(err)}
-				}
+			n, err := st.run()
+			if err != nil {
+				return &ImportError{Collection: st.name, Index: n, Err: translate(err)}
 			}
-			counts[st.name] = st.n
+			counts[st.name] = n
 		}
 		return s.resetSequences(ctx, tx)
 	})
@@ -119,20 +117,7 @@ func (s *Store) resetSequences(ctx context.Context, tx *ent.Tx) error {
 // importer creates the records of one import inside its transaction.
 type importer struct {
 	tx           *ent.Tx
-	now          time.Time
 	sourceStatus map[int]string
-}
-
-// times returns a record's timestamps, now where the file gives none.
-func (im *importer) times(r domain.Record) (created, updated time.Time) {
-	created, updated = r.CreatedAt, r.UpdatedAt
-	if created.IsZero() {
-		created = im.now
-	}
-	if updated.IsZero() {
-		updated = created
-	}
-	return created, updated
 }
 
 // status returns a record's status and revision, checking what publishing demands.
@@ -183,6 +168,41 @@ func (im *importer) sourceState(ctx context.Context, id int) (string, error) {
 	return im.sourceStatus[id], nil
 }
 
+// importAll creates the records of one collection, returning how many it created or
+// the index of the one that failed.
+func importAll[F, R any](ctx context.Context, im *importer, k Kind[F, R], recs []R) (int, error) {
+	for i, r := range recs {
+		rec, f := k.split(r)
+		if err := k.check(f); err != nil {
+			return i, err
+		}
+		for _, c := range rec.Citations {
+			if err := c.Check(); err != nil {
+				return i, err
+			}
+		}
+		status, rev, err := im.status(ctx, rec, k.cites)
+		if err != nil {
+			return i, err
+		}
+		rec.Status, rec.Revision = status, rev
+		id, err := k.create(ctx, im.tx.Client(), rec, f)
+		if err != nil {
+			return i, err
+		}
+		if !k.cites {
+			im.sourceStatus[id] = status
+		}
+		if err := im.cite(ctx, citation.RecordType(k.name), id, rec.Citations); err != nil {
+			return i, err
+		}
+		if err := revise(ctx, im.tx.Client(), k.name, id, rev, revision.ActionCreate, status != domain.StatusDraft, nil, r, Edit{}); err != nil {
+			return i, err
+		}
+	}
+	return len(recs), nil
+}
+
 // cite creates a record's citations.
 func (im *importer) cite(ctx context.Context, rt citation.RecordType, id int, cites []domain.Citation) error {
 	for _, c := range cites {
@@ -193,28 +213,12 @@ func (im *importer) cite(ctx context.Context, rt citation.RecordType, id int, ci
 			SetRecordType(rt).SetRecordID(id).SetSourceID(int(c.SourceID)).
 			SetFields(c.Fields).SetNillableLocator(c.Locator).
 			SetConfidence(citation.Confidence(c.Confidence)).
-			SetCreatedAt(im.now).
 			Save(ctx)
 		if err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// revise writes the record's "create" revision, by the registry itself.
-func (im *importer) revise(ctx context.Context, rt revision.RecordType, id, rev int, status string, rec any) error {
-	after, err := asMap(rec)
-	if err != nil {
-		return err
-	}
-	return im.tx.Revision.Create().
-		SetRecordType(rt).SetRecordID(id).SetRevision(rev).
-		SetAction(revision.ActionCreate).
-		SetPublic(status != domain.StatusDraft).
-		SetAfter(after).
-		SetAt(im.now).
-		Exec(ctx)
 }
 
 // asMap turns a record into the JSON object a revision stores.

@@ -108,7 +108,7 @@ func (s *Store) migrationFiles() ([]migrationFile, error) {
 		if err := mem.WriteFile(e.Name(), b); err != nil {
 			return nil, err
 		}
-		if v, ok := strings.CutSuffix(e.Name(), ".up.sql"); ok {
+		if v, ok := strings.CutSuffix(e.Name(), ".sql"); ok {
 			files = append(files, migrationFile{version: v, sql: string(b)})
 		}
 	}
@@ -140,6 +140,7 @@ func (s *Store) rebind(query string) string {
 // ensureStates inserts any missing ISO 3166-1 country: the reference data every
 // country profile stands on.
 func (s *Store) ensureStates(ctx context.Context) error {
+	ctx = domain.SystemContext(ctx) // reference data is the registry's own
 	all := domain.Countries()
 	builders := make([]*ent.StateCreate, len(all))
 	for i, c := range all {

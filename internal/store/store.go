@@ -19,6 +19,7 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"github.com/export-registry/registry/ent"
+	_ "github.com/export-registry/registry/ent/runtime" // registers the schemas' privacy policies and defaults
 )
 
 // Store is the registry's database: an ent client and the connection under it.

@@ -90,5 +90,7 @@ func diff(ctx context.Context, db *sql.DB, d, path, name string) error {
 		schema.WithDialect(d),
 		schema.WithDropIndex(true),
 		schema.WithDropColumn(true),
+		// Atlas's own format: one forward file per version, which replay can apply.
+		schema.WithFormatter(atlas.DefaultFormatter),
 	)
 }

@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/export-registry/registry/internal/dataset"
+	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -43,7 +44,7 @@ func Each(t *testing.T, f func(t *testing.T, st *store.Store)) {
 func Seeded(t *testing.T, f func(t *testing.T, st *store.Store)) {
 	t.Helper()
 	Each(t, func(t *testing.T, st *store.Store) {
-		if _, err := dataset.Load(context.Background(), st, dataset.Bundled()); err != nil {
+		if _, err := dataset.Load(domain.SystemContext(context.Background()), st, dataset.Bundled()); err != nil {
 			t.Fatalf("load bundled dataset: %v", err)
 		}
 		f(t, st)

@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// Edit says where a change comes from: the request that made it, and why.
+type Edit struct {
+	RequestID string
+	Reason    *string
+}
+
+// Name returns the collection's record type ("vendor").
+func (k Kind[F, R]) Name() string { return k.name }
+
+// Cites reports whether the collection's records take citations.
+func (k Kind[F, R]) Cites() bool { return k.cites }
+
+// Get reads a record whatever its status (staff).
+func (k Kind[F, R]) Get(ctx context.Context, s *Store, id int) (R, error) { return k.get(ctx, s, id) }
+
+// Fields returns a record's written fields.
+func (k Kind[F, R]) Fields(r R) F {
+	_, f := k.split(r)
+	return f
+}
+
+// inTxStore runs f in a transaction with a store whose reads see the transaction.
+func (s *Store) inTxStore(ctx context.Context, f func(tx *ent.Tx, ts *Store) error) error {
+	return s.inTx(ctx, func(tx *ent.Tx) error {
+		return f(tx, &Store{Client: tx.Client(), DB: s.DB, Dialect: s.Dialect})
+	})
+}
+
+// Create writes a new draft, and its "create" revision, in one transaction.
+func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) (R, error) {
+	var out R
+	if err := k.check(f); err != nil {
+		return out, err
+	}
+	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
+		id, err := k.create(ctx, tx.Client(), domain.Record{Status: domain.StatusDraft, Revision: 1}, f)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = k.get(ctx, ts, id); err != nil {
+			return err
+		}
+		return revise(ctx, tx.Client(), k.name, id, 1, revision.ActionCreate, false, nil, out, e)
+	})
+	return out, err
+}
+
+// Update changes a record's fields if its revision is still ifMatch: apply receives
+// the current fields and returns the new ones. A change to a public record is public.
+func Update[F, R any](ctx context.Context, s *Store, k Kind[F, R], id, ifMatch int, apply func(F) (F, error), e Edit) (R, error) {
+	var out R
+	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
+		before, err := k.get(ctx, ts, id)
+		if err != nil {
+			return err
+		}
+		rec, fields := k.split(before)
+		if rec.Revision != ifMatch {
+			return stale(rec.Revision)
+		}
+		if fields, err = apply(fields); err != nil {
+			return err
+		}
+		if err := k.check(fields); err != nil {
+			return err
+		}
+		n, err := k.update(ctx, tx.Client(), id, ifMatch, fields)
+		if err != nil {
+			return translate(err)
+		}
+		if n == 0 {
+			return stale(rec.Revision)
+		}
+		if out, err = k.get(ctx, ts, id); err != nil {
+			return err
+		}
+		return revise(ctx, tx.Client(), k.name, id, ifMatch+1, revision.ActionUpdate, rec.Status != domain.StatusDraft, before, out, e)
+	})
+	return out, err
+}
+
+// stale is the error of a change against a revision that is no longer current.
+func stale(current int) error {
+	return domain.Errorf(domain.EPRECONDITION, "the record has changed (its revision is now %d); fetch it again and reapply your change", current)
+}
+
+// Publish makes a draft public. A record needs a citation of a published source
+// first; a source is its own evidence.
+func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit) (R, error) {
+	return mark(ctx, s, k, id, ifMatch, e, revision.ActionPublish, func(ctx context.Context, c *ent.Client, rec domain.Record) (marking, error) {
+		if rec.Status != domain.StatusDraft {
+			return marking{}, domain.Errorf(domain.ECONFLICT, "only a draft can be published; this record is %s", rec.Status)
+		}
+		if k.cites {
+			n, err := publishedCitations(ctx, c, k.name, int(rec.ID))
+			if err != nil {
+				return marking{}, err
+			}
+			if n == 0 {
+				return marking{}, &domain.Error{Code: domain.ECONFLICT, Message: "a record needs a citation of a published source before it is published",
+					Fields: map[string]string{"citations": "none of a published source"}}
+			}
+		}
+		return marking{status: domain.StatusPublished}, nil
+	})
+}
+
+// Retract withdraws a published record: it stays at its URL, marked retracted with the
+// reason and date, and leaves the lists.
+func Retract[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, reason string, e Edit) (R, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return *new(R), domain.Invalid("reason", "required: say why the record is retracted")
+	}
+	e.Reason = &reason
+	return mark(ctx, s, k, id, ifMatch, e, revision.ActionRetract, func(_ context.Context, _ *ent.Client, rec domain.Record) (marking, error) {
+		if rec.Status != domain.StatusPublished {
+			return marking{}, domain.Errorf(domain.ECONFLICT, "only a published record can be retracted; this record is %s", rec.Status)
+		}
+		now := time.Now().UTC()
+		return marking{status: domain.StatusRetracted, retractedAt: &now, reason: &reason}, nil
+	})
+}
+
+// mark changes a record's status as decide says, with its revision.
+func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit, action revision.Action,
+	decide func(context.Context, *ent.Client, domain.Record) (marking, error)) (R, error) {
+	var out R
+	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
+		before, err := k.get(ctx, ts, id)
+		if err != nil {
+			return err
+		}
+		rec, _ := k.split(before)
+		if ifMatch != nil && *ifMatch != rec.Revision {
+			return stale(rec.Revision)
+		}
+		m, err := decide(ctx, tx.Client(), rec)
+		if err != nil {
+			return err
+		}
+		n, err := k.mark(ctx, tx.Client(), id, rec.Revision, m)
+		if err != nil {
+			return translate(err)
+		}
+		if n == 0 {
+			return stale(rec.Revision)
+		}
+		if out, err = k.get(ctx, ts, id); err != nil {
+			return err
+		}
+		return revise(ctx, tx.Client(), k.name, id, rec.Revision+1, action, true, before, out, e)
+	})
+	return out, err
+}
+
+// AddCitation cites a source for a record; the record's revision moves.
+func AddCitation[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, c domain.Citation, e Edit) (R, error) {
+	if !k.cites {
+		return *new(R), domain.Errorf(domain.EINVALID, "a source is its own evidence and takes no citations")
+	}
+	if err := c.Check(); err != nil {
+		return *new(R), err
+	}
+	return citationChange(ctx, s, k, id, ifMatch, e, func(ctx context.Context, cl *ent.Client, rec domain.Record) error {
+		if ok, err := cl.Source.Query().Where(source.ID(int(c.SourceID))).Exist(ctx); err != nil || !ok {
+			if err == nil {
+				err = &domain.Error{Code: domain.EINVALID, Message: "invalid citation", Fields: map[string]string{"source_id": "no source has this id"}}
+			}
+			return err
+		}
+		return cl.Citation.Create().
+			SetRecordType(citation.RecordType(k.name)).SetRecordID(id).SetSourceID(int(c.SourceID)).
+			SetFields(c.Fields).SetNillableLocator(c.Locator).SetConfidence(citation.Confidence(c.Confidence)).
+			Exec(ctx)
+	})
+}
+
+// DeleteCitation removes a record's citation. A published record keeps at least one
+// citation of a published source.
+func DeleteCitation[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, citationID int, e Edit) (R, error) {
+	return citationChange(ctx, s, k, id, ifMatch, e, func(ctx context.Context, cl *ent.Client, rec domain.Record) error {
+		n, err := cl.Citation.Delete().Where(citation.ID(citationID), citation.RecordTypeEQ(citation.RecordType(k.name)), citation.RecordID(id)).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return domain.NotFound("citation", domain.ID(citationID).String())
+		}
+		if rec.Status == domain.StatusPublished {
+			left, err := publishedCitations(ctx, cl, k.name, id)
+			if err != nil {
+				return err
+			}
+			if left == 0 {
+				return domain.Errorf(domain.ECONFLICT, "a published record keeps at least one citation of a published source; add another first")
+			}
+		}
+		return nil
+	})
+}
+
+// citationChange applies a change to a record's citations and raises its revision.
+func citationChange[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit,
+	change func(context.Context, *ent.Client, domain.Record) error) (R, error) {
+	var out R
+	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
+		before, err := k.get(ctx, ts, id)
+		if err != nil {
+			return err
+		}
+		rec, _ := k.split(before)
+		if ifMatch != nil && *ifMatch != rec.Revision {
+			return stale(rec.Revision)
+		}
+		if err := change(ctx, tx.Client(), rec); err != nil {
+			return translate(err)
+		}
+		n, err := k.mark(ctx, tx.Client(), id, rec.Revision, marking{status: rec.Status, retractedAt: rec.RetractedAt, reason: rec.RetractionReason})
+		if err != nil {
+			return translate(err)
+		}
+		if n == 0 {
+			return stale(rec.Revision)
+		}
+		if out, err = k.get(ctx, ts, id); err != nil {
+			return err
+		}
+		return revise(ctx, tx.Client(), k.name, id, rec.Revision+1, revision.ActionUpdate, rec.Status != domain.StatusDraft, before, out, e)
+	})
+	return out, err
+}
+
+// publishedCitations counts a record's citations of published sources.
+func publishedCitations(ctx context.Context, c *ent.Client, recordType string, id int) (int, error) {
+	return c.Citation.Query().Where(citation.RecordTypeEQ(citation.RecordType(recordType)), citation.RecordID(id),
+		citation.HasSourceWith(source.StatusEQ(source.StatusPublished))).Count(ctx)
+}
+
+// revise writes a change's revision: who (the context's viewer; none for the
+// registry itself), what, and the record before and after.
+func revise(ctx context.Context, c *ent.Client, recordType string, id, rev int, action revision.Action, public bool, before, after any, e Edit) error {
+	b := c.Revision.Create().
+		SetRecordType(revision.RecordType(recordType)).SetRecordID(id).SetRevision(rev).
+		SetAction(action).SetPublic(public).SetAt(time.Now().UTC()).
+		SetNillableReason(e.Reason)
+	if e.RequestID != "" {
+		b.SetRequestID(e.RequestID)
+	}
+	if v, ok := domain.ViewerFrom(ctx); ok && !v.System && v.UserID > 0 {
+		b.SetActorID(v.UserID)
+	}
+	if before != nil {
+		m, err := asMap(before)
+		if err != nil {
+			return err
+		}
+		b.SetBefore(m)
+	}
+	if after != nil {
+		m, err := asMap(after)
+		if err != nil {
+			return err
+		}
+		b.SetAfter(m)
+	}
+	return b.Exec(ctx)
+}

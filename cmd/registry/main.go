@@ -146,7 +146,16 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		}
 	}
 
-	srv := httpapi.New(st, log).HTTPServer(cfg.Addr)
+	secret, err := cfg.Secret()
+	if err != nil {
+		return err
+	}
+	keys, err := st.SigningKeys(ctx, secret)
+	if err != nil {
+		return fmt.Errorf("signing keys: %w", err)
+	}
+	proxies, _ := cfg.Proxies() // validated with the configuration
+	srv := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies}).HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

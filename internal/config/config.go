@@ -3,10 +3,12 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 )
 
@@ -19,6 +21,15 @@ type Config struct {
 	DB string
 	// LogLevel is debug, info, warn or error (REGISTRY_LOG_LEVEL, --log-level).
 	LogLevel string
+	// JWTSecret signs access tokens (REGISTRY_JWT_SECRET, at least 32 bytes). Empty:
+	// JWTKeyFile, else a key generated once and kept in the database.
+	JWTSecret string
+	// JWTKeyFile holds the signing secret (REGISTRY_JWT_KEY_FILE).
+	JWTKeyFile string
+	// TrustedProxies are the proxies (IPs or CIDRs, comma-separated) whose
+	// X-Forwarded-For names the client (REGISTRY_TRUSTED_PROXIES). Empty: the
+	// connection's address is the client's.
+	TrustedProxies string
 }
 
 // Defaults are the values a fresh checkout runs with.
@@ -39,6 +50,9 @@ func Load(getenv func(string) string) Config {
 	if v := getenv("REGISTRY_LOG_LEVEL"); v != "" {
 		c.LogLevel = v
 	}
+	c.JWTSecret = getenv("REGISTRY_JWT_SECRET")
+	c.JWTKeyFile = getenv("REGISTRY_JWT_KEY_FILE")
+	c.TrustedProxies = getenv("REGISTRY_TRUSTED_PROXIES")
 	return c
 }
 
@@ -54,7 +68,60 @@ func (c Config) Validate() error {
 	if _, err := c.Level(); err != nil {
 		errs = append(errs, err)
 	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		errs = append(errs, errors.New("REGISTRY_JWT_SECRET: at least 32 bytes"))
+	}
+	if c.JWTSecret != "" && c.JWTKeyFile != "" {
+		errs = append(errs, errors.New("REGISTRY_JWT_SECRET and REGISTRY_JWT_KEY_FILE: set one"))
+	}
+	if _, err := c.Proxies(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// Proxies parses TrustedProxies into networks.
+func (c Config) Proxies() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
+				p += "/32"
+			} else {
+				p += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return nil, fmt.Errorf("REGISTRY_TRUSTED_PROXIES: %q is not an IP or CIDR", p)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Secret returns the configured signing secret, read from the key file if that is
+// the one set; nil means none is configured.
+func (c Config) Secret() ([]byte, error) {
+	switch {
+	case c.JWTSecret != "":
+		return []byte(c.JWTSecret), nil
+	case c.JWTKeyFile != "":
+		b, err := os.ReadFile(c.JWTKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("REGISTRY_JWT_KEY_FILE: %w", err)
+		}
+		b = bytes.TrimSpace(b)
+		if len(b) < 32 {
+			return nil, errors.New("REGISTRY_JWT_KEY_FILE: the key needs at least 32 bytes")
+		}
+		return b, nil
+	}
+	return nil, nil
 }
 
 // Level returns the log level.

@@ -310,3 +310,6 @@ type Change struct {
 	Before map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
 	After  map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
 }
+
+// RecordID returns the record's id.
+func (r Record) RecordID() ID { return r.ID }

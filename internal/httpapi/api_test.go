@@ -51,7 +51,11 @@ type api struct {
 
 func newAPI(t *testing.T, st *store.Store) *api {
 	t.Helper()
-	srv := httptest.NewServer(httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	keys, err := st.SigningKeys(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Keys: keys}).Handler())
 	t.Cleanup(srv.Close)
 	return &api{t: t, url: srv.URL, store: st, client: &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

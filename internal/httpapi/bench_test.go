@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/export-registry/registry/internal/dataset"
+	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/httpapi"
 	"github.com/export-registry/registry/internal/store"
 )
@@ -26,10 +27,14 @@ func benchServer(b *testing.B) http.Handler {
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := dataset.Load(ctx, st, dataset.Bundled()); err != nil {
+	if _, err := dataset.Load(domain.SystemContext(ctx), st, dataset.Bundled()); err != nil {
 		b.Fatal(err)
 	}
-	return httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+	keys, err := st.SigningKeys(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Keys: keys}).Handler()
 }
 
 func benchGet(b *testing.B, h http.Handler, url string) {

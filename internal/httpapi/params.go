@@ -149,10 +149,6 @@ func (s *Server) parseStatus(c echo.Context, v string, spec listSpec, p *store.L
 	return nil
 }
 
-// canSeeDrafts reports whether the request carries staff credentials. Staff
-// accounts do not exist yet, so no request may see drafts.
-func (s *Server) canSeeDrafts(echo.Context) bool { return false }
-
 // countryParam reads an optional ISO 3166-1 alpha-2 parameter, in either case.
 func countryParam(v, name string) (string, error) {
 	if v == "" {

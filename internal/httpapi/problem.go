@@ -59,6 +59,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if code == domain.EINTERNAL {
 			s.logInternal(c, err)
 		}
+		var re *retryError
+		if errors.As(err, &re) {
+			c.Response().Header().Set("Retry-After", re.seconds())
+		}
 		if code == domain.EUNAUTHORIZED {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="registry"`)
 		}

@@ -66,8 +66,9 @@ func (s *Server) send(c echo.Context, contentType string, b []byte, etag, versio
 	}
 	h := c.Response().Header()
 	h.Set("ETag", etag)
-	h.Set("Vary", "Accept")
+	h.Set("Vary", "Accept, Authorization")
 	h.Set("Cache-Control", "public, no-cache")
+	noStore(c)
 	if version != "" {
 		h.Set("X-Dataset-Version", version)
 	}

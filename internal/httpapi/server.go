@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/export-registry/registry/internal/auth"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -30,22 +32,50 @@ import (
 // MaxBodyBytes bounds a request body.
 const MaxBodyBytes = "1M"
 
+// Options configure a server.
+type Options struct {
+	// Keys sign and verify access tokens.
+	Keys *auth.Keys
+	// TrustedProxies may name the client in X-Forwarded-For; without them the
+	// connection's address is the client's, and the header is ignored.
+	TrustedProxies []*net.IPNet
+	// LoginEvery and LoginBurst limit login attempts per client IP and per account
+	// (defaults: one every 6 s, bursts of 10).
+	LoginEvery time.Duration
+	LoginBurst int
+}
+
 // Server serves the registry over HTTP.
 type Server struct {
 	store   *store.Store
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
+	keys    *auth.Keys
+
+	loginByIP      *limiter
+	loginByAccount *limiter
 }
 
 // New returns a server over the store, logging to log.
-func New(st *store.Store, log *slog.Logger) *Server {
+func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry())}
+	if opts.LoginEvery == 0 {
+		opts.LoginEvery, opts.LoginBurst = 6*time.Second, 10
+	}
+	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry()), keys: opts.Keys,
+		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst)}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
+	if len(opts.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range opts.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 
 	// Outermost first: every request gets an id, is counted and logged, cannot crash
 	// the process, and cannot send an oversized body.
@@ -62,6 +92,7 @@ func New(st *store.Store, log *slog.Logger) *Server {
 	}))
 	e.Use(secureHeaders)
 	e.Use(middleware.BodyLimit(MaxBodyBytes))
+	e.Use(s.authenticate)
 	s.routes()
 	return s
 }

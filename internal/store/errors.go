@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"strings"
 
@@ -45,3 +46,6 @@ func validationProblem(ve *ent.ValidationError) string {
 	}
 	return msg
 }
+
+// isNoRows reports the error ent returns for an upsert that did nothing.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,156 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+)
+
+// loginRequest is the body of a login.
+type loginRequest struct {
+	Email    string `json:"email" example:"editor@example.org"`
+	Password string `json:"password"`
+}
+
+// refreshRequest is the body of a refresh.
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// tokenResponse is what a login or refresh gives.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type" example:"Bearer"`
+	// ExpiresIn is the access token's lifetime in seconds.
+	ExpiresIn int `json:"expires_in" example:"900"`
+}
+
+// meResponse is the authenticated staff member.
+type meResponse struct {
+	Data store.User `json:"data"`
+}
+
+// login opens a session.
+//
+//	@Summary		Log in
+//	@Description	Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Param			body	body		loginRequest	true	"credentials"
+//	@Success		200		{object}	tokenResponse
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		429		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/auth/login [post]
+func (s *Server) login(c echo.Context) error {
+	req, err := decodeValid[loginRequest](c)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if err := s.loginByIP.allow(c.RealIP(), now); err != nil {
+		return err
+	}
+	if err := s.loginByAccount.allow(strings.ToLower(strings.TrimSpace(req.Email)), now); err != nil {
+		return err
+	}
+	g, err := s.store.Login(c.Request().Context(), req.Email, req.Password)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
+			s.log.InfoContext(c.Request().Context(), "login refused", "remote_ip", c.RealIP())
+		}
+		return err
+	}
+	return s.grant(c, g)
+}
+
+// grant answers a login or refresh with a new access token.
+func (s *Server) grant(c echo.Context, g store.Grant) error {
+	token, expiresIn, err := s.keys.Issue(int(g.User.ID), g.User.Role, g.SessionID, g.Epoch, time.Now())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, tokenResponse{AccessToken: token, RefreshToken: g.RefreshToken, TokenType: "Bearer", ExpiresIn: expiresIn})
+}
+
+// refresh rotates a refresh token.
+//
+//	@Summary		Refresh
+//	@Description	Trades a refresh token for a new access token and the next refresh token. Each refresh token works once: presenting one again revokes its whole session.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Param			body	body		refreshRequest	true	"the refresh token"
+//	@Success		200		{object}	tokenResponse
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/auth/refresh [post]
+func (s *Server) refresh(c echo.Context) error {
+	req, err := decodeValid[refreshRequest](c)
+	if err != nil {
+		return err
+	}
+	g, err := s.store.Refresh(c.Request().Context(), req.RefreshToken)
+	if err != nil {
+		return err
+	}
+	return s.grant(c, g)
+}
+
+// logout ends the session.
+//
+//	@Summary		Log out
+//	@Description	Ends the session of the access token: it and its refresh tokens stop working at once, on every instance.
+//	@Tags			auth
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Success		204
+//	@Failure		401	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/auth/logout [post]
+func (s *Server) logout(c echo.Context) error {
+	sid, _ := c.Get(sessionKey).(string)
+	if sid == "" {
+		return domain.Errorf(domain.EUNAUTHORIZED, "this needs a staff token")
+	}
+	if err := s.store.Logout(c.Request().Context(), sid); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// me returns the authenticated staff member.
+//
+//	@Summary	Who am I
+//	@Tags		auth
+//	@Produce	json,application/problem+json
+//	@Security	Bearer
+//	@Success	200	{object}	meResponse
+//	@Failure	401	{object}	Problem
+//	@Failure	500	{object}	Problem
+//	@Router		/api/v1/auth/me [get]
+func (s *Server) me(c echo.Context) error {
+	v, ok := viewer(c)
+	if !ok {
+		return domain.Errorf(domain.EUNAUTHORIZED, "this needs a staff token")
+	}
+	u, err := s.store.GetUser(c.Request().Context(), v.UserID)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.JSON(http.StatusOK, meResponse{Data: u})
+}

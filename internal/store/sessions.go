@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"time"
+
+	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/refreshtoken"
+	"github.com/export-registry/registry/ent/session"
+	"github.com/export-registry/registry/ent/setting"
+	"github.com/export-registry/registry/ent/user"
+	"github.com/export-registry/registry/internal/auth"
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// Grant is what a login or a refresh gives: the user, the session the access token
+// names, and the next refresh token (shown once, stored hashed).
+type Grant struct {
+	User         User
+	SessionID    string
+	Epoch        int
+	RefreshToken string
+}
+
+// errLogin is the one answer to a failed login, whatever failed: an unknown email
+// and a wrong password must not be told apart.
+var errLogin = domain.Errorf(domain.EUNAUTHORIZED, "wrong email or password")
+
+// dummyHash is verified against when the email is unknown, so that a failed login
+// costs the same time either way.
+var dummyHash = func() string {
+	h, err := auth.HashPassword("no account has this password", auth.DefaultParams)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
+
+// Login checks an email and password and opens a session. A hash made with older
+// parameters is replaced while the password is at hand.
+func (s *Store) Login(ctx context.Context, email, password string) (Grant, error) {
+	ctx = domain.SystemContext(ctx) // the login's own bookkeeping
+	e, err := normalizeEmail(email)
+	if err != nil || len(password) > auth.MaxPasswordBytes {
+		_, _, _ = auth.VerifyPassword(password, dummyHash, auth.DefaultParams)
+		return Grant{}, errLogin
+	}
+	u, err := s.Client.User.Query().Where(user.Email(e)).Only(ctx)
+	if ent.IsNotFound(err) {
+		_, _, _ = auth.VerifyPassword(password, dummyHash, auth.DefaultParams)
+		return Grant{}, errLogin
+	}
+	if err != nil {
+		return Grant{}, err
+	}
+	ok, rehash, err := auth.VerifyPassword(password, u.PasswordHash, auth.DefaultParams)
+	if err != nil || !ok || u.Disabled {
+		return Grant{}, errLogin
+	}
+	if rehash {
+		if h, err := auth.HashPassword(password, auth.DefaultParams); err == nil {
+			if err := s.Client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
+				return Grant{}, err
+			}
+		}
+	}
+	var g Grant
+	err = s.inTx(ctx, func(tx *ent.Tx) error {
+		sid, err := newSessionID()
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		if err := tx.Session.Create().SetID(sid).SetUserID(u.ID).SetCreatedAt(now).SetExpiresAt(now.Add(SessionTTL)).Exec(ctx); err != nil {
+			return err
+		}
+		token, err := issueRefresh(ctx, tx.Client(), sid, now)
+		if err != nil {
+			return err
+		}
+		g = Grant{User: toUser(u), SessionID: sid, Epoch: u.TokenEpoch, RefreshToken: token}
+		return nil
+	})
+	return g, err
+}
+
+// newSessionID returns a random session id.
+func newSessionID() (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// issueRefresh stores a new refresh token of the session and returns it.
+func issueRefresh(ctx context.Context, c *ent.Client, sid string, now time.Time) (string, error) {
+	token, hash, err := auth.NewRefreshToken()
+	if err != nil {
+		return "", err
+	}
+	err = c.RefreshToken.Create().SetTokenHash(hash).SetSessionID(sid).SetCreatedAt(now).SetExpiresAt(now.Add(RefreshTTL)).Exec(ctx)
+	return token, err
+}
+
+// errRefresh is the answer to any refresh token that cannot be used.
+var errRefresh = domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired refresh token")
+
+// Refresh trades a refresh token for the next one of its session. A token is good
+// once: presenting a used one means it was stolen or replayed, so the whole session
+// is revoked.
+func (s *Store) Refresh(ctx context.Context, token string) (Grant, error) {
+	ctx = domain.SystemContext(ctx)
+	if token == "" || len(token) > 200 {
+		return Grant{}, errRefresh
+	}
+	var g Grant
+	reused := false
+	err := s.inTx(ctx, func(tx *ent.Tx) error {
+		rt, err := tx.RefreshToken.Query().Where(refreshtoken.TokenHash(auth.HashRefreshToken(token))).
+			WithSession(func(q *ent.SessionQuery) { q.WithUser() }).Only(ctx)
+		if ent.IsNotFound(err) {
+			return errRefresh
+		}
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		sess := rt.Edges.Session
+		u := sess.Edges.User
+		if rt.UsedAt != nil {
+			reused = true
+			return revokeSessions(ctx, tx.Client(), session.ID(sess.ID), "refresh token reused")
+		}
+		if now.After(rt.ExpiresAt) || sess.RevokedAt != nil || now.After(sess.ExpiresAt) || u.Disabled {
+			return errRefresh
+		}
+		n, err := tx.RefreshToken.Update().Where(refreshtoken.ID(rt.ID), refreshtoken.UsedAtIsNil()).SetUsedAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 { // a concurrent refresh won the race: this one is a reuse
+			reused = true
+			return revokeSessions(ctx, tx.Client(), session.ID(sess.ID), "refresh token reused")
+		}
+		next, err := issueRefresh(ctx, tx.Client(), sess.ID, now)
+		if err != nil {
+			return err
+		}
+		g = Grant{User: toUser(u), SessionID: sess.ID, Epoch: u.TokenEpoch, RefreshToken: next}
+		return nil
+	})
+	if reused && err == nil {
+		// The revocation is committed; the caller learns only that the token is bad.
+		return Grant{}, errRefresh
+	}
+	return g, err
+}
+
+// Logout ends a session: its access and refresh tokens stop working at once.
+func (s *Store) Logout(ctx context.Context, sid string) error {
+	return revokeSessions(domain.SystemContext(ctx), s.Client, session.ID(sid), "logout")
+}
+
+// Authenticate checks a verified access token's claims against the store: the session
+// is live, the account enabled, and neither its role nor its token epoch has changed
+// since the token was issued. It returns who the request acts for.
+//
+// This is one indexed query per authenticated request. Only staff send tokens, so it
+// is not on the public read path; it is not cached, so a logout or a disabled account
+// takes effect on every instance at once.
+func (s *Store) Authenticate(ctx context.Context, c *auth.Claims) (domain.Viewer, error) {
+	sess, err := s.Client.Session.Query().Where(session.ID(c.SessionID)).WithUser().Only(ctx)
+	if err != nil {
+		if ent.IsNotFound(err) {
+			return domain.Viewer{}, domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired token")
+		}
+		return domain.Viewer{}, err
+	}
+	u := sess.Edges.User
+	if sess.RevokedAt != nil || time.Now().After(sess.ExpiresAt) || u.ID != c.UserID() ||
+		u.Disabled || u.TokenEpoch != c.Epoch || string(u.Role) != c.Role {
+		return domain.Viewer{}, domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired token")
+	}
+	return domain.Viewer{UserID: u.ID, Role: string(u.Role)}, nil
+}
+
+// SigningKeys returns the keys access tokens are signed with: the configured secret
+// when there is one, else a key generated once and kept in the database, so that a
+// restart keeps sessions and every instance sharing the database shares the key.
+func (s *Store) SigningKeys(ctx context.Context, secret []byte) (*auth.Keys, error) {
+	if len(secret) > 0 {
+		kid := auth.KeyID(secret)
+		return auth.NewKeys(kid, map[string][]byte{kid: secret})
+	}
+	ctx = domain.SystemContext(ctx)
+	const name = "jwt_signing_key"
+	fresh, err := auth.NewSecret()
+	if err != nil {
+		return nil, err
+	}
+	// Several instances may start at once: the first insert wins, all read it back.
+	err = s.Client.Setting.Create().SetID(name).SetValue(base64.StdEncoding.EncodeToString(fresh)).
+		OnConflictColumns(setting.FieldID).DoNothing().Exec(ctx)
+	if err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	st, err := s.Client.Setting.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	key, err := base64.StdEncoding.DecodeString(st.Value)
+	if err != nil {
+		return nil, err
+	}
+	kid := auth.KeyID(key)
+	return auth.NewKeys(kid, map[string][]byte{kid: key})
+}

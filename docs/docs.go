@@ -5730,6 +5730,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
                     "415": {
                         "description": "Unsupported Media Type",
                         "schema": {

@@ -2,6 +2,7 @@
 //
 //	registry serve   [--addr A] [--db D] [--seed]   serve the API
 //	registry migrate [--db D]                       apply migrations
+//	registry user add|list|disable [--db D] …       manage staff accounts
 package main
 
 import (
@@ -47,6 +48,10 @@ const usage = `usage: registry COMMAND [flags]
 commands:
   serve     serve the registry's API (--addr, --db, --seed)
   migrate   apply the database migrations (--db)
+  user      manage staff accounts:
+              user add --email E --role admin|editor [--name N] --password-stdin
+              user list
+              user disable --email E
 
 Run "registry COMMAND -h" for a command's flags.`
 
@@ -62,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, cfg, rest, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, cfg, rest, stdout, stderr)
+	case "user":
+		return userCommand(ctx, cfg, rest, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -139,3 +139,38 @@ func TestCommandLine(t *testing.T) {
 		t.Error("serve on an unreachable database: no error")
 	}
 }
+
+// TestUserCommands: a staff member created on the command line, listed, refused a
+// weak password, disabled.
+func TestUserCommands(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "u.db")
+	none := func(string) string { return "" }
+	var out strings.Builder
+	err := run(ctx, []string{"user", "add", "--db", db, "--email", "Editor@Example.org", "--role", "editor", "--name", "Ed", "--password-stdin"},
+		none, strings.NewReader("correct horse battery staple 42\n"), &out, io.Discard)
+	if err != nil || !strings.Contains(out.String(), "created editor editor@example.org") {
+		t.Fatalf("user add: %v %q", err, out.String())
+	}
+	err = run(ctx, []string{"user", "add", "--db", db, "--email", "weak@example.org", "--role", "editor", "--password-stdin"},
+		none, strings.NewReader("password1234\n"), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "password") {
+		t.Errorf("a common password: %v", err)
+	}
+	if err := run(ctx, []string{"user", "add", "--db", db, "--email", "x@example.org", "--role", "editor"}, none, strings.NewReader(""), io.Discard, io.Discard); !errors.As(err, new(usageError)) {
+		t.Errorf("without --password-stdin: %v, want a usage error", err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"user", "list", "--db", db}, none, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "editor@example.org") || strings.Contains(out.String(), "weak@") {
+		t.Errorf("user list: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"user", "disable", "--db", db, "--email", "editor@example.org"}, none, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "disabled") {
+		t.Errorf("user disable: %v %q", err, out.String())
+	}
+	out.Reset()
+	_ = run(ctx, []string{"user", "list", "--db", db}, none, nil, &out, io.Discard)
+	if !strings.Contains(out.String(), "true") {
+		t.Errorf("the account is not shown disabled: %q", out.String())
+	}
+}

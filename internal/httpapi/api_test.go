@@ -47,17 +47,26 @@ type api struct {
 	url    string
 	client *http.Client
 	store  *store.Store
+	server *httpapi.Server
 }
 
 func newAPI(t *testing.T, st *store.Store) *api {
+	t.Helper()
+	return newAPIWith(t, st, httpapi.Options{})
+}
+
+// newAPIWith starts a server with options; its signing keys are the store's.
+func newAPIWith(t *testing.T, st *store.Store, opts httpapi.Options) *api {
 	t.Helper()
 	keys, err := st.SigningKeys(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Keys: keys}).Handler())
+	opts.Keys = keys
+	server := httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
-	return &api{t: t, url: srv.URL, store: st, client: &http.Client{
+	return &api{t: t, url: srv.URL, store: st, server: server, client: &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }
@@ -79,12 +88,34 @@ func (r response) json(t *testing.T) map[string]any {
 	return v
 }
 
-// do sends a request and validates the answer against the contract.
+// do sends a request without a body and validates the answer against the contract.
 func (a *api) do(method, path string, header map[string]string) response {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.url+path, nil)
+	return a.send(method, path, header, nil)
+}
+
+// send sends a request with a body (a string as is, anything else as JSON) and
+// validates the answer against the contract.
+func (a *api) send(method, path string, header map[string]string, body any) response {
+	a.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, a.url+path, rd)
 	if err != nil {
 		a.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
@@ -94,12 +125,12 @@ func (a *api) do(method, path string, header map[string]string) response {
 		a.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
+	got, err := io.ReadAll(res.Body)
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	a.validate(req, res, body)
-	return response{status: res.StatusCode, header: res.Header, body: body}
+	a.validate(req, res, got)
+	return response{status: res.StatusCode, header: res.Header, body: got}
 }
 
 // validate checks an answer against api/openapi.yaml: the route and status must be

@@ -139,3 +139,6 @@ func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func isDocs(path string) bool {
 	return path == "/docs" || len(path) > 6 && path[:6] == "/docs/"
 }
+
+// Routes lists the server's routes, for tests that walk the whole surface.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }

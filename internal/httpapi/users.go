@@ -105,6 +105,7 @@ func (s *Server) getUser(c echo.Context) error {
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Failure		409		{object}	Problem
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/users/{id} [patch]

@@ -111,7 +111,7 @@ func TestLoadRefusesWhole(t *testing.T) {
 		{"bad country", map[string]string{"sources.ndjson": src, "vendors.ndjson": vendor(`,"headquarters_country":"ZZ"`)}, "vendors.ndjson", 1, "headquarters_country", ""},
 		{"bad enum", map[string]string{"sources.ndjson": src, "vendors.ndjson": vendor(`,"ungp_commitment":"maybe"`)}, "vendors.ndjson", 1, "ungp_commitment", ""},
 		{"bad slug", map[string]string{"sources.ndjson": src, "vendors.ndjson": vendor("")[:0] + `{"id":"1","status":"draft","slug":"Not A Slug","name":"V"}`}, "vendors.ndjson", 1, "slug", ""},
-		{"missing reference", map[string]string{"sources.ndjson": src, "products.ndjson": `{"id":"1","status":"draft","vendor_id":"9","name":"P"}`}, "products.ndjson", 1, "", "does not exist"},
+		{"missing reference", map[string]string{"sources.ndjson": src, "products.ndjson": `{"id":"1","status":"draft","vendor_id":"9","name":"P"}`}, "products.ndjson", 1, "vendor_id", "does not exist"},
 		{"published without citation", map[string]string{"sources.ndjson": src, "vendors.ndjson": "\n\n" + `{"id":"1","status":"published","slug":"v","name":"V"}`}, "vendors.ndjson", 3, "citations", ""},
 		{"cites an unknown source", map[string]string{"sources.ndjson": src, "vendors.ndjson": `{"id":"1","status":"published","slug":"v","name":"V","citations":[{"source_id":"7","confidence":"reported"}]}`}, "vendors.ndjson", 1, "citations", ""},
 		{"retracted without reason", map[string]string{"sources.ndjson": src + `{"id":"2","status":"retracted","kind":"media","title":"B"}`}, "sources.ndjson", 2, "retraction_reason", ""},

@@ -102,7 +102,7 @@ type VendorFields struct {
 	HeadquartersCountry    *string       `json:"headquarters_country" example:"IL" extensions:"x-nullable"`
 	OtherJurisdictions     []string      `json:"other_jurisdictions" extensions:"x-nullable"`
 	Website                *string       `json:"website" extensions:"x-nullable"`
-	ParentID               *ID           `json:"parent_id" extensions:"x-nullable"`
+	ParentID               *ID           `json:"parent_id" extensions:"x-nullable" ref:"vendor"`
 	UNGPCommitment         string        `json:"ungp_commitment" enums:"yes,no,unknown"`
 	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url" extensions:"x-nullable"`
 	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url" extensions:"x-nullable"`
@@ -119,7 +119,7 @@ type Product struct {
 // ProductFields are the fields of a product that staff write; a request body carries
 // exactly these.
 type ProductFields struct {
-	VendorID           ID       `json:"vendor_id"`
+	VendorID           ID       `json:"vendor_id" ref:"vendor"`
 	Name               string   `json:"name" example:"Pegasus"`
 	Categories         []string `json:"categories" extensions:"x-nullable"`
 	Capabilities       []string `json:"capabilities" extensions:"x-nullable"`
@@ -139,7 +139,7 @@ type AgencyFields struct {
 	StateCode   string   `json:"state_code" example:"MX"`
 	Name        string   `json:"name"`
 	Kind        string   `json:"kind" enums:"intelligence,police,military,ministry,prosecutor,other,unknown"`
-	ParentID    *ID      `json:"parent_id" extensions:"x-nullable"`
+	ParentID    *ID      `json:"parent_id" extensions:"x-nullable" ref:"agency"`
 	Aliases     []string `json:"aliases" extensions:"x-nullable"`
 	Description *string  `json:"description" extensions:"x-nullable"`
 }
@@ -156,10 +156,10 @@ type License struct {
 // exactly these.
 type LicenseFields struct {
 	Kind                  string   `json:"kind" enums:"export_authorization,end_user_license"`
-	VendorID              *ID      `json:"vendor_id" extensions:"x-nullable"`
-	ProductIDs            []ID     `json:"product_ids"`
+	VendorID              *ID      `json:"vendor_id" extensions:"x-nullable" ref:"vendor"`
+	ProductIDs            []ID     `json:"product_ids" ref:"product"`
 	EndUserState          *string  `json:"end_user_state" extensions:"x-nullable"`
-	EndUserAgencyID       *ID      `json:"end_user_agency_id" extensions:"x-nullable"`
+	EndUserAgencyID       *ID      `json:"end_user_agency_id" extensions:"x-nullable" ref:"agency"`
 	ExportingState        *string  `json:"exporting_state" extensions:"x-nullable"`
 	IssuingAuthority      *string  `json:"issuing_authority" extensions:"x-nullable"`
 	Reference             *string  `json:"reference" extensions:"x-nullable"`
@@ -191,10 +191,10 @@ type Termination struct {
 // TerminationFields are the fields of a termination that staff write; a request body carries
 // exactly these.
 type TerminationFields struct {
-	VendorID              ID       `json:"vendor_id"`
-	LicenseID             *ID      `json:"license_id" extensions:"x-nullable"`
+	VendorID              ID       `json:"vendor_id" ref:"vendor"`
+	LicenseID             *ID      `json:"license_id" extensions:"x-nullable" ref:"license"`
 	StateCode             *string  `json:"state_code" extensions:"x-nullable"`
-	AgencyID              *ID      `json:"agency_id" extensions:"x-nullable"`
+	AgencyID              *ID      `json:"agency_id" extensions:"x-nullable" ref:"agency"`
 	TerminatedOn          *string  `json:"terminated_on" extensions:"x-nullable"`
 	TerminatedOnPrecision *string  `json:"terminated_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	InitiatedBy           string   `json:"initiated_by" enums:"vendor,customer,exporting_state,other,unknown"`
@@ -215,10 +215,10 @@ type Allegation struct {
 // AllegationFields are the fields of a allegation that staff write; a request body carries
 // exactly these.
 type AllegationFields struct {
-	VendorID             *ID     `json:"vendor_id" extensions:"x-nullable"`
-	ProductID            *ID     `json:"product_id" extensions:"x-nullable"`
+	VendorID             *ID     `json:"vendor_id" extensions:"x-nullable" ref:"vendor"`
+	ProductID            *ID     `json:"product_id" extensions:"x-nullable" ref:"product"`
 	OperatorState        *string `json:"operator_state" extensions:"x-nullable"`
-	OperatorAgencyID     *ID     `json:"operator_agency_id" extensions:"x-nullable"`
+	OperatorAgencyID     *ID     `json:"operator_agency_id" extensions:"x-nullable" ref:"agency"`
 	TargetCategory       string  `json:"target_category" enums:"journalist,human_rights_defender,lawyer,politician,activist,other,unknown"`
 	TargetCountry        *string `json:"target_country" extensions:"x-nullable"`
 	PeriodStart          *string `json:"period_start" extensions:"x-nullable"`
@@ -245,11 +245,11 @@ type CommunicationFields struct {
 	SentOn            *string    `json:"sent_on" extensions:"x-nullable"`
 	SentOnPrecision   *string    `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	Sender            string     `json:"sender"`
-	RecipientVendorID *ID        `json:"recipient_vendor_id" extensions:"x-nullable"`
+	RecipientVendorID *ID        `json:"recipient_vendor_id" extensions:"x-nullable" ref:"vendor"`
 	RecipientState    *string    `json:"recipient_state" extensions:"x-nullable"`
 	RecipientName     *string    `json:"recipient_name" extensions:"x-nullable"`
 	CopiedStates      []string   `json:"copied_states" extensions:"x-nullable"`
-	InReplyToID       *ID        `json:"in_reply_to_id" extensions:"x-nullable"`
+	InReplyToID       *ID        `json:"in_reply_to_id" extensions:"x-nullable" ref:"communication"`
 	URL               *string    `json:"url" extensions:"x-nullable"`
 	Summary           *string    `json:"summary" extensions:"x-nullable"`
 	Questions         []Question `json:"questions"`

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -267,8 +268,11 @@ func TestWritesEveryCollection(t *testing.T) {
 		if r.status != 400 || !problemField(t, r, "valid_until") {
 			t.Errorf("a period out of order: %d %s", r.status, r.body)
 		}
-		if r := a.send(http.MethodPost, "/api/v1/products", auth, map[string]any{"vendor_id": "999", "name": "Orphan"}); r.status != 400 {
+		if r := a.send(http.MethodPost, "/api/v1/products", auth, map[string]any{"vendor_id": "999", "name": "Orphan"}); r.status != 400 || !problemField(t, r, "vendor_id") {
 			t.Errorf("a product of no vendor: %d %s", r.status, r.body)
+		}
+		if r := a.send(http.MethodPost, "/api/v1/licenses", auth, map[string]any{"kind": "end_user_license", "product_ids": []string{"1", "998"}}); r.status != 400 || !problemField(t, r, "product_ids") {
+			t.Errorf("a licence of no product: %d %s", r.status, r.body)
 		}
 	})
 }
@@ -420,5 +424,31 @@ func TestEveryWriteNeedsAToken(t *testing.T) {
 	}
 	if n < 48 {
 		t.Errorf("walked %d write routes, want at least 48", n)
+	}
+}
+
+// TestTrustedProxies: behind a trusted proxy, X-Forwarded-For names the client, so
+// clients behind one proxy do not share a limit; the account limit still holds.
+func TestTrustedProxies(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	_, loopback, _ := net.ParseCIDR("127.0.0.1/32")
+	a := newAPIWith(t, st, httpapi.Options{LoginEvery: time.Hour, LoginBurst: 2, TrustedProxies: []*net.IPNet{loopback}})
+	try := func(email, xff string) int {
+		return a.send(http.MethodPost, "/api/v1/auth/login", map[string]string{"X-Forwarded-For": xff}, map[string]string{"email": email, "password": "wrong wrong wrong"}).status
+	}
+	for i, tc := range []struct {
+		email, xff string
+		want       int
+	}{
+		{"a@example.org", "203.0.113.1", 401},
+		{"b@example.org", "203.0.113.1", 401},
+		{"c@example.org", "203.0.113.1", 429}, // the client's third attempt
+		{"d@example.org", "203.0.113.2", 401}, // another client behind the proxy
+		{"d@example.org", "203.0.113.3", 401},
+		{"d@example.org", "203.0.113.4", 429}, // the account's third attempt
+	} {
+		if got := try(tc.email, tc.xff); got != tc.want {
+			t.Errorf("attempt %d (%s from %s): %d, want %d", i+1, tc.email, tc.xff, got, tc.want)
+		}
 	}
 }

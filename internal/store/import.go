@@ -181,6 +181,9 @@ func importAll[F, R any](ctx context.Context, im *importer, k Kind[F, R], recs [
 				return i, err
 			}
 		}
+		if err := checkRefs(ctx, im.tx.Client(), f); err != nil {
+			return i, err
+		}
 		status, rev, err := im.status(ctx, rec, k.cites)
 		if err != nil {
 			return i, err

@@ -47,6 +47,9 @@ func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) 
 		return out, err
 	}
 	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
+		if err := checkRefs(ctx, tx.Client(), f); err != nil {
+			return err
+		}
 		id, err := k.create(ctx, tx.Client(), domain.Record{Status: domain.StatusDraft, Revision: 1}, f)
 		if err != nil {
 			return translate(err)
@@ -76,6 +79,9 @@ func Update[F, R any](ctx context.Context, s *Store, k Kind[F, R], id, ifMatch i
 			return err
 		}
 		if err := k.check(fields); err != nil {
+			return err
+		}
+		if err := checkRefs(ctx, tx.Client(), fields); err != nil {
 			return err
 		}
 		n, err := k.update(ctx, tx.Client(), id, ifMatch, fields)

@@ -1736,6 +1736,68 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/changes": {
+            "get": {
+                "description": "Every public change (a publication, a correction of a published record, a retraction), oldest first, from the position since names (the start when absent). Poll with meta.next_cursor as since: no change is missed or repeated, even while staff write. country keeps changes of records naming the country in any country field; vendor keeps changes of the vendor and of records about it.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "changes"
+                ],
+                "summary": "Change feed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the next_cursor of the previous poll",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ISO 3166-1 alpha-2",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vendor id or slug",
+                        "name": "vendor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1-500 (default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.changesResponse"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/communications": {
             "get": {
                 "description": "Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary.",
@@ -2484,6 +2546,52 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/export/{file}": {
+            "get": {
+                "description": "Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the list's columns; lists joined with \";\", nested objects as JSON). The ETag and X-Dataset-Version name the dataset version the export started at.",
+                "produces": [
+                    "application/x-ndjson",
+                    "text/csv",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Export a collection",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the records",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -6506,6 +6614,36 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/version": {
+            "get": {
+                "description": "The version of the public data: it changes whenever any public record changes. Every answer also carries it (meta.dataset_version, X-Dataset-Version).",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Dataset version",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.versionResponse"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/docs": {
             "get": {
                 "tags": [
@@ -6548,6 +6686,56 @@ const docTemplate = `{
                         "description": "no such file",
                         "schema": {
                             "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/feeds/changes.atom": {
+            "get": {
+                "description": "The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes.",
+                "produces": [
+                    "application/atom+xml",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "changes"
+                ],
+                "summary": "Change feed (Atom)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ISO 3166-1 alpha-2",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vendor id or slug",
+                        "name": "vendor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "an Atom feed",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
                         }
                     }
                 }
@@ -8332,6 +8520,36 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.changesMeta": {
+            "type": "object",
+            "properties": {
+                "dataset_version": {
+                    "type": "string"
+                },
+                "has_more": {
+                    "description": "HasMore says whether more changes may follow at once.",
+                    "type": "boolean"
+                },
+                "next_cursor": {
+                    "description": "NextCursor is the position after this page: pass it as since on the next poll.\nIt is always present; with no new changes it stays where it was.",
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.changesResponse": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.Change"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/httpapi.changesMeta"
+                }
+            }
+        },
         "httpapi.citationRequest": {
             "type": "object",
             "properties": {
@@ -8699,6 +8917,77 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/store.User"
                     }
+                }
+            }
+        },
+        "httpapi.versionData": {
+            "type": "object",
+            "properties": {
+                "changed_at": {
+                    "description": "ChangedAt is when the newest public change was made.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "dataset_version": {
+                    "description": "DatasetVersion changes whenever any public record changes; cite it with the\ndata it came with.",
+                    "type": "string",
+                    "example": "42"
+                }
+            }
+        },
+        "httpapi.versionResponse": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/httpapi.versionData"
+                }
+            }
+        },
+        "store.Change": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "create",
+                        "update",
+                        "publish",
+                        "retract"
+                    ]
+                },
+                "at": {
+                    "type": "string"
+                },
+                "label": {
+                    "description": "Label is the record's name or title as of the change.",
+                    "type": "string"
+                },
+                "reason": {
+                    "description": "Reason is a retraction's reason.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "record_id": {
+                    "type": "string"
+                },
+                "record_type": {
+                    "type": "string",
+                    "enum": [
+                        "vendor",
+                        "product",
+                        "agency",
+                        "license",
+                        "termination",
+                        "allegation",
+                        "communication",
+                        "source"
+                    ]
+                },
+                "revision": {
+                    "type": "integer"
+                },
+                "seq": {
+                    "type": "integer"
                 }
             }
         },

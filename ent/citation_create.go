@@ -81,6 +81,12 @@ func (_c *CitationCreate) SetNillableCreatedAt(v *time.Time) *CitationCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CitationCreate) SetID(v int) *CitationCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetSource sets the "source" edge to the Source entity.
 func (_c *CitationCreate) SetSource(v *Source) *CitationCreate {
 	return _c.SetSourceID(v.ID)
@@ -165,6 +171,11 @@ func (_c *CitationCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Citation.created_at"`)}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := citation.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Citation.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.SourceIDs()) == 0 {
 		return &ValidationError{Name: "source", err: errors.New(`ent: missing required edge "Citation.source"`)}
 	}
@@ -182,8 +193,10 @@ func (_c *CitationCreate) sqlSave(ctx context.Context) (*Citation, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -195,6 +208,10 @@ func (_c *CitationCreate) createSpec() (*Citation, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(citation.Table, sqlgraph.NewFieldSpec(citation.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.RecordType(); ok {
 		_spec.SetField(citation.FieldRecordType, field.TypeEnum, value)
 		_node.RecordType = value
@@ -378,17 +395,23 @@ func (u *CitationUpsert) UpdateConfidence() *CitationUpsert {
 	return u
 }
 
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
 //	client.Citation.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(citation.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *CitationUpsertOne) UpdateNewValues() *CitationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(citation.FieldID)
+		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(citation.FieldCreatedAt)
 		}
@@ -608,7 +631,7 @@ func (_c *CitationCreateBulk) Save(ctx context.Context) ([]*Citation, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}
@@ -698,12 +721,18 @@ type CitationUpsertBulk struct {
 //	client.Citation.Create().
 //		OnConflict(
 //			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(citation.FieldID)
+//			}),
 //		).
 //		Exec(ctx)
 func (u *CitationUpsertBulk) UpdateNewValues() *CitationUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(citation.FieldID)
+			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(citation.FieldCreatedAt)
 			}

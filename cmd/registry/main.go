@@ -48,6 +48,8 @@ const usage = `usage: registry COMMAND [flags]
 commands:
   serve     serve the registry's API (--addr, --db, --seed)
   migrate   apply the database migrations (--db)
+  export    write a snapshot of the public records: export --out DIR
+  import    load the export format, all or nothing: import [--dry-run] FILE|DIR
   user      manage staff accounts:
               user add --email E --role admin|editor [--name N] --password-stdin
               user list
@@ -69,6 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, cfg, rest, stdout, stderr)
 	case "user":
 		return userCommand(ctx, cfg, rest, stdin, stdout, stderr)
+	case "export":
+		return exportCommand(ctx, cfg, rest, stdout, stderr)
+	case "import":
+		return importCommand(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -224,13 +224,17 @@ func init() {
 	citationFields := schema.Citation{}.Fields()
 	_ = citationFields
 	// citationDescRecordID is the schema descriptor for record_id field.
-	citationDescRecordID := citationFields[1].Descriptor()
+	citationDescRecordID := citationFields[2].Descriptor()
 	// citation.RecordIDValidator is a validator for the "record_id" field. It is called by the builders before save.
 	citation.RecordIDValidator = citationDescRecordID.Validators[0].(func(int) error)
 	// citationDescCreatedAt is the schema descriptor for created_at field.
-	citationDescCreatedAt := citationFields[6].Descriptor()
+	citationDescCreatedAt := citationFields[7].Descriptor()
 	// citation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	citation.DefaultCreatedAt = citationDescCreatedAt.Default.(func() time.Time)
+	// citationDescID is the schema descriptor for id field.
+	citationDescID := citationFields[0].Descriptor()
+	// citation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	citation.IDValidator = citationDescID.Validators[0].(func(int) error)
 	communicationMixin := schema.Communication{}.Mixin()
 	communication.Policy = privacy.NewPolicies(communicationMixin[0], schema.Communication{})
 	communication.Hooks[0] = func(next ent.Mutator) ent.Mutator {

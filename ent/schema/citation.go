@@ -18,6 +18,7 @@ type Citation struct {
 // Fields of the Citation.
 func (Citation) Fields() []ent.Field {
 	return []ent.Field{
+		field.Int("id").Positive().Immutable(), // settable: an import keeps an export's citation ids
 		field.Enum("record_type").Values("vendor", "product", "agency", "license", "termination", "allegation", "communication"),
 		field.Int("record_id").Positive(),
 		field.Int("source_id"),

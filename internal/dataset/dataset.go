@@ -13,6 +13,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
@@ -172,4 +176,55 @@ func Load(ctx context.Context, st *store.Store, dir fs.FS) (store.ImportCounts, 
 	}
 	counts, err := st.Import(ctx, b)
 	return counts, lines.Locate(err)
+}
+
+// LoadPath imports the export format from a directory (COLLECTION.ndjson files) or a
+// single COLLECTION.ndjson file, all or nothing. read, when set, is told how many
+// records were read before the import starts.
+func LoadPath(ctx context.Context, st *store.Store, path string, opts store.ImportOptions, read func(total int)) (store.ImportCounts, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	var dir fs.FS
+	if info.IsDir() {
+		dir = os.DirFS(path)
+	} else {
+		name := filepath.Base(path)
+		collection, ok := strings.CutSuffix(name, ".ndjson")
+		if !ok || !slices.Contains(store.Collections, collection) {
+			return nil, fmt.Errorf("%s: a single file must be COLLECTION.ndjson, one of %s", path, strings.Join(store.Collections, ", "))
+		}
+		dir = os.DirFS(filepath.Dir(path))
+		dir = onlyFile{FS: dir, name: name}
+	}
+	b, lines, err := Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	if read != nil {
+		read(Count(b))
+	}
+	counts, err := st.ImportWith(ctx, b, opts)
+	return counts, lines.Locate(err)
+}
+
+// Count returns the number of records a batch holds.
+func Count(b store.Batch) int {
+	return len(b.Sources) + len(b.Vendors) + len(b.Products) + len(b.Agencies) + len(b.Licenses) +
+		len(b.Terminations) + len(b.Allegations) + len(b.Communications)
+}
+
+// onlyFile shows one file of a directory.
+type onlyFile struct {
+	fs.FS
+	name string
+}
+
+// Open opens the one file; every other name does not exist.
+func (o onlyFile) Open(name string) (fs.File, error) {
+	if name != o.name {
+		return nil, fs.ErrNotExist
+	}
+	return o.FS.Open(name)
 }

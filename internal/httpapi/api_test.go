@@ -151,7 +151,7 @@ func (a *api) validate(req *http.Request, res *http.Response, body []byte) {
 		return
 	}
 	opts := &openapi3filter.Options{IncludeResponseStatus: true}
-	if ct := res.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/problem+json") {
 		opts.ExcludeResponseBody = true
 	}
 	in := &openapi3filter.ResponseValidationInput{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
 )
 
@@ -122,7 +123,7 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 	}
 	if csvOut {
 		var buf bytes.Buffer
-		if err := writeCSV(&buf, rows); err != nil {
+		if err := dataset.WriteCSV(&buf, rows); err != nil {
 			return err
 		}
 		return s.send(c, "text/csv; charset=utf-8", buf.Bytes(), "", version)

@@ -23,6 +23,11 @@ func (s *Server) routes() {
 	v1.GET("/users/:id", s.getUser, requireAdmin)
 	v1.PATCH("/users/:id", s.updateUser, requireAdmin)
 
+	v1.GET("/version", s.getVersion)
+	v1.GET("/changes", s.listChanges)
+	v1.GET("/export/:file", s.export)
+	e.GET("/feeds/changes.atom", s.changesAtom)
+
 	v1.GET("/states", s.listStates)
 	v1.GET("/states/:iso2", s.getState)
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"entgo.io/ent/dialect"
@@ -55,9 +56,26 @@ type ImportCounts map[string]int
 // transaction: it all lands or none of it does. Published records need a citation of
 // a published source.
 func (s *Store) Import(ctx context.Context, b Batch) (ImportCounts, error) {
+	return s.ImportWith(ctx, b, ImportOptions{})
+}
+
+// ImportOptions change how an import runs.
+type ImportOptions struct {
+	// DryRun checks everything an import would do, database constraints included, and
+	// then rolls it all back.
+	DryRun bool
+	// Progress, when set, is told after each record is created.
+	Progress func()
+}
+
+// errDryRun rolls a dry run back.
+var errDryRun = errors.New("dry run")
+
+// ImportWith is Import with options.
+func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (ImportCounts, error) {
 	counts := ImportCounts{}
-	err := s.inTx(ctx, func(tx *ent.Tx) error {
-		im := &importer{tx: tx, sourceStatus: map[int]string{}}
+	err := s.inWriteTx(ctx, func(tx *ent.Tx) error {
+		im := &importer{tx: tx, sourceStatus: map[int]string{}, progress: opts.Progress}
 		steps := []struct {
 			name string
 			run  func() (int, error)
@@ -78,9 +96,12 @@ func (s *Store) Import(ctx context.Context, b Batch) (ImportCounts, error) {
 			}
 			counts[st.name] = n
 		}
+		if opts.DryRun {
+			return errDryRun
+		}
 		return s.resetSequences(ctx, tx)
 	})
-	if err != nil {
+	if err != nil && !(opts.DryRun && errors.Is(err, errDryRun)) {
 		return nil, err
 	}
 	return counts, nil
@@ -118,6 +139,7 @@ func (s *Store) resetSequences(ctx context.Context, tx *ent.Tx) error {
 type importer struct {
 	tx           *ent.Tx
 	sourceStatus map[int]string
+	progress     func()
 }
 
 // status returns a record's status and revision, checking what publishing demands.
@@ -202,6 +224,9 @@ func importAll[F, R any](ctx context.Context, im *importer, k Kind[F, R], recs [
 		if err := revise(ctx, im.tx.Client(), k.name, id, rev, revision.ActionCreate, status != domain.StatusDraft, nil, r, Edit{}); err != nil {
 			return i, err
 		}
+		if im.progress != nil {
+			im.progress()
+		}
 	}
 	return len(recs), nil
 }
@@ -212,12 +237,14 @@ func (im *importer) cite(ctx context.Context, rt citation.RecordType, id int, ci
 		if _, err := im.sourceState(ctx, int(c.SourceID)); err != nil {
 			return err
 		}
-		_, err := im.tx.Citation.Create().
+		b := im.tx.Citation.Create().
 			SetRecordType(rt).SetRecordID(id).SetSourceID(int(c.SourceID)).
 			SetFields(c.Fields).SetNillableLocator(c.Locator).
-			SetConfidence(citation.Confidence(c.Confidence)).
-			Save(ctx)
-		if err != nil {
+			SetConfidence(citation.Confidence(c.Confidence))
+		if c.ID > 0 { // an export's citation keeps its id
+			b.SetID(int(c.ID))
+		}
+		if err := b.Exec(ctx); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package httpapi
+package dataset
 
 import (
 	"encoding/csv"
@@ -10,36 +10,53 @@ import (
 	"time"
 )
 
-// writeCSV writes records as CSV: one column per JSON field of the record type, in
+// WriteCSV writes records as CSV: one column per JSON field of the record type, in
 // declaration order (embedded structs flattened, as in JSON). Lists of scalars are
 // joined with ";"; nested objects and lists of objects are written as JSON; null is
 // the empty cell.
-func writeCSV[T any](w io.Writer, rows []T) error {
+func WriteCSV[T any](w io.Writer, rows []T) error {
+	enc, err := NewCSVEncoder[T](w)
+	if err != nil {
+		return err
+	}
+	return enc.Write(rows)
+}
+
+// CSVEncoder writes records of one type as CSV rows under one header, page by page.
+type CSVEncoder[T any] struct {
+	cols   []csvColumn
+	w      *csv.Writer
+	record []string
+}
+
+// NewCSVEncoder writes the header of T's columns and returns the encoder.
+func NewCSVEncoder[T any](w io.Writer) (*CSVEncoder[T], error) {
 	cols := csvColumns(reflect.TypeFor[T]())
-	cw := csv.NewWriter(w)
 	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = c.name
 	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	record := make([]string, len(cols))
+	enc := &CSVEncoder[T]{cols: cols, w: csv.NewWriter(w), record: make([]string, len(cols))}
+	return enc, enc.w.Write(header)
+}
+
+// Write writes rows and flushes them.
+func (enc *CSVEncoder[T]) Write(rows []T) error {
 	for _, r := range rows {
 		v := reflect.ValueOf(r)
-		for i, c := range cols {
+		for i, c := range enc.cols {
 			cell, err := csvCell(v.FieldByIndex(c.index))
 			if err != nil {
 				return err
 			}
-			record[i] = cell
+			enc.record[i] = cell
 		}
-		if err := cw.Write(record); err != nil {
+		if err := enc.w.Write(enc.record); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	enc.w.Flush()
+	return enc.w.Error()
 }
 
 type csvColumn struct {

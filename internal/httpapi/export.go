@@ -1,0 +1,167 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/dataset"
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+)
+
+// versionResponse names the public state of the registry.
+type versionResponse struct {
+	Data versionData `json:"data"`
+}
+
+type versionData struct {
+	// DatasetVersion changes whenever any public record changes; cite it with the
+	// data it came with.
+	DatasetVersion string `json:"dataset_version" example:"42"`
+	// ChangedAt is when the newest public change was made.
+	ChangedAt *time.Time `json:"changed_at" extensions:"x-nullable"`
+}
+
+// getVersion returns the dataset version.
+//
+//	@Summary		Dataset version
+//	@Description	The version of the public data: it changes whenever any public record changes. Every answer also carries it (meta.dataset_version, X-Dataset-Version).
+//	@Tags			export
+//	@Produce		json,application/problem+json
+//	@Success		200	{object}	versionResponse
+//	@Success		304	"not modified"
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/version [get]
+func (s *Server) getVersion(c echo.Context) error {
+	ctx := c.Request().Context()
+	version, err := s.store.DatasetVersion(ctx)
+	if err != nil {
+		return err
+	}
+	at, err := s.store.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	d := versionData{DatasetVersion: version}
+	if !at.IsZero() {
+		d.ChangedAt = &at
+	}
+	return s.respond(c, versionResponse{Data: d}, "", version)
+}
+
+// exporters stream each collection's public records.
+var exporters = map[string]func(s *Server, c echo.Context, csv bool) error{
+	"vendors":        func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListVendors) },
+	"products":       func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListProducts) },
+	"agencies":       func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListAgencies) },
+	"licenses":       func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListLicenses) },
+	"terminations":   func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListTerminations) },
+	"allegations":    func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListAllegations) },
+	"communications": func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListCommunications) },
+	"sources":        func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListSources) },
+	"states":         func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListStates) },
+}
+
+// export streams a whole collection.
+//
+//	@Summary		Export a collection
+//	@Description	Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the list's columns; lists joined with ";", nested objects as JSON). The ETag and X-Dataset-Version name the dataset version the export started at.
+//	@Tags			export
+//	@Produce		application/x-ndjson,text/csv,application/problem+json
+//	@Param			file	path		string	true	"COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson"
+//	@Success		200		{string}	string	"the records"
+//	@Success		304		"not modified"
+//	@Failure		404		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/export/{file} [get]
+func (s *Server) export(c echo.Context) error {
+	file := c.Param("file")
+	name, ext, _ := strings.Cut(file, ".")
+	exp, ok := exporters[name]
+	if !ok || (ext != "ndjson" && ext != "csv") {
+		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson or COLLECTION.csv for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states", file)
+	}
+	return exp(s, c, ext == "csv")
+}
+
+// stream writes every public record a list function gives, a page at a time, so
+// memory stays flat however large the collection.
+func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
+	ctx := c.Request().Context()
+	version, err := s.store.DatasetVersion(ctx)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	contentType := "application/x-ndjson"
+	if csvOut {
+		contentType = "text/csv; charset=utf-8"
+	}
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set("Content-Disposition", `attachment; filename="`+c.Param("file")+`"`)
+	h.Set("X-Dataset-Version", version)
+	h.Set("Cache-Control", "public, no-cache")
+	etag := `"v` + version + "-" + c.Param("file") + `"`
+	h.Set("ETag", etag)
+	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	w := c.Response()
+	w.WriteHeader(http.StatusOK)
+
+	var csvEnc *dataset.CSVEncoder[T]
+	if csvOut {
+		if csvEnc, err = dataset.NewCSVEncoder[T](w); err != nil {
+			return abort(s, c, err)
+		}
+	}
+	enc := jsonEncoder(w)
+	p := store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit}
+	for {
+		rows, next, err := fetch(ctx, p)
+		if err != nil {
+			return abort(s, c, err)
+		}
+		if csvOut {
+			err = csvEnc.Write(rows)
+		} else {
+			for _, r := range rows {
+				if err = enc.Encode(r); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			return abort(s, c, err)
+		}
+		w.Flush()
+		if next == "" {
+			return nil
+		}
+		if err := nextPage(&p, next); err != nil {
+			return abort(s, c, err)
+		}
+	}
+}
+
+// nextPage moves list parameters to the page a cursor names.
+func nextPage(p *store.ListParams, next string) error {
+	if id, err := store.DecodeCursor(next); err == nil {
+		p.After = id
+		return nil
+	}
+	code, err := store.DecodeCodeCursor(next)
+	p.AfterCode = code
+	return err
+}
+
+// abort ends a stream that failed after its status was sent: the connection is cut
+// so the client sees an error instead of a silently short file.
+func abort(s *Server, c echo.Context, err error) error {
+	s.logInternal(c, err)
+	panic(http.ErrAbortHandler)
+}

@@ -4151,6 +4151,63 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/search": {
+            "get": {
+                "description": "Typo-tolerant search across vendors (names, slugs, aliases), products, agencies (names, aliases), states (names, ISO codes) and sources (titles, document symbols such as A/HRC/41/35). Hits are ranked best first, one per record, each with its type, the field that matched and a score in (0, 1].",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "search"
+                ],
+                "summary": "Search",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "what to look for (up to 200 characters)",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated record types: vendor, product, agency, state, source",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "hits, 1-50 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.searchResponse"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/sources": {
             "get": {
                 "description": "Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol.",
@@ -8886,6 +8943,47 @@ const docTemplate = `{
                     "description": "Reason says why the record is withdrawn; it is shown with the record.",
                     "type": "string",
                     "example": "the source was misread"
+                }
+            }
+        },
+        "httpapi.searchHit": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "label": {
+                    "type": "string"
+                },
+                "matched_field": {
+                    "type": "string"
+                },
+                "matched_text": {
+                    "type": "string"
+                },
+                "score": {
+                    "type": "number"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "/api/v1/vendors/1"
+                }
+            }
+        },
+        "httpapi.searchResponse": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.searchHit"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/httpapi.itemMeta"
                 }
             }
         },

@@ -57,7 +57,7 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 		if len(vals) > 1 {
 			return p, domain.Invalid(name, "given more than once")
 		}
-		if !utf8.ValidString(vals[0]) || strings.ContainsFunc(vals[0], unicode.IsControl) {
+		if !utf8.ValidString(vals[0]) || strings.ContainsFunc(vals[0], isControl) {
 			return p, domain.Invalid(name, "not valid UTF-8 text without control characters")
 		}
 	}
@@ -148,6 +148,9 @@ func (s *Server) parseStatus(c echo.Context, v string, spec listSpec, p *store.L
 	p.Drafts = s.canSeeDrafts(c)
 	return nil
 }
+
+// isControl reports control characters, which no parameter needs.
+func isControl(r rune) bool { return unicode.IsControl(r) }
 
 // countryParam reads an optional ISO 3166-1 alpha-2 parameter, in either case.
 func countryParam(v, name string) (string, error) {

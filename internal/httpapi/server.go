@@ -55,6 +55,7 @@ type Server struct {
 
 	loginByIP      *limiter
 	loginByAccount *limiter
+	search         searchIndex
 }
 
 // New returns a server over the store, logging to log.

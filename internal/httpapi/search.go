@@ -1,0 +1,126 @@
+package httpapi
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/search"
+)
+
+// searchIndex is the in-process search index, rebuilt when the dataset version moves.
+// Every instance keeps its own, keyed by the shared dataset version, so several
+// instances answer alike. The index is portable Go, not FTS5 or pg_trgm, so SQLite
+// and PostgreSQL give the same ranking: see package search.
+type searchIndex struct {
+	mu      sync.Mutex
+	version string
+	index   *search.Index
+}
+
+// get returns the index of the current dataset version, building it when stale.
+func (s *Server) searchIndex(ctx context.Context, version string) (*search.Index, error) {
+	s.search.mu.Lock()
+	defer s.search.mu.Unlock()
+	if s.search.index != nil && s.search.version == version {
+		return s.search.index, nil
+	}
+	entries, err := s.store.SearchEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.search.index, s.search.version = search.New(entries), version
+	return s.search.index, nil
+}
+
+// searchHit is one search result with the record's URL.
+type searchHit struct {
+	search.Hit
+	URL string `json:"url" example:"/api/v1/vendors/1"`
+}
+
+// searchResponse is the answer to a search.
+type searchResponse struct {
+	Data []searchHit `json:"data"`
+	Meta itemMeta    `json:"meta"`
+}
+
+// searchTypes are the record types a search covers.
+var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
+
+// searchRecords searches names across the registry.
+//
+//	@Summary		Search
+//	@Description	Typo-tolerant search across vendors (names, slugs, aliases), products, agencies (names, aliases), states (names, ISO codes) and sources (titles, document symbols such as A/HRC/41/35). Hits are ranked best first, one per record, each with its type, the field that matched and a score in (0, 1].
+//	@Tags			search
+//	@Produce		json,application/problem+json
+//	@Param			q		query		string	true	"what to look for (up to 200 characters)"
+//	@Param			type	query		string	false	"comma-separated record types: vendor, product, agency, state, source"
+//	@Param			limit	query		int		false	"hits, 1-50 (default 20)"
+//	@Success		200		{object}	searchResponse
+//	@Success		304		"not modified"
+//	@Failure		400		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/search [get]
+func (s *Server) searchRecords(c echo.Context) error {
+	params := c.QueryParams()
+	for name, vals := range params {
+		if name != "q" && name != "type" && name != "limit" {
+			return domain.Invalid(name, "not a parameter of search; it takes q, type, limit")
+		}
+		if len(vals) > 1 {
+			return domain.Invalid(name, "given more than once")
+		}
+	}
+	q := strings.TrimSpace(params.Get("q"))
+	switch {
+	case q == "":
+		return domain.Invalid("q", "required: what to look for")
+	case !utf8.ValidString(q) || strings.ContainsFunc(q, isControl):
+		return domain.Invalid("q", "not valid UTF-8 text without control characters")
+	case utf8.RuneCountInString(q) > maxQ:
+		return domain.Invalid("q", "longer than 200 characters")
+	}
+	var types []string
+	if v := params.Get("type"); v != "" {
+		for _, t := range strings.Split(v, ",") {
+			if t = strings.TrimSpace(t); !slices.Contains(searchTypes, t) {
+				return domain.Invalid("type", strconv.Quote(t)+" is not one of "+strings.Join(searchTypes, ", "))
+			}
+			types = append(types, t)
+		}
+	}
+	limit := 20
+	if v := params.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			return domain.Invalid("limit", "must be a whole number from 1 to 50")
+		}
+		limit = n
+	}
+	ctx := c.Request().Context()
+	version, err := s.store.DatasetVersion(ctx)
+	if err != nil {
+		return err
+	}
+	ix, err := s.searchIndex(ctx, version)
+	if err != nil {
+		return err
+	}
+	hits := ix.Search(q, limit, types...)
+	out := make([]searchHit, len(hits))
+	for i, h := range hits {
+		url := "/api/v1/states/" + h.ID
+		if h.Type != "state" {
+			url = "/api/v1/" + plurals[h.Type] + "/" + h.ID
+		}
+		out[i] = searchHit{Hit: h, URL: url}
+	}
+	return s.respond(c, searchResponse{Data: out, Meta: itemMeta{DatasetVersion: version}}, "", version)
+}

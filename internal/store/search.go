@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/export-registry/registry/ent/agency"
+	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/search"
+)
+
+// SearchEntries returns the searchable texts of the public (published) records and
+// of the states: vendor names, slugs and aliases; product names; agency names and
+// aliases; source titles and document symbols; state names and codes.
+func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
+	var out []search.Entry
+	add := func(typ string, id int, field, text, label string) {
+		if text != "" {
+			out = append(out, search.Entry{Type: typ, ID: strconv.Itoa(id), Field: field, Text: text, Label: label})
+		}
+	}
+	vendors, err := s.Client.Vendor.Query().Where(vendor.StatusEQ(vendor.StatusPublished)).
+		Select(vendor.FieldID, vendor.FieldName, vendor.FieldSlug, vendor.FieldAliases).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vendors {
+		add("vendor", v.ID, "name", v.Name, v.Name)
+		add("vendor", v.ID, "slug", v.Slug, v.Name)
+		for _, a := range v.Aliases {
+			add("vendor", v.ID, "alias", a.Name, v.Name)
+		}
+	}
+	products, err := s.Client.Product.Query().Where(product.StatusEQ(product.StatusPublished)).
+		Select(product.FieldID, product.FieldName).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range products {
+		add("product", p.ID, "name", p.Name, p.Name)
+	}
+	agencies, err := s.Client.Agency.Query().Where(agency.StatusEQ(agency.StatusPublished)).
+		Select(agency.FieldID, agency.FieldName, agency.FieldAliases).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range agencies {
+		add("agency", a.ID, "name", a.Name, a.Name)
+		for _, alias := range a.Aliases {
+			add("agency", a.ID, "alias", alias, a.Name)
+		}
+	}
+	sources, err := s.Client.Source.Query().Where(source.StatusEQ(source.StatusPublished)).
+		Select(source.FieldID, source.FieldTitle, source.FieldDocumentSymbol).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range sources {
+		add("source", src.ID, "title", src.Title, src.Title)
+		if src.DocumentSymbol != nil {
+			add("source", src.ID, "document_symbol", *src.DocumentSymbol, src.Title)
+		}
+	}
+	states, err := s.Client.State.Query().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range states {
+		out = append(out,
+			search.Entry{Type: "state", ID: st.ID, Field: "name", Text: st.Name, Label: st.Name},
+			search.Entry{Type: "state", ID: st.ID, Field: "code", Text: st.ID, Label: st.Name})
+	}
+	return out, nil
+}

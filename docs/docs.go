@@ -2561,7 +2561,7 @@ const docTemplate = `{
         },
         "/api/v1/export/{file}": {
             "get": {
-                "description": "Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the list's columns; lists joined with \";\", nested objects as JSON). The ETag and X-Dataset-Version name the dataset version the export started at.",
+                "description": "Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). The ETag and X-Dataset-Version name the dataset version the export started at.",
                 "produces": [
                     "application/x-ndjson",
                     "text/csv",

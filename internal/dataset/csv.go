@@ -3,6 +3,7 @@ package dataset
 import (
 	"encoding/csv"
 	"encoding/json"
+	"github.com/export-registry/registry/internal/domain"
 	"io"
 	"reflect"
 	"strconv"
@@ -13,31 +14,61 @@ import (
 // WriteCSV writes records as CSV: one column per JSON field of the record type, in
 // declaration order (embedded structs flattened, as in JSON). Lists of scalars are
 // joined with ";"; nested objects and lists of objects are written as JSON; null is
-// the empty cell.
-func WriteCSV[T any](w io.Writer, rows []T) error {
-	enc, err := NewCSVEncoder[T](w)
+// the empty cell. A reference to a vendor, product or agency (vendor_id, product_ids…)
+// is followed by a column with the record's name (vendor_name, product_names…).
+func WriteCSV[T any](w io.Writer, rows []T, names Names) error {
+	enc, err := NewCSVEncoder[T](w, names)
 	if err != nil {
 		return err
 	}
 	return enc.Write(rows)
 }
 
+// Names are the names of the records a CSV's reference columns name, by record type
+// and id.
+type Names map[string]map[domain.ID]string
+
+// named are the record types whose names a CSV shows beside their ids.
+var named = map[string]bool{"vendor": true, "product": true, "agency": true}
+
 // CSVEncoder writes records of one type as CSV rows under one header, page by page.
 type CSVEncoder[T any] struct {
 	cols   []csvColumn
 	w      *csv.Writer
 	record []string
+	names  Names
 }
 
-// NewCSVEncoder writes the header of T's columns and returns the encoder.
-func NewCSVEncoder[T any](w io.Writer) (*CSVEncoder[T], error) {
+// NewCSVEncoder writes the header of T's columns and returns the encoder; names
+// fills the name columns of references.
+func NewCSVEncoder[T any](w io.Writer, names Names) (*CSVEncoder[T], error) {
 	cols := csvColumns(reflect.TypeFor[T]())
 	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = c.name
 	}
-	enc := &CSVEncoder[T]{cols: cols, w: csv.NewWriter(w), record: make([]string, len(cols))}
+	enc := &CSVEncoder[T]{cols: cols, w: csv.NewWriter(w), record: make([]string, len(cols)), names: names}
 	return enc, enc.w.Write(header)
+}
+
+// nameCell renders the names of the ids a reference field holds.
+func (enc *CSVEncoder[T]) nameCell(kind string, v reflect.Value) string {
+	var ids []domain.ID
+	switch x := v.Interface().(type) {
+	case domain.ID:
+		ids = []domain.ID{x}
+	case *domain.ID:
+		if x != nil {
+			ids = []domain.ID{*x}
+		}
+	case []domain.ID:
+		ids = x
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = enc.names[kind][id]
+	}
+	return strings.Join(parts, ";")
 }
 
 // Write writes rows and flushes them.
@@ -45,6 +76,10 @@ func (enc *CSVEncoder[T]) Write(rows []T) error {
 	for _, r := range rows {
 		v := reflect.ValueOf(r)
 		for i, c := range enc.cols {
+			if c.ref != "" {
+				enc.record[i] = enc.nameCell(c.ref, v.FieldByIndex(c.index))
+				continue
+			}
 			cell, err := csvCell(v.FieldByIndex(c.index))
 			if err != nil {
 				return err
@@ -62,6 +97,8 @@ func (enc *CSVEncoder[T]) Write(rows []T) error {
 type csvColumn struct {
 	name  string
 	index []int
+	// ref is set on a name column: the record type whose name it shows.
+	ref string
 }
 
 // csvColumns lists the JSON fields of a struct type, flattening embedded structs.
@@ -78,7 +115,7 @@ func csvColumns(t reflect.Type) []csvColumn {
 		}
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
 			for _, c := range csvColumns(f.Type) {
-				cols = append(cols, csvColumn{name: c.name, index: append([]int{i}, c.index...)})
+				cols = append(cols, csvColumn{name: c.name, index: append([]int{i}, c.index...), ref: c.ref})
 			}
 			continue
 		}
@@ -86,6 +123,14 @@ func csvColumns(t reflect.Type) []csvColumn {
 			name = f.Name
 		}
 		cols = append(cols, csvColumn{name: name, index: []int{i}})
+		if ref := f.Tag.Get("ref"); named[ref] {
+			base, plural := strings.CutSuffix(name, "_ids")
+			if plural {
+				cols = append(cols, csvColumn{name: base + "_names", index: []int{i}, ref: ref})
+			} else {
+				cols = append(cols, csvColumn{name: strings.TrimSuffix(name, "_id") + "_name", index: []int{i}, ref: ref})
+			}
+		}
 	}
 	return cols
 }

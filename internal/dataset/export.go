@@ -60,8 +60,12 @@ func Export(ctx context.Context, st *store.Store, dir string, progress func(int)
 				progress(total)
 			}
 		}
+		names, err := ts.RecordNames(ctx)
+		if err != nil {
+			return err
+		}
 		for _, name := range ExportCollections {
-			files, err := exporters[name](ctx, ts, dir, step)
+			files, err := exporters[name](ctx, ts, dir, names, step)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", name, err)
 			}
@@ -82,36 +86,38 @@ func Export(ctx context.Context, st *store.Store, dir string, progress func(int)
 	return m, os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644)
 }
 
-// exporters write one collection as NDJSON and CSV.
-var exporters = map[string]func(context.Context, *store.Store, string, func(int)) ([]ManifestFile, error){
-	"sources": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "sources", s.ListSources, p)
+// exporter writes one collection as NDJSON and CSV.
+type exporter func(ctx context.Context, s *store.Store, dir string, names Names, progress func(int)) ([]ManifestFile, error)
+
+var exporters = map[string]exporter{
+	"sources": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "sources", s.ListSources, n, p)
 	},
-	"vendors": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "vendors", s.ListVendors, p)
+	"vendors": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "vendors", s.ListVendors, n, p)
 	},
-	"products": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "products", s.ListProducts, p)
+	"products": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "products", s.ListProducts, n, p)
 	},
-	"agencies": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "agencies", s.ListAgencies, p)
+	"agencies": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "agencies", s.ListAgencies, n, p)
 	},
-	"licenses": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "licenses", s.ListLicenses, p)
+	"licenses": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "licenses", s.ListLicenses, n, p)
 	},
-	"terminations": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "terminations", s.ListTerminations, p)
+	"terminations": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "terminations", s.ListTerminations, n, p)
 	},
-	"allegations": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "allegations", s.ListAllegations, p)
+	"allegations": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "allegations", s.ListAllegations, n, p)
 	},
-	"communications": func(ctx context.Context, s *store.Store, d string, p func(int)) ([]ManifestFile, error) {
-		return exportOne(ctx, d, "communications", s.ListCommunications, p)
+	"communications": func(ctx context.Context, s *store.Store, d string, n Names, p func(int)) ([]ManifestFile, error) {
+		return exportOne(ctx, d, "communications", s.ListCommunications, n, p)
 	},
 }
 
 // exportOne pages through a collection's public records, writing both files.
-func exportOne[T any](ctx context.Context, dir, name string, fetch func(context.Context, store.ListParams) ([]T, string, error), progress func(int)) ([]ManifestFile, error) {
+func exportOne[T any](ctx context.Context, dir, name string, fetch func(context.Context, store.ListParams) ([]T, string, error), names Names, progress func(int)) ([]ManifestFile, error) {
 	nd, err := newHashedFile(filepath.Join(dir, name+".ndjson"))
 	if err != nil {
 		return nil, err
@@ -122,7 +128,7 @@ func exportOne[T any](ctx context.Context, dir, name string, fetch func(context.
 		return nil, err
 	}
 	defer cf.f.Close()
-	csvEnc, err := NewCSVEncoder[T](cf)
+	csvEnc, err := NewCSVEncoder[T](cf, names)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,17 @@ func TestExportAndVersion(t *testing.T) {
 		if err != nil || len(rows) != 251 || rows[0][0] != "code" {
 			t.Errorf("states.csv: %v, %d rows", err, len(rows))
 		}
+		lc := a.do(http.MethodGet, "/api/v1/export/licenses.csv", nil)
+		lrows, err := csv.NewReader(strings.NewReader(string(lc.body))).ReadAll()
+		if err != nil || len(lrows) != 2 {
+			t.Fatalf("licenses.csv: %v, %d rows", err, len(lrows))
+		}
+		if i := index(lrows[0], "vendor_name"); i < 0 || lrows[0][i-1] != "vendor_id" || lrows[1][i] != "NSO Group" {
+			t.Errorf("licenses.csv has no vendor_name beside vendor_id: %v / %v", lrows[0], lrows[1])
+		}
+		if index(lrows[0], "product_names") < 0 || index(lrows[0], "end_user_agency_name") < 0 {
+			t.Errorf("licenses.csv lacks the name columns of its references: %v", lrows[0])
+		}
 		for _, bad := range []string{"/api/v1/export/nothing.ndjson", "/api/v1/export/vendors.xml", "/api/v1/export/vendors", "/api/v1/export/..%2fvendors.csv"} {
 			if r := a.do(http.MethodGet, bad, nil); r.status != 404 {
 				t.Errorf("GET %s: %d, want 404", bad, r.status)

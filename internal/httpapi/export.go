@@ -69,7 +69,7 @@ var exporters = map[string]func(s *Server, c echo.Context, csv bool) error{
 // export streams a whole collection.
 //
 //	@Summary		Export a collection
-//	@Description	Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the list's columns; lists joined with ";", nested objects as JSON). The ETag and X-Dataset-Version name the dataset version the export started at.
+//	@Description	Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). The ETag and X-Dataset-Version name the dataset version the export started at.
 //	@Tags			export
 //	@Produce		application/x-ndjson,text/csv,application/problem+json
 //	@Param			file	path		string	true	"COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson"
@@ -115,7 +115,11 @@ func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Co
 
 	var csvEnc *dataset.CSVEncoder[T]
 	if csvOut {
-		if csvEnc, err = dataset.NewCSVEncoder[T](w); err != nil {
+		names, err := s.store.RecordNames(ctx)
+		if err != nil {
+			return abort(s, c, err)
+		}
+		if csvEnc, err = dataset.NewCSVEncoder[T](w, names); err != nil {
 			return abort(s, c, err)
 		}
 	}

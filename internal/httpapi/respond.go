@@ -122,8 +122,12 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 		c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
 	}
 	if csvOut {
+		names, err := s.store.RecordNames(c.Request().Context())
+		if err != nil {
+			return err
+		}
 		var buf bytes.Buffer
-		if err := dataset.WriteCSV(&buf, rows); err != nil {
+		if err := dataset.WriteCSV(&buf, rows, names); err != nil {
 			return err
 		}
 		return s.send(c, "text/csv; charset=utf-8", buf.Bytes(), "", version)

@@ -8,6 +8,7 @@ import (
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/search"
 )
 
@@ -71,6 +72,37 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 		out = append(out,
 			search.Entry{Type: "state", ID: st.ID, Field: "name", Text: st.Name, Label: st.Name},
 			search.Entry{Type: "state", ID: st.ID, Field: "code", Text: st.ID, Label: st.Name})
+	}
+	return out, nil
+}
+
+// RecordNames returns the names of the public vendors, products and agencies by id,
+// for the name columns beside references in CSV.
+func (s *Store) RecordNames(ctx context.Context) (map[string]map[domain.ID]string, error) {
+	out := map[string]map[domain.ID]string{"vendor": {}, "product": {}, "agency": {}}
+	vendors, err := s.Client.Vendor.Query().Where(vendor.StatusIn(vendor.StatusPublished, vendor.StatusRetracted)).
+		Select(vendor.FieldID, vendor.FieldName).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vendors {
+		out["vendor"][domain.ID(v.ID)] = v.Name
+	}
+	products, err := s.Client.Product.Query().Where(product.StatusIn(product.StatusPublished, product.StatusRetracted)).
+		Select(product.FieldID, product.FieldName).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range products {
+		out["product"][domain.ID(p.ID)] = p.Name
+	}
+	agencies, err := s.Client.Agency.Query().Where(agency.StatusIn(agency.StatusPublished, agency.StatusRetracted)).
+		Select(agency.FieldID, agency.FieldName).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range agencies {
+		out["agency"][domain.ID(a.ID)] = a.Name
 	}
 	return out, nil
 }

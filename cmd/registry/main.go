@@ -168,7 +168,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		return fmt.Errorf("signing keys: %w", err)
 	}
 	proxies, _ := cfg.Proxies() // validated with the configuration
-	srv := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies}).HTTPServer(cfg.Addr)
+	srv := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst}).HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -30,6 +31,10 @@ type Config struct {
 	// X-Forwarded-For names the client (REGISTRY_TRUSTED_PROXIES). Empty: the
 	// connection's address is the client's.
 	TrustedProxies string
+	// ReadRate is the reads a second allowed per client IP (REGISTRY_READ_RATE,
+	// default 50), with bursts of ReadBurst (REGISTRY_READ_BURST, default 200).
+	ReadRate  float64
+	ReadBurst int
 }
 
 // Defaults are the values a fresh checkout runs with.
@@ -53,6 +58,20 @@ func Load(getenv func(string) string) Config {
 	c.JWTSecret = getenv("REGISTRY_JWT_SECRET")
 	c.JWTKeyFile = getenv("REGISTRY_JWT_KEY_FILE")
 	c.TrustedProxies = getenv("REGISTRY_TRUSTED_PROXIES")
+	c.ReadRate, c.ReadBurst = 50, 200
+	if v := getenv("REGISTRY_READ_RATE"); v != "" {
+		c.ReadRate, _ = strconv.ParseFloat(v, 64) // Validate refuses what does not parse
+		if c.ReadRate <= 0 {
+			c.ReadRate = -1
+		}
+	}
+	if v := getenv("REGISTRY_READ_BURST"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			c.ReadBurst = n
+		} else {
+			c.ReadBurst = -1
+		}
+	}
 	return c
 }
 
@@ -76,6 +95,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Proxies(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.ReadRate <= 0 || c.ReadBurst < 1 {
+		errs = append(errs, errors.New("REGISTRY_READ_RATE and REGISTRY_READ_BURST: positive numbers"))
 	}
 	return errors.Join(errs...)
 }

@@ -29,6 +29,7 @@ var agenciesSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, 
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
+//	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
 //	@Router			/api/v1/agencies [get]
 func (s *Server) listAgencies(c echo.Context) error {
@@ -46,6 +47,7 @@ func (s *Server) listAgencies(c echo.Context) error {
 //	@Header			200	{string}	ETag	"the record's revision"
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/agencies/{id} [get]
 func (s *Server) getAgency(c echo.Context) error {
@@ -62,6 +64,7 @@ func (s *Server) getAgency(c echo.Context) error {
 //	@Success		200	{object}	listEnvelope[domain.Change]
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/agencies/{id}/history [get]
 func (s *Server) getAgencyHistory(c echo.Context) error {

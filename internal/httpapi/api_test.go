@@ -63,8 +63,13 @@ func newAPIWith(t *testing.T, st *store.Store, opts httpapi.Options) *api {
 		t.Fatal(err)
 	}
 	opts.Keys = keys
+	if opts.ReadRate == 0 {
+		opts.ReadRate, opts.ReadBurst = 1e6, 1e6 // tests poll hard; the limit has a test of its own
+	}
 	server := httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
-	srv := httptest.NewServer(server.Handler())
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = server.HTTPServer("") // the production timeouts and header limits
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &api{t: t, url: srv.URL, store: st, server: server, client: &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -141,6 +146,11 @@ func (a *api) validate(req *http.Request, res *http.Response, body []byte) {
 	router, err := contract()
 	if err != nil {
 		a.t.Fatalf("load api/openapi.yaml: %v", err)
+	}
+	// 405 and 431 answer the transport, not an operation: no operation documents
+	// them. Their bodies are still checked to be problems by the tests that cause them.
+	if res.StatusCode == http.StatusMethodNotAllowed || res.StatusCode == http.StatusRequestHeaderFieldsTooLarge {
+		return
 	}
 	route, params, err := router.FindRoute(req)
 	if err != nil && res.StatusCode == http.StatusNotFound && strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {

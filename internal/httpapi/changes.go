@@ -81,6 +81,7 @@ func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParam
 //	@Success		200		{object}	changesResponse
 //	@Success		304		"not modified"
 //	@Failure		400		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/changes [get]
 func (s *Server) listChanges(c echo.Context) error {
@@ -155,6 +156,7 @@ const atomTag = "tag:surveillance-export-registry,2026:"
 //	@Success		200		{string}	string	"an Atom feed"
 //	@Success		304		"not modified"
 //	@Failure		400		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/feeds/changes.atom [get]
 func (s *Server) changesAtom(c echo.Context) error {

@@ -30,6 +30,7 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
+//	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
 //	@Router			/api/v1/communications [get]
 func (s *Server) listCommunications(c echo.Context) error {
@@ -47,6 +48,7 @@ func (s *Server) listCommunications(c echo.Context) error {
 //	@Header			200	{string}	ETag	"the record's revision"
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/communications/{id} [get]
 func (s *Server) getCommunication(c echo.Context) error {
@@ -63,6 +65,7 @@ func (s *Server) getCommunication(c echo.Context) error {
 //	@Success		200	{object}	listEnvelope[domain.Change]
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/communications/{id}/history [get]
 func (s *Server) getCommunicationHistory(c echo.Context) error {

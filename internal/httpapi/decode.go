@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -53,6 +55,12 @@ func decodeStrict(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return domain.Errorf(domain.EINVALID, "the body is empty; send a JSON object")
 	}
+	if !utf8.Valid(b) {
+		return domain.Errorf(domain.EINVALID, "the body is not valid UTF-8")
+	}
+	if err := checkDuplicateKeys(b); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -65,6 +73,77 @@ func decodeStrict(b []byte, v any) error {
 		return domain.Errorf(domain.EINVALID, "the body has data after its JSON value")
 	}
 	return nil
+}
+
+// maxDepth bounds how deeply a body may nest: no request needs more than a few levels.
+const maxDepth = 32
+
+// checkDuplicateKeys refuses a JSON body that gives one object a key twice (which
+// encoding/json would silently resolve to the last value: two readers of the same
+// body could disagree), nests deeper than maxDepth, or holds control characters other
+// than tab and newlines in a string (PostgreSQL cannot store NUL, and no field needs
+// the others).
+func checkDuplicateKeys(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	type frame struct {
+		keys   map[string]bool
+		object bool
+		key    bool // the next string token is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return jsonError(err)
+		}
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if top >= 0 && stack[top].object {
+					stack[top].key = true
+				}
+				if len(stack) == maxDepth {
+					return domain.Errorf(domain.EINVALID, "the body nests deeper than %d levels", maxDepth)
+				}
+				stack = append(stack, frame{keys: map[string]bool{}, object: t == '{', key: t == '{'})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].key = true
+				}
+			}
+		case string:
+			if strings.ContainsFunc(t, badControl) {
+				return domain.Errorf(domain.EINVALID, "a string holds a control character")
+			}
+			if top >= 0 && stack[top].object && stack[top].key {
+				if stack[top].keys[t] {
+					return domain.Invalid(t, "given twice in one object")
+				}
+				stack[top].keys[t] = true
+				stack[top].key = false
+				continue
+			}
+			if top >= 0 && stack[top].object {
+				stack[top].key = true
+			}
+		default:
+			if top >= 0 && stack[top].object {
+				stack[top].key = true
+			}
+		}
+	}
+}
+
+// badControl reports control characters a text field may not hold.
+func badControl(r rune) bool {
+	return r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r)
 }
 
 // jsonError turns a decoding error into a domain error naming the field.

@@ -34,6 +34,7 @@ type versionData struct {
 //	@Produce		json,application/problem+json
 //	@Success		200	{object}	versionResponse
 //	@Success		304	"not modified"
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/version [get]
 func (s *Server) getVersion(c echo.Context) error {
@@ -76,6 +77,7 @@ var exporters = map[string]func(s *Server, c echo.Context, csv bool) error{
 //	@Success		200		{string}	string	"the records"
 //	@Success		304		"not modified"
 //	@Failure		404		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/export/{file} [get]
 func (s *Server) export(c echo.Context) error {

@@ -34,6 +34,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Success		304					"not modified"
 //	@Failure		400					{object}	Problem
 //	@Failure		401					{object}	Problem
+//	@Failure		429					{object}	Problem
 //	@Failure		500					{object}	Problem
 //	@Router			/api/v1/licenses [get]
 func (s *Server) listLicenses(c echo.Context) error {
@@ -51,6 +52,7 @@ func (s *Server) listLicenses(c echo.Context) error {
 //	@Header			200	{string}	ETag	"the record's revision"
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/licenses/{id} [get]
 func (s *Server) getLicense(c echo.Context) error {
@@ -67,6 +69,7 @@ func (s *Server) getLicense(c echo.Context) error {
 //	@Success		200	{object}	listEnvelope[domain.Change]
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/licenses/{id}/history [get]
 func (s *Server) getLicenseHistory(c echo.Context) error {

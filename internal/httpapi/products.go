@@ -30,6 +30,7 @@ var productsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, fUpdat
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
+//	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
 //	@Router			/api/v1/products [get]
 func (s *Server) listProducts(c echo.Context) error {
@@ -47,6 +48,7 @@ func (s *Server) listProducts(c echo.Context) error {
 //	@Header			200	{string}	ETag	"the record's revision"
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/products/{id} [get]
 func (s *Server) getProduct(c echo.Context) error {
@@ -63,6 +65,7 @@ func (s *Server) getProduct(c echo.Context) error {
 //	@Success		200	{object}	listEnvelope[domain.Change]
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/products/{id}/history [get]
 func (s *Server) getProductHistory(c echo.Context) error {

@@ -66,6 +66,7 @@ var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 //	@Success		200		{object}	searchResponse
 //	@Success		304		"not modified"
 //	@Failure		400		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/search [get]
 func (s *Server) searchRecords(c echo.Context) error {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/export-registry/registry/internal/auth"
+	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -43,6 +45,10 @@ type Options struct {
 	// (defaults: one every 6 s, bursts of 10).
 	LoginEvery time.Duration
 	LoginBurst int
+	// ReadRate and ReadBurst limit reads per client IP (defaults: 50 a second,
+	// bursts of 200: generous for people and notebooks, not for floods).
+	ReadRate  float64
+	ReadBurst int
 }
 
 // Server serves the registry over HTTP.
@@ -55,6 +61,7 @@ type Server struct {
 
 	loginByIP      *limiter
 	loginByAccount *limiter
+	readsByIP      *limiter
 	search         searchIndex
 }
 
@@ -66,8 +73,12 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	if opts.LoginEvery == 0 {
 		opts.LoginEvery, opts.LoginBurst = 6*time.Second, 10
 	}
+	if opts.ReadRate == 0 {
+		opts.ReadRate, opts.ReadBurst = 50, 200
+	}
 	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry()), keys: opts.Keys,
-		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst)}
+		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
+		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst)}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
 	if len(opts.TrustedProxies) > 0 {
@@ -92,6 +103,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		},
 	}))
 	e.Use(secureHeaders)
+	e.Use(s.limitReads)
+	e.Use(limitHeaders)
 	e.Use(middleware.BodyLimit(MaxBodyBytes))
 	e.Use(s.authenticate)
 	s.routes()
@@ -111,7 +124,55 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      120 * time.Second, // exports stream for a while
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		// net/http refuses larger headers with a bare 431; limitHeaders answers the
+		// ones between with problem+json.
+		MaxHeaderBytes: 1 << 20,
+	}
+}
+
+// MaxHeaderBytes bounds a request's headers, the bearer token aside (which the
+// authentication refuses by its own, smaller limit with a 401).
+const MaxHeaderBytes = 32 << 10
+
+// limitHeaders refuses requests whose headers are too large, and query strings that
+// do not parse (Go drops the malformed pairs silently: "limit=1;DROP" would become
+// no limit at all).
+func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
+			return domain.Errorf(domain.EINVALID, "the query string is malformed (use & between parameters)")
+		}
+		n := 0
+		for k, vs := range c.Request().Header {
+			if k == echo.HeaderAuthorization {
+				continue
+			}
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > MaxHeaderBytes {
+			return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge, "the request's headers are too large")
+		}
+		return next(c)
+	}
+}
+
+// limitReads limits reads per client IP. Health checks and metrics are exempt: the
+// infrastructure polls them.
+func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+			return next(c)
+		}
+		switch c.Request().URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			return next(c)
+		}
+		if err := s.readsByIP.allow(c.RealIP(), time.Now()); err != nil {
+			return err
+		}
+		return next(c)
 	}
 }
 

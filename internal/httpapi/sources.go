@@ -28,6 +28,7 @@ var sourcesSpec = listSpec{filters: []string{fStatus, fUpdatedSince, fQ}}
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
+//	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
 //	@Router			/api/v1/sources [get]
 func (s *Server) listSources(c echo.Context) error {
@@ -45,6 +46,7 @@ func (s *Server) listSources(c echo.Context) error {
 //	@Header			200	{string}	ETag	"the record's revision"
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/sources/{id} [get]
 func (s *Server) getSource(c echo.Context) error {
@@ -61,6 +63,7 @@ func (s *Server) getSource(c echo.Context) error {
 //	@Success		200	{object}	listEnvelope[domain.Change]
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/sources/{id}/history [get]
 func (s *Server) getSourceHistory(c echo.Context) error {

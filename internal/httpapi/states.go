@@ -23,6 +23,7 @@ import (
 //	@Success		200		{object}	listEnvelope[domain.State]
 //	@Success		304		"not modified"
 //	@Failure		400		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/states [get]
 func (s *Server) listStates(c echo.Context) error {
@@ -75,6 +76,7 @@ type profileResponse struct {
 //	@Success		301		"the upper-case URL"
 //	@Success		304		"not modified"
 //	@Failure		404		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/states/{iso2} [get]
 func (s *Server) getState(c echo.Context) error {

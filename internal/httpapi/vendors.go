@@ -29,6 +29,7 @@ var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, f
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
+//	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
 //	@Router			/api/v1/vendors [get]
 func (s *Server) listVendors(c echo.Context) error {
@@ -46,6 +47,7 @@ func (s *Server) listVendors(c echo.Context) error {
 //	@Header			200	{string}	ETag	"the record's revision"
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/vendors/{id} [get]
 func (s *Server) getVendor(c echo.Context) error {
@@ -66,6 +68,7 @@ func (s *Server) getVendor(c echo.Context) error {
 //	@Success		200	{object}	listEnvelope[domain.Change]
 //	@Success		304	"not modified"
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/vendors/{id}/history [get]
 func (s *Server) getVendorHistory(c echo.Context) error {

@@ -50,6 +50,7 @@ commands:
   migrate   apply the database migrations (--db)
   export    write a snapshot of the public records: export --out DIR
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
+  backup    copy a SQLite registry while it serves: backup --out FILE
   user      manage staff accounts:
               user add --email E --role admin|editor [--name N] --password-stdin
               user list
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exportCommand(ctx, cfg, rest, stdout, stderr)
 	case "import":
 		return importCommand(ctx, cfg, rest, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

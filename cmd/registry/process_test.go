@@ -359,4 +359,3 @@ func versionOf(t *testing.T, base string) string {
 	}
 	return m["data"].(map[string]any)["dataset_version"].(string)
 }
-

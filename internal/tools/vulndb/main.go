@@ -1,0 +1,219 @@
+// Command vulndb builds a local Go vulnerability database for govulncheck from the
+// OSV entries that the golang.org/x/vulndb module ships (data/osv), so CI can check
+// for known vulnerabilities on machines that reach the Go module proxy but not
+// vuln.go.dev. The database is as fresh as the pinned module version.
+//
+//	go run ./internal/tools/vulndb -module golang.org/x/vulndb@VERSION -out DIR
+//	go run golang.org/x/vuln/cmd/govulncheck@VERSION -db file://DIR -json ./... |
+//		go run ./internal/tools/vulndb -check allow.txt
+//
+// With -check it reads govulncheck's JSON and fails on any finding in called code
+// that allow.txt does not list with its reason.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+func main() {
+	module := flag.String("module", "", "the vulndb module at a version, e.g. golang.org/x/vulndb@v0.0.0-…")
+	out := flag.String("out", "", "the directory to write the database to")
+	allow := flag.String("check", "", "read govulncheck -json on stdin and fail on findings this allow-list does not name")
+	flag.Parse()
+	if *allow != "" {
+		if err := check(os.Stdin, *allow); err != nil {
+			fmt.Fprintln(os.Stderr, "vulncheck:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *module == "" || *out == "" {
+		fmt.Fprintln(os.Stderr, "usage: vulndb -module golang.org/x/vulndb@VERSION -out DIR")
+		os.Exit(2)
+	}
+	if err := build(*module, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "vulndb:", err)
+		os.Exit(1)
+	}
+}
+
+// entry is the part of an OSV entry the index needs.
+type entry struct {
+	ID       string    `json:"id"`
+	Modified time.Time `json:"modified"`
+	Aliases  []string  `json:"aliases"`
+	Affected []struct {
+		Package struct {
+			Name string `json:"name"`
+		} `json:"package"`
+		Ranges []struct {
+			Events []struct {
+				Fixed string `json:"fixed"`
+			} `json:"events"`
+		} `json:"ranges"`
+	} `json:"affected"`
+}
+
+type moduleVuln struct {
+	ID       string    `json:"id"`
+	Modified time.Time `json:"modified"`
+	Fixed    string    `json:"fixed,omitempty"`
+}
+
+type module struct {
+	Path  string       `json:"path"`
+	Vulns []moduleVuln `json:"vulns"`
+}
+
+type vuln struct {
+	ID       string    `json:"id"`
+	Modified time.Time `json:"modified"`
+	Aliases  []string  `json:"aliases,omitempty"`
+}
+
+// build downloads the module through the Go module proxy and writes the database in
+// the v1 layout govulncheck reads: index/db.json, index/modules.json,
+// index/vulns.json and ID/<id>.json.
+func build(mod, out string) error {
+	dl, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	if err != nil {
+		return fmt.Errorf("go mod download %s: %w", mod, err)
+	}
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(dl, &info); err != nil || info.Dir == "" {
+		return fmt.Errorf("go mod download %s: %s %v", mod, info.Error, err)
+	}
+	src := filepath.Join(info.Dir, "data", "osv")
+	files, err := filepath.Glob(filepath.Join(src, "GO-*.json"))
+	if err != nil {
+		return err
+	}
+	for _, d := range []string{"index", "ID"} {
+		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
+			return err
+		}
+	}
+	modules := map[string]*module{}
+	var vulns []vuln
+	var latest time.Time
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var e entry
+		if err := json.Unmarshal(b, &e); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if err := os.WriteFile(filepath.Join(out, "ID", e.ID+".json"), b, 0o644); err != nil {
+			return err
+		}
+		if e.Modified.After(latest) {
+			latest = e.Modified
+		}
+		vulns = append(vulns, vuln{ID: e.ID, Modified: e.Modified, Aliases: e.Aliases})
+		for _, a := range e.Affected {
+			m := modules[a.Package.Name]
+			if m == nil {
+				m = &module{Path: a.Package.Name}
+				modules[a.Package.Name] = m
+			}
+			fixed := ""
+			for _, r := range a.Ranges {
+				for _, ev := range r.Events {
+					if ev.Fixed != "" {
+						fixed = ev.Fixed
+					}
+				}
+			}
+			m.Vulns = append(m.Vulns, moduleVuln{ID: e.ID, Modified: e.Modified, Fixed: fixed})
+		}
+	}
+	if len(vulns) == 0 {
+		return fmt.Errorf("no OSV entries under %s", src)
+	}
+	paths := make([]string, 0, len(modules))
+	for p := range modules {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	mods := make([]*module, len(paths))
+	for i, p := range paths {
+		mods[i] = modules[p]
+	}
+	sort.Slice(vulns, func(i, j int) bool { return strings.Compare(vulns[i].ID, vulns[j].ID) < 0 })
+	for name, v := range map[string]any{
+		"index/db.json":      map[string]time.Time{"modified": latest},
+		"index/modules.json": mods,
+		"index/vulns.json":   vulns,
+	} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(out, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("vulndb: %d entries for %d modules, modified %s\n", len(vulns), len(mods), latest.Format(time.DateOnly))
+	return nil
+}
+
+// check reads govulncheck's JSON stream and fails on a finding in called code (its
+// trace starts at a function) unless the allow-list names it.
+func check(r io.Reader, allowFile string) error {
+	b, err := os.ReadFile(allowFile)
+	if err != nil {
+		return err
+	}
+	allowed := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && !strings.HasPrefix(line, "#") {
+			allowed[f[0]] = true
+		}
+	}
+	dec := json.NewDecoder(r)
+	called := map[string]bool{}
+	for {
+		var msg struct {
+			Finding *struct {
+				OSV   string `json:"osv"`
+				Trace []struct {
+					Module   string `json:"module"`
+					Function string `json:"function"`
+				} `json:"trace"`
+			} `json:"finding"`
+		}
+		if err := dec.Decode(&msg); err == io.EOF {
+			break
+		} else if err != nil {
+			return fmt.Errorf("read govulncheck output: %w", err)
+		}
+		if f := msg.Finding; f != nil && len(f.Trace) > 0 && f.Trace[0].Function != "" {
+			called[f.OSV] = true
+		}
+	}
+	var bad []string
+	for id := range called {
+		if allowed[id] {
+			fmt.Printf("vulncheck: %s reviewed, allowed (see %s)\n", id, allowFile)
+			continue
+		}
+		bad = append(bad, id)
+	}
+	sort.Strings(bad)
+	if len(bad) > 0 {
+		return fmt.Errorf("vulnerabilities in called code: %s (https://pkg.go.dev/vuln/ID)", strings.Join(bad, ", "))
+	}
+	fmt.Printf("vulncheck: no unreviewed vulnerabilities in called code (%d reviewed)\n", len(called))
+	return nil
+}

@@ -62,6 +62,21 @@ vulncheck:
 	$(GO) run ./internal/tools/vulndb -module $(VULNDB) -out $(VULNDB_DIR)
 	set -o pipefail; $(GOVULNCHECK) -db file://$(VULNDB_DIR) -format json ./... | $(GO) run ./internal/tools/vulndb -check internal/tools/vulndb/allow.txt
 
+## fuzz: each fuzz target for FUZZTIME (default 3s); a failing input lands in the package's testdata/fuzz
+FUZZTIME ?= 3s
+FUZZ_TARGETS = \
+	httpapi:FuzzDecodeStrictLicense httpapi:FuzzDecodeStrictLogin httpapi:FuzzMergePatchVendor \
+	httpapi:FuzzParseListLicenses httpapi:FuzzCountryParam httpapi:FuzzParseTime httpapi:FuzzIfMatch \
+	store:FuzzDecodeCursor store:FuzzDecodeFeedCursor store:FuzzDecodeCodeCursor \
+	dataset:FuzzRead \
+	domain:FuzzNormalizeControlListEntry domain:FuzzParseID domain:FuzzValidateDateAt domain:FuzzNormalizeCountry
+fuzz:
+	set -e; for pair in $(FUZZ_TARGETS); do \
+		pkg=$${pair%%:*}; target=$${pair#*:}; \
+		echo "== $$pkg $$target"; \
+		$(GO) test -run '^$$' -fuzz "^$${target}\$$" -fuzztime $(FUZZTIME) ./internal/$$pkg/; \
+	done
+
 ## bench: Go benchmarks of the country profile and the lists
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/

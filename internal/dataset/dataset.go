@@ -144,8 +144,8 @@ func decodeLines[T any](r io.Reader, name string, dst *[]T) ([]int, error) {
 		if err := dec.Decode(&rec); err != nil {
 			return nil, &LineError{File: name, Line: n, Err: jsonProblem(err)}
 		}
-		if dec.More() {
-			return nil, &LineError{File: name, Line: n, Err: errors.New("more than one JSON value on the line")}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, &LineError{File: name, Line: n, Err: errors.New("data after the record on the line")}
 		}
 		*dst = append(*dst, rec)
 		lines = append(lines, n)

@@ -116,6 +116,7 @@ func TestLoadRefusesWhole(t *testing.T) {
 		{"cites an unknown source", map[string]string{"sources.ndjson": src, "vendors.ndjson": `{"id":"1","status":"published","slug":"v","name":"V","citations":[{"source_id":"7","confidence":"reported"}]}`}, "vendors.ndjson", 1, "citations", ""},
 		{"retracted without reason", map[string]string{"sources.ndjson": src + `{"id":"2","status":"retracted","kind":"media","title":"B"}`}, "sources.ndjson", 2, "retraction_reason", ""},
 		{"duplicate id", map[string]string{"sources.ndjson": src + src}, "sources.ndjson", 2, "", ""},
+		{"a stray bracket after a record", map[string]string{"sources.ndjson": src + `{"id":"2","status":"draft","kind":"media","title":"B"} }`}, "sources.ndjson", 2, "", "after the record"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := storetest.Open(t, "sqlite")

@@ -57,11 +57,18 @@ func ValidCountry(code string) bool {
 }
 
 // NormalizeCountry upper-cases and trims user input (a query parameter) and returns it
-// with whether it is an accepted code.
+// with whether it is an accepted code. Only ASCII letters and spaces count: Unicode
+// case mapping would turn look-alikes ("ıl", "ſe") into real codes.
 func NormalizeCountry(s string) (string, bool) {
-	code := strings.ToUpper(strings.TrimSpace(s))
+	s = strings.Trim(s, " ")
+	if len(s) != 2 || !asciiLetter(s[0]) || !asciiLetter(s[1]) {
+		return s, false
+	}
+	code := strings.ToUpper(s)
 	return code, ValidCountry(code)
 }
+
+func asciiLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 
 // CountryName returns the name of an accepted code, or "".
 func CountryName(code string) string {

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -123,6 +124,10 @@ func checkDuplicateKeys(b []byte) error {
 				return domain.Errorf(domain.EINVALID, "a string holds a control character")
 			}
 			if top >= 0 && stack[top].object && stack[top].key {
+				if !fieldName.MatchString(t) {
+					// encoding/json would match "EMAIL" to email: field names have one spelling.
+					return domain.Invalid(t, "not a field of this request (field names are lower-case snake_case)")
+				}
 				if stack[top].keys[t] {
 					return domain.Invalid(t, "given twice in one object")
 				}
@@ -140,6 +145,9 @@ func checkDuplicateKeys(b []byte) error {
 		}
 	}
 }
+
+// fieldName is the one spelling of every field the API reads.
+var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
 // badControl reports control characters a text field may not hold.
 func badControl(r rune) bool {
@@ -222,6 +230,9 @@ func mergePatch[F any](cur F, patch []byte) (F, error) {
 	return out, decodeStrict(merged, &out)
 }
 
+// etagRE is a record's ETag, quoted as sent or bare: "3" or 3.
+var etagRE = regexp.MustCompile(`^"?([1-9][0-9]{0,9})"?$`)
+
 // ifMatch reads the If-Match header as a record revision. required: a missing header
 // is a 428.
 func ifMatch(c echo.Context, required bool) (*int, error) {
@@ -232,9 +243,10 @@ func ifMatch(c echo.Context, required bool) (*int, error) {
 		}
 		return nil, nil
 	}
-	n, err := strconv.Atoi(strings.Trim(h, `"`))
-	if err != nil || n < 1 || strings.HasPrefix(h, "W/") {
+	m := etagRE.FindStringSubmatch(h)
+	if m == nil {
 		return nil, domain.Errorf(domain.EPRECONDITION, "If-Match must be the record's ETag, e.g. \"3\"")
 	}
+	n, _ := strconv.Atoi(m[1])
 	return &n, nil
 }

@@ -100,6 +100,10 @@ func TestHostileInput(t *testing.T) {
 			{"oversized headers", "GET", "/api/v1/vendors", map[string]string{"X-Padding": strings.Repeat("p", 40<<10)}, nil, 431},
 			{"a 300 KB token", "GET", "/api/v1/vendors", bearer(strings.Repeat("t", 300<<10)), nil, 401},
 			{"method not allowed", "DELETE", "/api/v1/vendors", json, nil, 405},
+			{"a field name in capitals", "POST", "/api/v1/auth/login", nil, `{"EMAIL":"a@b.c","Email":"x@y.z","password":"p"}`, 400},
+			{"an ETag with a sign", "PATCH", "/api/v1/vendors/1", bearer(token, "If-Match", `"""+01`), `{"name":"X"}`, 412},
+			{"a look-alike country", "GET", "/api/v1/vendors?country=%C4%B1l", nil, nil, 400},
+			{"a padded cursor", "GET", "/api/v1/vendors?cursor=YzE6MQ%3D%3D", nil, nil, 400},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				a.t = t

@@ -45,7 +45,7 @@ type listSpec struct {
 // return everything.
 func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, error) {
 	q := c.QueryParams()
-	p := store.ListParams{Statuses: []string{domain.StatusPublished}}
+	p := store.ListParams{Statuses: []string{domain.StatusPublished}, Drafts: s.canSeeDrafts(c)}
 	allowed := map[string]bool{}
 	for _, f := range append(spec.filters, paging...) {
 		allowed[f] = true
@@ -145,7 +145,6 @@ func (s *Server) parseStatus(c echo.Context, v string, spec listSpec, p *store.L
 		p.Statuses = records
 	}
 	p.KindStatuses = kinds
-	p.Drafts = s.canSeeDrafts(c)
 	return nil
 }
 

@@ -55,7 +55,7 @@ func DecodeFeedCursor(s string) (int64, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		if v, ok := strings.CutPrefix(string(b), "f1:"); ok {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && EncodeFeedCursor(n) == s {
 				return n, nil
 			}
 		}

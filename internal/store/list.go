@@ -66,7 +66,7 @@ func DecodeCursor(s string) (int, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		if v, ok := strings.CutPrefix(string(b), "c1:"); ok {
-			if id, err := strconv.Atoi(v); err == nil && id > 0 {
+			if id, err := strconv.Atoi(v); err == nil && id > 0 && EncodeCursor(id) == s {
 				return id, nil
 			}
 		}
@@ -83,7 +83,7 @@ func EncodeCodeCursor(code string) string {
 func DecodeCodeCursor(s string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
-		if v, ok := strings.CutPrefix(string(b), "s1:"); ok && domain.ValidCountry(v) {
+		if v, ok := strings.CutPrefix(string(b), "s1:"); ok && domain.ValidCountry(v) && EncodeCodeCursor(v) == s {
 			return v, nil
 		}
 	}

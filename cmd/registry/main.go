@@ -51,6 +51,8 @@ commands:
   export    write a snapshot of the public records: export --out DIR
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
   backup    copy a SQLite registry while it serves: backup --out FILE
+  seed-synthetic  fill an empty database with a generated registry, marked synthetic,
+            for benchmarks: seed-synthetic --licenses N (default 100000)
   user      manage staff accounts:
               user add --email E --role admin|editor [--name N] --password-stdin
               user list
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return importCommand(ctx, cfg, rest, stdout, stderr)
 	case "backup":
 		return backupCommand(ctx, cfg, rest, stdout, stderr)
+	case "seed-synthetic":
+		return seedSyntheticCommand(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -209,6 +213,9 @@ func seedBundled(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	if !empty {
 		log.Info("database holds records; bundled dataset not loaded")
 		return nil
+	}
+	if synthetic, err := st.IsSynthetic(ctx); err != nil || synthetic {
+		return errors.Join(err, errors.New("--seed: this database is marked synthetic; the sourced dataset is never mixed with generated data"))
 	}
 	counts, err := dataset.Load(domain.SystemContext(ctx), st, dataset.Bundled())
 	if err != nil {

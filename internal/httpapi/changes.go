@@ -94,7 +94,7 @@ func (s *Server) listChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := s.store.DatasetVersion(ctx)
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (s *Server) changesAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := s.store.DatasetVersion(ctx)
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}

@@ -230,3 +230,26 @@ func TestAtomFeed(t *testing.T) {
 		}
 	})
 }
+
+// TestCacheFollowsTheData: answers are cached by dataset version, so a change made
+// through another instance shows at once on an instance that cached the old answer.
+func TestCacheFollowsTheData(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		a, b := newAPI(t, st), newAPI(t, st) // two instances, one database
+		first := a.do(http.MethodGet, "/api/v1/states/IL", nil)
+		again := a.do(http.MethodGet, "/api/v1/states/IL", nil)
+		if string(first.body) != string(again.body) || first.header.Get("ETag") != again.header.Get("ETag") {
+			t.Fatal("a cached answer differs from the first")
+		}
+		staff(t, st, "editor@example.org", domain.RoleEditor)
+		token, _ := b.login("editor@example.org", strongPassword)
+		expect(t, "a correction through the other instance", b.send(http.MethodPatch, "/api/v1/vendors/1", bearer(token, "If-Match", `"1"`), map[string]any{"name": "NSO Group Technologies"}), 200)
+		after := a.do(http.MethodGet, "/api/v1/states/IL", nil)
+		if !strings.Contains(string(after.body), "NSO Group Technologies") || after.header.Get("ETag") == first.header.Get("ETag") {
+			t.Errorf("the instance served its stale answer after the data changed")
+		}
+		if r := a.do(http.MethodGet, "/api/v1/states/IL", map[string]string{"If-None-Match": first.header.Get("ETag")}); r.status != 200 {
+			t.Errorf("the old ETag still gets %d", r.status)
+		}
+	})
+}

@@ -39,7 +39,7 @@ type versionData struct {
 //	@Router			/api/v1/version [get]
 func (s *Server) getVersion(c echo.Context) error {
 	ctx := c.Request().Context()
-	version, err := s.store.DatasetVersion(ctx)
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Server) export(c echo.Context) error {
 // memory stays flat however large the collection.
 func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
 	ctx := c.Request().Context()
-	version, err := s.store.DatasetVersion(ctx)
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func revisionTag(revision int) string {
 
 // respondItem writes one record in its envelope, with its revision as ETag.
 func respondItem[T any](s *Server, c echo.Context, rec T, revision int) error {
-	version, err := s.store.DatasetVersion(c.Request().Context())
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func respondItem[T any](s *Server, c echo.Context, rec T, revision int) error {
 
 // respondList writes a page of records as JSON or CSV, with a Link to the next page.
 func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut bool) error {
-	version, err := s.store.DatasetVersion(c.Request().Context())
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (s *Server) searchRecords(c echo.Context) error {
 		limit = n
 	}
 	ctx := c.Request().Context()
-	version, err := s.store.DatasetVersion(ctx)
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,7 @@ type Server struct {
 	loginByAccount *limiter
 	readsByIP      *limiter
 	search         searchIndex
+	responses      *responseCache
 }
 
 // New returns a server over the store, logging to log.
@@ -78,7 +79,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	}
 	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry()), keys: opts.Keys,
 		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
-		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst)}
+		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
+		responses: newResponseCache(64 << 20)}
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
 	if len(opts.TrustedProxies) > 0 {
@@ -107,6 +109,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e.Use(limitHeaders)
 	e.Use(middleware.BodyLimit(MaxBodyBytes))
 	e.Use(s.authenticate)
+	e.Use(s.cache)
 	s.routes()
 	return s
 }

@@ -95,7 +95,7 @@ func (s *Server) getState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := s.store.DatasetVersion(ctx)
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}

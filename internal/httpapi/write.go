@@ -43,7 +43,7 @@ func edit(c echo.Context) store.Edit {
 
 // respondWritten answers a write with the record as it now is, its revision as ETag.
 func respondWritten[R written](s *Server, c echo.Context, status int, rec R) error {
-	version, err := s.store.DatasetVersion(c.Request().Context())
+	version, err := s.version(c)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
@@ -105,4 +106,18 @@ func (s *Store) RecordNames(ctx context.Context) (map[string]map[domain.ID]strin
 		out["agency"][domain.ID(a.ID)] = a.Name
 	}
 	return out, nil
+}
+
+// syntheticKey is the setting that marks a database as holding generated data.
+const syntheticKey = "synthetic"
+
+// MarkSynthetic marks the database as synthetic: every answer from it says so.
+func (s *Store) MarkSynthetic(ctx context.Context) error {
+	return s.Client.Setting.Create().SetID(syntheticKey).SetValue("true").
+		OnConflictColumns(setting.FieldID).UpdateNewValues().Exec(domain.SystemContext(ctx))
+}
+
+// IsSynthetic reports whether the database holds a synthetic registry.
+func (s *Store) IsSynthetic(ctx context.Context) (bool, error) {
+	return s.Client.Setting.Query().Where(setting.ID(syntheticKey)).Exist(ctx)
 }

@@ -18,7 +18,7 @@ GOVULNCHECK  = $(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB       = golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR  ?= $(or $(TMPDIR),/tmp)/registry-vulndb
 
-.PHONY: run test test-postgres build generate docs migration lint bench vulncheck fuzz clean
+.PHONY: run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
 
 ## run: serve on SQLite with the bundled sourced dataset loaded
 run:
@@ -77,9 +77,22 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$${target}\$$" -fuzztime $(FUZZTIME) ./internal/$$pkg/; \
 	done
 
-## bench: Go benchmarks of the country profile and the lists
+## bench: Go benchmarks of the country profile, a filtered list, search and export on a synthetic registry (REGISTRY_BENCH_LICENSES, default 20000)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/ ./internal/search/
+
+## load: the server on a 100,000-licence synthetic registry under wrk, against a bare handler serving the same bytes (BENCHMARKS.md)
+LOAD_DB ?= $(or $(TMPDIR),/tmp)/registry-synthetic.db
+LOAD_PG ?= postgres://postgres@127.0.0.1:5432/registry_load?sslmode=disable
+load:
+	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk sqlite3)
+	$(GO) run ./internal/tools/load -db $(LOAD_DB)
+
+## load-postgres: the same on PostgreSQL (database registry_load, created and seeded when missing)
+load-postgres:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	psql '$(PG_DSN)' -qc 'CREATE DATABASE registry_load' 2>/dev/null || true
+	$(GO) run ./internal/tools/load -postgres '$(LOAD_PG)'
 
 clean:
 	rm -rf bin data

@@ -126,16 +126,20 @@ func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Co
 		}
 	}
 	enc := jsonEncoder(w)
-	p := store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit}
-	for {
-		rows, next, err := fetch(ctx, p)
-		if err != nil {
-			return abort(s, c, err)
+	// The next page is read while this one is written: reading and encoding each take
+	// about half the time, and there are two cores.
+	pages := make(chan exportPage[T], 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go readPages(ctx, fetch, pages)
+	for pg := range pages {
+		if pg.err != nil {
+			return abort(s, c, pg.err)
 		}
 		if csvOut {
-			err = csvEnc.Write(rows)
+			err = csvEnc.Write(pg.rows)
 		} else {
-			for _, r := range rows {
+			for _, r := range pg.rows {
 				if err = enc.Encode(r); err != nil {
 					break
 				}
@@ -145,11 +149,32 @@ func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Co
 			return abort(s, c, err)
 		}
 		w.Flush()
-		if next == "" {
-			return nil
+	}
+	return nil
+}
+
+// exportPage is one page of an export, or the error that ended it.
+type exportPage[T any] struct {
+	rows []T
+	err  error
+}
+
+// readPages reads every public record a page at a time into pages, then closes it.
+func readPages[T any](ctx context.Context, fetch func(context.Context, store.ListParams) ([]T, string, error), pages chan<- exportPage[T]) {
+	defer close(pages)
+	p := store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit}
+	for {
+		rows, next, err := fetch(ctx, p)
+		if err == nil && next != "" {
+			err = nextPage(&p, next)
 		}
-		if err := nextPage(&p, next); err != nil {
-			return abort(s, c, err)
+		select {
+		case pages <- exportPage[T]{rows: rows, err: err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || next == "" {
+			return
 		}
 	}
 }

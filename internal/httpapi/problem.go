@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -38,6 +39,11 @@ var codes = map[string]int{
 // reaches a client.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away mid-request: nothing to answer, nothing broken.
+		c.Response().WriteHeader(499)
 		return
 	}
 	p := Problem{Type: "about:blank", Instance: c.Request().URL.Path}

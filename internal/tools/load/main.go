@@ -1,0 +1,261 @@
+// Command load measures the registry under load on a synthetic registry, against the
+// ceiling of this machine: a bare net/http handler serving the very same response
+// bytes. It prints, for the country profile and a filtered licence list, the
+// registry's requests per second as a share of the ceiling's and its p99 latency;
+// the NDJSON export of all licences against `sqlite3 -json` of the same table; and the
+// server's peak RSS.
+//
+//	go run ./internal/tools/load -db /tmp/registry-synthetic.db -licenses 100000
+//
+// It needs wrk and sqlite3 (Debian packages; `make load` installs them if missing).
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	db := flag.String("db", filepath.Join(os.TempDir(), "registry-synthetic.db"), "the synthetic registry (created when missing)")
+	n := flag.Int("licenses", 100_000, "licences in a new synthetic registry")
+	binary := flag.String("registry", "", "a built registry binary (default: build one)")
+	pg := flag.String("postgres", "", "load a registry on this PostgreSQL database instead (seeded synthetic when empty); the raw export baseline is psql COPY")
+	conns := flag.Int("c", 32, "connections")
+	dur := flag.Duration("d", 10*time.Second, "each load's duration")
+	flag.Parse()
+	if *pg != "" {
+		*db = *pg
+	}
+	if err := run(*db, *n, *binary, *conns, *dur); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(db string, n int, binary string, conns int, dur time.Duration) error {
+	postgres := strings.HasPrefix(db, "postgres")
+	for _, tool := range []string{"wrk", map[bool]string{false: "sqlite3", true: "psql"}[postgres]} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s is not installed (apt-get install -y wrk sqlite3)", tool)
+		}
+	}
+	if binary == "" {
+		binary = filepath.Join(os.TempDir(), "registry-load")
+		if out, err := exec.Command("go", "build", "-o", binary, "./cmd/registry").CombinedOutput(); err != nil {
+			return fmt.Errorf("build: %v\n%s", err, out)
+		}
+	}
+	if missing(db) {
+		fmt.Printf("generating a synthetic registry of %d licences in %s…\n", n, db)
+		start := time.Now()
+		if out, err := exec.Command(binary, "seed-synthetic", "--db", db, "--licenses", strconv.Itoa(n)).CombinedOutput(); err != nil {
+			return fmt.Errorf("seed-synthetic: %v\n%s", err, out)
+		}
+		fmt.Printf("generated in %s\n", time.Since(start).Round(time.Millisecond))
+	}
+	top, err := sqlOut(db, "SELECT end_user_state FROM licenses GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+	if err != nil {
+		return err
+	}
+	country := strings.TrimSpace(string(top))
+
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	srv := exec.Command(binary, "serve", "--db", db, "--addr", addr)
+	srv.Env = append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_LOG_LEVEL=warn")
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
+	base := "http://" + addr
+	if err := waitHealthy(base); err != nil {
+		return err
+	}
+
+	fmt.Printf("\nmachine: %s, %d connections, %s per load; synthetic registry %s (largest country %s)\n\n", cpuModel(), conns, dur, db, country)
+	fmt.Printf("%-44s %10s %10s %7s %9s %9s\n", "endpoint", "rps", "ceiling", "ratio", "p99", "ceil p99")
+	for _, path := range []string{
+		"/api/v1/states/" + country,
+		"/api/v1/licenses?country=" + country + "&status=granted&limit=100",
+	} {
+		body, header, err := fetch(base + path)
+		if err != nil {
+			return err
+		}
+		rps, p99, err := wrk(base+path, conns, dur)
+		if err != nil {
+			return err
+		}
+		crps, cp99, err := ceiling(body, header, conns, dur)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-44s %10.0f %10.0f %6.0f%% %9s %9s\n", path, rps, crps, 100*rps/crps, p99, cp99)
+	}
+
+	// Export: the registry's NDJSON of every licence against sqlite3 -json of the table.
+	start := time.Now()
+	res, err := http.Get(base + "/api/v1/export/licenses.ndjson")
+	if err != nil {
+		return err
+	}
+	size, err := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if err != nil {
+		return err
+	}
+	export := time.Since(start)
+	start = time.Now()
+	cmd, baseline := exec.Command("sqlite3", "-json", db, "SELECT * FROM licenses"), "sqlite3 -json"
+	if postgres {
+		cmd, baseline = exec.Command("psql", db, "-qAt", "-c", "COPY (SELECT row_to_json(l) FROM licenses l) TO STDOUT"), "psql COPY row_to_json"
+	}
+	cmd.Stdout = io.Discard
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s: %v %s", baseline, err, out)
+	}
+	raw := time.Since(start)
+	fmt.Printf("\nexport licenses.ndjson: %s (%d MB) vs %s: %s → %.2f×\n", export.Round(time.Millisecond), size>>20, baseline, raw.Round(time.Millisecond), export.Seconds()/raw.Seconds())
+	fmt.Printf("server peak RSS (VmHWM): %s\n", peakRSS(srv.Process.Pid))
+	return nil
+}
+
+// missing reports whether the registry still has to be generated.
+func missing(db string) bool {
+	if strings.HasPrefix(db, "postgres") {
+		out, err := sqlOut(db, "SELECT count(*) FROM licenses")
+		return err != nil || strings.TrimSpace(string(out)) == "0"
+	}
+	_, err := os.Stat(db)
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// sqlOut runs one query with the database's own client.
+func sqlOut(db, query string) ([]byte, error) {
+	cmd := exec.Command("sqlite3", db, query)
+	if strings.HasPrefix(db, "postgres") {
+		cmd = exec.Command("psql", db, "-qAt", "-c", query)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd.Args[0], err)
+	}
+	return out, nil
+}
+
+// fetch reads an answer whole, to serve the same bytes from the ceiling handler.
+func fetch(url string) ([]byte, http.Header, error) {
+	res, err := http.Get(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		return nil, nil, fmt.Errorf("GET %s: %s", url, res.Status)
+	}
+	b, err := io.ReadAll(res.Body)
+	return b, res.Header, err
+}
+
+// ceiling serves body with a bare net/http handler and loads it the same way.
+func ceiling(body []byte, header http.Header, conns int, dur time.Duration) (float64, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, "", err
+	}
+	ct := header.Get("Content-Type")
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", ct)
+		w.Write(body)
+	})}
+	go srv.Serve(ln)
+	defer srv.Shutdown(context.Background())
+	return wrk("http://"+ln.Addr().String()+"/", conns, dur)
+}
+
+var (
+	rpsRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p99RE = regexp.MustCompile(`\s99%\s+(\S+)`)
+)
+
+// wrk loads url and returns requests per second and the p99 latency.
+func wrk(url string, conns int, dur time.Duration) (float64, string, error) {
+	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+dur.String(), "--latency", url).CombinedOutput()
+	if err != nil {
+		return 0, "", fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	m, p := rpsRE.FindSubmatch(out), p99RE.FindSubmatch(out)
+	if m == nil || p == nil {
+		return 0, "", fmt.Errorf("wrk output not understood:\n%s", out)
+	}
+	if bytes.Contains(out, []byte("Non-2xx")) {
+		return 0, "", fmt.Errorf("wrk saw errors:\n%s", out)
+	}
+	rps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return rps, string(p[1]), nil
+}
+
+func waitHealthy(base string) error {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(base + "/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return nil
+			}
+		}
+	}
+	return errors.New("the server did not become healthy")
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// peakRSS reads the process's high-water resident set from /proc.
+func peakRSS(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	cores := strings.Count(string(b), "processor\t:")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return fmt.Sprintf("%s × %d", strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":")), cores)
+		}
+	}
+	return fmt.Sprintf("%d cores", cores)
+}

@@ -71,6 +71,15 @@ type ImportOptions struct {
 	Generated bool
 }
 
+// total sums import counts.
+func total(c ImportCounts) int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
 // errDryRun rolls a dry run back.
 var errDryRun = errors.New("dry run")
 
@@ -106,6 +115,17 @@ func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (Im
 	})
 	if err != nil && !(opts.DryRun && errors.Is(err, errDryRun)) {
 		return nil, err
+	}
+	if !opts.DryRun && total(counts) > 1000 {
+		// A bulk load leaves the planner's statistics behind: on PostgreSQL a page of
+		// an export went from 20 ms to 5 s until the next autovacuum. Refresh them now.
+		q := "PRAGMA optimize"
+		if s.Dialect == dialect.Postgres {
+			q = "ANALYZE"
+		}
+		if _, err := s.DB.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("refresh planner statistics: %w", err)
+		}
 	}
 	return counts, nil
 }

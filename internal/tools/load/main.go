@@ -126,9 +126,10 @@ func run(db string, n int, binary string, conns int, dur time.Duration) error {
 	if postgres {
 		cmd, baseline = exec.Command("psql", db, "-qAt", "-c", "COPY (SELECT row_to_json(l) FROM licenses l) TO STDOUT"), "psql COPY row_to_json"
 	}
-	cmd.Stdout = io.Discard
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s: %v %s", baseline, err, out)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %v %s", baseline, err, stderr.Bytes())
 	}
 	raw := time.Since(start)
 	fmt.Printf("\nexport licenses.ndjson: %s (%d MB) vs %s: %s → %.2f×\n", export.Round(time.Millisecond), size>>20, baseline, raw.Round(time.Millisecond), export.Seconds()/raw.Seconds())

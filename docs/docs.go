@@ -9216,6 +9216,10 @@ const docTemplate = `{
                     "description": "DatasetVersion changes whenever any public record changes; cite it with the\ndata it came with.",
                     "type": "string",
                     "example": "42"
+                },
+                "synthetic": {
+                    "description": "Synthetic is true for a generated registry (benchmarks): its records are not facts.",
+                    "type": "boolean"
                 }
             }
         },

@@ -175,7 +175,14 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		return fmt.Errorf("signing keys: %w", err)
 	}
 	proxies, _ := cfg.Proxies() // validated with the configuration
-	srv := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst}).HTTPServer(cfg.Addr)
+	synthetic, err := st.IsSynthetic(ctx)
+	if err != nil {
+		return err
+	}
+	if synthetic {
+		log.Warn("this database holds a synthetic registry: generated data, not facts")
+	}
+	srv := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic}).HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

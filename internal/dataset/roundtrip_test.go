@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/export-registry/registry/internal/dataset"
@@ -86,4 +87,48 @@ func firstDiff(a, b []byte) string {
 		return ""
 	}
 	return "one file is a prefix of the other"
+}
+
+// TestSynthetic: a generated registry is marked synthetic, its names say so, and it
+// refuses to be generated into a database that holds records.
+func TestSynthetic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		counts, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 400, Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["licenses"] != 400 || counts["vendors"] < 2 {
+			t.Errorf("counts %v", counts)
+		}
+		if ok, err := st.IsSynthetic(ctx); !ok || err != nil {
+			t.Errorf("the database is not marked synthetic (%v)", err)
+		}
+		vs, _, err := st.ListVendors(ctx, store.ListParams{Statuses: domain.PublicStatuses, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if !strings.Contains(v.Name, "Synthetic") {
+				t.Errorf("vendor %q does not say it is synthetic", v.Name)
+			}
+		}
+		if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 10}); err == nil {
+			t.Error("a second synthetic registry was generated over the first")
+		}
+		fresh := storetest.Open(t, storetestDialect(st))
+		if _, err := dataset.Load(ctx, fresh, dataset.Bundled()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := dataset.Synthetic(ctx, fresh, dataset.SyntheticOptions{Licenses: 10}); err == nil {
+			t.Error("synthetic data was mixed into the sourced dataset")
+		}
+	})
+}
+
+func storetestDialect(st *store.Store) string {
+	if st.Dialect == "postgres" {
+		return "postgres"
+	}
+	return "sqlite"
 }

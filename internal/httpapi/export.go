@@ -24,6 +24,8 @@ type versionData struct {
 	DatasetVersion string `json:"dataset_version" example:"42"`
 	// ChangedAt is when the newest public change was made.
 	ChangedAt *time.Time `json:"changed_at" extensions:"x-nullable"`
+	// Synthetic is true for a generated registry (benchmarks): its records are not facts.
+	Synthetic bool `json:"synthetic"`
 }
 
 // getVersion returns the dataset version.
@@ -47,7 +49,11 @@ func (s *Server) getVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := versionData{DatasetVersion: version}
+	synthetic, err := s.store.IsSynthetic(ctx)
+	if err != nil {
+		return err
+	}
+	d := versionData{DatasetVersion: version, Synthetic: synthetic}
 	if !at.IsZero() {
 		d.ChangedAt = &at
 	}

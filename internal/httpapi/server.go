@@ -49,6 +49,8 @@ type Options struct {
 	// bursts of 200: generous for people and notebooks, not for floods).
 	ReadRate  float64
 	ReadBurst int
+	// Synthetic marks every answer as coming from a generated registry.
+	Synthetic bool
 }
 
 // Server serves the registry over HTTP.
@@ -105,6 +107,14 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		},
 	}))
 	e.Use(secureHeaders)
+	if opts.Synthetic {
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				c.Response().Header().Set("X-Registry-Synthetic", "true: generated data for benchmarks, not real facts")
+				return next(c)
+			}
+		})
+	}
 	e.Use(s.limitReads)
 	e.Use(limitHeaders)
 	e.Use(middleware.BodyLimit(MaxBodyBytes))

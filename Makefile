@@ -18,7 +18,7 @@ GOVULNCHECK  = $(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB       = golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR  ?= $(or $(TMPDIR),/tmp)/registry-vulndb
 
-.PHONY: run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
+.PHONY: map test-browser run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
 
 ## run: serve on SQLite with the bundled sourced dataset loaded
 run:
@@ -31,6 +31,15 @@ test:
 ## test-postgres: the suite with the store and API tests also on the local PostgreSQL
 test-postgres:
 	REGISTRY_TEST_POSTGRES_DSN='$(PG_DSN)' $(GO) test -count=1 ./...
+
+## test-browser: the pages in headless Chromium (apt-get install chromium); screenshots kept in SCREENSHOT_DIR if set
+test-browser:
+	$(GO) test -count=1 -run 'TestBrowser' -v ./internal/web/
+
+## map: regenerate the home page's country outlines from the world-atlas npm package (needs npm)
+map:
+	cd $(or $(TMPDIR),/tmp) && npm pack world-atlas@2.0.2
+	$(GO) run ./internal/web/gen -in $(or $(TMPDIR),/tmp)/world-atlas-2.0.2.tgz -out internal/web/assets/world.json
 
 ## build: the binary in bin/
 build:

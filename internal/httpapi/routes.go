@@ -1,5 +1,11 @@
 package httpapi
 
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/web"
+)
+
 // routes lists every route of the registry: the whole API surface in one place.
 func (s *Server) routes() {
 	e := s.echo
@@ -9,6 +15,14 @@ func (s *Server) routes() {
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/docs", s.docsIndex)
 	e.GET("/docs/*", s.swaggerUI)
+
+	// The public pages (package web): server-rendered HTML for people in a browser.
+	// The handler routes these paths itself and sets its own page headers.
+	pages := echo.WrapHandler(web.New(s.store, s.log))
+	for _, path := range []string{"/", "/search", "/countries/:iso2", "/vendors/:ref", "/products/:id", "/agencies/:id",
+		"/licenses/:id", "/terminations/:id", "/allegations/:id", "/communications/:id", "/sources/:id", "/assets/:name"} {
+		e.GET(path, pages)
+	}
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)

@@ -32,8 +32,9 @@ import (
 )
 
 // Width is the view box's width; the height follows from the projection. At this
-// width a whole unit is about 0.2° of longitude at the equator: enough for small
-// countries such as Israel to keep a recognisable outline.
+// width a whole unit is about a quarter of a degree of longitude at the equator:
+// enough for small countries such as Israel to keep a recognisable outline, while
+// the file stays near 40 KB.
 const Width = 1500
 
 // tolerance is the Douglas–Peucker tolerance in view-box units.
@@ -85,10 +86,12 @@ type Output struct {
 	Countries []Country `json:"countries"`
 }
 
-// Country is one outline: its alpha-2 code and SVG path data in view-box units.
+// Country is one outline: its alpha-2 code, SVG path data in view-box units, and
+// the point where a marker for it goes.
 type Country struct {
-	Code string `json:"code"`
-	D    string `json:"d"`
+	Code  string `json:"code"`
+	D     string `json:"d"`
+	Label [2]int `json:"label"`
 }
 
 type point struct{ X, Y float64 }
@@ -112,8 +115,8 @@ func run(in, out string) error {
 	if err := json.Unmarshal(raw, &topo); err != nil {
 		return fmt.Errorf("decode TopoJSON: %w", err)
 	}
-	arcs, box := projectArcs(topo)
-	paths := map[string][]string{}
+	arcs, pr := decodeArcs(topo)
+	rings := map[string][]intRing{}
 	for _, g := range topo.Objects.Countries.Geometries {
 		code, err := codeOf(g)
 		if err != nil {
@@ -123,15 +126,15 @@ func run(in, out string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", g.Properties.Name, err)
 		}
-		paths[code] = append(paths[code], pathData(polys, arcs))
+		rings[code] = append(rings[code], projectRings(polys, arcs, pr)...)
 	}
 	o := Output{
 		Source:  "world-atlas 2.0.2 (npm), countries-110m.json: Natural Earth 1:110m Admin 0 country boundaries, version 4.1.0",
 		License: "Natural Earth data: public domain. world-atlas packaging: ISC, Copyright 2013-2019 Michael Bostock.",
-		ViewBox: [4]int{0, 0, Width, int(math.Ceil(box.maxY - box.minY))},
+		ViewBox: [4]int{0, 0, Width, int(math.Ceil(pr.height))},
 	}
-	for code, ds := range paths {
-		o.Countries = append(o.Countries, Country{Code: code, D: strings.Join(ds, "")})
+	for code, rs := range rings {
+		o.Countries = append(o.Countries, Country{Code: code, D: pathData(rs), Label: labelPoint(rs)})
 	}
 	sort.Slice(o.Countries, func(i, j int) bool { return o.Countries[i].Code < o.Countries[j].Code })
 	b, err := json.Marshal(o)
@@ -201,37 +204,45 @@ func polygons(g geometry) ([][][]int, error) {
 	return nil, fmt.Errorf("unexpected geometry type %q", g.Type)
 }
 
-// bounds is the projected extent of all arcs.
-type bounds struct{ minX, minY, maxX, maxY float64 }
+// projector maps longitude and latitude (degrees) to view-box units, y downwards.
+type projector struct{ minX, minY, k, height float64 }
 
-// projectArcs decodes the quantized, delta-encoded arcs, projects them into view-box
-// units (y grows downwards) and simplifies each. Arcs are shared by neighbouring
-// countries, so simplifying them (not the rings) keeps borders common.
-func projectArcs(t topology) ([][]point, bounds) {
-	b := bounds{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	raw := make([][]point, len(t.Arcs))
+func (p projector) project(q point) point {
+	x, y := naturalEarth(q.X*math.Pi/180, q.Y*math.Pi/180)
+	return point{(x - p.minX) * p.k, (-y - p.minY) * p.k}
+}
+
+// decodeArcs decodes the quantized, delta-encoded arcs to longitude and latitude,
+// fits the projection to them, and simplifies each arc in projected units. Arcs are
+// shared by neighbouring countries, so simplifying them (not the rings) keeps
+// borders common.
+func decodeArcs(t topology) ([][]point, projector) {
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	lonlat := make([][]point, len(t.Arcs))
 	for i, arc := range t.Arcs {
 		var x, y float64
 		for _, d := range arc {
 			x, y = x+d[0], y+d[1]
-			lon := x*t.Transform.Scale[0] + t.Transform.Translate[0]
-			lat := y*t.Transform.Scale[1] + t.Transform.Translate[1]
-			px, py := naturalEarth(lon*math.Pi/180, lat*math.Pi/180)
-			p := point{px, -py}
-			raw[i] = append(raw[i], p)
-			b.minX, b.maxX = math.Min(b.minX, p.X), math.Max(b.maxX, p.X)
-			b.minY, b.maxY = math.Min(b.minY, p.Y), math.Max(b.maxY, p.Y)
+			q := point{x*t.Transform.Scale[0] + t.Transform.Translate[0], y*t.Transform.Scale[1] + t.Transform.Translate[1]}
+			lonlat[i] = append(lonlat[i], q)
+			px, py := naturalEarth(q.X*math.Pi/180, q.Y*math.Pi/180)
+			minX, maxX = math.Min(minX, px), math.Max(maxX, px)
+			minY, maxY = math.Min(minY, -py), math.Max(maxY, -py)
 		}
 	}
-	k := Width / (b.maxX - b.minX)
-	out := make([][]point, len(raw))
-	for i, arc := range raw {
-		for j := range arc {
-			arc[j] = point{(arc[j].X - b.minX) * k, (arc[j].Y - b.minY) * k}
+	k := Width / (maxX - minX)
+	pr := projector{minX: minX, minY: minY, k: k, height: (maxY - minY) * k}
+	out := make([][]point, len(lonlat))
+	for i, arc := range lonlat {
+		projected := make([]point, len(arc))
+		for j, q := range arc {
+			projected[j] = pr.project(q)
 		}
-		out[i] = simplify(arc, tolerance)
+		for _, j := range simplify(projected, tolerance) {
+			out[i] = append(out[i], arc[j])
+		}
 	}
-	return out, bounds{0, 0, Width, (b.maxY - b.minY) * k}
+	return out, pr
 }
 
 // naturalEarth is the Natural Earth I projection (Šavrič, Jenny, Patterson, Petrovič
@@ -244,10 +255,15 @@ func naturalEarth(lambda, phi float64) (float64, float64) {
 	return x, y
 }
 
-// simplify is Douglas–Peucker keeping both ends of the arc.
-func simplify(pts []point, tol float64) []point {
+// simplify is Douglas–Peucker keeping both ends of the arc; it returns the indices
+// of the points kept.
+func simplify(pts []point, tol float64) []int {
 	if len(pts) <= 2 {
-		return pts
+		out := make([]int, len(pts))
+		for i := range out {
+			out[i] = i
+		}
+		return out
 	}
 	keep := make([]bool, len(pts))
 	keep[0], keep[len(pts)-1] = true, true
@@ -266,10 +282,10 @@ func simplify(pts []point, tol float64) []point {
 		}
 	}
 	rec(0, len(pts)-1)
-	var out []point
-	for i, p := range pts {
+	var out []int
+	for i := range pts {
 		if keep[i] {
-			out = append(out, p)
+			out = append(out, i)
 		}
 	}
 	return out
@@ -308,42 +324,124 @@ func ring(idx []int, arcs [][]point) []point {
 	return out
 }
 
-// pathData writes a country's polygons as compact SVG path data: whole units, one
-// absolute move per ring, then relative lines, repeated points dropped.
-func pathData(polys [][][]int, arcs [][]point) string {
-	type ringPts struct {
-		pts  [][2]int
-		area float64
+// splitAntimeridian cuts a ring that crosses the ±180° meridian (Fiji, Chukotka)
+// into the parts on either side; drawn whole, it would streak across the map. A ring
+// around a pole (Antarctica) does not close when unwrapped and is left as it is:
+// its edge along the meridian is its true outline on this projection.
+func splitAntimeridian(r []point) [][]point {
+	crosses := false
+	for i := 1; i < len(r); i++ {
+		crosses = crosses || math.Abs(r[i].X-r[i-1].X) > 180
 	}
-	var rings []ringPts
-	largest := 0.0
+	if !crosses {
+		return [][]point{r}
+	}
+	u := make([]point, len(r))
+	u[0] = r[0]
+	for i := 1; i < len(r); i++ {
+		lon := r[i].X
+		for lon-u[i-1].X > 180 {
+			lon -= 360
+		}
+		for lon-u[i-1].X < -180 {
+			lon += 360
+		}
+		u[i] = point{lon, r[i].Y}
+	}
+	if math.Abs(u[len(u)-1].X-u[0].X) > 180 {
+		return [][]point{r}
+	}
+	// The part within ±180° stays; a part past either meridian moves a turn back.
+	var out [][]point
+	for _, part := range []struct {
+		pts   []point
+		shift float64
+	}{
+		{clip(clip(u, 180, false), -180, true), 0},
+		{clip(u, 180, true), -360},
+		{clip(u, -180, false), 360},
+	} {
+		if len(part.pts) < 3 {
+			continue
+		}
+		shifted := make([]point, len(part.pts))
+		for i, p := range part.pts {
+			shifted[i] = point{p.X + part.shift, p.Y}
+		}
+		out = append(out, shifted)
+	}
+	return out
+}
+
+// clip is Sutherland–Hodgman against the meridian at lon: it keeps the side east of
+// it when east is set, else the west.
+func clip(r []point, lon float64, east bool) []point {
+	inside := func(p point) bool {
+		if east {
+			return p.X >= lon
+		}
+		return p.X <= lon
+	}
+	var out []point
+	for i := range r {
+		cur, prev := r[i], r[(i+len(r)-1)%len(r)]
+		if inside(cur) != inside(prev) {
+			t := (lon - prev.X) / (cur.X - prev.X)
+			out = append(out, point{lon, prev.Y + t*(cur.Y-prev.Y)})
+		}
+		if inside(cur) {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+// intRing is a projected ring in whole units with its area.
+type intRing struct {
+	pts  [][2]int
+	area float64
+}
+
+// projectRings assembles a shape's rings, cuts them at the antimeridian, projects
+// them and rounds them to whole units, dropping repeated points.
+func projectRings(polys [][][]int, arcs [][]point, pr projector) []intRing {
+	var out []intRing
 	for _, poly := range polys {
 		for _, idx := range poly {
-			var pts [][2]int
-			for _, p := range ring(idx, arcs) {
-				q := [2]int{int(math.Round(p.X)), int(math.Round(p.Y))}
-				if len(pts) == 0 || pts[len(pts)-1] != q {
-					pts = append(pts, q)
+			for _, part := range splitAntimeridian(ring(idx, arcs)) {
+				var pts [][2]int
+				for _, q := range part {
+					p := pr.project(q)
+					ip := [2]int{int(math.Round(p.X)), int(math.Round(p.Y))}
+					if len(pts) == 0 || pts[len(pts)-1] != ip {
+						pts = append(pts, ip)
+					}
 				}
+				if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
+					pts = pts[:len(pts)-1]
+				}
+				out = append(out, intRing{pts, math.Abs(area(pts))})
 			}
-			if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
-				pts = pts[:len(pts)-1]
-			}
-			a := math.Abs(area(pts))
-			largest = math.Max(largest, a)
-			rings = append(rings, ringPts{pts, a})
 		}
+	}
+	return out
+}
+
+// pathData writes a country's rings as compact SVG path data: one absolute move per
+// ring, then relative lines. Tiny islands are dropped unless the country has nothing
+// bigger: a small island state must still show, as at least a unit square.
+func pathData(rings []intRing) string {
+	largest := 0.0
+	for _, r := range rings {
+		largest = math.Max(largest, r.area)
 	}
 	var sb strings.Builder
 	for _, r := range rings {
-		// Keep a tiny ring only when it is the country's biggest: a small island state
-		// must still show, as at least a dot.
-		if len(r.pts) < 3 && r.area < largest || r.area < minArea && r.area < largest {
+		if r.area < largest && (len(r.pts) < 3 || r.area < minArea) {
 			continue
 		}
 		pts := r.pts
 		if len(pts) < 3 {
-			// A country smaller than a unit: draw a unit square so it stays clickable.
 			p := pts[0]
 			pts = [][2]int{p, {p[0] + 1, p[1]}, {p[0] + 1, p[1] + 1}, {p[0], p[1] + 1}}
 		}
@@ -354,6 +452,23 @@ func pathData(polys [][][]int, arcs [][]point) string {
 		sb.WriteString("z")
 	}
 	return sb.String()
+}
+
+// labelPoint is where the map marks a country too small to see: the centre of its
+// largest ring's bounding box.
+func labelPoint(rings []intRing) [2]int {
+	best := rings[0]
+	for _, r := range rings {
+		if r.area > best.area {
+			best = r
+		}
+	}
+	minX, minY, maxX, maxY := best.pts[0][0], best.pts[0][1], best.pts[0][0], best.pts[0][1]
+	for _, p := range best.pts {
+		minX, maxX = min(minX, p[0]), max(maxX, p[0])
+		minY, maxY = min(minY, p[1]), max(maxY, p[1])
+	}
+	return [2]int{(minX + maxX) / 2, (minY + maxY) / 2}
 }
 
 // writePair writes a relative coordinate pair with the fewest separators SVG allows:

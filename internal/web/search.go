@@ -1,0 +1,104 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/export-registry/registry/internal/search"
+)
+
+// maxQuery bounds the search text, as the API does.
+const maxQuery = 200
+
+// searchLimit is how many hits the page shows.
+const searchLimit = 30
+
+// searchHit is one result with the page it links to.
+type searchHit struct {
+	search.Hit
+	Kind, URL string
+}
+
+// searchData is the search page.
+type searchData struct {
+	Query   string
+	Problem string
+	Hits    []searchHit
+	Asked   bool
+}
+
+// hitKinds are the page kinds of the record types search covers.
+var hitKinds = map[string][2]string{
+	"vendor":  {"Vendor", "vendors"},
+	"product": {"Product", "products"},
+	"agency":  {"Agency", "agencies"},
+	"state":   {"Country", "countries"},
+	"source":  {"Source", "sources"},
+}
+
+// search serves /search?q=: typo-tolerant search over names, as the API's search,
+// with each hit linked to its page.
+func (s *server) search(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	data := searchData{Query: q, Asked: q != ""}
+	switch {
+	case !utf8.ValidString(q) || strings.ContainsFunc(q, unicode.IsControl):
+		data.Problem = "The search text must be plain text."
+		data.Query = ""
+	case utf8.RuneCountInString(q) > maxQuery:
+		data.Problem = "The search text is longer than 200 characters."
+	}
+	version, err := s.st.DatasetVersion(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if data.Asked && data.Problem == "" {
+		ix, err := s.searchIndex(ctx, version)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, h := range ix.Search(q, searchLimit) {
+			k := hitKinds[h.Type]
+			data.Hits = append(data.Hits, searchHit{Hit: h, Kind: k[0], URL: "/" + k[1] + "/" + url.PathEscape(h.ID)})
+		}
+	}
+	// The permalink of a search is its query: the same words give the same hits at
+	// the same dataset version.
+	p := page{Title: "Search", Path: "/search", Version: version, Query: data.Query,
+		CSVNote: "Search results have no CSV form; every collection does, under /api/v1/export/.", Data: data}
+	p.URL = absURL(r, "/search")
+	if data.Asked && data.Problem == "" {
+		query := url.Values{"q": {q}}.Encode()
+		p.Title = "Search: " + q
+		p.URL += "?" + query
+		p.JSON = []link{{"These results (JSON)", "/api/v1/search?" + query}}
+	}
+	s.render(w, r, "search", p)
+}
+
+// searchIndex returns the index of the dataset version, building it when the version
+// has moved: each instance keeps its own, keyed by the shared version.
+func (s *server) searchIndex(ctx context.Context, version string) (*search.Index, error) {
+	s.mu.Lock()
+	c := s.index
+	s.mu.Unlock()
+	if c.ok && c.version == version {
+		return c.value, nil
+	}
+	entries, err := s.st.SearchEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix := search.New(entries)
+	s.mu.Lock()
+	s.index = cached[*search.Index]{version: version, value: ix, ok: true}
+	s.mu.Unlock()
+	return ix, nil
+}

@@ -1,0 +1,379 @@
+// Package web serves the registry's public pages: server-rendered HTML for people
+// who read the registry in a browser rather than through the API. Pages work without
+// JavaScript and load nothing from outside the registry; every page has a permalink,
+// a line to cite it by, and links to the same view as JSON and CSV from the API.
+//
+// The package reads through the store with public visibility only (drafts=false), so
+// a draft can never reach a page: its id is a 404 like any unknown one.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/search"
+	"github.com/export-registry/registry/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets/site.css assets/favicon.svg
+var assetFS embed.FS
+
+// SiteName opens every citation and every page title.
+const SiteName = "Surveillance Export Registry"
+
+// pageCSP is the pages' Content-Security-Policy: styles from the registry's own
+// stylesheet only, no script at all, no plugin, no framing, forms post back here.
+// The pages need nothing else, so anything else is refused.
+const pageCSP = "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'none'; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// server holds what the handlers share.
+type server struct {
+	st    *store.Store
+	log   *slog.Logger
+	pages map[string]*template.Template
+	now   func() time.Time
+
+	// The home page's per-country counts and the search index are derived from the
+	// whole dataset; both are rebuilt only when the dataset version moves.
+	mu     sync.Mutex
+	counts cached[map[string]countryCounts]
+	index  cached[*search.Index]
+}
+
+// cached is a value derived from the dataset at one version.
+type cached[T any] struct {
+	version string
+	value   T
+	ok      bool
+}
+
+// New returns the handler of the public pages. It serves /, /countries/{iso2},
+// /vendors/{slug}, /products/{id}, /agencies/{id}, /licenses/{id},
+// /terminations/{id}, /allegations/{id}, /communications/{id}, /sources/{id},
+// /search and /assets/; anything else is the 404 page.
+func New(st *store.Store, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &server{st: st, log: log, pages: parseTemplates(), now: time.Now}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /search", s.search)
+	mux.HandleFunc("GET /countries/{iso2}", s.country)
+	mux.HandleFunc("GET /vendors/{ref}", s.vendor)
+	mux.HandleFunc("GET /products/{id}", s.product)
+	mux.HandleFunc("GET /agencies/{id}", s.agency)
+	mux.HandleFunc("GET /licenses/{id}", s.license)
+	mux.HandleFunc("GET /terminations/{id}", s.termination)
+	mux.HandleFunc("GET /allegations/{id}", s.allegation)
+	mux.HandleFunc("GET /communications/{id}", s.communication)
+	mux.HandleFunc("GET /sources/{id}", s.source)
+	mux.HandleFunc("GET /assets/{name}", serveAsset)
+	mux.HandleFunc("/", s.notFound)
+	return mux
+}
+
+// parseTemplates parses each page template together with the layout and the shared
+// partials. A broken template is a programming error, caught by any test.
+func parseTemplates() map[string]*template.Template {
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, n))
+	}
+	return pages
+}
+
+// link is a labelled URL.
+type link struct {
+	Label string
+	URL   string
+}
+
+// page is what the layout needs from every page, and the page's own data.
+type page struct {
+	// Title names the page in <title>, its <h1> and its citation.
+	Title string
+	// Path is the page's canonical path: its permalink.
+	Path string
+	// URL is the absolute permalink, as the reader reached the registry.
+	URL       string
+	Version   string
+	Retrieved string
+	// JSON and CSV are the same view in the API's formats; CSVNote explains a view
+	// with no CSV form.
+	JSON    []link
+	CSV     []link
+	CSVNote string
+	// Retraction is set on a retracted record's page.
+	Retraction *retraction
+	// Status of an error page; 0 for 200.
+	Status int
+	// Query is the search box's current text.
+	Query string
+	Data  any
+}
+
+// retraction is what a retracted record's page shows first.
+type retraction struct {
+	Reason string
+	At     *time.Time
+}
+
+// retractionOf returns the retraction notice of a record, or nil.
+func retractionOf(r domain.Record) *retraction {
+	if r.Status != domain.StatusRetracted {
+		return nil
+	}
+	x := &retraction{Reason: "No reason was recorded.", At: r.RetractedAt}
+	if r.RetractionReason != nil && *r.RetractionReason != "" {
+		x.Reason = *r.RetractionReason
+	}
+	return x
+}
+
+// pageBudget is the most a page may weigh: the issue's limit, so the registry stays
+// usable on a slow phone connection.
+const pageBudget = 200 << 10
+
+// render writes a page: the template's bytes with their ETag, the pages' security
+// headers, and 304 when the reader already has these bytes. The echo server's
+// middleware sets an API policy first; Set here replaces it for pages.
+func (s *server) render(w http.ResponseWriter, r *http.Request, name string, p page) {
+	b, p, err := s.execute(r, name, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.write(w, r, p, b)
+}
+
+// renderFit renders a page with long lists at the first level of detail that keeps
+// it within pageBudget: the data decides how long lists are, and their records how
+// long their texts are, so no fixed limit could promise the budget.
+func (s *server) renderFit(w http.ResponseWriter, r *http.Request, name string, build func(detail) page) {
+	for i, d := range detailLevels {
+		b, p, err := s.execute(r, name, build(d))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if len(b) <= pageBudget || i == len(detailLevels)-1 {
+			if len(b) > pageBudget {
+				s.log.WarnContext(r.Context(), "page over budget at the least detail", "path", r.URL.Path, "bytes", len(b))
+			}
+			s.write(w, r, p, b)
+			return
+		}
+	}
+}
+
+// detail is how much of its lists a page shows: records in full per list, further
+// records by name, and bars in a timeline. The rest is a link to the API away.
+type detail struct {
+	full, named, bars int
+}
+
+// detailLevels are tried in turn until a page fits its budget.
+var detailLevels = []detail{{20, 100, 50}, {8, 40, 25}, {3, 15, 10}, {0, 10, 0}}
+
+// execute fills in what every page shows (the dataset version, today's date, the
+// absolute permalink) and runs the page's template.
+func (s *server) execute(r *http.Request, name string, p page) ([]byte, page, error) {
+	if p.Version == "" {
+		v, err := s.st.DatasetVersion(r.Context())
+		if err != nil {
+			return nil, p, err
+		}
+		p.Version = v
+	}
+	p.Retrieved = s.now().UTC().Format(domain.DateLayout)
+	if p.URL == "" {
+		p.URL = absURL(r, p.Path)
+	}
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, p, fmt.Errorf("render page %s: %w", name, err)
+	}
+	return buf.Bytes(), p, nil
+}
+
+// write sends a rendered page with its validators.
+func (s *server) write(w http.ResponseWriter, r *http.Request, p page, b []byte) {
+	sum := sha256.Sum256(b)
+	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	h := w.Header()
+	setPageHeaders(h)
+	h.Set("ETag", etag)
+	h.Set("X-Dataset-Version", p.Version)
+	status := p.Status
+	if status == 0 {
+		status = http.StatusOK
+		if noneMatch(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// setPageHeaders sets the headers every HTML answer carries.
+func setPageHeaders(h http.Header) {
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Cache-Control", "public, no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Vary", "Accept-Encoding")
+}
+
+// noneMatch reports whether an If-None-Match header matches etag (weak comparison,
+// as RFC 9110 asks for this header).
+func noneMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	strip := func(t string) string { return strings.TrimPrefix(strings.TrimSpace(t), "W/") }
+	for _, t := range strings.Split(header, ",") {
+		if t = strings.TrimSpace(t); t == "*" || strip(t) == strip(etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// absURL is the absolute URL of path as the reader reached this registry. Behind a
+// TLS-terminating proxy X-Forwarded-Proto tells the scheme; a forged one only
+// changes the citation text its own sender sees.
+func absURL(r *http.Request, path string) string {
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()
+}
+
+// notFound writes the 404 page: for paths no page has, and for records the public
+// cannot see.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "error", page{
+		Title:  "Not found",
+		Path:   r.URL.Path,
+		Status: http.StatusNotFound,
+		Data:   "There is no public record at this address. It may never have existed, or not be published yet.",
+	})
+}
+
+// fail answers a store error: not found and invalid references are the 404 page;
+// anything else is logged and shown as an internal error, never as driver text.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch domain.ErrorCode(err) {
+	case domain.ENOTFOUND, domain.EINVALID:
+		s.notFound(w, r)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	s.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
+	h := w.Header()
+	setPageHeaders(h)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	// The error page needs no data, so it renders without the store.
+	var buf bytes.Buffer
+	p := page{Title: "Internal error", Path: r.URL.Path, URL: absURL(r, r.URL.Path), Version: "unknown",
+		Retrieved: s.now().UTC().Format(domain.DateLayout), Status: http.StatusInternalServerError,
+		Data: "The registry could not answer this request. Please try again later."}
+	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", p); err == nil {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// parseID reads a record id from the path; anything but a public id is a 404.
+func (s *server) parseID(w http.ResponseWriter, r *http.Request) (int, bool) {
+	id, err := domain.ParseID(r.PathValue("id"))
+	if err != nil {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return int(id), true
+}
+
+// assetVersion is a digest of the embedded assets, added to their URLs so a browser
+// may keep them for a year and still fetch a changed stylesheet at once.
+var assetVersion = func() string {
+	h := sha256.New()
+	for _, n := range []string{"assets/site.css", "assets/favicon.svg"} {
+		b, err := assetFS.ReadFile(n)
+		if err != nil {
+			panic(err)
+		}
+		h.Write(b)
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:9])
+}()
+
+// assetTypes are the embedded assets and their media types.
+var assetTypes = map[string]string{
+	"site.css":    "text/css; charset=utf-8",
+	"favicon.svg": "image/svg+xml",
+}
+
+// serveAsset serves an embedded stylesheet or icon.
+func serveAsset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	typ, ok := assetTypes[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := assetFS.ReadFile("assets/" + name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", typ)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'")
+	etag := `"` + assetVersion + `"`
+	h.Set("ETag", etag)
+	if r.URL.Query().Get("v") == assetVersion {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, no-cache")
+	}
+	if noneMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	_, _ = w.Write(b)
+}

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -69,6 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg := config.Load(getenv)
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
+		tuneGC(getenv)
 		return serve(ctx, cfg, rest, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, cfg, rest, stdout, stderr)
@@ -145,6 +147,17 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	defer st.Close()
 	fmt.Fprintln(stdout, "migrated", cfg.RedactedDB())
 	return nil
+}
+
+// tuneGC trades memory the registry has to spare for CPU: the collector runs a quarter
+// as often (GOGC 400) until the heap nears 100 MiB, then as often as it must. Exports
+// and profiles allocate much and keep little; measured in BENCHMARKS.md. GOGC and
+// GOMEMLIMIT in the environment take precedence.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(100 << 20)
+	}
 }
 
 func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {

@@ -137,7 +137,13 @@ func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Co
 	pages := make(chan exportPage[T], 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go readPages(ctx, fetch, pages)
+	maxID := 0
+	if name, _, _ := strings.Cut(c.Param("file"), "."); name != "states" {
+		if maxID, err = s.store.MaxID(ctx, name); err != nil {
+			return abort(s, c, err)
+		}
+	}
+	go readPages(ctx, maxID, fetch, pages)
 	for pg := range pages {
 		if pg.err != nil {
 			return abort(s, c, pg.err)
@@ -165,17 +171,75 @@ type exportPage[T any] struct {
 	err  error
 }
 
-// readPages reads every public record a page at a time into pages, then closes it.
-func readPages[T any](ctx context.Context, fetch func(context.Context, store.ListParams) ([]T, string, error), pages chan<- exportPage[T]) {
+// exportSpan is the id range one reader of an export takes at a time.
+const exportSpan = 5000
+
+// readPages reads every public record into pages, in id order, then closes it. A
+// record collection is read by two readers over consecutive id ranges (reading is
+// most of an export's work, and there are two cores), at most three ranges ahead of
+// the writer, so memory stays bounded. States, keyed by code, are read in order.
+func readPages[T any](ctx context.Context, maxID int, fetch func(context.Context, store.ListParams) ([]T, string, error), pages chan<- exportPage[T]) {
 	defer close(pages)
-	p := store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit}
+	if maxID == 0 {
+		readRange(ctx, fetch, store.ListParams{}, pages)
+		return
+	}
+	n := maxID/exportSpan + 1
+	ranges := make([]chan exportPage[T], n)
+	for i := range ranges {
+		ranges[i] = make(chan exportPage[T], exportSpan/store.MaxLimit+1)
+	}
+	ahead := make(chan struct{}, 3)
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for i := range n {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range 2 {
+		go func() {
+			for i := range jobs {
+				readRange(ctx, fetch, store.ListParams{After: i * exportSpan, Before: (i+1)*exportSpan + 1}, ranges[i])
+				close(ranges[i])
+			}
+		}()
+	}
+	for i := range n {
+		for pg := range ranges[i] {
+			select {
+			case pages <- pg:
+			case <-ctx.Done():
+				return
+			}
+			if pg.err != nil {
+				return
+			}
+		}
+		<-ahead
+	}
+}
+
+// readRange reads the public records of one id range (or all, for states), a page at
+// a time, into out.
+func readRange[T any](ctx context.Context, fetch func(context.Context, store.ListParams) ([]T, string, error), p store.ListParams, out chan<- exportPage[T]) {
+	p.Statuses, p.Limit = domain.PublicStatuses, store.MaxLimit
 	for {
 		rows, next, err := fetch(ctx, p)
 		if err == nil && next != "" {
 			err = nextPage(&p, next)
 		}
 		select {
-		case pages <- exportPage[T]{rows: rows, err: err}:
+		case out <- exportPage[T]{rows: rows, err: err}:
 		case <-ctx.Done():
 			return
 		}

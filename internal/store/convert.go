@@ -32,7 +32,10 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 	rows, err := s.Client.Citation.Query().
 		Where(citation.RecordTypeEQ(recordType), citation.RecordIDIn(ids...),
 			citation.HasSourceWith(source.StatusIn(statusValues[source.Status](visible(drafts))...))).
-		WithSource().
+		Select(citation.FieldID, citation.FieldRecordID, citation.FieldSourceID, citation.FieldFields, citation.FieldLocator, citation.FieldConfidence).
+		WithSource(func(q *ent.SourceQuery) {
+			q.Select(source.FieldTitle, source.FieldKind, source.FieldURL, source.FieldDocumentSymbol, source.FieldPublishedOn)
+		}).
 		Order(ent.Asc(citation.FieldID)).
 		All(ctx)
 	if err != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	stdsql "database/sql"
+	"fmt"
 	"strconv"
 
 	"entgo.io/ent/dialect/sql"
@@ -173,4 +175,23 @@ func (s *Store) DatasetVersion(ctx context.Context) (string, error) {
 func (s *Store) Empty(ctx context.Context) (bool, error) {
 	n, err := s.Client.Revision.Query().Limit(1).Count(ctx)
 	return n == 0, err
+}
+
+// tables are the record collections' tables, by collection name.
+var tables = map[string]string{
+	"vendors": "vendors", "products": "products", "agencies": "agencies", "licenses": "licenses",
+	"terminations": "terminations", "allegations": "allegations", "communications": "communications", "sources": "sources",
+}
+
+// MaxID returns the highest id of a record collection (0 when empty).
+func (s *Store) MaxID(ctx context.Context, collection string) (int, error) {
+	table, ok := tables[collection]
+	if !ok {
+		return 0, fmt.Errorf("no collection %q", collection)
+	}
+	var n stdsql.NullInt64
+	if err := s.DB.QueryRowContext(ctx, "SELECT MAX(id) FROM "+table).Scan(&n); err != nil {
+		return 0, err
+	}
+	return int(n.Int64), nil
 }

@@ -52,6 +52,8 @@ type ListParams struct {
 	Limit        int
 	// After is the id the page starts after (the decoded cursor).
 	After int
+	// Before, when set, keeps ids below it (exports read id ranges in parallel).
+	Before int
 	// AfterCode is where a page of states starts (states are keyed by code).
 	AfterCode string
 }
@@ -110,6 +112,9 @@ func (p ListParams) common() []func(*sql.Selector) {
 	}
 	if p.After > 0 {
 		preds = append(preds, sql.FieldGT("id", p.After))
+	}
+	if p.Before > 0 {
+		preds = append(preds, sql.FieldLT("id", p.Before))
 	}
 	if p.UpdatedSince != nil {
 		preds = append(preds, sql.FieldGTE("updated_at", *p.UpdatedSince))

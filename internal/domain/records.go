@@ -313,3 +313,6 @@ type Change struct {
 
 // RecordID returns the record's id.
 func (r Record) RecordID() ID { return r.ID }
+
+// Base returns the part every record has.
+func (r Record) Base() Record { return r }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -314,105 +315,80 @@ func (s *server) agency(w http.ResponseWriter, r *http.Request) {
 
 // license serves /licenses/{id}.
 func (s *server) license(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.parseID(w, r)
-	if !ok {
-		return
-	}
-	l, err := s.st.GetLicense(r.Context(), id, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var n needs
-	n.vendor(l.VendorID)
-	n.agency(l.EndUserAgencyID)
-	for _, pid := range l.ProductIDs {
-		n.product(&pid)
-	}
-	rs, err := s.resolve(r.Context(), n)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := rs.licenseView(l)
-	jsonLinks, csv := recordLinks("licenses", l.ID.String())
-	s.render(w, r, "license", page{Title: v.Label, Path: v.Path, JSON: jsonLinks, CSV: csv,
-		Retraction: retractionOf(l.Record), Data: v})
+	recordPage(s, w, r, "licenses", "license", s.st.GetLicense, func(l domain.License, n *needs) {
+		n.vendor(l.VendorID)
+		n.agency(l.EndUserAgencyID)
+		for _, pid := range l.ProductIDs {
+			n.product(&pid)
+		}
+	}, (*refs).licenseView)
 }
 
 // termination serves /terminations/{id}.
 func (s *server) termination(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.parseID(w, r)
-	if !ok {
-		return
-	}
-	t, err := s.st.GetTermination(r.Context(), id, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var n needs
-	n.vendor(&t.VendorID)
-	n.agency(t.AgencyID)
-	rs, err := s.resolve(r.Context(), n)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := rs.terminationView(t)
-	jsonLinks, csv := recordLinks("terminations", t.ID.String())
-	s.render(w, r, "termination", page{Title: v.Label, Path: v.Path, JSON: jsonLinks, CSV: csv,
-		Retraction: retractionOf(t.Record), Data: v})
+	recordPage(s, w, r, "terminations", "termination", s.st.GetTermination, func(t domain.Termination, n *needs) {
+		n.vendor(&t.VendorID)
+		n.agency(t.AgencyID)
+	}, (*refs).terminationView)
 }
 
 // allegation serves /allegations/{id}.
 func (s *server) allegation(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.parseID(w, r)
-	if !ok {
-		return
-	}
-	a, err := s.st.GetAllegation(r.Context(), id, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var n needs
-	n.vendor(a.VendorID)
-	n.product(a.ProductID)
-	n.agency(a.OperatorAgencyID)
-	rs, err := s.resolve(r.Context(), n)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := rs.allegationView(a)
-	jsonLinks, csv := recordLinks("allegations", a.ID.String())
-	s.render(w, r, "allegation", page{Title: v.Label, Path: v.Path, JSON: jsonLinks, CSV: csv,
-		Retraction: retractionOf(a.Record), Data: v})
+	recordPage(s, w, r, "allegations", "allegation", s.st.GetAllegation, func(a domain.Allegation, n *needs) {
+		n.vendor(a.VendorID)
+		n.product(a.ProductID)
+		n.agency(a.OperatorAgencyID)
+	}, (*refs).allegationView)
 }
 
 // communication serves /communications/{id}.
 func (s *server) communication(w http.ResponseWriter, r *http.Request) {
+	recordPage(s, w, r, "communications", "communication", s.st.GetCommunication, func(c domain.Communication, n *needs) {
+		n.vendor(c.RecipientVendorID)
+	}, (*refs).communicationView)
+}
+
+// labeled is a record view that names its own page.
+type labeled interface {
+	label() string
+	path() string
+}
+
+func (v licenseView) label() string       { return v.Label }
+func (v licenseView) path() string        { return v.Path }
+func (v terminationView) label() string   { return v.Label }
+func (v terminationView) path() string    { return v.Path }
+func (v allegationView) label() string    { return v.Label }
+func (v allegationView) path() string     { return v.Path }
+func (v communicationView) label() string { return v.Label }
+func (v communicationView) path() string  { return v.Path }
+
+// recordPage serves the page of a record that shows its own fields and the names of
+// the records it refers to: read it (public records only), resolve those names in one
+// pass, render.
+func recordPage[R interface{ Base() domain.Record }, V labeled](s *server, w http.ResponseWriter, r *http.Request, collection, tmpl string,
+	get func(context.Context, int, bool) (R, error), refer func(R, *needs), view func(*refs, R) V) {
 	id, ok := s.parseID(w, r)
 	if !ok {
 		return
 	}
-	c, err := s.st.GetCommunication(r.Context(), id, false)
+	rec, err := get(r.Context(), id, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var n needs
-	n.vendor(c.RecipientVendorID)
+	refer(rec, &n)
 	rs, err := s.resolve(r.Context(), n)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := rs.communicationView(c)
-	jsonLinks, csv := recordLinks("communications", c.ID.String())
-	s.render(w, r, "communication", page{Title: v.Label, Path: v.Path, JSON: jsonLinks, CSV: csv,
-		Retraction: retractionOf(c.Record), Data: v})
+	v := view(rs, rec)
+	base := rec.Base()
+	jsonLinks, csv := recordLinks(collection, base.ID.String())
+	s.render(w, r, tmpl, page{Title: v.label(), Path: v.path(), JSON: jsonLinks, CSV: csv,
+		Retraction: retractionOf(base), Data: v})
 }
 
 // source serves /sources/{id}.

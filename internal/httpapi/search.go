@@ -1,11 +1,9 @@
 package httpapi
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -13,31 +11,6 @@ import (
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/search"
 )
-
-// searchIndex is the in-process search index, rebuilt when the dataset version moves.
-// Every instance keeps its own, keyed by the shared dataset version, so several
-// instances answer alike. The index is portable Go, not FTS5 or pg_trgm, so SQLite
-// and PostgreSQL give the same ranking: see package search.
-type searchIndex struct {
-	mu      sync.Mutex
-	version string
-	index   *search.Index
-}
-
-// get returns the index of the current dataset version, building it when stale.
-func (s *Server) searchIndex(ctx context.Context, version string) (*search.Index, error) {
-	s.search.mu.Lock()
-	defer s.search.mu.Unlock()
-	if s.search.index != nil && s.search.version == version {
-		return s.search.index, nil
-	}
-	entries, err := s.store.SearchEntries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.search.index, s.search.version = search.New(entries), version
-	return s.search.index, nil
-}
 
 // searchHit is one search result with the record's URL.
 type searchHit struct {
@@ -110,7 +83,9 @@ func (s *Server) searchRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ix, err := s.searchIndex(ctx, version)
+	// The index is built in process, not with FTS5 or pg_trgm, so SQLite and
+	// PostgreSQL rank alike: see package search.
+	ix, err := s.store.SearchIndex(ctx, version)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,6 @@ type Server struct {
 	loginByIP      *limiter
 	loginByAccount *limiter
 	readsByIP      *limiter
-	search         searchIndex
 	responses      *responseCache
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strconv"
+	"sync"
 
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/product"
@@ -120,4 +121,37 @@ func (s *Store) MarkSynthetic(ctx context.Context) error {
 // IsSynthetic reports whether the database holds a synthetic registry.
 func (s *Store) IsSynthetic(ctx context.Context) (bool, error) {
 	return s.Client.Setting.Query().Where(setting.ID(syntheticKey)).Exist(ctx)
+}
+
+// searchCache keeps the search index of one dataset version, shared by every user of
+// the store (the API and the pages).
+type searchCache struct {
+	mu      sync.Mutex
+	version string
+	index   *search.Index
+}
+
+// SearchIndex returns the search index of the public records at the given dataset
+// version, building it when the version has moved. Every instance builds its own from
+// the shared database, keyed by the shared version, so all answer alike.
+func (s *Store) SearchIndex(ctx context.Context, version string) (*search.Index, error) {
+	c := s.search
+	if c == nil { // a transaction's store: no cache to share
+		entries, err := s.SearchEntries(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return search.New(entries), nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.index != nil && c.version == version {
+		return c.index, nil
+	}
+	entries, err := s.SearchEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.index, c.version = search.New(entries), version
+	return c.index, nil
 }

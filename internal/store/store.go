@@ -27,6 +27,8 @@ type Store struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
+
+	search *searchCache
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything
@@ -61,7 +63,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := entsql.OpenDB(d, db)
-	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: d}, nil
+	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: d, search: &searchCache{}}, nil
 }
 
 // openSQLite opens a SQLite file with the pragmas the registry depends on: foreign

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,7 +58,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if data.Asked && data.Problem == "" {
-		ix, err := s.searchIndex(ctx, version)
+		ix, err := s.st.SearchIndex(ctx, version)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -81,24 +80,4 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		p.JSON = []link{{"These results (JSON)", "/api/v1/search?" + query}}
 	}
 	s.render(w, r, "search", p)
-}
-
-// searchIndex returns the index of the dataset version, building it when the version
-// has moved: each instance keeps its own, keyed by the shared version.
-func (s *server) searchIndex(ctx context.Context, version string) (*search.Index, error) {
-	s.mu.Lock()
-	c := s.index
-	s.mu.Unlock()
-	if c.ok && c.version == version {
-		return c.value, nil
-	}
-	entries, err := s.st.SearchEntries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ix := search.New(entries)
-	s.mu.Lock()
-	s.index = cached[*search.Index]{version: version, value: ix, ok: true}
-	s.mu.Unlock()
-	return ix, nil
 }

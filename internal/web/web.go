@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/export-registry/registry/internal/domain"
-	"github.com/export-registry/registry/internal/search"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -51,11 +50,10 @@ type server struct {
 	pages map[string]*template.Template
 	now   func() time.Time
 
-	// The home page's per-country counts and the search index are derived from the
-	// whole dataset; both are rebuilt only when the dataset version moves.
+	// The home page's per-country counts are derived from the whole dataset; they
+	// are rebuilt only when the dataset version moves.
 	mu     sync.Mutex
 	counts cached[map[string]countryCounts]
-	index  cached[*search.Index]
 }
 
 // cached is a value derived from the dataset at one version.

@@ -452,3 +452,39 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionsKeepTheirIDs: correcting a communication keeps the ids of the questions
+// it already had, whatever else the patch changes.
+func TestQuestionsKeepTheirIDs(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		staff(t, st, "editor@example.org", domain.RoleEditor)
+		a := newAPI(t, st)
+		token, _ := a.login("editor@example.org", strongPassword)
+		before := expect(t, "read", a.do(http.MethodGet, "/api/v1/communications/3", nil), 200)
+		qs := before["questions"].([]any)
+		first := qs[0].(map[string]any)
+		// Keep the first question, move it to the end, drop the rest, add a new one.
+		patch := map[string]any{"questions": []any{
+			map[string]any{"position": 1, "text": "A new question?", "answer_status": "unknown"},
+			map[string]any{"id": first["id"], "position": 2, "text": first["text"], "answer_status": "unanswered"},
+		}}
+		after := expect(t, "patch questions", a.send(http.MethodPatch, "/api/v1/communications/3", bearer(token, "If-Match", `"1"`), patch), 200)
+		got := after["questions"].([]any)
+		if len(got) != 2 {
+			t.Fatalf("%d questions, want 2", len(got))
+		}
+		kept, added := got[1].(map[string]any), got[0].(map[string]any)
+		if kept["id"] != first["id"] || kept["answer_status"] != "unanswered" {
+			t.Errorf("the kept question: %v, want id %v", kept, first["id"])
+		}
+		if added["id"] == first["id"] || added["id"] == "" {
+			t.Errorf("the new question got id %v", added["id"])
+		}
+		// An id that belongs to another communication is not taken over.
+		other := map[string]any{"questions": []any{map[string]any{"id": first["id"], "position": 1, "text": "Stolen?"}}}
+		comm1 := expect(t, "patch another", a.send(http.MethodPatch, "/api/v1/communications/1", bearer(token, "If-Match", `"1"`), other), 200)
+		if q := comm1["questions"].([]any)[0].(map[string]any); q["id"] == first["id"] {
+			t.Error("a question id moved to another communication")
+		}
+	})
+}

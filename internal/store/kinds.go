@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -299,7 +300,8 @@ var Communications = Kind[domain.CommunicationFields, domain.Communication]{
 			return 0, err
 		}
 		// An import keeps the questions' ids; a new record's questions get new ones.
-		return v.ID, writeQuestions(ctx, c, v.ID, f.Questions, r.ID > 0)
+		keep := func(domain.ID) bool { return r.ID > 0 }
+		return v.ID, writeQuestions(ctx, c, v.ID, f.Questions, keep)
 	},
 	update: func(ctx context.Context, c *ent.Client, id, rev int, f domain.CommunicationFields) (int, error) {
 		u := c.Communication.Update().Where(communication.ID(id), communication.Revision(rev)).SetRevision(rev + 1)
@@ -308,10 +310,18 @@ var Communications = Kind[domain.CommunicationFields, domain.Communication]{
 		if err != nil || n == 0 {
 			return n, err
 		}
+		// Questions are rewritten whole (positions are unique, so in-place moves could
+		// collide), but a question that was already this communication's keeps its id:
+		// citations and links to it stay good.
+		had, err := c.Question.Query().Where(question.CommunicationID(id)).IDs(ctx)
+		if err != nil {
+			return 0, err
+		}
 		if _, err := c.Question.Delete().Where(question.CommunicationID(id)).Exec(ctx); err != nil {
 			return 0, err
 		}
-		return n, writeQuestions(ctx, c, id, f.Questions, false)
+		keep := func(q domain.ID) bool { return slices.Contains(had, int(q)) }
+		return n, writeQuestions(ctx, c, id, f.Questions, keep)
 	},
 	mark: func(ctx context.Context, c *ent.Client, id, rev int, m marking) (int, error) {
 		u := c.Communication.Update().Where(communication.ID(id), communication.Revision(rev)).SetRevision(rev + 1).SetStatus(communication.Status(m.status))
@@ -320,14 +330,15 @@ var Communications = Kind[domain.CommunicationFields, domain.Communication]{
 	},
 }
 
-// writeQuestions creates a communication's questions.
-func writeQuestions(ctx context.Context, c *ent.Client, commID int, qs []domain.Question, keepIDs bool) error {
+// writeQuestions creates a communication's questions; those whose id keep accepts
+// keep it, the others get new ids.
+func writeQuestions(ctx context.Context, c *ent.Client, commID int, qs []domain.Question, keep func(domain.ID) bool) error {
 	for _, q := range qs {
 		b := c.Question.Create().SetCommunicationID(commID).SetPosition(q.Position).
 			SetNillableTopic(q.Topic).SetText(q.Text).
 			SetAnswerStatus(question.AnswerStatus(orDefault(q.AnswerStatus, "unknown"))).
 			SetNillableAnswerNote(q.AnswerNote)
-		if keepIDs && q.ID > 0 {
+		if q.ID > 0 && keep(q.ID) {
 			b.SetID(int(q.ID))
 		}
 		if err := b.Exec(ctx); err != nil {

@@ -295,9 +295,6 @@ type State struct {
 	Official bool   `json:"official"`
 }
 
-// RevisionNumber returns the record's revision, its ETag.
-func (r Record) RevisionNumber() int { return r.Revision }
-
 // Change is one entry of a record's public history.
 type Change struct {
 	Revision int       `json:"revision"`
@@ -311,8 +308,6 @@ type Change struct {
 	After  map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
 }
 
-// RecordID returns the record's id.
-func (r Record) RecordID() ID { return r.ID }
-
-// Base returns the part every record has.
+// Base returns the part every record has: its id, revision (the ETag), status and
+// citations. Every record type embeds Record, so every one has Base.
 func (r Record) Base() Record { return r }

@@ -30,7 +30,7 @@ func list[T any](s *Server, c echo.Context, spec listSpec, fetch func(context.Co
 }
 
 // record is what every record type offers the item handler.
-type record interface{ RevisionNumber() int }
+type record interface{ Base() domain.Record }
 
 // pathID reads the :id path parameter; anything that is not an id names no record.
 func pathID(c echo.Context, kind string) (int, error) {
@@ -51,7 +51,7 @@ func item[T record](s *Server, c echo.Context, kind string, get func(context.Con
 	if err != nil {
 		return err
 	}
-	return respondItem(s, c, rec, rec.RevisionNumber())
+	return respondItem(s, c, rec, rec.Base().Revision)
 }
 
 // history answers a request for a record's changes, once the record is known to be

@@ -38,6 +38,8 @@ const maxQ = 200
 type listSpec struct {
 	filters      []string
 	kindStatuses []string
+	// byCode: the list is keyed by country code (states), and so is its cursor.
+	byCode bool
 }
 
 // parseList reads a list request's parameters. An unknown parameter, a repeated one,
@@ -69,7 +71,13 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 		}
 		p.Limit = min(n, store.MaxLimit)
 	}
-	if v := q.Get("cursor"); v != "" {
+	switch v := q.Get("cursor"); {
+	case v == "":
+	case spec.byCode:
+		if p.AfterCode, err = store.DecodeCodeCursor(v); err != nil {
+			return p, err
+		}
+	default:
 		if p.After, err = store.DecodeCursor(v); err != nil {
 			return p, err
 		}

@@ -81,12 +81,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Detail = "no such resource"
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
-	if c.Request().Method == http.MethodHead {
-		c.Response().WriteHeader(p.Status)
-		return
-	}
 	c.Response().WriteHeader(p.Status)
-	_ = jsonEncoder(c.Response()).Encode(p)
+	if c.Request().Method != http.MethodHead {
+		_ = jsonEncoder(c.Response()).Encode(p)
+	}
 }
 
 func (s *Server) logInternal(c echo.Context, err error) {

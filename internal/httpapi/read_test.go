@@ -375,3 +375,30 @@ func TestNoInputIs5xx(t *testing.T) {
 		}
 	})
 }
+
+// TestStatesPaging walks the state list by its code cursor: all 250, each once.
+func TestStatesPaging(t *testing.T) {
+	a := newAPI(t, storetest.Open(t, "sqlite"))
+	seen := map[string]bool{}
+	for url := "/api/v1/states?limit=100"; url != ""; {
+		r := a.do(http.MethodGet, url, nil)
+		if r.status != 200 {
+			t.Fatalf("GET %s: %d %s", url, r.status, r.body)
+		}
+		body := r.json(t)
+		for _, s := range body["data"].([]any) {
+			code := s.(map[string]any)["code"].(string)
+			if seen[code] {
+				t.Errorf("%s listed twice", code)
+			}
+			seen[code] = true
+		}
+		url = ""
+		if next, ok := body["meta"].(map[string]any)["next_cursor"].(string); ok {
+			url = "/api/v1/states?limit=100&cursor=" + next
+		}
+	}
+	if len(seen) != 250 {
+		t.Errorf("%d states, want 250", len(seen))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -211,7 +212,7 @@ func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func isDocs(path string) bool {
-	return path == "/docs" || len(path) > 6 && path[:6] == "/docs/"
+	return path == "/docs" || strings.HasPrefix(path, "/docs/")
 }
 
 // Routes lists the server's routes, for tests that walk the whole surface.

@@ -27,37 +27,11 @@ import (
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/states [get]
 func (s *Server) listStates(c echo.Context) error {
-	q := c.QueryParams()
-	var p store.ListParams
-	for name := range q {
-		if name != "q" && name != "limit" && name != "cursor" && name != "format" {
-			return domain.Invalid(name, "not a parameter of this list; it takes q, limit, cursor, format")
-		}
-	}
-	// The state list shares the paging rules of every list; only its cursor differs.
-	cursor := q.Get("cursor")
-	q.Del("cursor")
-	c.Request().URL.RawQuery = q.Encode()
-	base, err := s.parseList(c, listSpec{filters: []string{fQ}})
-	if err != nil {
-		return err
-	}
-	p.Limit, p.Q = base.Limit, base.Q
-	if cursor != "" {
-		if p.AfterCode, err = store.DecodeCodeCursor(cursor); err != nil {
-			return err
-		}
-	}
-	csvOut, err := wantsCSV(c)
-	if err != nil {
-		return err
-	}
-	rows, next, err := s.store.ListStates(c.Request().Context(), p)
-	if err != nil {
-		return err
-	}
-	return respondList(s, c, rows, next, csvOut)
+	return list[domain.State](s, c, statesSpec, s.store.ListStates)
 }
+
+// statesSpec are the parameters of the state list: a name or code, and paging by code.
+var statesSpec = listSpec{filters: []string{fQ}, byCode: true}
 
 // profileResponse is a country profile.
 type profileResponse struct {

@@ -31,10 +31,7 @@ type citationRequest struct {
 }
 
 // written is what every record offers a write handler.
-type written interface {
-	RevisionNumber() int
-	RecordID() domain.ID
-}
+type written interface{ Base() domain.Record }
 
 // edit says which request a change comes from.
 func edit(c echo.Context) store.Edit {
@@ -48,7 +45,7 @@ func respondWritten[R written](s *Server, c echo.Context, status int, rec R) err
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("ETag", revisionTag(rec.RevisionNumber()))
+	h.Set("ETag", revisionTag(rec.Base().Revision))
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Dataset-Version", version)
 	return c.JSON(status, itemEnvelope[R]{Data: rec, Meta: itemMeta{DatasetVersion: version}})
@@ -72,7 +69,7 @@ func createRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Location", "/api/v1/"+plural+"/"+rec.RecordID().String())
+	c.Response().Header().Set("Location", "/api/v1/"+plural+"/"+rec.Base().ID.String())
 	return respondWritten(s, c, http.StatusCreated, rec)
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"golang.org/x/sync/errgroup"
 	"net/http"
 	"net/url"
 
@@ -102,28 +103,20 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 	// Related lists resolve the vendor among public records (a retracted vendor
 	// still has them) and show the published ones.
 	p := store.ListParams{Statuses: domain.PublicStatuses, Vendor: v.Slug, Limit: store.ProfileSectionLimit}
-	products, _, err := s.st.ListProducts(ctx, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	licenses, _, err := s.st.ListLicenses(ctx, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	terminations, _, err := s.st.ListTerminations(ctx, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	allegations, _, err := s.st.ListAllegations(ctx, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	communications, _, err := s.st.ListCommunications(ctx, p)
-	if err != nil {
+	var (
+		products       []domain.Product
+		licenses       []domain.License
+		terminations   []domain.Termination
+		allegations    []domain.Allegation
+		communications []domain.Communication
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { products, _, err = s.st.ListProducts(gctx, p); return err })
+	g.Go(func() (err error) { licenses, _, err = s.st.ListLicenses(gctx, p); return err })
+	g.Go(func() (err error) { terminations, _, err = s.st.ListTerminations(gctx, p); return err })
+	g.Go(func() (err error) { allegations, _, err = s.st.ListAllegations(gctx, p); return err })
+	g.Go(func() (err error) { communications, _, err = s.st.ListCommunications(gctx, p); return err })
+	if err := g.Wait(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -260,18 +253,16 @@ func (s *server) agency(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := store.ListParams{Statuses: []string{domain.StatusPublished}, AgencyID: id, Limit: store.ProfileSectionLimit}
-	licenses, _, err := s.st.ListLicenses(ctx, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	terminations, _, err := s.st.ListTerminations(ctx, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	allegations, _, err := s.st.ListAllegations(ctx, p)
-	if err != nil {
+	var (
+		licenses     []domain.License
+		terminations []domain.Termination
+		allegations  []domain.Allegation
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { licenses, _, err = s.st.ListLicenses(gctx, p); return err })
+	g.Go(func() (err error) { terminations, _, err = s.st.ListTerminations(gctx, p); return err })
+	g.Go(func() (err error) { allegations, _, err = s.st.ListAllegations(gctx, p); return err })
+	if err := g.Wait(); err != nil {
 		s.fail(w, r, err)
 		return
 	}

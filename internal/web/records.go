@@ -2,9 +2,10 @@ package web
 
 import (
 	"context"
-	"golang.org/x/sync/errgroup"
 	"net/http"
 	"net/url"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"

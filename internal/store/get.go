@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	stdsql "database/sql"
+	"database/sql"
 	"fmt"
 	"strconv"
-
-	"entgo.io/ent/dialect/sql"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/agency"
@@ -14,7 +12,6 @@ import (
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/product"
-	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/state"
 	"github.com/export-registry/registry/ent/termination"
@@ -154,23 +151,6 @@ func (s *Store) GetState(ctx context.Context, code string) (domain.State, error)
 	return toState(v), nil
 }
 
-// DatasetVersion identifies the public state of the registry: the id of the latest
-// public change. It moves whenever any public record changes, and only then.
-func (s *Store) DatasetVersion(ctx context.Context) (string, error) {
-	var v []struct {
-		Max sql.NullInt64 `json:"max"`
-	}
-	err := s.Client.Revision.Query().Where(revision.Public(true)).
-		Aggregate(ent.Max(revision.FieldID)).Scan(ctx, &v)
-	if err != nil {
-		return "", err
-	}
-	if len(v) == 0 || !v[0].Max.Valid {
-		return "0", nil
-	}
-	return strconv.FormatInt(v[0].Max.Int64, 10), nil
-}
-
 // Empty reports whether the registry holds no records (reference data aside).
 func (s *Store) Empty(ctx context.Context) (bool, error) {
 	n, err := s.Client.Revision.Query().Limit(1).Count(ctx)
@@ -189,7 +169,7 @@ func (s *Store) MaxID(ctx context.Context, collection string) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("no collection %q", collection)
 	}
-	var n stdsql.NullInt64
+	var n sql.NullInt64
 	if err := s.DB.QueryRowContext(ctx, "SELECT MAX(id) FROM "+table).Scan(&n); err != nil {
 		return 0, err
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -29,6 +30,12 @@ type Store struct {
 	Dialect string
 
 	search *searchCache
+	// versions reads the dataset version for requests that arrive together; nil in a
+	// transaction's store, which reads it through the transaction.
+	versions *versionReads
+
+	prepared         sync.Mutex
+	versionStatement *sql.Stmt
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything
@@ -63,7 +70,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := entsql.OpenDB(d, db)
-	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: d, search: &searchCache{}}, nil
+	s := &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: d, search: &searchCache{}}
+	s.versions = &versionReads{read: s.readVersion}
+	return s, nil
 }
 
 // openSQLite opens a SQLite file with the pragmas the registry depends on: foreign
@@ -92,6 +101,11 @@ func openSQLite(path string) (*sql.DB, error) {
 	q.Add("_time_format", "sqlite")
 	q.Add("_txlock", "immediate")
 	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+}
+
+// within returns a store whose reads go through a transaction's client.
+func (s *Store) within(c *ent.Client) *Store {
+	return &Store{Client: c, DB: s.DB, Dialect: s.Dialect}
 }
 
 // Close closes the database.

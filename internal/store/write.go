@@ -40,7 +40,7 @@ func (k Kind[F, R]) Fields(r R) F {
 // reads see the transaction.
 func (s *Store) inTxStore(ctx context.Context, f func(tx *ent.Tx, ts *Store) error) error {
 	return s.inWriteTx(ctx, func(tx *ent.Tx) error {
-		return f(tx, &Store{Client: tx.Client(), DB: s.DB, Dialect: s.Dialect})
+		return f(tx, s.within(tx.Client()))
 	})
 }
 
@@ -57,7 +57,7 @@ func (s *Store) Snapshot(ctx context.Context, f func(ts *Store) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	return f(&Store{Client: tx.Client(), DB: s.DB, Dialect: s.Dialect})
+	return f(s.within(tx.Client()))
 }
 
 // inWriteTx runs a transaction that writes revisions. The change feed hands out

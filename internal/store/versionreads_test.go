@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestVersionReadsShareOnlyLaterReads pins the coalescing: callers that arrive while a
+// read is running share the next read, never the running one (it began before them
+// and may miss a change they saw committed).
+func TestVersionReadsShareOnlyLaterReads(t *testing.T) {
+	var mu sync.Mutex
+	reads := 0
+	started := make(chan int, 10)
+	release := make(chan struct{})
+	r := &versionReads{read: func(context.Context) (string, error) {
+		mu.Lock()
+		reads++
+		n := reads
+		mu.Unlock()
+		started <- n
+		<-release
+		return strconv.Itoa(n), nil
+	}}
+
+	first := make(chan string)
+	go func() { v, _ := r.get(context.Background()); first <- v }()
+	if n := <-started; n != 1 {
+		t.Fatalf("read %d started first", n)
+	}
+	// Three callers arrive while read 1 runs.
+	later := make(chan string, 3)
+	for range 3 {
+		go func() { v, _ := r.get(context.Background()); later <- v }()
+	}
+	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.next != nil })
+	time.Sleep(10 * time.Millisecond) // let all three join
+	release <- struct{}{}              // read 1 ends
+	if v := <-first; v != "1" {
+		t.Errorf("the first caller got %s, want 1", v)
+	}
+	if n := <-started; n != 2 {
+		t.Fatalf("read %d started second", n)
+	}
+	release <- struct{}{} // read 2 ends
+	for range 3 {
+		if v := <-later; v != "2" {
+			t.Errorf("a caller that arrived during read 1 got %s, want 2 (a read begun after it)", v)
+		}
+	}
+	if reads != 2 {
+		t.Errorf("%d reads for four callers, want 2", reads)
+	}
+	select {
+	case n := <-started:
+		t.Errorf("an extra read %d ran", n)
+	default:
+	}
+
+	// A waiting caller whose context ends stops waiting; the shared read goes on.
+	go func() { r.get(context.Background()) }()
+	<-started // read 3 runs
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() { _, err := r.get(ctx); errc <- err }()
+	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.next != nil })
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled waiter got %v", err)
+	}
+	release <- struct{}{} // read 3 ends; read 4, which nobody waits for now, still runs
+	<-started
+	release <- struct{}{}
+	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return !r.running })
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+	}
+}

@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
@@ -23,38 +27,60 @@ func visible(drafts bool) []string {
 }
 
 // citations loads the citations of records of one type, with their sources, keyed by
-// record id. Citations of sources the reader may not see are left out.
+// record id. Citations of sources the reader may not see are left out. It is one
+// query joining the two tables: every record list and export runs it per page.
 func (s *Store) citations(ctx context.Context, recordType citation.RecordType, ids []int, drafts bool) (map[int][]domain.Citation, error) {
 	out := make(map[int][]domain.Citation, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.Client.Citation.Query().
-		Where(citation.RecordTypeEQ(recordType), citation.RecordIDIn(ids...),
-			citation.HasSourceWith(source.StatusIn(statusValues[source.Status](visible(drafts))...))).
-		Select(citation.FieldID, citation.FieldRecordID, citation.FieldSourceID, citation.FieldFields, citation.FieldLocator, citation.FieldConfidence).
-		WithSource(func(q *ent.SourceQuery) {
-			q.Select(source.FieldTitle, source.FieldKind, source.FieldURL, source.FieldDocumentSymbol, source.FieldPublishedOn)
-		}).
-		Order(ent.Asc(citation.FieldID)).
-		All(ctx)
+	b := entsql.Dialect(s.Dialect)
+	c, src := b.Table(citation.Table).As("c"), b.Table(source.Table).As("s")
+	query, args := b.Select(
+		c.C(citation.FieldID), c.C(citation.FieldRecordID), c.C(citation.FieldSourceID), c.C(citation.FieldFields), c.C(citation.FieldLocator), c.C(citation.FieldConfidence),
+		src.C(source.FieldTitle), src.C(source.FieldKind), src.C(source.FieldURL), src.C(source.FieldDocumentSymbol), src.C(source.FieldPublishedOn),
+	).From(c).Join(src).On(c.C(citation.FieldSourceID), src.C(source.FieldID)).
+		Where(entsql.And(
+			entsql.EQ(c.C(citation.FieldRecordType), string(recordType)),
+			entsql.InInts(c.C(citation.FieldRecordID), ids...),
+			entsql.In(src.C(source.FieldStatus), anys(visible(drafts))...),
+		)).
+		OrderBy(c.C(citation.FieldID)).Query()
+	rows, err := s.Client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range rows {
-		dc := domain.Citation{
-			ID:         domain.ID(c.ID),
-			SourceID:   domain.ID(c.SourceID),
-			Fields:     nonNil(c.Fields),
-			Locator:    c.Locator,
-			Confidence: string(c.Confidence),
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			dc       domain.Citation
+			recordID int
+			fields   []byte
+			ref      domain.SourceRef
+		)
+		if err := rows.Scan(&dc.ID, &recordID, &dc.SourceID, &fields, &dc.Locator, &dc.Confidence,
+			&ref.Title, &ref.Kind, &ref.URL, &ref.DocumentSymbol, &ref.PublishedOn); err != nil {
+			return nil, err
 		}
-		if src := c.Edges.Source; src != nil {
-			dc.Source = &domain.SourceRef{Title: src.Title, Kind: string(src.Kind), URL: src.URL, DocumentSymbol: src.DocumentSymbol, PublishedOn: src.PublishedOn}
+		if len(fields) > 0 {
+			if err := json.Unmarshal(fields, &dc.Fields); err != nil {
+				return nil, fmt.Errorf("citation %d: fields: %w", dc.ID, err)
+			}
 		}
-		out[c.RecordID] = append(out[c.RecordID], dc)
+		dc.Fields = nonNil(dc.Fields)
+		dc.Source = &ref
+		out[recordID] = append(out[recordID], dc)
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// anys converts strings to query arguments.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // nonNil returns an empty list for nil, for lists where null has no meaning.

@@ -39,7 +39,7 @@ func TestVersionReadsShareOnlyLaterReads(t *testing.T) {
 	}
 	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.next != nil })
 	time.Sleep(10 * time.Millisecond) // let all three join
-	release <- struct{}{}              // read 1 ends
+	release <- struct{}{}             // read 1 ends
 	if v := <-first; v != "1" {
 		t.Errorf("the first caller got %s, want 1", v)
 	}

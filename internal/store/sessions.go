@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"sync"
 	"time"
 
 	"github.com/export-registry/registry/ent"
@@ -29,14 +30,15 @@ type Grant struct {
 var errLogin = domain.Errorf(domain.EUNAUTHORIZED, "wrong email or password")
 
 // dummyHash is verified against when the email is unknown, so that a failed login
-// costs the same time either way.
-var dummyHash = func() string {
+// costs the same time either way. It is made on first use: hashing takes 19 MiB,
+// which every command paid at start while it was a package variable.
+var dummyHash = sync.OnceValue(func() string {
 	h, err := auth.HashPassword("no account has this password", auth.DefaultParams)
 	if err != nil {
 		panic(err)
 	}
 	return h
-}()
+})
 
 // Login checks an email and password and opens a session. A hash made with older
 // parameters is replaced while the password is at hand.
@@ -44,12 +46,12 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 	ctx = domain.SystemContext(ctx) // the login's own bookkeeping
 	e, err := normalizeEmail(email)
 	if err != nil || len(password) > auth.MaxPasswordBytes {
-		_, _, _ = auth.VerifyPassword(password, dummyHash, auth.DefaultParams)
+		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
 		return Grant{}, errLogin
 	}
 	u, err := s.Client.User.Query().Where(user.Email(e)).Only(ctx)
 	if ent.IsNotFound(err) {
-		_, _, _ = auth.VerifyPassword(password, dummyHash, auth.DefaultParams)
+		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
 		return Grant{}, errLogin
 	}
 	if err != nil {

@@ -2621,7 +2621,7 @@ const docTemplate = `{
         },
         "/api/v1/export/{file}": {
             "get": {
-                "description": "Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). The ETag and X-Dataset-Version name the dataset version the export started at.",
+                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names).\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
                 "produces": [
                     "application/x-ndjson",
                     "text/csv",
@@ -2638,11 +2638,29 @@ const docTemplate = `{
                         "name": "file",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "bytes=START-END, to resume a download",
+                        "name": "Range",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "gzip, for a compressed answer",
+                        "name": "Accept-Encoding",
+                        "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
                         "description": "the records",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "206": {
+                        "description": "the range asked for",
                         "schema": {
                             "type": "string"
                         }
@@ -2656,6 +2674,9 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.Problem"
                         }
                     },
+                    "416": {
+                        "description": "the range is outside the export"
+                    },
                     "429": {
                         "description": "Too Many Requests",
                         "schema": {
@@ -2664,6 +2685,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the data kept changing while the export was made; retry",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }

@@ -150,13 +150,15 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stde
 }
 
 // tuneGC trades memory the registry has to spare for CPU: the collector runs a quarter
-// as often (GOGC 400) until the heap nears 100 MiB, then as often as it must. Exports
-// and profiles allocate much and keep little; measured in BENCHMARKS.md. GOGC and
-// GOMEMLIMIT in the environment take precedence.
+// as often (GOGC 400) until the heap nears 80 MiB, then as often as it must. Exports
+// and profiles allocate much and keep little. With 100 MiB the process peaked at
+// 148–154 MB while making an export, at the 150 MB budget; 80 MiB keeps it near 135 MB
+// for 7% more time (BENCHMARKS.md). GOGC and GOMEMLIMIT in the environment take
+// precedence.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(100 << 20)
+		debug.SetMemoryLimit(80 << 20)
 	}
 }
 
@@ -195,7 +197,13 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if synthetic {
 		log.Warn("this database holds a synthetic registry: generated data, not facts")
 	}
-	srv := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic}).HTTPServer(cfg.Addr)
+	api := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic})
+	defer func() {
+		if err := api.Close(); err != nil {
+			log.Warn("removing kept exports", "err", err)
+		}
+	}()
+	srv := api.HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -247,8 +247,17 @@ func TestCrashSafety(t *testing.T) {
 func TestGracefulShutdown(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "term.db")
 	addUser(t, db, "editor@example.org")
-	p := startProcess(t, db)
+	tmp := t.TempDir()
+	p := startProcess(t, db, "TMPDIR="+tmp)
 	token := loginTo(t, p.base, "editor@example.org")
+	if res, err := http.Get(p.base + "/api/v1/export/sources.ndjson"); err != nil {
+		t.Fatal(err)
+	} else {
+		res.Body.Close()
+	}
+	if kept, _ := filepath.Glob(filepath.Join(tmp, "registry-exports-*", "v*-sources.ndjson")); len(kept) != 1 {
+		t.Fatalf("exports kept in %s: %v, want the one made", tmp, kept)
+	}
 	stop := make(chan struct{})
 	result := make(chan []string, 1)
 	go func() { result <- burst(p.base, token, stop) }()
@@ -265,6 +274,9 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal("no exit after SIGTERM")
 	}
 	close(stop)
+	if left, _ := filepath.Glob(filepath.Join(tmp, "registry-exports-*")); len(left) != 0 {
+		t.Errorf("the exports kept outlived the process: %v", left)
+	}
 	acked := <-result
 	st, err := store.Open(context.Background(), db)
 	if err != nil {

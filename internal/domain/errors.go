@@ -105,4 +105,6 @@ const (
 	EPRECONDITIONREQUIRED = "precondition_required"
 	// ETOOMANY: the client must wait before trying again.
 	ETOOMANY = "too_many_requests"
+	// EUNAVAILABLE: the answer cannot be given now; the same request may succeed later.
+	EUNAVAILABLE = "unavailable"
 )

@@ -67,6 +67,11 @@ func newAPIWith(t *testing.T, st *store.Store, opts httpapi.Options) *api {
 		opts.ReadRate, opts.ReadBurst = 1e6, 1e6 // tests poll hard; the limit has a test of its own
 	}
 	server := httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	t.Cleanup(func() {
+		if err := server.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Config = server.HTTPServer("") // the production timeouts and header limits
 	srv.Start()

@@ -71,7 +71,9 @@ func benchServer(b *testing.B) (http.Handler, *store.Store) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Keys: keys, ReadRate: 1e9, ReadBurst: 1e9}).Handler(), st
+	srv := httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), httpapi.Options{Keys: keys, ReadRate: 1e9, ReadBurst: 1e9})
+	b.Cleanup(func() { srv.Close() })
+	return srv.Handler(), st
 }
 
 // topCountry is the country with the most licences.
@@ -145,12 +147,24 @@ func BenchmarkSearch(b *testing.B) {
 	benchGet(b, h, "/api/v1/search?q=synthetic%20kalo%20systems", nil)
 }
 
+// BenchmarkExportLicensesNDJSON is an export already made for the dataset version:
+// what every request after the first is served.
 func BenchmarkExportLicensesNDJSON(b *testing.B) {
 	h, _ := benchServer(b)
+	benchExport(b, func() http.Handler { return h })
+}
+
+// BenchmarkExportLicensesNDJSONCold is the first export of a dataset version, made
+// from the database (a new server each time, with nothing kept).
+func BenchmarkExportLicensesNDJSONCold(b *testing.B) {
+	benchExport(b, func() http.Handler { h, _ := benchServer(b); return h })
+}
+
+func benchExport(b *testing.B, server func() http.Handler) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w := &countingWriter{header: http.Header{}}
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/export/licenses.ndjson", nil))
+		server().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/export/licenses.ndjson", nil))
 		if w.status != 0 && w.status != http.StatusOK {
 			b.Fatalf("export: %d", w.status)
 		}

@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,31 +63,55 @@ func (s *Server) getVersion(c echo.Context) error {
 	return s.respond(c, versionResponse{Data: d}, "", version)
 }
 
-// exporters stream each collection's public records.
-var exporters = map[string]func(s *Server, c echo.Context, csv bool) error{
-	"vendors":        func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListVendors) },
-	"products":       func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListProducts) },
-	"agencies":       func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListAgencies) },
-	"licenses":       func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListLicenses) },
-	"terminations":   func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListTerminations) },
-	"allegations":    func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListAllegations) },
-	"communications": func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListCommunications) },
-	"sources":        func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListSources) },
-	"states":         func(s *Server, c echo.Context, csv bool) error { return stream(s, c, csv, s.store.ListStates) },
+// exporters write each collection's public records.
+var exporters = map[string]func(ctx context.Context, s *Server, w io.Writer, csv bool) error{
+	"vendors": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "vendors", csv, s.store.ListVendors)
+	},
+	"products": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "products", csv, s.store.ListProducts)
+	},
+	"agencies": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "agencies", csv, s.store.ListAgencies)
+	},
+	"licenses": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "licenses", csv, s.store.ListLicenses)
+	},
+	"terminations": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "terminations", csv, s.store.ListTerminations)
+	},
+	"allegations": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "allegations", csv, s.store.ListAllegations)
+	},
+	"communications": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "communications", csv, s.store.ListCommunications)
+	},
+	"sources": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "sources", csv, s.store.ListSources)
+	},
+	"states": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		return writeExport(ctx, s, w, "states", csv, s.store.ListStates)
+	},
 }
 
-// export streams a whole collection.
+// export serves a whole collection.
 //
 //	@Summary		Export a collection
-//	@Description	Every public (published and retracted) record of a collection, oldest first, streamed row by row: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). The ETag and X-Dataset-Version name the dataset version the export started at.
+//	@Description	Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names).
+//	@Description	An export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).
 //	@Tags			export
 //	@Produce		application/x-ndjson,text/csv,application/problem+json
-//	@Param			file	path		string	true	"COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson"
-//	@Success		200		{string}	string	"the records"
-//	@Success		304		"not modified"
-//	@Failure		404		{object}	Problem
-//	@Failure		429		{object}	Problem
-//	@Failure		500		{object}	Problem
+//	@Param			file			path		string	true	"COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson"
+//	@Param			Range			header		string	false	"bytes=START-END, to resume a download"
+//	@Param			Accept-Encoding	header		string	false	"gzip, for a compressed answer"
+//	@Success		200				{string}	string	"the records"
+//	@Success		206				{string}	string	"the range asked for"
+//	@Success		304				"not modified"
+//	@Failure		404				{object}	Problem
+//	@Failure		416				"the range is outside the export"
+//	@Failure		429				{object}	Problem
+//	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem	"the data kept changing while the export was made; retry"
 //	@Router			/api/v1/export/{file} [get]
 func (s *Server) export(c echo.Context) error {
 	file := c.Param("file")
@@ -93,61 +120,131 @@ func (s *Server) export(c echo.Context) error {
 	if !ok || (ext != "ndjson" && ext != "csv") {
 		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson or COLLECTION.csv for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states", file)
 	}
-	return exp(s, c, ext == "csv")
-}
-
-// stream writes every public record a list function gives, a page at a time, so
-// memory stays flat however large the collection.
-func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
-	ctx := c.Request().Context()
+	csvOut := ext == "csv"
 	version, err := s.version(c)
 	if err != nil {
 		return err
 	}
+	gz := acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	stored := file
+	if gz {
+		stored += ".gz"
+	}
 	h := c.Response().Header()
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	setExportHeaders(h, file, stored, version, csvOut)
+	if noneMatch(c.Request().Header.Get("If-None-Match"), h.Get("ETag")) {
+		return c.NoContent(http.StatusNotModified)
+	}
+
+	want, err := strconv.ParseInt(version, 10, 64)
+	if err != nil {
+		return err
+	}
+	write := func(ctx context.Context, w io.Writer) error { return exp(ctx, s, w, csvOut) }
+	maker := func(ctx context.Context, w io.Writer) (int64, error) { return s.exports.consistent(ctx, w, write) }
+	if gz {
+		maker = s.exports.gzipped(file, want, maker)
+	}
+	f, got, err := s.exports.open(c.Request().Context(), stored, want, maker)
+	switch {
+	case errors.Is(err, errNoExportDir):
+		// No disk to keep exports on: stream from the database, as it reads.
+		s.log.WarnContext(c.Request().Context(), "exports are streamed, not kept", "err", err)
+		h.Del(echo.HeaderContentEncoding)
+		setExportHeaders(h, file, file, version, csvOut)
+		return stream(s, c, write)
+	case errors.Is(err, errChanged):
+		return domain.Errorf(domain.EUNAVAILABLE, "the registry changed during each attempt to export %s; retry in a moment", file)
+	case err != nil:
+		return err
+	}
+	defer f.Close()
+	setExportHeaders(h, file, stored, strconv.FormatInt(got.version, 10), csvOut)
+	// ServeContent answers Range, If-Range and If-None-Match (against the ETag set),
+	// and lets the kernel copy the file.
+	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
+	return nil
+}
+
+// setExportHeaders sets the headers of an export of dataset version; stored is the
+// file sent (file, or file.gz).
+func setExportHeaders(h http.Header, file, stored, version string, csvOut bool) {
 	contentType := "application/x-ndjson"
 	if csvOut {
 		contentType = "text/csv; charset=utf-8"
 	}
 	h.Set(echo.HeaderContentType, contentType)
-	h.Set("Content-Disposition", `attachment; filename="`+c.Param("file")+`"`)
+	if stored != file {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+	}
+	h.Set("Content-Disposition", `attachment; filename="`+file+`"`)
 	h.Set("X-Dataset-Version", version)
 	h.Set("Cache-Control", "public, no-cache")
-	etag := `"v` + version + "-" + c.Param("file") + `"`
-	h.Set("ETag", etag)
-	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
-		return c.NoContent(http.StatusNotModified)
+	h.Set("ETag", `"v`+version+"-"+stored+`"`)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "x-gzip" {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.ReplaceAll(strings.TrimSpace(params), " ", ""), "q=")
+		if !ok {
+			return true
+		}
+		v, err := strconv.ParseFloat(q, 64)
+		return err == nil && v > 0
 	}
+	return false
+}
+
+// stream writes an export straight from the database, flushing page by page.
+func stream(s *Server, c echo.Context, write func(context.Context, io.Writer) error) error {
 	w := c.Response()
 	w.WriteHeader(http.StatusOK)
+	if err := write(c.Request().Context(), w); err != nil {
+		return abort(s, c, err)
+	}
+	return nil
+}
 
+// writeExport writes every public record a list function gives, a page at a time, so
+// memory stays flat however large the collection.
+func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection string, csvOut bool, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
 	var csvEnc *dataset.CSVEncoder[T]
 	if csvOut {
 		names, err := s.store.RecordNames(ctx)
 		if err != nil {
-			return abort(s, c, err)
+			return err
 		}
 		if csvEnc, err = dataset.NewCSVEncoder[T](w, names); err != nil {
-			return abort(s, c, err)
+			return err
 		}
 	}
 	enc := jsonEncoder(w)
-	// The next page is read while this one is written: reading and encoding each take
-	// about half the time, and there are two cores.
+	flusher, _ := w.(http.Flusher)
+	// The next pages are read while this one is written: reading and encoding each
+	// take part of the time, and there are two cores.
 	pages := make(chan exportPage[T], 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	maxID := 0
-	if name, _, _ := strings.Cut(c.Param("file"), "."); name != "states" {
-		if maxID, err = s.store.MaxID(ctx, name); err != nil {
-			return abort(s, c, err)
+	if collection != "states" {
+		var err error
+		if maxID, err = s.store.MaxID(ctx, collection); err != nil {
+			return err
 		}
 	}
 	go readPages(ctx, maxID, fetch, pages)
 	for pg := range pages {
 		if pg.err != nil {
-			return abort(s, c, pg.err)
+			return pg.err
 		}
+		var err error
 		if csvOut {
 			err = csvEnc.Write(pg.rows)
 		} else {
@@ -158,9 +255,11 @@ func stream[T any](s *Server, c echo.Context, csvOut bool, fetch func(context.Co
 			}
 		}
 		if err != nil {
-			return abort(s, c, err)
+			return err
 		}
-		w.Flush()
+		if flusher != nil {
+			flusher.Flush()
+		}
 	}
 	return nil
 }
@@ -187,9 +286,9 @@ func readPages[T any](ctx context.Context, maxID int, fetch func(context.Context
 	n := maxID/exportSpan + 1
 	ranges := make([]chan exportPage[T], n)
 	for i := range ranges {
-		ranges[i] = make(chan exportPage[T], exportSpan/store.MaxLimit+1)
+		ranges[i] = make(chan exportPage[T], 1)
 	}
-	ahead := make(chan struct{}, 3)
+	ahead := make(chan struct{}, 2)
 	jobs := make(chan int)
 	go func() {
 		defer close(jobs)
@@ -232,7 +331,7 @@ func readPages[T any](ctx context.Context, maxID int, fetch func(context.Context
 // readRange reads the public records of one id range (or all, for states), a page at
 // a time, into out.
 func readRange[T any](ctx context.Context, fetch func(context.Context, store.ListParams) ([]T, string, error), p store.ListParams, out chan<- exportPage[T]) {
-	p.Statuses, p.Limit = domain.PublicStatuses, store.MaxLimit
+	p.Statuses, p.Batch = domain.PublicStatuses, exportSpan
 	for {
 		rows, next, err := fetch(ctx, p)
 		if err == nil && next != "" {

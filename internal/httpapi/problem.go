@@ -32,6 +32,7 @@ var codes = map[string]int{
 	domain.EPRECONDITION:         http.StatusPreconditionFailed,
 	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
 	domain.ETOOMANY:              http.StatusTooManyRequests,
+	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
 }
 
 // handleError writes any error as problem+json. Internal errors are logged with the

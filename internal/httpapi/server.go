@@ -52,6 +52,9 @@ type Options struct {
 	ReadBurst int
 	// Synthetic marks every answer as coming from a generated registry.
 	Synthetic bool
+	// ExportDir keeps finished exports (default: a private temporary directory,
+	// removed by Close).
+	ExportDir string
 }
 
 // Server serves the registry over HTTP.
@@ -66,6 +69,7 @@ type Server struct {
 	loginByAccount *limiter
 	readsByIP      *limiter
 	responses      *responseCache
+	exports        *exportFiles
 }
 
 // New returns a server over the store, logging to log.
@@ -83,6 +87,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
 		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
 		responses: newResponseCache(64 << 20)}
+	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
 	if len(opts.TrustedProxies) > 0 {
@@ -123,6 +128,9 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	s.routes()
 	return s
 }
+
+// Close removes the exports the server kept.
+func (s *Server) Close() error { return s.exports.close() }
 
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.echo }

@@ -50,6 +50,9 @@ type ListParams struct {
 	UpdatedSince *time.Time
 	Q            string
 	Limit        int
+	// Batch, when set, is the page size instead of Limit, which is clamped to
+	// MaxLimit: exports read whole id ranges a page at a time.
+	Batch int
 	// After is the id the page starts after (the decoded cursor).
 	After int
 	// Before, when set, keeps ids below it (exports read id ranges in parallel).
@@ -95,6 +98,8 @@ func DecodeCodeCursor(s string) (string, error) {
 // limit returns the page size to fetch.
 func (p ListParams) limit() int {
 	switch {
+	case p.Batch > 0:
+		return p.Batch
 	case p.Limit <= 0:
 		return DefaultLimit
 	case p.Limit > MaxLimit:

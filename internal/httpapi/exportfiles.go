@@ -1,0 +1,262 @@
+package httpapi
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// exportFiles keeps each export, once made, as a file of the dataset version it holds,
+// and serves it until the version moves: on a news day every journalist pulling the
+// licences is served one file, copied by the kernel, instead of each re-reading the
+// database. The version is read from the database on every request, as for the
+// response cache, so an instance never serves an export older than the data another
+// instance changed. Files live in a private directory of this process, made on first
+// use and removed by close: nothing is kept across restarts (a database restored
+// from a backup may reuse version numbers for other data).
+type exportFiles struct {
+	// dir, when set, is the directory to use instead of a private temporary one.
+	dir string
+	// version reads the current dataset version.
+	version func(context.Context) (string, error)
+
+	mu      sync.Mutex
+	made    bool                     // dir exists (or was made)
+	temp    bool                     // dir is ours to remove
+	latest  map[string]exportFile    // the newest finished file of each export
+	flights map[string]*exportFlight // makings under way, by export and version asked
+}
+
+// exportFile is a finished export.
+type exportFile struct {
+	path    string
+	version int64
+}
+
+// exportFlight is one making of an export, which every request that asks for the
+// same export at the same version waits for.
+type exportFlight struct {
+	done chan struct{}
+	err  error
+}
+
+// exportMaker writes an export and returns the dataset version it holds.
+type exportMaker func(context.Context, io.Writer) (int64, error)
+
+// errNoExportDir says the directory cannot be used; the caller streams instead.
+var errNoExportDir = errors.New("export directory unavailable")
+
+// errChanged says the data changed while an export was being made.
+var errChanged = errors.New("the data changed during the export")
+
+// exportAttempts bounds how often an export is made again because the data changed
+// meanwhile (editors publish rarely; an export takes a second or two at most).
+const exportAttempts = 3
+
+// exportTimeout bounds the making of one export, which no single request's
+// cancellation ends: others may be waiting for it.
+const exportTimeout = 10 * time.Minute
+
+func newExportFiles(dir string, version func(context.Context) (string, error)) *exportFiles {
+	return &exportFiles{dir: dir, version: version, latest: map[string]exportFile{}, flights: map[string]*exportFlight{}}
+}
+
+// open returns the export called name holding dataset version want or a later one,
+// opened for reading; maker writes it when no such file exists yet.
+func (x *exportFiles) open(ctx context.Context, name string, want int64, maker exportMaker) (*os.File, exportFile, error) {
+	key := name + "@" + strconv.FormatInt(want, 10)
+	x.mu.Lock()
+	if f, info, ok, err := x.openLocked(name, want); ok {
+		x.mu.Unlock()
+		return f, info, err
+	}
+	flight, ok := x.flights[key]
+	if !ok {
+		flight = &exportFlight{done: make(chan struct{})}
+		x.flights[key] = flight
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
+			defer cancel()
+			flight.err = x.build(ctx, name, maker)
+			x.mu.Lock()
+			delete(x.flights, key)
+			x.mu.Unlock()
+			close(flight.done)
+		}()
+	}
+	x.mu.Unlock()
+	select {
+	case <-flight.done:
+	case <-ctx.Done():
+		return nil, exportFile{}, ctx.Err()
+	}
+	if flight.err != nil {
+		return nil, exportFile{}, flight.err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	f, info, ok, err := x.openLocked(name, want)
+	if !ok {
+		return nil, exportFile{}, fmt.Errorf("export %s: made, then gone", name)
+	}
+	return f, info, err
+}
+
+// openLocked opens the latest file of an export if it holds version want or later.
+// Files are removed only under the lock, so the one found is still there.
+func (x *exportFiles) openLocked(name string, want int64) (*os.File, exportFile, bool, error) {
+	latest, ok := x.latest[name]
+	if !ok || latest.version < want {
+		return nil, exportFile{}, false, nil
+	}
+	f, err := os.Open(latest.path)
+	return f, latest, true, err
+}
+
+// build writes an export into a temporary file with maker, and installs it as the
+// export's latest file. An export made while the data changed is made again.
+func (x *exportFiles) build(ctx context.Context, name string, maker exportMaker) error {
+	dir, err := x.directory()
+	if err != nil {
+		return err
+	}
+	for range exportAttempts {
+		tmp, err := os.CreateTemp(dir, "."+name+".*")
+		if err != nil {
+			return fmt.Errorf("%w: %v", errNoExportDir, err)
+		}
+		w := bufio.NewWriterSize(tmp, 256<<10)
+		version, err := maker(ctx, w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			return x.install(name, tmp.Name(), version)
+		}
+		os.Remove(tmp.Name())
+		if !errors.Is(err, errChanged) {
+			return err
+		}
+	}
+	return fmt.Errorf("export %s: %w in each of %d attempts", name, errChanged, exportAttempts)
+}
+
+// install makes a finished temporary file the export's latest, unless a later one
+// was installed meanwhile, and removes the file it replaces.
+func (x *exportFiles) install(name, tmp string, version int64) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	old, ok := x.latest[name]
+	if ok && old.version >= version {
+		os.Remove(tmp)
+		return nil
+	}
+	path := filepath.Join(filepath.Dir(tmp), "v"+strconv.FormatInt(version, 10)+"-"+name)
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("%w: %v", errNoExportDir, err)
+	}
+	x.latest[name] = exportFile{path: path, version: version}
+	if ok {
+		os.Remove(old.path) // a request still sending it holds it open
+	}
+	return nil
+}
+
+// directory returns the directory of the files, making it on first use.
+func (x *exportFiles) directory() (string, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.made {
+		return x.dir, nil
+	}
+	if x.dir == "" {
+		dir, err := os.MkdirTemp("", "registry-exports-")
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", errNoExportDir, err)
+		}
+		x.dir, x.temp = dir, true
+	} else if err := os.MkdirAll(x.dir, 0o700); err != nil {
+		return "", fmt.Errorf("%w: %v", errNoExportDir, err)
+	}
+	x.made = true
+	return x.dir, nil
+}
+
+// close removes the files, and the directory when it is ours.
+func (x *exportFiles) close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var errs []error
+	for name, f := range x.latest {
+		if err := os.Remove(f.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		delete(x.latest, name)
+	}
+	if x.temp {
+		errs = append(errs, os.RemoveAll(x.dir))
+		x.made, x.temp, x.dir = false, false, ""
+	}
+	return errors.Join(errs...)
+}
+
+// consistent runs write between two reads of the dataset version, and returns the
+// version the written data holds: when both reads agree, no public change was
+// committed while it read.
+func (x *exportFiles) consistent(ctx context.Context, w io.Writer, write func(context.Context, io.Writer) error) (int64, error) {
+	before, err := x.currentVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := write(ctx, w); err != nil {
+		return 0, err
+	}
+	after, err := x.currentVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if after != before {
+		return 0, errChanged
+	}
+	return before, nil
+}
+
+func (x *exportFiles) currentVersion(ctx context.Context) (int64, error) {
+	v, err := x.version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// gzipped returns a maker of the gzip form of an export: the export's file,
+// compressed once per version for every client that asks for gzip.
+func (x *exportFiles) gzipped(name string, want int64, maker exportMaker) exportMaker {
+	return func(ctx context.Context, w io.Writer) (int64, error) {
+		plain, file, err := x.open(ctx, name, want, maker)
+		if err != nil {
+			return 0, err
+		}
+		defer plain.Close()
+		zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := io.Copy(zw, plain); err != nil {
+			return 0, err
+		}
+		return file.version, zw.Close()
+	}
+}

@@ -1,0 +1,60 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+)
+
+// TestExportMadeWhileDataChanges: an export during which the dataset version moved
+// is thrown away and made again; one that never holds still is refused, never kept.
+func TestExportMadeWhileDataChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		changes int // version moves during the first this many makings
+		wantErr error
+		want    int64
+	}{
+		{"still", 0, nil, 10},
+		{"changed once", 1, nil, 11},
+		{"never still", exportAttempts, errChanged, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var version, makings atomic.Int64
+			version.Store(10)
+			x := newExportFiles(t.TempDir(), func(context.Context) (string, error) {
+				return strconv.FormatInt(version.Load(), 10), nil
+			})
+			defer x.close()
+			maker := func(ctx context.Context, w io.Writer) (int64, error) {
+				return x.consistent(ctx, w, func(_ context.Context, w io.Writer) error {
+					n := makings.Add(1)
+					_, err := io.WriteString(w, "version "+strconv.FormatInt(version.Load(), 10)+"\n")
+					if n <= int64(tc.changes) {
+						version.Add(1) // a change is committed while the export reads
+					}
+					return err
+				})
+			}
+			f, got, err := x.open(context.Background(), "licenses.ndjson", 10, maker)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("err %v, want %v", err, tc.wantErr)
+			}
+			if err != nil {
+				if entries, _ := os.ReadDir(x.dir); len(entries) != 0 {
+					t.Errorf("a refused export left %d files", len(entries))
+				}
+				return
+			}
+			defer f.Close()
+			body, _ := io.ReadAll(f)
+			if got.version != tc.want || string(body) != "version "+strconv.FormatInt(tc.want, 10)+"\n" {
+				t.Errorf("kept version %d holding %q, want version %d", got.version, body, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,137 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpapi"
+	"github.com/export-registry/registry/internal/store"
+	"github.com/export-registry/registry/internal/store/storetest"
+)
+
+// TestExportKept: an export is made once per dataset version and served as made;
+// a change to the data makes a new one, never serving the old; ranges resume a
+// download; gzip is given to clients that ask for it.
+func TestExportKept(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		dir := t.TempDir()
+		a := newAPIWith(t, st, httpapi.Options{ExportDir: dir})
+		identity := map[string]string{"Accept-Encoding": "identity"}
+		const path = "/api/v1/export/sources.ndjson"
+
+		first := a.do(http.MethodGet, path, identity)
+		if first.status != 200 || first.header.Get("Content-Length") == "" || first.header.Get("Content-Encoding") != "" {
+			t.Fatalf("export: %d, length %q, encoding %q", first.status, first.header.Get("Content-Length"), first.header.Get("Content-Encoding"))
+		}
+		version := first.header.Get("X-Dataset-Version")
+		if etag := first.header.Get("ETag"); etag != `"v`+version+`-sources.ndjson"` {
+			t.Errorf("ETag %s for version %s", etag, version)
+		}
+		kept := filepath.Join(dir, "v"+version+"-sources.ndjson")
+		if b, err := os.ReadFile(kept); err != nil || !bytes.Equal(b, first.body) {
+			t.Fatalf("the export was not kept as %s: %v", kept, err)
+		}
+
+		// Served from the file while the version stands: what is in it is what is sent.
+		if err := os.WriteFile(kept, []byte("{\"kept\":true}\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if again := a.do(http.MethodGet, path, identity); string(again.body) != "{\"kept\":true}\n" {
+			t.Errorf("the second export was made again instead of served as kept: %.80s", again.body)
+		}
+
+		// A change makes a new export; the old file is gone.
+		editor := domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleEditor})
+		src, err := store.Create(editor, st, store.Sources, domain.SourceFields{Kind: "media", Title: "Published after the first export"}, store.Edit{})
+		if err == nil {
+			_, err = store.Publish(editor, st, store.Sources, int(src.ID), nil, store.Edit{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := a.do(http.MethodGet, path, identity)
+		if after.header.Get("X-Dataset-Version") == version || !bytes.Contains(after.body, []byte("Published after the first export")) || !bytes.HasPrefix(after.body, first.body) {
+			t.Errorf("after a change: version %s (was %s), body %.200s", after.header.Get("X-Dataset-Version"), version, after.body)
+		}
+		if _, err := os.Stat(kept); !os.IsNotExist(err) {
+			t.Errorf("the export of the old version is still kept: %v", err)
+		}
+
+		// A broken download resumes.
+		part := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "identity", "Range": "bytes=10-29"})
+		if part.status != http.StatusPartialContent || !bytes.Equal(part.body, after.body[10:30]) || part.header.Get("Content-Range") == "" {
+			t.Errorf("range: %d %q, want bytes 10–29 of the export", part.status, part.body)
+		}
+		if r := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "identity", "Range": "bytes=999999999-"}); r.status != http.StatusRequestedRangeNotSatisfiable {
+			t.Errorf("a range past the end: %d, want 416", r.status)
+		}
+
+		// gzip, for those who ask; the same records, a tag of its own.
+		gz := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "br, gzip"})
+		if gz.header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gz.header.Get("ETag"), `.gz"`) || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("gzip: encoding %q, ETag %s, Vary %q", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"), gz.header.Get("Vary"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain, err := io.ReadAll(zr); err != nil || !bytes.Equal(plain, after.body) {
+			t.Errorf("the gzip export does not hold the export: %v", err)
+		}
+		if r := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gz.header.Get("ETag")}); r.status != http.StatusNotModified {
+			t.Errorf("gzip export with its ETag: %d, want 304", r.status)
+		}
+		if r := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip;q=0, identity"}); r.header.Get("Content-Encoding") != "" {
+			t.Errorf("gzip refused with q=0, yet sent %q", r.header.Get("Content-Encoding"))
+		}
+	})
+}
+
+// TestExportConcurrent: many readers of an export not made yet all get the same,
+// whole export.
+func TestExportConcurrent(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		a := newAPI(t, st)
+		var wg sync.WaitGroup
+		bodies := make([][]byte, 16)
+		for i := range bodies {
+			wg.Go(func() {
+				r := a.sendRaw(http.MethodGet, "/api/v1/export/licenses.csv", map[string]string{"Accept-Encoding": "identity"}, nil)
+				if r.status == 200 {
+					bodies[i] = r.body
+				}
+			})
+		}
+		wg.Wait()
+		for i, b := range bodies {
+			if len(b) == 0 || !bytes.Equal(b, bodies[0]) {
+				t.Fatalf("reader %d got %d bytes, reader 0 %d", i, len(b), len(bodies[0]))
+			}
+		}
+	})
+}
+
+// TestExportWithoutDisk: when exports cannot be kept, they are streamed from the
+// database instead.
+func TestExportWithoutDisk(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		notDir := filepath.Join(t.TempDir(), "a-file")
+		if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		kept := newAPIWith(t, st, httpapi.Options{}).do(http.MethodGet, "/api/v1/export/vendors.ndjson", map[string]string{"Accept-Encoding": "identity"})
+		streamed := newAPIWith(t, st, httpapi.Options{ExportDir: notDir}).do(http.MethodGet, "/api/v1/export/vendors.ndjson", map[string]string{"Accept-Encoding": "gzip"})
+		if streamed.status != 200 || streamed.header.Get("Content-Encoding") != "" || !bytes.Equal(streamed.body, kept.body) || len(kept.body) == 0 {
+			t.Errorf("streamed export: %d, encoding %q, %d bytes; kept export %d bytes", streamed.status, streamed.header.Get("Content-Encoding"), len(streamed.body), len(kept.body))
+		}
+	})
+}

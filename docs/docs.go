@@ -9481,7 +9481,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Surveillance Export Registry API",
-	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json.",
+	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	clist "container/list"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -113,6 +114,10 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if hit := s.responses.get(version, key); hit != nil {
 			h := c.Response().Header()
 			for k, v := range hit.header {
+				if k == echo.HeaderVary {
+					h[k] = append(h[k], v...) // after the compressor's, which differs by request
+					continue
+				}
 				h[k] = v
 			}
 			if noneMatch(r.Header.Get("If-None-Match"), hit.header.Get("ETag")) {
@@ -124,27 +129,48 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Writer = rec
 		err = next(c)
 		c.Response().Writer = rec.ResponseWriter
-		if err == nil && c.Response().Status == http.StatusOK && !rec.tooBig {
-			header := http.Header{}
-			for _, k := range []string{echo.HeaderContentType, "ETag", "Link", "X-Dataset-Version", "Cache-Control", "Vary"} {
-				if v := c.Response().Header().Values(k); len(v) > 0 {
-					header[http.CanonicalHeaderKey(k)] = v
-				}
-			}
-			s.responses.put(version, &cachedResponse{key: key, status: http.StatusOK, header: header, body: rec.body.Bytes()})
+		if err == nil && c.Response().Status == http.StatusOK && !rec.tooBig && rec.header != nil {
+			s.responses.put(version, &cachedResponse{key: key, status: http.StatusOK, header: rec.header, body: rec.body.Bytes()})
 		}
 		return err
 	}
 }
 
-// recorder copies what a handler writes, up to maxCachedBody.
+// cachedHeaders are the headers a cached answer keeps.
+var cachedHeaders = []string{echo.HeaderContentType, "ETag", "Link", "X-Dataset-Version", "Cache-Control", echo.HeaderVary}
+
+// recorder copies what a handler writes, up to maxCachedBody, and its headers as the
+// handler set them: the compressor outside changes some (ETag, Vary) per request.
 type recorder struct {
 	http.ResponseWriter
+	header http.Header
 	body   bytes.Buffer
 	tooBig bool
 }
 
+func (r *recorder) WriteHeader(code int) {
+	r.keepHeader()
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) keepHeader() {
+	if r.header != nil {
+		return
+	}
+	r.header = http.Header{}
+	for _, k := range cachedHeaders {
+		v := r.Header().Values(k)
+		if k == echo.HeaderVary {
+			v = slices.DeleteFunc(slices.Clone(v), func(s string) bool { return s == echo.HeaderAcceptEncoding })
+		}
+		if len(v) > 0 {
+			r.header[http.CanonicalHeaderKey(k)] = slices.Clone(v)
+		}
+	}
+}
+
 func (r *recorder) Write(b []byte) (int, error) {
+	r.keepHeader()
 	if !r.tooBig {
 		if r.body.Len()+len(b) > maxCachedBody {
 			r.tooBig = true

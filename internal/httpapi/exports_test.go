@@ -135,3 +135,49 @@ func TestExportWithoutDisk(t *testing.T) {
 		}
 	})
 }
+
+// TestCompression: public answers are gzipped for clients that ask, with a weak ETag
+// that still revalidates; small answers, staff answers and clients that refuse gzip
+// get the bytes as they are.
+func TestCompression(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		a := newAPI(t, st)
+		staff(t, st, "editor@example.org", domain.RoleEditor)
+		token, _ := a.login("editor@example.org", strongPassword)
+		const path = "/api/v1/states/IL"
+		plain := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "identity"})
+		gz := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip, deflate"})
+		if gz.header.Get("Content-Encoding") != "gzip" || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("profile with gzip accepted: encoding %q, Vary %q", gz.header.Get("Content-Encoding"), gz.header.Get("Vary"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body, err := io.ReadAll(zr); err != nil || !bytes.Equal(body, plain.body) || len(gz.body) >= len(plain.body) {
+			t.Errorf("gzip body: %v; %d bytes for %d", err, len(gz.body), len(plain.body))
+		}
+		if strong, weak := plain.header.Get("ETag"), gz.header.Get("ETag"); strings.HasPrefix(strong, "W/") || weak != "W/"+strong {
+			t.Errorf("ETags: identity %s, gzip %s; want the gzip one weak", strong, weak)
+		}
+		if r := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gz.header.Get("ETag")}); r.status != http.StatusNotModified {
+			t.Errorf("revalidating the gzip answer: %d, want 304", r.status)
+		}
+		for name, header := range map[string]map[string]string{
+			"refused":       {"Accept-Encoding": "gzip;q=0"},
+			"small answer":  {"Accept-Encoding": "gzip", "X-Path": "/api/v1/version"},
+			"staff request": bearer(token, "Accept-Encoding", "gzip"),
+			"a record":      {"Accept-Encoding": "gzip", "X-Path": "/api/v1/licenses/1"},
+		} {
+			p := path
+			if x, ok := header["X-Path"]; ok {
+				p = x
+				delete(header, "X-Path")
+			}
+			r := a.do(http.MethodGet, p, header)
+			if r.status != 200 || r.header.Get("Content-Encoding") != "" || strings.HasPrefix(r.header.Get("ETag"), "W/") {
+				t.Errorf("%s: %d, encoding %q, ETag %s; want it sent as it is", name, r.status, r.header.Get("Content-Encoding"), r.header.Get("ETag"))
+			}
+		}
+	})
+}

@@ -67,7 +67,7 @@ func (s *Server) send(c echo.Context, contentType string, b []byte, etag, versio
 	}
 	h := c.Response().Header()
 	h.Set("ETag", etag)
-	h.Set("Vary", "Accept, Authorization")
+	h.Add("Vary", "Accept, Authorization") // beside the compressor's Accept-Encoding
 	h.Set("Cache-Control", "public, no-cache")
 	noStore(c)
 	if version != "" {

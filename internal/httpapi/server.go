@@ -23,7 +23,7 @@ import (
 //	@title						Surveillance Export Registry API
 //	@version					1
 //	@description				A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.
-//	@description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json.
+//	@description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.
 //	@license.name				Data: cite the registry and the sources each record names
 //	@BasePath					/
 //	@schemes					http https
@@ -124,6 +124,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e.Use(limitHeaders)
 	e.Use(middleware.BodyLimit(MaxBodyBytes))
 	e.Use(s.authenticate)
+	e.Use(compress()) // outside the cache, which keeps answers as written
 	e.Use(s.cache)
 	s.routes()
 	return s

@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"compress/gzip"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// compressMinBytes is the smallest answer worth compressing: below about one packet
+// gzip saves nothing a reader would notice.
+const compressMinBytes = 1400
+
+// compress gzips public answers larger than compressMinBytes for clients that accept
+// gzip: a country profile shrinks to a tenth. The compressed bytes are another
+// representation, so their ETag is marked weak (RFC 9110 8.8.1). A record's ETag is
+// its revision, which a client sends back in If-Match, where only strong tags match:
+// so single records (small anyway) and every staff answer go as they are. Exports
+// keep a gzip file of their own; /metrics is compressed by its own handler.
+func compress() echo.MiddlewareFunc {
+	gz := middleware.GzipWithConfig(middleware.GzipConfig{
+		Level:     gzip.BestSpeed, // on every answer, including cached ones: CPU over the last bytes
+		MinLength: compressMinBytes,
+	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		zipped := weakenEncodedETag(gz(next))
+		return func(c echo.Context) error {
+			r, route := c.Request(), c.Path()
+			if r.Header.Get(echo.HeaderAuthorization) != "" || !acceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) ||
+				route == "/api/v1/export/:file" || route == "/metrics" ||
+				(strings.HasPrefix(route, "/api/v1/") && strings.HasSuffix(route, "/:id")) {
+				return next(c)
+			}
+			return zipped(c)
+		}
+	}
+}
+
+// weakenEncodedETag marks an answer's ETag weak when it goes out with a content
+// coding. It wraps the writer under the compressor, which sets Content-Encoding
+// before it writes the header.
+func weakenEncodedETag(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		w := &etagWriter{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = w
+		err := next(c)
+		c.Response().Writer = w.ResponseWriter
+		return err
+	}
+}
+
+type etagWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *etagWriter) WriteHeader(code int) {
+	w.weaken()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *etagWriter) Write(b []byte) (int, error) {
+	w.weaken()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *etagWriter) weaken() {
+	if w.wrote {
+		return
+	}
+	w.wrote = true
+	h := w.Header()
+	if etag := h.Get("ETag"); etag != "" && h.Get(echo.HeaderContentEncoding) != "" && !strings.HasPrefix(etag, "W/") {
+		h.Set("ETag", "W/"+etag)
+	}
+}
+
+func (w *etagWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+
+func (w *etagWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

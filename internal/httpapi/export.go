@@ -65,33 +65,23 @@ func (s *Server) getVersion(c echo.Context) error {
 
 // exporters write each collection's public records.
 var exporters = map[string]func(ctx context.Context, s *Server, w io.Writer, csv bool) error{
-	"vendors": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "vendors", csv, s.store.ListVendors)
-	},
-	"products": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "products", csv, s.store.ListProducts)
-	},
-	"agencies": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "agencies", csv, s.store.ListAgencies)
-	},
-	"licenses": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "licenses", csv, s.store.ListLicenses)
-	},
-	"terminations": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "terminations", csv, s.store.ListTerminations)
-	},
-	"allegations": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "allegations", csv, s.store.ListAllegations)
-	},
-	"communications": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "communications", csv, s.store.ListCommunications)
-	},
-	"sources": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "sources", csv, s.store.ListSources)
-	},
-	"states": func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
-		return writeExport(ctx, s, w, "states", csv, s.store.ListStates)
-	},
+	"vendors":        exporter("vendors", (*store.Store).ListVendors),
+	"products":       exporter("products", (*store.Store).ListProducts),
+	"agencies":       exporter("agencies", (*store.Store).ListAgencies),
+	"licenses":       exporter("licenses", (*store.Store).ListLicenses),
+	"terminations":   exporter("terminations", (*store.Store).ListTerminations),
+	"allegations":    exporter("allegations", (*store.Store).ListAllegations),
+	"communications": exporter("communications", (*store.Store).ListCommunications),
+	"sources":        exporter("sources", (*store.Store).ListSources),
+	"states":         exporter("states", (*store.Store).ListStates),
+}
+
+// exporter returns the writer of a collection's export from its list function.
+func exporter[T any](collection string, list func(*store.Store, context.Context, store.ListParams) ([]T, string, error)) func(context.Context, *Server, io.Writer, bool) error {
+	return func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+		fetch := func(ctx context.Context, p store.ListParams) ([]T, string, error) { return list(s.store, ctx, p) }
+		return writeExport(ctx, s, w, collection, csv, fetch)
+	}
 }
 
 // export serves a whole collection.
@@ -132,8 +122,8 @@ func (s *Server) export(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	setExportHeaders(h, file, stored, version, csvOut)
-	if noneMatch(c.Request().Header.Get("If-None-Match"), h.Get("ETag")) {
+	if noneMatch(c.Request().Header.Get("If-None-Match"), exportTag(version, stored)) {
+		setExportHeaders(h, file, stored, version, csvOut)
 		return c.NoContent(http.StatusNotModified)
 	}
 
@@ -146,15 +136,17 @@ func (s *Server) export(c echo.Context) error {
 	if gz {
 		maker = s.exports.gzipped(file, want, maker)
 	}
+	// The headers are set once the export is there: an error is a problem+json of
+	// its own, not an export's.
 	f, got, err := s.exports.open(c.Request().Context(), stored, want, maker)
 	switch {
 	case errors.Is(err, errNoExportDir):
 		// No disk to keep exports on: stream from the database, as it reads.
 		s.log.WarnContext(c.Request().Context(), "exports are streamed, not kept", "err", err)
-		h.Del(echo.HeaderContentEncoding)
 		setExportHeaders(h, file, file, version, csvOut)
 		return stream(s, c, write)
 	case errors.Is(err, errChanged):
+		h.Set("Retry-After", "1")
 		return domain.Errorf(domain.EUNAVAILABLE, "the registry changed during each attempt to export %s; retry in a moment", file)
 	case err != nil:
 		return err
@@ -166,6 +158,9 @@ func (s *Server) export(c echo.Context) error {
 	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
 	return nil
 }
+
+// exportTag is the ETag of an export file (file, or file.gz) of a dataset version.
+func exportTag(version, stored string) string { return `"v` + version + "-" + stored + `"` }
 
 // setExportHeaders sets the headers of an export of dataset version; stored is the
 // file sent (file, or file.gz).
@@ -181,7 +176,7 @@ func setExportHeaders(h http.Header, file, stored, version string, csvOut bool) 
 	h.Set("Content-Disposition", `attachment; filename="`+file+`"`)
 	h.Set("X-Dataset-Version", version)
 	h.Set("Cache-Control", "public, no-cache")
-	h.Set("ETag", `"v`+version+"-"+stored+`"`)
+	h.Set("ETag", exportTag(version, stored))
 }
 
 // acceptsGzip reports whether an Accept-Encoding header accepts gzip.

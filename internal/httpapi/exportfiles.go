@@ -133,7 +133,7 @@ func (x *exportFiles) build(ctx context.Context, name string, maker exportMaker)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errNoExportDir, err)
 		}
-		w := bufio.NewWriterSize(tmp, 256<<10)
+		w := bufio.NewWriterSize(diskWriter{tmp}, 256<<10)
 		version, err := maker(ctx, w)
 		if err == nil {
 			err = w.Flush()
@@ -150,6 +150,18 @@ func (x *exportFiles) build(ctx context.Context, name string, maker exportMaker)
 		}
 	}
 	return fmt.Errorf("export %s: %w in each of %d attempts", name, errChanged, exportAttempts)
+}
+
+// diskWriter marks the errors of writing a file as the directory's, so that a full
+// disk makes exports stream instead of fail.
+type diskWriter struct{ f *os.File }
+
+func (w diskWriter) Write(b []byte) (int, error) {
+	n, err := w.f.Write(b)
+	if err != nil {
+		err = fmt.Errorf("%w: %v", errNoExportDir, err)
+	}
+	return n, err
 }
 
 // install makes a finished temporary file the export's latest, unless a later one

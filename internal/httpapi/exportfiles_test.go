@@ -58,3 +58,20 @@ func TestExportMadeWhileDataChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestDiskErrorsAreTheDirectorys: a failed write of an export file is reported as the
+// directory failing, which makes the handler stream the export instead.
+func TestDiskErrorsAreTheDirectorys(t *testing.T) {
+	path := t.TempDir() + "/f"
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path) // read-only: every write fails, as on a full disk
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := (diskWriter{f}).Write([]byte("x")); !errors.Is(err, errNoExportDir) {
+		t.Errorf("write error %v, want one marked errNoExportDir", err)
+	}
+}

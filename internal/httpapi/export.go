@@ -256,7 +256,8 @@ func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection 
 			flusher.Flush()
 		}
 	}
-	return nil
+	// The pages end early only when the export was cancelled: never a short success.
+	return ctx.Err()
 }
 
 // exportPage is one page of an export, or the error that ended it.
@@ -309,7 +310,18 @@ func readPages[T any](ctx context.Context, maxID int, fetch func(context.Context
 		}()
 	}
 	for i := range n {
-		for pg := range ranges[i] {
+		for {
+			// A cancelled export may never get range i handed out: wait on both.
+			var pg exportPage[T]
+			var more bool
+			select {
+			case pg, more = <-ranges[i]:
+			case <-ctx.Done():
+				return
+			}
+			if !more {
+				break
+			}
 			select {
 			case pages <- pg:
 			case <-ctx.Done():

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/export-registry/registry/internal/store"
 )
 
 // TestExportMadeWhileDataChanges: an export during which the dataset version moved
@@ -73,5 +76,30 @@ func TestDiskErrorsAreTheDirectorys(t *testing.T) {
 	defer f.Close()
 	if _, err := (diskWriter{f}).Write([]byte("x")); !errors.Is(err, errNoExportDir) {
 		t.Errorf("write error %v, want one marked errNoExportDir", err)
+	}
+}
+
+// TestExportReadersStopWhenCancelled: an export cancelled mid-way (its client gone,
+// its disk full) ends its readers, whatever range they were at.
+func TestExportReadersStopWhenCancelled(t *testing.T) {
+	fetch := func(ctx context.Context, p store.ListParams) ([]int, string, error) {
+		return []int{p.After + 1}, "", nil
+	}
+	for range 500 {
+		ctx, cancel := context.WithCancel(context.Background())
+		pages := make(chan exportPage[int])
+		done := make(chan struct{})
+		go func() { readPages(ctx, 20*exportSpan, fetch, pages); close(done) }()
+		<-pages
+		cancel()
+		go func() {
+			for range pages { // drained until closed
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the readers of a cancelled export did not stop")
+		}
 	}
 }

@@ -15,22 +15,28 @@ const compressMinBytes = 1400
 
 // compress gzips public answers larger than compressMinBytes for clients that accept
 // gzip: a country profile shrinks to a tenth. The compressed bytes are another
-// representation, so their ETag is marked weak (RFC 9110 8.8.1). A record's ETag is
-// its revision, which a client sends back in If-Match, where only strong tags match:
-// so single records (small anyway) and every staff answer go as they are. Exports
-// keep a gzip file of their own; /metrics is compressed by its own handler.
+// representation, so the ETag a gzip-accepting client is given is weak (RFC 9110
+// 8.8.1), on a 304 as on a 200, whether or not this answer was large enough to
+// compress. A record's ETag is its revision, which a client sends back in If-Match,
+// where only strong tags match: so single records (small anyway) and every staff
+// answer go as they are. Exports keep a gzip file of their own; /metrics is
+// compressed by its own handler.
 func compress() echo.MiddlewareFunc {
 	gz := middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:     gzip.BestSpeed, // on every answer, including cached ones: CPU over the last bytes
 		MinLength: compressMinBytes,
 	})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		zipped := weakenEncodedETag(gz(next))
+		zipped := weakenETag(gz(next))
 		return func(c echo.Context) error {
 			r, route := c.Request(), c.Path()
-			if r.Header.Get(echo.HeaderAuthorization) != "" || !acceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) ||
-				route == "/api/v1/export/:file" || route == "/metrics" ||
+			if r.Header.Get(echo.HeaderAuthorization) != "" || route == "/api/v1/export/:file" || route == "/metrics" ||
 				(strings.HasPrefix(route, "/api/v1/") && strings.HasSuffix(route, "/:id")) {
+				return next(c)
+			}
+			if !acceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) {
+				// The answer differs by Accept-Encoding even when this one is not zipped.
+				c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 				return next(c)
 			}
 			return zipped(c)
@@ -38,10 +44,9 @@ func compress() echo.MiddlewareFunc {
 	}
 }
 
-// weakenEncodedETag marks an answer's ETag weak when it goes out with a content
-// coding. It wraps the writer under the compressor, which sets Content-Encoding
-// before it writes the header.
-func weakenEncodedETag(next echo.HandlerFunc) echo.HandlerFunc {
+// weakenETag marks an answer's ETag weak. It wraps the writer under the compressor,
+// which may set Content-Encoding before it writes the header.
+func weakenETag(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		w := &etagWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = w
@@ -72,7 +77,7 @@ func (w *etagWriter) weaken() {
 	}
 	w.wrote = true
 	h := w.Header()
-	if etag := h.Get("ETag"); etag != "" && h.Get(echo.HeaderContentEncoding) != "" && !strings.HasPrefix(etag, "W/") {
+	if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
 		h.Set("ETag", "W/"+etag)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // The dataset version is read from the database on every public request (the
@@ -24,6 +25,10 @@ type versionReads struct {
 	running bool         // a read is under way
 	next    *versionRead // the read that starts when the running one ends; callers join it
 }
+
+// versionTimeout bounds a read of the version: every public request waits on the
+// one under way, so a stuck connection must not hold them all.
+const versionTimeout = 5 * time.Second
 
 // versionRead is one shared read.
 type versionRead struct {
@@ -54,9 +59,10 @@ func (r *versionReads) get(ctx context.Context) (string, error) {
 		// Nobody is reading: read now, in this goroutine.
 		r.running = true
 		r.mu.Unlock()
-		v, err := r.read(ctx)
-		r.done()
-		return v, err
+		defer r.done()
+		ctx, cancel := context.WithTimeout(ctx, versionTimeout)
+		defer cancel()
+		return r.read(ctx)
 	}
 	if r.next == nil {
 		r.next = &versionRead{done: make(chan struct{})}
@@ -83,9 +89,11 @@ func (r *versionReads) done() {
 	r.next = nil
 	go func() {
 		// Shared by many callers, so no one caller's cancellation ends it.
-		call.version, call.err = r.read(context.Background())
-		close(call.done)
-		r.done()
+		defer r.done()
+		defer close(call.done)
+		ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
+		defer cancel()
+		call.version, call.err = r.read(ctx)
 	}()
 }
 

@@ -64,16 +64,3 @@ func TestDatasetVersionIsFresh(t *testing.T) {
 		}
 	})
 }
-
-// TestDatasetVersionWaitEndsWithContext: a request waiting for a shared read stops
-// waiting when its own context ends.
-func TestDatasetVersionWaitEndsWithContext(t *testing.T) {
-	st := storetest.Open(t, "sqlite")
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	// Alone, a request reads itself (and the database refuses a cancelled context);
-	// either way a cancelled request gets an error, never a version.
-	if v, err := st.DatasetVersion(ctx); err == nil {
-		t.Errorf("a cancelled request got version %q", v)
-	}
-}

@@ -86,3 +86,30 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestVersionReadsSurviveAPanic: a read that panics (recovered by the server, as a
+// request's panic is) leaves the next caller free to read.
+func TestVersionReadsSurviveAPanic(t *testing.T) {
+	fail := true
+	r := &versionReads{read: func(context.Context) (string, error) {
+		if fail {
+			panic("driver bug")
+		}
+		return "7", nil
+	}}
+	func() {
+		defer func() { _ = recover() }()
+		r.get(context.Background())
+	}()
+	fail = false
+	done := make(chan string)
+	go func() { v, _ := r.get(context.Background()); done <- v }()
+	select {
+	case v := <-done:
+		if v != "7" {
+			t.Errorf("got %q after a panicked read, want 7", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a panicked read left every later caller waiting")
+	}
+}

@@ -153,6 +153,13 @@ func (s *Server) export(c echo.Context) error {
 	}
 	defer f.Close()
 	setExportHeaders(h, file, stored, strconv.FormatInt(got.version, 10), csvOut)
+	if gz && c.Request().Header.Get("Range") == "" {
+		// ServeContent leaves out the length of an encoded whole file; a download
+		// should know how long it is.
+		if fi, err := f.Stat(); err == nil {
+			h.Set(echo.HeaderContentLength, strconv.FormatInt(fi.Size(), 10))
+		}
+	}
 	// ServeContent answers Range, If-Range and If-None-Match (against the ETag set),
 	// and lets the kernel copy the file.
 	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)

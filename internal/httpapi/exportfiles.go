@@ -29,6 +29,7 @@ type exportFiles struct {
 	version func(context.Context) (string, error)
 
 	mu      sync.Mutex
+	broken  time.Time                // until then, the directory failed: stream
 	made    bool                     // dir exists (or was made)
 	temp    bool                     // dir is ours to remove
 	latest  map[string]exportFile    // the newest finished file of each export
@@ -54,12 +55,19 @@ type exportMaker func(context.Context, io.Writer) (int64, error)
 // errNoExportDir says the directory cannot be used; the caller streams instead.
 var errNoExportDir = errors.New("export directory unavailable")
 
-// errChanged says the data changed while an export was being made.
+// errChanged says the data kept changing while an export was being made.
 var errChanged = errors.New("the data changed during the export")
+
+// errMoved says the data changed during one making of an export: it is made again.
+var errMoved = errors.New("the dataset version moved")
 
 // exportAttempts bounds how often an export is made again because the data changed
 // meanwhile (editors publish rarely; an export takes a second or two at most).
 const exportAttempts = 3
+
+// brokenFor is how long exports are streamed without trying the directory again
+// after it failed (a full disk, say).
+const brokenFor = time.Minute
 
 // exportTimeout bounds the making of one export, which no single request's
 // cancellation ends: others may be waiting for it.
@@ -78,6 +86,10 @@ func (x *exportFiles) open(ctx context.Context, name string, want int64, maker e
 		x.mu.Unlock()
 		return f, info, err
 	}
+	if time.Now().Before(x.broken) {
+		x.mu.Unlock()
+		return nil, exportFile{}, fmt.Errorf("%w: it failed less than %s ago", errNoExportDir, brokenFor)
+	}
 	flight, ok := x.flights[key]
 	if !ok {
 		flight = &exportFlight{done: make(chan struct{})}
@@ -87,6 +99,9 @@ func (x *exportFiles) open(ctx context.Context, name string, want int64, maker e
 			defer cancel()
 			flight.err = x.build(ctx, name, maker)
 			x.mu.Lock()
+			if errors.Is(flight.err, errNoExportDir) {
+				x.broken = time.Now().Add(brokenFor) // not a full export's writing per request
+			}
 			delete(x.flights, key)
 			x.mu.Unlock()
 			close(flight.done)
@@ -145,7 +160,7 @@ func (x *exportFiles) build(ctx context.Context, name string, maker exportMaker)
 			return x.install(name, tmp.Name(), version)
 		}
 		os.Remove(tmp.Name())
-		if !errors.Is(err, errChanged) {
+		if !errors.Is(err, errMoved) {
 			return err
 		}
 	}
@@ -240,7 +255,7 @@ func (x *exportFiles) consistent(ctx context.Context, w io.Writer, write func(co
 		return 0, err
 	}
 	if after != before {
-		return 0, errChanged
+		return 0, errMoved
 	}
 	return before, nil
 }

@@ -103,3 +103,22 @@ func TestExportReadersStopWhenCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipExportOfChangingData: the gzip form of an export whose data never holds
+// still gives up after the export's own attempts, without making it again per try.
+func TestGzipExportOfChangingData(t *testing.T) {
+	var version, makings atomic.Int64
+	x := newExportFiles(t.TempDir(), func(context.Context) (string, error) {
+		return strconv.FormatInt(version.Add(1), 10), nil // moves at every read
+	})
+	defer x.close()
+	plain := func(ctx context.Context, w io.Writer) (int64, error) {
+		return x.consistent(ctx, w, func(context.Context, io.Writer) error { makings.Add(1); return nil })
+	}
+	if _, _, err := x.open(context.Background(), "sources.ndjson.gz", 1, x.gzipped("sources.ndjson", 1, plain)); !errors.Is(err, errChanged) {
+		t.Fatalf("err %v, want errChanged", err)
+	}
+	if n := makings.Load(); n != exportAttempts {
+		t.Errorf("%d makings of the export, want %d", n, exportAttempts)
+	}
+}

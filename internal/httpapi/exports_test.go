@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,8 +78,9 @@ func TestExportKept(t *testing.T) {
 
 		// gzip, for those who ask; the same records, a tag of its own.
 		gz := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "br, gzip"})
-		if gz.header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gz.header.Get("ETag"), `.gz"`) || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") {
-			t.Fatalf("gzip: encoding %q, ETag %s, Vary %q", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"), gz.header.Get("Vary"))
+		if gz.header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gz.header.Get("ETag"), `.gz"`) || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") ||
+			gz.header.Get("Content-Length") != strconv.Itoa(len(gz.body)) {
+			t.Fatalf("gzip: encoding %q, ETag %s, Vary %q, length %q of %d", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"), gz.header.Get("Vary"), gz.header.Get("Content-Length"), len(gz.body))
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(gz.body))
 		if err != nil {

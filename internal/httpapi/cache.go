@@ -2,11 +2,15 @@ package httpapi
 
 import (
 	"bytes"
+	"compress/gzip"
 	clist "container/list"
+	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -39,6 +43,9 @@ type responseCache struct {
 	lru      *clist.List
 	size     int
 	maxBytes int
+	// making holds, per version and key, the answer being made: requests for it wait
+	// instead of each making it (a new version finds a thousand readers of one page).
+	making map[string]chan struct{}
 }
 
 type cachedResponse struct {
@@ -46,13 +53,16 @@ type cachedResponse struct {
 	status int
 	header http.Header
 	body   []byte
+
+	gzipOnce sync.Once
+	gzipped  []byte // the body compressed, made when a client first asks for gzip
 }
 
 // maxCachedBody bounds one entry; larger answers are served uncached.
 const maxCachedBody = 2 << 20
 
 func newResponseCache(maxBytes int) *responseCache {
-	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes}
+	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes, making: map[string]chan struct{}{}}
 }
 
 func (rc *responseCache) get(version, key string) *cachedResponse {
@@ -80,26 +90,91 @@ func (rc *responseCache) put(version string, r *cachedResponse) {
 		return
 	}
 	rc.entries[r.key] = rc.lru.PushFront(r)
-	rc.size += len(r.body) + len(r.key)
-	for rc.size > rc.maxBytes && rc.lru.Len() > 0 {
-		old := rc.lru.Remove(rc.lru.Back()).(*cachedResponse)
-		delete(rc.entries, old.key)
-		rc.size -= len(old.body) + len(old.key)
+	rc.size += r.bytes()
+	rc.evict()
+}
+
+// make registers a request about to make the answer of key at version. The first is
+// told to make it (and to call done after keeping it); the others get a channel that
+// is closed when it is made.
+func (rc *responseCache) make(version, key string) (wait <-chan struct{}, done func()) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	k := version + "\x00" + key
+	if ch, ok := rc.making[k]; ok {
+		return ch, nil
+	}
+	ch := make(chan struct{})
+	rc.making[k] = ch
+	return nil, func() {
+		rc.mu.Lock()
+		delete(rc.making, k)
+		rc.mu.Unlock()
+		close(ch)
 	}
 }
 
-// cacheable reports whether a request's answer may come from the cache: an anonymous
-// GET of the read API (exports stream and are not kept).
-func cacheable(c echo.Context) bool {
-	r := c.Request()
-	p := r.URL.Path
-	return r.Method == http.MethodGet && r.Header.Get(echo.HeaderAuthorization) == "" &&
-		strings.HasPrefix(p, "/api/v1/") && !strings.HasPrefix(p, "/api/v1/export/") &&
-		!strings.HasPrefix(p, "/api/v1/auth/") && !strings.HasPrefix(p, "/api/v1/users")
+// gzip returns the entry's body compressed, compressing it on first use and counting
+// it against the cache's size.
+func (rc *responseCache) gzip(r *cachedResponse) []byte {
+	r.gzipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level: no error
+		zw.Write(r.body)
+		zw.Close()
+		r.gzipped = buf.Bytes()
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		if el, ok := rc.entries[r.key]; ok && el.Value == r {
+			rc.size += len(r.gzipped)
+			rc.evict()
+		}
+	})
+	return r.gzipped
 }
 
-// cache answers cacheable requests from the response cache, and keeps what the
-// handler answers with 200.
+// evict drops the least recently used entries until the cache fits.
+func (rc *responseCache) evict() {
+	for rc.size > rc.maxBytes && rc.lru.Len() > 0 {
+		old := rc.lru.Remove(rc.lru.Back()).(*cachedResponse)
+		delete(rc.entries, old.key)
+		rc.size -= old.bytes()
+	}
+}
+
+// bytes is what an entry weighs in the cache.
+func (r *cachedResponse) bytes() int { return len(r.body) + len(r.key) + len(r.gzipped) }
+
+// pagePaths are the routes of the public pages (package web).
+var pagePaths = []string{"/", "/search", "/countries/:iso2", "/vendors/:ref", "/products/:id", "/agencies/:id",
+	"/licenses/:id", "/terminations/:id", "/allegations/:id", "/communications/:id", "/sources/:id", "/assets/:name"}
+
+// cacheable reports whether a request's answer may come from the cache: an anonymous
+// GET of the read API (exports are kept as files of their own) or of a public page.
+func cacheable(c echo.Context) bool {
+	r := c.Request()
+	if r.Method != http.MethodGet || r.Header.Get(echo.HeaderAuthorization) != "" {
+		return false
+	}
+	if p := r.URL.Path; strings.HasPrefix(p, "/api/v1/") {
+		return !strings.HasPrefix(p, "/api/v1/export/") && !strings.HasPrefix(p, "/api/v1/auth/") && !strings.HasPrefix(p, "/api/v1/users")
+	}
+	return slices.Contains(pagePaths, c.Path())
+}
+
+// cacheKey names an answer among those of one dataset version: the request, and what
+// else a page shows (the absolute address it was reached at, and today's date).
+func cacheKey(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return strings.Join([]string{r.URL.RequestURI(), r.Header.Get(echo.HeaderAccept), scheme, r.Host, time.Now().UTC().Format(time.DateOnly)}, "\x00")
+}
+
+// cache answers cacheable requests from the response cache, gzipped (once per entry)
+// for clients that accept it, and keeps what the handler answers with 200. A request
+// the cache cannot answer runs the handler into a buffer, then is answered like a hit.
 func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !cacheable(c) {
@@ -109,75 +184,132 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		r := c.Request()
-		key := r.URL.RequestURI() + "\x00" + r.Header.Get(echo.HeaderAccept)
+		key := cacheKey(c.Request())
 		if hit := s.responses.get(version, key); hit != nil {
-			h := c.Response().Header()
-			for k, v := range hit.header {
-				if k == echo.HeaderVary {
-					h[k] = append(h[k], v...) // after the compressor's, which differs by request
-					continue
-				}
-				h[k] = v
-			}
-			if noneMatch(r.Header.Get("If-None-Match"), hit.header.Get("ETag")) {
-				return c.NoContent(http.StatusNotModified)
-			}
-			return c.Blob(hit.status, hit.header.Get(echo.HeaderContentType), hit.body)
+			return s.serveCached(c, c.Response(), hit)
 		}
-		rec := &recorder{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = rec
+		wait, done := s.responses.make(version, key)
+		if wait != nil {
+			select {
+			case <-wait:
+			case <-c.Request().Context().Done():
+				return c.Request().Context().Err()
+			}
+			if hit := s.responses.get(version, key); hit != nil {
+				return s.serveCached(c, c.Response(), hit)
+			}
+			// The answer was not kept (an error, or too large): make this one.
+		} else {
+			defer done()
+		}
+		k := &keeper{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = k
 		err = next(c)
-		c.Response().Writer = rec.ResponseWriter
-		if err == nil && c.Response().Status == http.StatusOK && !rec.tooBig && rec.header != nil {
-			s.responses.put(version, &cachedResponse{key: key, status: http.StatusOK, header: rec.header, body: rec.body.Bytes()})
+		c.Response().Writer = k.ResponseWriter
+		if k.through || k.status == 0 {
+			return err // not an answer to keep: it went out as written, or is the error's to write
 		}
-		return err
+		entry := &cachedResponse{key: key, status: k.status, header: k.header, body: k.body.Bytes()}
+		if err == nil && k.status == http.StatusOK {
+			s.responses.put(version, entry)
+		}
+		// echo counts the answer as sent already: write it to the connection.
+		return errors.Join(err, s.serveCached(c, k.ResponseWriter, entry))
 	}
 }
 
-// cachedHeaders are the headers a cached answer keeps.
-var cachedHeaders = []string{echo.HeaderContentType, "ETag", "Link", "X-Dataset-Version", "Cache-Control", echo.HeaderVary}
+// serveCached writes a kept answer to w, gzipped when the client accepts it and the
+// route may be compressed (see compress), with If-None-Match answered.
+func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedResponse) error {
+	h := w.Header()
+	for k, v := range r.header {
+		if k == echo.HeaderVary {
+			h[k] = append(h[k], v...)
+			continue
+		}
+		h[k] = v
+	}
+	body, etag := r.body, r.header.Get("ETag")
+	if compressible(c) {
+		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+			if etag != "" && !strings.HasPrefix(etag, "W/") {
+				etag = "W/" + etag
+				h.Set("ETag", etag)
+			}
+			if len(body) >= compressMinBytes {
+				body = s.responses.gzip(r)
+				h.Set(echo.HeaderContentEncoding, "gzip")
+			}
+		}
+	}
+	if r.status == http.StatusOK && noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		h.Del(echo.HeaderContentEncoding)
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	w.WriteHeader(r.status)
+	_, err := w.Write(body)
+	return err
+}
 
-// recorder copies what a handler writes, up to maxCachedBody, and its headers as the
-// handler set them: the compressor outside changes some (ETag, Vary) per request.
-type recorder struct {
+// cachedHeaders are the headers a kept answer keeps: those of the API's answers and
+// the pages' own policies.
+var cachedHeaders = []string{echo.HeaderContentType, "ETag", "Link", "X-Dataset-Version", "Cache-Control", echo.HeaderVary,
+	"Content-Security-Policy", "Referrer-Policy"}
+
+// keeper holds what a handler answers with 200, with its headers as the handler set
+// them, to keep it; any other answer, or one larger than maxCachedBody, goes straight
+// through.
+type keeper struct {
 	http.ResponseWriter
-	header http.Header
-	body   bytes.Buffer
-	tooBig bool
+	status  int
+	header  http.Header
+	body    bytes.Buffer
+	through bool
 }
 
-func (r *recorder) WriteHeader(code int) {
-	r.keepHeader()
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) keepHeader() {
-	if r.header != nil {
+func (k *keeper) WriteHeader(code int) {
+	if k.status != 0 {
 		return
 	}
-	r.header = http.Header{}
-	for _, k := range cachedHeaders {
-		v := r.Header().Values(k)
-		if k == echo.HeaderVary {
+	k.status = code
+	if code != http.StatusOK {
+		k.through = true
+		k.ResponseWriter.WriteHeader(code)
+		return
+	}
+	k.header = http.Header{}
+	for _, name := range cachedHeaders {
+		v := k.Header().Values(name)
+		if name == echo.HeaderVary {
 			v = slices.DeleteFunc(slices.Clone(v), func(s string) bool { return s == echo.HeaderAcceptEncoding })
 		}
 		if len(v) > 0 {
-			r.header[http.CanonicalHeaderKey(k)] = slices.Clone(v)
+			k.header[http.CanonicalHeaderKey(name)] = slices.Clone(v)
 		}
 	}
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
-	r.keepHeader()
-	if !r.tooBig {
-		if r.body.Len()+len(b) > maxCachedBody {
-			r.tooBig = true
-			r.body = bytes.Buffer{}
-		} else {
-			r.body.Write(b)
-		}
+func (k *keeper) Write(b []byte) (int, error) {
+	if k.status == 0 {
+		k.WriteHeader(http.StatusOK)
 	}
-	return r.ResponseWriter.Write(b)
+	if k.through {
+		return k.ResponseWriter.Write(b)
+	}
+	if k.body.Len()+len(b) > maxCachedBody {
+		// Too large to keep: send what is held, then the rest as it comes.
+		k.through = true
+		k.ResponseWriter.WriteHeader(k.status)
+		if _, err := k.ResponseWriter.Write(k.body.Bytes()); err != nil {
+			return 0, err
+		}
+		k.body = bytes.Buffer{}
+		return k.ResponseWriter.Write(b)
+	}
+	return k.body.Write(b)
 }
+
+func (k *keeper) Unwrap() http.ResponseWriter { return k.ResponseWriter }

@@ -29,12 +29,10 @@ func compress() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		zipped := weakenETag(gz(next))
 		return func(c echo.Context) error {
-			r, route := c.Request(), c.Path()
-			if r.Header.Get(echo.HeaderAuthorization) != "" || route == "/api/v1/export/:file" || route == "/metrics" ||
-				(strings.HasPrefix(route, "/api/v1/") && strings.HasSuffix(route, "/:id")) {
+			if !compressible(c) || cacheable(c) { // the response cache compresses what it keeps, once
 				return next(c)
 			}
-			if !acceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) {
+			if !acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
 				// The answer differs by Accept-Encoding even when this one is not zipped.
 				c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 				return next(c)
@@ -42,6 +40,15 @@ func compress() echo.MiddlewareFunc {
 			return zipped(c)
 		}
 	}
+}
+
+// compressible reports whether a request's answer may be gzipped: a public answer,
+// but not a single record (its ETag goes back in If-Match), an export (which keeps a
+// gzip file of its own) or /metrics (which compresses itself).
+func compressible(c echo.Context) bool {
+	route := c.Path()
+	return c.Request().Header.Get(echo.HeaderAuthorization) == "" && route != "/api/v1/export/:file" && route != "/metrics" &&
+		!(strings.HasPrefix(route, "/api/v1/") && strings.HasSuffix(route, "/:id"))
 }
 
 // weakenETag marks an answer's ETag weak. It wraps the writer under the compressor,

@@ -78,9 +78,9 @@ func TestExportKept(t *testing.T) {
 
 		// gzip, for those who ask; the same records, a tag of its own.
 		gz := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "br, gzip"})
-		if gz.header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gz.header.Get("ETag"), `.gz"`) || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") ||
+		if gz.header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gz.header.Get("ETag"), `.gz"`) || !strings.Contains(strings.Join(gz.header.Values("Vary"), ", "), "Accept-Encoding") ||
 			gz.header.Get("Content-Length") != strconv.Itoa(len(gz.body)) {
-			t.Fatalf("gzip: encoding %q, ETag %s, Vary %q, length %q of %d", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"), gz.header.Get("Vary"), gz.header.Get("Content-Length"), len(gz.body))
+			t.Fatalf("gzip: encoding %q, ETag %s, Vary %q, length %q of %d", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"), strings.Join(gz.header.Values("Vary"), ", "), gz.header.Get("Content-Length"), len(gz.body))
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(gz.body))
 		if err != nil {
@@ -150,8 +150,8 @@ func TestCompression(t *testing.T) {
 		const path = "/api/v1/states/IL"
 		plain := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "identity"})
 		gz := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip, deflate"})
-		if gz.header.Get("Content-Encoding") != "gzip" || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") {
-			t.Fatalf("profile with gzip accepted: encoding %q, Vary %q", gz.header.Get("Content-Encoding"), gz.header.Get("Vary"))
+		if gz.header.Get("Content-Encoding") != "gzip" || !strings.Contains(strings.Join(gz.header.Values("Vary"), ", "), "Accept-Encoding") {
+			t.Fatalf("profile with gzip accepted: encoding %q, Vary %q", gz.header.Get("Content-Encoding"), strings.Join(gz.header.Values("Vary"), ", "))
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(gz.body))
 		if err != nil {
@@ -183,6 +183,85 @@ func TestCompression(t *testing.T) {
 			if r.status != 200 || r.header.Get("Content-Encoding") != "" || (tc.strong && strings.HasPrefix(r.header.Get("ETag"), "W/")) {
 				t.Errorf("%s: %d, encoding %q, ETag %s; want it sent as it is", tc.name, r.status, r.header.Get("Content-Encoding"), r.header.Get("ETag"))
 			}
+		}
+	})
+}
+
+// TestPagesCached: public pages are kept like API answers, yet each reader still gets
+// the page for the address they reached (host and scheme), with the pages' own
+// security policy, and a change to the data shows at once.
+func TestPagesCached(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		a := newAPI(t, st)
+		get := func(host, proto, encoding string) (*http.Response, []byte) {
+			t.Helper()
+			req, err := http.NewRequest(http.MethodGet, a.url+"/countries/IL", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = host
+			req.Header.Set("Accept-Encoding", encoding)
+			if proto != "" {
+				req.Header.Set("X-Forwarded-Proto", proto)
+			}
+			res, err := a.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Header.Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return res, body
+		}
+		first, body1 := get("one.example", "", "identity")
+		again, body2 := get("one.example", "", "gzip")
+		other, body3 := get("two.example", "", "identity")
+		secure, body4 := get("one.example", "https", "identity")
+		if first.StatusCode != 200 || !bytes.Equal(body1, body2) || again.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("the page again, gzipped: %d, same page %v, encoding %q", first.StatusCode, bytes.Equal(body1, body2), again.Header.Get("Content-Encoding"))
+		}
+		if !bytes.Contains(body1, []byte("http://one.example/countries/IL")) || !bytes.Contains(body3, []byte("http://two.example/countries/IL")) ||
+			bytes.Contains(body3, []byte("one.example")) || !bytes.Contains(body4, []byte("https://one.example/countries/IL")) {
+			t.Errorf("a page kept for one address was given for another")
+		}
+		for _, res := range []*http.Response{first, again, other, secure} {
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self'") {
+				t.Errorf("page served with the policy %q, not the pages' own", csp)
+			}
+		}
+
+		// A change to the data is on the page at once.
+		editor := domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleEditor})
+		ag, err := store.Create(editor, st, store.Agencies, domain.AgencyFields{StateCode: "IL", Name: "Agency published after the page was kept", Kind: "police"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := store.Create(editor, st, store.Sources, domain.SourceFields{Kind: "media", Title: "Evidence"}, store.Edit{})
+		if err == nil {
+			_, err = store.Publish(editor, st, store.Sources, int(src.ID), nil, store.Edit{})
+		}
+		if err == nil {
+			_, err = store.AddCitation(editor, st, store.Agencies, int(ag.ID), nil, domain.Citation{SourceID: src.ID, Confidence: "reported"}, store.Edit{})
+		}
+		if err == nil {
+			_, err = store.Publish(editor, st, store.Agencies, int(ag.ID), nil, store.Edit{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, body := get("one.example", "", "gzip"); !bytes.Contains(body, []byte("Agency published after the page was kept")) {
+			t.Error("the page kept before a change was served after it")
 		}
 	})
 }

@@ -19,8 +19,7 @@ func (s *Server) routes() {
 	// The public pages (package web): server-rendered HTML for people in a browser.
 	// The handler routes these paths itself and sets its own page headers.
 	pages := echo.WrapHandler(web.New(s.store, s.log))
-	for _, path := range []string{"/", "/search", "/countries/:iso2", "/vendors/:ref", "/products/:id", "/agencies/:id",
-		"/licenses/:id", "/terminations/:id", "/allegations/:id", "/communications/:id", "/sources/:id", "/assets/:name"} {
+	for _, path := range pagePaths {
 		e.GET(path, pages)
 	}
 

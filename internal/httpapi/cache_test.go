@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// TestKeeper: an answer of 200 is held to be kept; a larger one than maxCachedBody,
+// or another status, goes straight through, whole.
+func TestKeeper(t *testing.T) {
+	rec := httptest.NewRecorder()
+	k := &keeper{ResponseWriter: rec}
+	k.Header().Set("ETag", `"x"`)
+	k.Header().Set("Vary", "Accept-Encoding")
+	k.WriteHeader(http.StatusOK)
+	k.Write([]byte("small"))
+	if k.through || k.body.String() != "small" || rec.Body.Len() != 0 || k.header.Get("ETag") != `"x"` || k.header.Get("Vary") != "" {
+		t.Errorf("a small answer: through %v, held %q, sent %q, kept header %v", k.through, k.body.String(), rec.Body.String(), k.header)
+	}
+
+	rec = httptest.NewRecorder()
+	k = &keeper{ResponseWriter: rec}
+	big := bytes.Repeat([]byte("x"), maxCachedBody)
+	k.Write(big[:10])
+	k.Write(big)
+	if !k.through || rec.Code != http.StatusOK || rec.Body.Len() != maxCachedBody+10 {
+		t.Errorf("a large answer: through %v, status %d, %d bytes sent, want %d", k.through, rec.Code, rec.Body.Len(), maxCachedBody+10)
+	}
+
+	rec = httptest.NewRecorder()
+	k = &keeper{ResponseWriter: rec}
+	k.WriteHeader(http.StatusNotModified)
+	if !k.through || rec.Code != http.StatusNotModified {
+		t.Errorf("a 304: through %v, status %d", k.through, rec.Code)
+	}
+}
+
+// TestCacheCountsGzip: an entry's compressed body counts against the cache's size,
+// and evicts what no longer fits.
+func TestCacheCountsGzip(t *testing.T) {
+	rc := newResponseCache(3000)
+	noise := func(seed uint64) []byte { // incompressible
+		r := rand.New(rand.NewPCG(seed, seed))
+		b := make([]byte, 1000)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		return b
+	}
+	a := &cachedResponse{key: "a", status: 200, body: noise(1)}
+	b := &cachedResponse{key: "b", status: 200, body: noise(2)}
+	rc.put("1", a)
+	rc.put("1", b)
+	before := rc.size
+	rc.gzip(b)
+	if want := before + len(b.gzipped) - a.bytes(); rc.size != want || len(b.gzipped) < 1000 {
+		t.Errorf("size %d after compressing (%d bytes), want %d: b with its gzip, a evicted", rc.size, len(b.gzipped), want)
+	}
+	if rc.get("1", "a") != nil {
+		t.Errorf("the least recently used entry was not evicted when the compressed body no longer fit (size %d of %d)", rc.size, rc.maxBytes)
+	}
+}
+
+// TestCacheMakesAnAnswerOnce: requests that miss the cache together wait for the one
+// making the answer instead of each making it.
+func TestCacheMakesAnAnswerOnce(t *testing.T) {
+	s := &Server{responses: newResponseCache(1 << 20)}
+	e := echo.New()
+	var made atomic.Int32
+	handler := s.cache(func(c echo.Context) error {
+		made.Add(1)
+		time.Sleep(50 * time.Millisecond)
+		c.Response().Header().Set("ETag", `"p"`)
+		return c.Blob(http.StatusOK, "application/json", []byte(`{"page":1}`))
+	})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			rec := httptest.NewRecorder()
+			c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), rec)
+			c.Set(versionKey, "7")
+			if err := handler(c); err != nil || rec.Code != 200 || rec.Body.String() != `{"page":1}` {
+				t.Errorf("answer %d %q, %v", rec.Code, rec.Body.String(), err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := made.Load(); n != 1 {
+		t.Errorf("the answer was made %d times for 20 requests arriving together, want once", n)
+	}
+}

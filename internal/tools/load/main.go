@@ -1,7 +1,8 @@
 // Command load measures the registry under load on a synthetic registry, against the
 // ceiling of this machine: a bare net/http handler serving the very same response
-// bytes. It prints, for the country profile and a filtered licence list, the
-// registry's requests per second as a share of the ceiling's and its p99 latency;
+// bytes. It prints, for the country profile, a filtered licence list and the country
+// page (plain, and gzip for clients that ask), the registry's requests per second as
+// a share of the ceiling's and its p99 latency;
 // the NDJSON export of all licences (made from the database, then served as made,
 // then gzip) against `sqlite3 -json` of the same table; and the server's peak RSS.
 //
@@ -90,23 +91,30 @@ func run(db string, n int, binary string, conns int, dur time.Duration) error {
 
 	fmt.Printf("\nmachine: %s, %d connections, %s per load; synthetic registry %s (largest country %s)\n\n", cpuModel(), conns, dur, db, country)
 	fmt.Printf("%-44s %10s %10s %7s %9s %9s\n", "endpoint", "rps", "ceiling", "ratio", "p99", "ceil p99")
-	for _, path := range []string{
-		"/api/v1/states/" + country,
-		"/api/v1/licenses?country=" + country + "&status=granted&limit=100",
+	for _, ep := range []struct{ path, encoding string }{
+		{"/api/v1/states/" + country, ""},
+		{"/api/v1/licenses?country=" + country + "&status=granted&limit=100", ""},
+		{"/api/v1/states/" + country, "gzip"},
+		{"/countries/" + country, ""}, // the page readers open
+		{"/countries/" + country, "gzip"},
 	} {
-		body, header, err := fetch(base + path)
+		body, header, err := fetch(base+ep.path, ep.encoding)
 		if err != nil {
 			return err
 		}
-		rps, p99, err := wrk(base+path, conns, dur)
+		rps, p99, err := wrk(base+ep.path, ep.encoding, conns, dur)
 		if err != nil {
 			return err
 		}
-		crps, cp99, err := ceiling(body, header, conns, dur)
+		crps, cp99, err := ceiling(body, header, ep.encoding, conns, dur)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%-44s %10.0f %10.0f %6.0f%% %9s %9s\n", path, rps, crps, 100*rps/crps, p99, cp99)
+		name := ep.path
+		if ep.encoding != "" {
+			name += " (" + ep.encoding + ")"
+		}
+		fmt.Printf("%-44s %10.0f %10.0f %6.0f%% %9s %9s\n", name, rps, crps, 100*rps/crps, p99, cp99)
 	}
 
 	// Export: the registry's NDJSON of every licence against the database's own JSON
@@ -187,9 +195,15 @@ func sqlOut(db, query string) ([]byte, error) {
 	return out, nil
 }
 
-// fetch reads an answer whole, to serve the same bytes from the ceiling handler.
-func fetch(url string) ([]byte, http.Header, error) {
-	res, err := http.Get(url)
+// fetch reads an answer whole, as sent with the content coding asked for, to serve
+// the same bytes from the ceiling handler.
+func fetch(url, encoding string) ([]byte, http.Header, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Accept-Encoding", orIdentity(encoding))
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -202,19 +216,29 @@ func fetch(url string) ([]byte, http.Header, error) {
 }
 
 // ceiling serves body with a bare net/http handler and loads it the same way.
-func ceiling(body []byte, header http.Header, conns int, dur time.Duration) (float64, string, error) {
+func ceiling(body []byte, header http.Header, encoding string, conns int, dur time.Duration) (float64, string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, "", err
 	}
-	ct := header.Get("Content-Type")
+	ct, ce := header.Get("Content-Type"), header.Get("Content-Encoding")
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", ct)
+		if ce != "" {
+			w.Header().Set("Content-Encoding", ce)
+		}
 		w.Write(body)
 	})}
 	go srv.Serve(ln)
 	defer srv.Shutdown(context.Background())
-	return wrk("http://"+ln.Addr().String()+"/", conns, dur)
+	return wrk("http://"+ln.Addr().String()+"/", encoding, conns, dur)
+}
+
+func orIdentity(encoding string) string {
+	if encoding == "" {
+		return "identity"
+	}
+	return encoding
 }
 
 var (
@@ -222,9 +246,10 @@ var (
 	p99RE = regexp.MustCompile(`\s99%\s+(\S+)`)
 )
 
-// wrk loads url and returns requests per second and the p99 latency.
-func wrk(url string, conns int, dur time.Duration) (float64, string, error) {
-	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+dur.String(), "--latency", url).CombinedOutput()
+// wrk loads url, asking for the content coding given, and returns requests per
+// second and the p99 latency.
+func wrk(url, encoding string, conns int, dur time.Duration) (float64, string, error) {
+	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+dur.String(), "--latency", "-H", "Accept-Encoding: "+orIdentity(encoding), url).CombinedOutput()
 	if err != nil {
 		return 0, "", fmt.Errorf("wrk: %v\n%s", err, out)
 	}

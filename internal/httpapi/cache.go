@@ -122,9 +122,9 @@ func (rc *responseCache) gzip(r *cachedResponse) []byte {
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level: no error
 		zw.Write(r.body)
 		zw.Close()
-		r.gzipped = buf.Bytes()
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
+		r.gzipped = buf.Bytes() // under the lock: evict weighs entries by it
 		if el, ok := rc.entries[r.key]; ok && el.Value == r {
 			rc.size += len(r.gzipped)
 			rc.evict()
@@ -188,7 +188,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if hit := s.responses.get(version, key); hit != nil {
 			return s.serveCached(c, c.Response(), hit)
 		}
-		wait, done := s.responses.make(version, key)
+		wait, made := s.responses.make(version, key)
 		if wait != nil {
 			select {
 			case <-wait:
@@ -199,13 +199,23 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 				return s.serveCached(c, c.Response(), hit)
 			}
 			// The answer was not kept (an error, or too large): make this one.
-		} else {
-			defer done()
+			made = func() {}
 		}
+		made = sync.OnceFunc(made)
+		defer made() // whatever happens to the handler, nobody waits for ever
+
+		// The handler makes the whole answer, whatever the client holds: the
+		// condition is answered below, from what is kept, like a hit's.
+		r := c.Request()
+		ifNoneMatch, conditional := r.Header["If-None-Match"]
+		r.Header.Del("If-None-Match")
 		k := &keeper{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = k
 		err = next(c)
 		c.Response().Writer = k.ResponseWriter
+		if conditional {
+			r.Header["If-None-Match"] = ifNoneMatch
+		}
 		if k.through || k.status == 0 {
 			return err // not an answer to keep: it went out as written, or is the error's to write
 		}
@@ -213,7 +223,9 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if err == nil && k.status == http.StatusOK {
 			s.responses.put(version, entry)
 		}
-		// echo counts the answer as sent already: write it to the connection.
+		made() // the waiting requests need not wait for this client to receive it
+		// echo counts the answer as sent already: write it to the connection, with the
+		// handler's own headers in place.
 		return errors.Join(err, s.serveCached(c, k.ResponseWriter, entry))
 	}
 }
@@ -224,14 +236,16 @@ func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedRes
 	h := w.Header()
 	for k, v := range r.header {
 		if k == echo.HeaderVary {
-			h[k] = append(h[k], v...)
+			for _, f := range v {
+				addVary(h, f)
+			}
 			continue
 		}
 		h[k] = v
 	}
 	body, etag := r.body, r.header.Get("ETag")
 	if compressible(c) {
-		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		addVary(h, echo.HeaderAcceptEncoding)
 		if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
 			if etag != "" && !strings.HasPrefix(etag, "W/") {
 				etag = "W/" + etag
@@ -252,6 +266,16 @@ func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedRes
 	w.WriteHeader(r.status)
 	_, err := w.Write(body)
 	return err
+}
+
+// addVary adds a Vary value unless the header names it already.
+func addVary(h http.Header, value string) {
+	for _, v := range h.Values(echo.HeaderVary) {
+		if v == value {
+			return
+		}
+	}
+	h.Add(echo.HeaderVary, value)
 }
 
 // cachedHeaders are the headers a kept answer keeps: those of the API's answers and

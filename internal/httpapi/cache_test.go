@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -95,5 +96,80 @@ func TestCacheMakesAnAnswerOnce(t *testing.T) {
 	wg.Wait()
 	if n := made.Load(); n != 1 {
 		t.Errorf("the answer was made %d times for 20 requests arriving together, want once", n)
+	}
+}
+
+// TestCacheReleasesWaitersBeforeSending: requests waiting for an answer being made
+// are served once it is kept, not once its first client has received it all.
+func TestCacheReleasesWaitersBeforeSending(t *testing.T) {
+	s := &Server{responses: newResponseCache(1 << 20)}
+	e := echo.New()
+	entered, proceed := make(chan struct{}), make(chan struct{})
+	handler := s.cache(func(c echo.Context) error {
+		close(entered)
+		<-proceed
+		c.Response().Header().Set("ETag", `"p"`)
+		return c.Blob(http.StatusOK, "application/json", []byte(`{"page":1}`))
+	})
+	request := func(w http.ResponseWriter) error {
+		c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), w)
+		c.Set(versionKey, "7")
+		return handler(c)
+	}
+	stuck := &blockedWriter{ResponseRecorder: httptest.NewRecorder(), release: make(chan struct{}), writing: make(chan struct{})}
+	go request(stuck)
+	<-entered // the answer is being made
+	done := make(chan int)
+	go func() { rec := httptest.NewRecorder(); request(rec); done <- rec.Code }()
+	time.Sleep(50 * time.Millisecond) // the second request waits for it
+	close(proceed)
+	<-stuck.writing // the first client is being sent the answer, and does not read
+	select {
+	case code := <-done:
+		if code != 200 {
+			t.Errorf("second request: %d", code)
+		}
+	case <-time.After(2 * time.Second):
+		t.Error("a request waited for a slow client to receive an answer already kept")
+	}
+	close(stuck.release)
+}
+
+type blockedWriter struct {
+	*httptest.ResponseRecorder
+	release, writing chan struct{}
+	once             sync.Once
+}
+
+func (w *blockedWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() { close(w.writing) })
+	<-w.release
+	return w.ResponseRecorder.Write(b)
+}
+
+// TestCacheSizeStaysTrue: compressing entries while others are kept and evicted
+// leaves the cache's size the sum of what it holds.
+func TestCacheSizeStaysTrue(t *testing.T) {
+	rc := newResponseCache(20_000)
+	body := bytes.Repeat([]byte("registry "), 200)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 200 {
+				r := &cachedResponse{key: strconv.Itoa(i*1000 + j), status: 200, body: body}
+				rc.put("1", r)
+				rc.gzip(r)
+			}
+		})
+	}
+	wg.Wait()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	sum := 0
+	for el := rc.lru.Front(); el != nil; el = el.Next() {
+		sum += el.Value.(*cachedResponse).bytes()
+	}
+	if sum != rc.size || rc.size > rc.maxBytes {
+		t.Errorf("cache size %d, entries weigh %d (limit %d)", rc.size, sum, rc.maxBytes)
 	}
 }

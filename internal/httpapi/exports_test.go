@@ -166,6 +166,15 @@ func TestCompression(t *testing.T) {
 		if r := a.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gz.header.Get("ETag")}); r.status != http.StatusNotModified || r.header.Get("ETag") != gz.header.Get("ETag") {
 			t.Errorf("revalidating the gzip answer: %d with ETag %s, want 304 with %s", r.status, r.header.Get("ETag"), gz.header.Get("ETag"))
 		}
+		// The same revalidation on a server whose cache is empty (a restart, a new
+		// version elsewhere): the answer is the same 304, and is kept for the next.
+		fresh := newAPI(t, st)
+		for range 2 {
+			r := fresh.do(http.MethodGet, path, map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gz.header.Get("ETag")})
+			if r.status != http.StatusNotModified || r.header.Get("ETag") != gz.header.Get("ETag") || !strings.Contains(strings.Join(r.header.Values("Vary"), ","), "Accept-Encoding") {
+				t.Errorf("revalidating on an empty cache: %d, ETag %s, Vary %q; want 304, %s, Accept-Encoding", r.status, r.header.Get("ETag"), r.header.Values("Vary"), gz.header.Get("ETag"))
+			}
+		}
 		if !strings.Contains(strings.Join(plain.header.Values("Vary"), ","), "Accept-Encoding") {
 			t.Errorf("an uncompressed public answer does not vary on Accept-Encoding: %q", plain.header.Values("Vary"))
 		}

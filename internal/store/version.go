@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -91,6 +92,13 @@ func (r *versionReads) done() {
 		// Shared by many callers, so no one caller's cancellation ends it.
 		defer r.done()
 		defer close(call.done)
+		defer func() {
+			// No request is there to recover a panic here: it fails the read instead
+			// of the process.
+			if p := recover(); p != nil {
+				call.version, call.err = "", fmt.Errorf("dataset version: %v", p)
+			}
+		}()
 		ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
 		defer cancel()
 		call.version, call.err = r.read(ctx)

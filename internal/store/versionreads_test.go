@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -111,5 +112,34 @@ func TestVersionReadsSurviveAPanic(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a panicked read left every later caller waiting")
+	}
+}
+
+// TestSharedVersionReadPanic: a shared read that panics fails the requests waiting
+// for it, not the process, and leaves the next read free.
+func TestSharedVersionReadPanic(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	r := &versionReads{read: func(context.Context) (string, error) {
+		switch calls.Add(1) {
+		case 1:
+			<-release
+			return "1", nil
+		case 2:
+			panic("driver bug")
+		}
+		return "3", nil
+	}}
+	go r.get(context.Background()) // read 1 runs
+	waitFor(t, func() bool { return calls.Load() == 1 })
+	errc := make(chan error)
+	go func() { _, err := r.get(context.Background()); errc <- err }() // joins read 2
+	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.next != nil })
+	close(release)
+	if err := <-errc; err == nil {
+		t.Error("a caller of a read that panicked got no error")
+	}
+	if v, err := r.get(context.Background()); v != "3" || err != nil {
+		t.Errorf("after the panic: %q, %v", v, err)
 	}
 }

@@ -371,3 +371,33 @@ func versionOf(t *testing.T, base string) string {
 	}
 	return m["data"].(map[string]any)["dataset_version"].(string)
 }
+
+// TestCrashedExportsSwept: a process killed outright leaves its kept exports behind;
+// the next process to keep exports removes them.
+func TestCrashedExportsSwept(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "swept.db")
+	tmp := t.TempDir()
+	export := func(p *process) {
+		t.Helper()
+		res, err := http.Get(p.base + "/api/v1/export/sources.ndjson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	first := startProcess(t, db, "TMPDIR="+tmp)
+	export(first)
+	left, _ := filepath.Glob(filepath.Join(tmp, "registry-exports-*"))
+	if len(left) != 1 {
+		t.Fatalf("export directories %v, want one", left)
+	}
+	first.cmd.Process.Kill()
+	<-first.done
+
+	second := startProcess(t, db, "TMPDIR="+tmp)
+	export(second)
+	now, _ := filepath.Glob(filepath.Join(tmp, "registry-exports-*"))
+	if len(now) != 1 || now[0] == left[0] {
+		t.Errorf("export directories after a crash and a restart: %v (the crashed one was %s)", now, left[0])
+	}
+}

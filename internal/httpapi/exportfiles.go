@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -20,8 +21,9 @@ import (
 // database. The version is read from the database on every request, as for the
 // response cache, so an instance never serves an export older than the data another
 // instance changed. Files live in a private directory of this process, made on first
-// use and removed by close: nothing is kept across restarts (a database restored
-// from a backup may reuse version numbers for other data).
+// use and removed by close (and, should the process die first, by the next process
+// to make one): nothing is kept across restarts (a database restored from a backup
+// may reuse version numbers for other data).
 type exportFiles struct {
 	// dir, when set, is the directory to use instead of a private temporary one.
 	dir string
@@ -32,6 +34,7 @@ type exportFiles struct {
 	broken  time.Time                // until then, the directory failed: stream
 	made    bool                     // dir exists (or was made)
 	temp    bool                     // dir is ours to remove
+	lock    *os.File                 // held while dir is ours: see sweepExportDirs
 	latest  map[string]exportFile    // the newest finished file of each export
 	flights map[string]*exportFlight // makings under way, by export and version asked
 }
@@ -209,16 +212,62 @@ func (x *exportFiles) directory() (string, error) {
 		return x.dir, nil
 	}
 	if x.dir == "" {
-		dir, err := os.MkdirTemp("", "registry-exports-")
+		sweepExportDirs(os.TempDir())
+		dir, err := os.MkdirTemp("", exportDirPrefix)
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", errNoExportDir, err)
 		}
-		x.dir, x.temp = dir, true
+		lock, err := lockDir(dir)
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("%w: %v", errNoExportDir, err)
+		}
+		x.dir, x.temp, x.lock = dir, true, lock
 	} else if err := os.MkdirAll(x.dir, 0o700); err != nil {
 		return "", fmt.Errorf("%w: %v", errNoExportDir, err)
 	}
 	x.made = true
 	return x.dir, nil
+}
+
+// exportDirPrefix names the private directories of exports under $TMPDIR.
+const exportDirPrefix = "registry-exports-"
+
+// lockDir holds a lock on a directory of exports for as long as its process lives
+// (the kernel releases it when the process ends, however it ends).
+func lockDir(dir string) (*os.File, error) {
+	// Locked under another name, then renamed: no sweeper ever finds the lock file
+	// of a live process unlocked.
+	f, err := os.OpenFile(filepath.Join(dir, ".lock-new"), os.O_CREATE|os.O_RDWR|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, ".lock"))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// sweepExportDirs removes the directories of exports that processes which ended
+// without closing (a crash, a kill) left under tmp: those whose lock nobody holds.
+// A directory still being set up has no lock file yet and is left alone.
+func sweepExportDirs(tmp string) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, exportDirPrefix+"*"))
+	for _, dir := range dirs {
+		f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_RDWR, 0)
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.RemoveAll(dir) // its process is gone
+		}
+		f.Close()
+	}
 }
 
 // close removes the files, and the directory when it is ours.
@@ -233,8 +282,8 @@ func (x *exportFiles) close() error {
 		delete(x.latest, name)
 	}
 	if x.temp {
-		errs = append(errs, os.RemoveAll(x.dir))
-		x.made, x.temp, x.dir = false, false, ""
+		errs = append(errs, os.RemoveAll(x.dir), x.lock.Close())
+		x.made, x.temp, x.dir, x.lock = false, false, "", nil
 	}
 	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -120,5 +121,43 @@ func TestGzipExportOfChangingData(t *testing.T) {
 	}
 	if n := makings.Load(); n != exportAttempts {
 		t.Errorf("%d makings of the export, want %d", n, exportAttempts)
+	}
+}
+
+// TestSweepExportDirs: the next process removes the export directories of processes
+// that died without removing them, and leaves those of live ones.
+func TestSweepExportDirs(t *testing.T) {
+	tmp := t.TempDir()
+	dead := filepath.Join(tmp, exportDirPrefix+"dead")
+	if err := os.MkdirAll(dead, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{".lock", "v3-licenses.ndjson"} {
+		if err := os.WriteFile(filepath.Join(dead, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live, err := os.MkdirTemp(tmp, exportDirPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := lockDir(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	settingUp := filepath.Join(tmp, exportDirPrefix+"new") // no lock file yet
+	if err := os.MkdirAll(settingUp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	sweepExportDirs(tmp)
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the directory of a dead process is still there: %v", err)
+	}
+	for _, dir := range []string{live, settingUp} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s was removed: %v", dir, err)
+		}
 	}
 }

@@ -131,6 +131,25 @@ func BenchmarkLicenseList100(b *testing.B) {
 	benchGet(b, h, "/api/v1/licenses?country="+topCountry(b, st)+"&status=granted&limit=100", nil)
 }
 
+// BenchmarkLicenseList100Parallel is the cached list under concurrent requests, as
+// under load: they share their reads of the dataset version.
+func BenchmarkLicenseList100Parallel(b *testing.B) {
+	h, st := benchServer(b)
+	url := "/api/v1/licenses?country=" + topCountry(b, st) + "&status=granted&limit=100"
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := &countingWriter{header: http.Header{}}
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, url, nil))
+			if w.status != http.StatusOK {
+				b.Errorf("GET %s: %d", url, w.status)
+				return
+			}
+		}
+	})
+}
+
 func BenchmarkLicenseList100Uncached(b *testing.B) {
 	h, st := benchServer(b)
 	url := "/api/v1/licenses?country=" + topCountry(b, st) + "&status=granted&limit=100"

@@ -336,4 +336,12 @@ func (k *keeper) Write(b []byte) (int, error) {
 	return k.body.Write(b)
 }
 
+// Flush sends what is written so far only once the answer goes straight through: a
+// held answer is sent whole, later.
+func (k *keeper) Flush() {
+	if k.through {
+		_ = http.NewResponseController(k.ResponseWriter).Flush()
+	}
+}
+
 func (k *keeper) Unwrap() http.ResponseWriter { return k.ResponseWriter }

@@ -173,3 +173,16 @@ func TestCacheSizeStaysTrue(t *testing.T) {
 		t.Errorf("cache size %d, entries weigh %d (limit %d)", rc.size, sum, rc.maxBytes)
 	}
 }
+
+// TestKeeperHoldsThroughFlush: a handler flushing a held answer sends nothing yet.
+func TestKeeperHoldsThroughFlush(t *testing.T) {
+	rec := httptest.NewRecorder()
+	k := &keeper{ResponseWriter: rec}
+	k.Write([]byte("held"))
+	if err := http.NewResponseController(k).Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Flushed || rec.Body.Len() != 0 {
+		t.Errorf("a flush sent the held answer: flushed %v, %q", rec.Flushed, rec.Body.String())
+	}
+}

@@ -17,10 +17,9 @@ import (
 
 // exportFiles keeps each export, once made, as a file of the dataset version it holds,
 // and serves it until the version moves: on a news day every journalist pulling the
-// licences is served one file instead of each re-reading the
-// database. The version is read from the database on every request, as for the
-// response cache, so an instance never serves an export older than the data another
-// instance changed. Files live in a private directory of this process, made on first
+// licences is served one file instead of each re-reading the database. The version
+// is read from the database on every request, as for the response cache, so an
+// instance never serves an export older than the data another instance changed. Files live in a private directory of this process, made on first
 // use and removed by close (and, should the process die first, by the next process
 // to make one): nothing is kept across restarts (a database restored from a backup
 // may reuse version numbers for other data).

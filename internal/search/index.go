@@ -66,13 +66,35 @@ type Index struct {
 // entry is an Entry with the forms scoring needs, computed once in New.
 type entry struct {
 	Entry
-	typ     uint8
+	typ uint8
+	form
+}
+
+// form is a normalized text in the shapes scoring compares: an entry's or a query's.
+type form struct {
 	norm    string
 	compact string
 	runes   int      // rune count of norm
 	words   []string // norm split on spaces
 	wrunes  [][]rune // words as runes, for edit distances
 	grams   []uint64 // distinct trigrams, ascending
+}
+
+// newForm prepares a normalized, non-empty text for scoring.
+func newForm(norm string) form {
+	words := strings.Split(norm, " ")
+	wr := make([][]rune, len(words))
+	for i, w := range words {
+		wr[i] = []rune(w)
+	}
+	return form{
+		norm:    norm,
+		compact: strings.ReplaceAll(norm, " ", ""),
+		runes:   utf8.RuneCountInString(norm),
+		words:   words,
+		wrunes:  wr,
+		grams:   trigrams(words),
+	}
 }
 
 // scratch is the per-query working memory, pooled because the counts array is as
@@ -121,21 +143,7 @@ func New(entries []Entry) *Index {
 			}
 			ix.typeIdx[e.Type] = t
 		}
-		words := strings.Split(norm, " ")
-		wr := make([][]rune, len(words))
-		for i, w := range words {
-			wr[i] = []rune(w)
-		}
-		ix.entries = append(ix.entries, entry{
-			Entry:   e,
-			typ:     t,
-			norm:    norm,
-			compact: strings.ReplaceAll(norm, " ", ""),
-			runes:   utf8.RuneCountInString(norm),
-			words:   words,
-			wrunes:  wr,
-			grams:   trigrams(words),
-		})
+		ix.entries = append(ix.entries, entry{Entry: e, typ: t, form: newForm(norm)})
 	}
 	for i := range ix.entries {
 		e := &ix.entries[i]

@@ -9,12 +9,7 @@ import (
 
 // query is a normalized query with the forms scoring needs.
 type query struct {
-	norm    string
-	compact string
-	runes   int
-	words   []string
-	wrunes  [][]rune
-	grams   []uint64
+	form
 }
 
 // newQuery cuts q to maxQueryRunes runes and normalizes it; ok is false when
@@ -27,19 +22,7 @@ func newQuery(q string) (*query, bool) {
 	if norm == "" {
 		return nil, false
 	}
-	words := strings.Split(norm, " ")
-	wr := make([][]rune, len(words))
-	for i, w := range words {
-		wr[i] = []rune(w)
-	}
-	return &query{
-		norm:    norm,
-		compact: strings.ReplaceAll(norm, " ", ""),
-		runes:   utf8.RuneCountInString(norm),
-		words:   words,
-		wrunes:  wr,
-		grams:   trigrams(words),
-	}, true
+	return &query{form: newForm(norm)}, true
 }
 
 // trigrams returns the distinct trigrams of words, ascending, padded as pg_trgm

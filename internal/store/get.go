@@ -15,7 +15,6 @@ import (
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/state"
 	"github.com/export-registry/registry/ent/termination"
-	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 )
 
@@ -33,16 +32,7 @@ func one[D any](out []D, err error, kind string, id string) (D, error) {
 
 // GetVendor returns a vendor by id or slug.
 func (s *Store) GetVendor(ctx context.Context, ref string, drafts bool) (domain.Vendor, error) {
-	q := s.Client.Vendor.Query().Where(vendor.StatusIn(statusValues[vendor.Status](visible(drafts))...))
-	switch id, err := domain.ParseID(ref); {
-	case err == nil:
-		q = q.Where(vendor.ID(int(id)))
-	case domain.ValidSlug(ref):
-		q = q.Where(vendor.Slug(ref))
-	default:
-		q = q.Where(vendor.ID(0)) // names no vendor
-	}
-	rows, err := q.All(ctx)
+	rows, err := s.vendorRef(ref, visible(drafts)).All(ctx)
 	if err != nil {
 		return domain.Vendor{}, err
 	}

@@ -146,18 +146,22 @@ func page[T any](rows []T, limit int, id func(T) int) ([]T, string) {
 	return rows, EncodeCursor(id(rows[len(rows)-1]))
 }
 
-// vendorID resolves a vendor filter (id or slug) among the records the reader may see.
-func (s *Store) vendorID(ctx context.Context, ref string, statuses []string) (int, error) {
+// vendorRef queries the vendor an id or slug names among those of the statuses.
+func (s *Store) vendorRef(ref string, statuses []string) *ent.VendorQuery {
 	q := s.Client.Vendor.Query().Where(vendor.StatusIn(statusValues[vendor.Status](statuses)...))
 	switch id, err := domain.ParseID(ref); {
 	case err == nil:
-		q = q.Where(vendor.ID(int(id)))
+		return q.Where(vendor.ID(int(id)))
 	case domain.ValidSlug(ref):
-		q = q.Where(vendor.Slug(ref))
+		return q.Where(vendor.Slug(ref))
 	default:
-		q = q.Where(vendor.ID(0)) // names no vendor
+		return q.Where(vendor.ID(0)) // names no vendor
 	}
-	id, err := q.OnlyID(ctx)
+}
+
+// vendorID resolves a vendor filter (id or slug) among the records the reader may see.
+func (s *Store) vendorID(ctx context.Context, ref string, statuses []string) (int, error) {
+	id, err := s.vendorRef(ref, statuses).OnlyID(ctx)
 	if ent.IsNotFound(err) {
 		return 0, domain.Invalid("vendor", "no vendor has this id or slug")
 	}

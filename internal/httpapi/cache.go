@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/export-registry/registry/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -165,11 +166,7 @@ func cacheable(c echo.Context) bool {
 // cacheKey names an answer among those of one dataset version: the request, and what
 // else a page shows (the absolute address it was reached at, and today's date).
 func cacheKey(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
-	}
-	return strings.Join([]string{r.URL.RequestURI(), r.Header.Get(echo.HeaderAccept), scheme, r.Host, time.Now().UTC().Format(time.DateOnly)}, "\x00")
+	return strings.Join([]string{r.URL.RequestURI(), r.Header.Get(echo.HeaderAccept), httpx.Scheme(r), r.Host, time.Now().UTC().Format(time.DateOnly)}, "\x00")
 }
 
 // cache answers cacheable requests from the response cache, gzipped (once per entry)
@@ -257,7 +254,7 @@ func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedRes
 			}
 		}
 	}
-	if r.status == http.StatusOK && noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+	if r.status == http.StatusOK && httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		h.Del(echo.HeaderContentEncoding)
 		w.WriteHeader(http.StatusNotModified)
 		return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpx"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -122,7 +123,7 @@ func (s *Server) export(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if noneMatch(c.Request().Header.Get("If-None-Match"), exportTag(version, stored)) {
+	if httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), exportTag(version, stored)) {
 		setExportHeaders(h, file, stored, version, csvOut)
 		return c.NoContent(http.StatusNotModified)
 	}

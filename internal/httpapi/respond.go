@@ -14,6 +14,7 @@ import (
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpx"
 )
 
 // listMeta is the meta of a list answer.
@@ -73,25 +74,10 @@ func (s *Server) send(c echo.Context, contentType string, b []byte, etag, versio
 	if version != "" {
 		h.Set("X-Dataset-Version", version)
 	}
-	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+	if httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, contentType, b)
-}
-
-// noneMatch reports whether an If-None-Match header matches etag (weak comparison,
-// as RFC 9110 asks for this header).
-func noneMatch(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	strip := func(t string) string { return strings.TrimPrefix(strings.TrimSpace(t), "W/") }
-	for _, t := range strings.Split(header, ",") {
-		if t = strings.TrimSpace(t); t == "*" || strip(t) == strip(etag) {
-			return true
-		}
-	}
-	return false
 }
 
 // revisionTag is a record's ETag: its revision, which every change raises.

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpx"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -233,7 +234,7 @@ func (s *server) write(w http.ResponseWriter, r *http.Request, p page, b []byte)
 	status := p.Status
 	if status == 0 {
 		status = http.StatusOK
-		if noneMatch(r.Header.Get("If-None-Match"), etag) {
+		if httpx.NoneMatch(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -252,30 +253,9 @@ func setPageHeaders(h http.Header) {
 	h.Set("Vary", "Accept-Encoding")
 }
 
-// noneMatch reports whether an If-None-Match header matches etag (weak comparison,
-// as RFC 9110 asks for this header).
-func noneMatch(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	strip := func(t string) string { return strings.TrimPrefix(strings.TrimSpace(t), "W/") }
-	for _, t := range strings.Split(header, ",") {
-		if t = strings.TrimSpace(t); t == "*" || strip(t) == strip(etag) {
-			return true
-		}
-	}
-	return false
-}
-
-// absURL is the absolute URL of path as the reader reached this registry. Behind a
-// TLS-terminating proxy X-Forwarded-Proto tells the scheme; a forged one only
-// changes the citation text its own sender sees.
+// absURL is the absolute URL of path as the reader reached this registry.
 func absURL(r *http.Request, path string) string {
-	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()
+	return (&url.URL{Scheme: httpx.Scheme(r), Host: r.Host, Path: path}).String()
 }
 
 // notFound writes the 404 page: for paths no page has, and for records the public
@@ -369,7 +349,7 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", "public, no-cache")
 	}
-	if noneMatch(r.Header.Get("If-None-Match"), etag) {
+	if httpx.NoneMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

@@ -105,27 +105,40 @@ func (a *api) do(method, path string, header map[string]string) response {
 	return a.send(method, path, header, nil)
 }
 
-// sendRaw sends a request without validating the answer or touching a.t: for
-// goroutines, which may not call t.Fatal.
-func (a *api) sendRaw(method, path string, header map[string]string, body any) response {
+// request builds a request to the server with a body: a string as is, anything else
+// as JSON.
+func (a *api) request(method, path string, header map[string]string, body any) (*http.Request, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
 	case string:
 		rd = strings.NewReader(b)
 	default:
-		j, _ := json.Marshal(b)
+		j, err := json.Marshal(b)
+		if err != nil {
+			return nil, err
+		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, a.url+path, rd)
 	if err != nil {
-		return response{status: -1, body: []byte(err.Error())}
+		return nil, err
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
+	}
+	return req, nil
+}
+
+// sendRaw sends a request without validating the answer or touching a.t: for
+// goroutines, which may not call t.Fatal.
+func (a *api) sendRaw(method, path string, header map[string]string, body any) response {
+	req, err := a.request(method, path, header, body)
+	if err != nil {
+		return response{status: -1, body: []byte(err.Error())}
 	}
 	res, err := a.client.Do(req)
 	if err != nil {
@@ -140,27 +153,9 @@ func (a *api) sendRaw(method, path string, header map[string]string, body any) r
 // validates the answer against the contract.
 func (a *api) send(method, path string, header map[string]string, body any) response {
 	a.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			a.t.Fatal(err)
-		}
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, a.url+path, rd)
+	req, err := a.request(method, path, header, body)
 	if err != nil {
 		a.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
 	}
 	res, err := a.client.Do(req)
 	if err != nil {

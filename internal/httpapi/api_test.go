@@ -86,7 +86,20 @@ func newAPIWith(t *testing.T, st *store.Store, opts httpapi.Options) *api {
 type response struct {
 	status int
 	header http.Header
-	body   []byte
+	body   []byte // as sent
+	plain  []byte // as sent, or unzipped when sent with gzip
+}
+
+// unzip returns a body as sent, unzipped when its Content-Encoding is gzip.
+func unzip(header http.Header, body []byte) ([]byte, error) {
+	if header.Get("Content-Encoding") != "gzip" || len(body) == 0 {
+		return body, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }
 
 // json decodes the body into a generic value.
@@ -166,19 +179,13 @@ func (a *api) send(method, path string, header map[string]string, body any) resp
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	plain := got
-	if res.Header.Get("Content-Encoding") == "gzip" && len(got) > 0 && res.StatusCode < 300 {
-		// Asked for by the test itself (Go's client unzips only what it asked for).
-		zr, err := gzip.NewReader(bytes.NewReader(got))
-		if err == nil {
-			plain, err = io.ReadAll(zr)
-		}
-		if err != nil {
-			a.t.Fatalf("%s %s: a gzip body that does not unzip: %v", method, path, err)
-		}
+	// Zipped when the test asked for it (Go's client unzips only what it asked for).
+	plain, err := unzip(res.Header, got)
+	if err != nil {
+		a.t.Fatalf("%s %s: a gzip body that does not unzip: %v", method, path, err)
 	}
 	a.validate(req, res, plain)
-	return response{status: res.StatusCode, header: res.Header, body: got}
+	return response{status: res.StatusCode, header: res.Header, body: got, plain: plain}
 }
 
 // validate checks an answer against api/openapi.yaml: the route and status must be

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/export-registry/registry/internal/config"
 )
 
@@ -33,10 +31,7 @@ func backupCommand(ctx context.Context, cfg config.Config, args []string, stdout
 		return err
 	}
 	defer st.Close()
-	if st.Dialect != dialect.SQLite {
-		return errors.New("backup: this registry is on PostgreSQL; back it up with pg_dump (see the README)")
-	}
-	if _, err := st.DB.ExecContext(ctx, "VACUUM INTO ?", *out); err != nil {
+	if err := st.Backup(ctx, *out); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s\n", cfg.RedactedDB(), *out)

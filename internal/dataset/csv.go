@@ -3,12 +3,14 @@ package dataset
 import (
 	"encoding/csv"
 	"encoding/json"
-	"github.com/export-registry/registry/internal/domain"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // WriteCSV writes records as CSV: one column per JSON field of the record type, in
@@ -25,8 +27,8 @@ func WriteCSV[T any](w io.Writer, rows []T, names Names) error {
 }
 
 // Names are the names of the records a CSV's reference columns name, by record type
-// and id.
-type Names map[string]map[domain.ID]string
+// and id: public records only, so a CSV never names a draft.
+type Names = store.Names
 
 // named are the record types whose names a CSV shows beside their ids.
 var named = map[string]bool{"vendor": true, "product": true, "agency": true}
@@ -66,7 +68,7 @@ func (enc *CSVEncoder[T]) nameCell(kind string, v reflect.Value) string {
 	}
 	parts := make([]string, len(ids))
 	for i, id := range ids {
-		parts[i] = enc.names[kind][id]
+		parts[i] = enc.names[kind][id].Name
 	}
 	return strings.Join(parts, ";")
 }

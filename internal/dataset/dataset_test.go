@@ -135,7 +135,7 @@ func TestLoadRefusesWhole(t *testing.T) {
 			if empty, err := st.Empty(context.Background()); err != nil || !empty {
 				t.Errorf("the refused import left records behind (empty=%v, %v)", empty, err)
 			}
-			if n, _ := st.Client.Source.Query().Count(context.Background()); n != 0 {
+			if n := storetest.Count(t, st, "sources"); n != 0 {
 				t.Errorf("%d sources left behind", n)
 			}
 		})

@@ -60,7 +60,7 @@ func Export(ctx context.Context, st *store.Store, dir string, progress func(int)
 				progress(total)
 			}
 		}
-		names, err := ts.RecordNames(ctx)
+		names, err := ts.PublicNames(ctx, nil)
 		if err != nil {
 			return err
 		}

@@ -127,7 +127,7 @@ func TestSynthetic(t *testing.T) {
 }
 
 func storetestDialect(st *store.Store) string {
-	if st.Dialect == "postgres" {
+	if st.Dialect() == "postgres" {
 		return "postgres"
 	}
 	return "sqlite"

@@ -220,7 +220,7 @@ func stream(s *Server, c echo.Context, write func(context.Context, io.Writer) er
 func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection string, csvOut bool, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
 	var csvEnc *dataset.CSVEncoder[T]
 	if csvOut {
-		names, err := s.store.RecordNames(ctx)
+		names, err := s.store.PublicNames(ctx, nil)
 		if err != nil {
 			return err
 		}

@@ -108,7 +108,7 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 		c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
 	}
 	if csvOut {
-		names, err := s.store.RecordNames(c.Request().Context())
+		names, err := s.store.PublicNames(c.Request().Context(), nil)
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ func (s *Store) Changes(ctx context.Context, p ChangeParams) ([]Change, int64, b
 	scanned := 0
 	more := false
 	for len(out) < limit && scanned < changeScan {
-		q := s.Client.Revision.Query().Where(revision.Public(true))
+		q := s.client.Revision.Query().Where(revision.Public(true))
 		if p.Newest {
 			if pos > 0 {
 				q = q.Where(revision.IDLT(int(pos)))
@@ -176,7 +176,7 @@ func (s *Store) VendorIDOf(ctx context.Context, ref string) (int, error) {
 
 // LastChange returns the time of the newest public change, or the zero time.
 func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
-	r, err := s.Client.Revision.Query().Where(revision.Public(true)).Order(ent.Desc(revision.FieldID)).First(ctx)
+	r, err := s.client.Revision.Query().Where(revision.Public(true)).Order(ent.Desc(revision.FieldID)).First(ctx)
 	if ent.IsNotFound(err) {
 		return time.Time{}, nil
 	}

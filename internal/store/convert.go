@@ -34,7 +34,7 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 	if len(ids) == 0 {
 		return out, nil
 	}
-	b := entsql.Dialect(s.Dialect)
+	b := entsql.Dialect(s.dialect)
 	c, src := b.Table(citation.Table).As("c"), b.Table(source.Table).As("s")
 	query, args := b.Select(
 		c.C(citation.FieldID), c.C(citation.FieldRecordID), c.C(citation.FieldSourceID), c.C(citation.FieldFields), c.C(citation.FieldLocator), c.C(citation.FieldConfidence),
@@ -46,7 +46,7 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 			entsql.In(src.C(source.FieldStatus), anys(visible(drafts))...),
 		)).
 		OrderBy(c.C(citation.FieldID)).Query()
-	rows, err := s.Client.QueryContext(ctx, query, args...)
+	rows, err := s.client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ func (s *Store) GetVendor(ctx context.Context, ref string, drafts bool) (domain.
 
 // GetProduct returns a product by id.
 func (s *Store) GetProduct(ctx context.Context, id int, drafts bool) (domain.Product, error) {
-	rows, err := s.Client.Product.Query().Where(product.ID(id), product.StatusIn(statusValues[product.Status](visible(drafts))...)).All(ctx)
+	rows, err := s.client.Product.Query().Where(product.ID(id), product.StatusIn(statusValues[product.Status](visible(drafts))...)).All(ctx)
 	if err != nil {
 		return domain.Product{}, err
 	}
@@ -52,7 +52,7 @@ func (s *Store) GetProduct(ctx context.Context, id int, drafts bool) (domain.Pro
 
 // GetAgency returns an agency by id.
 func (s *Store) GetAgency(ctx context.Context, id int, drafts bool) (domain.Agency, error) {
-	rows, err := s.Client.Agency.Query().Where(agency.ID(id), agency.StatusIn(statusValues[agency.Status](visible(drafts))...)).All(ctx)
+	rows, err := s.client.Agency.Query().Where(agency.ID(id), agency.StatusIn(statusValues[agency.Status](visible(drafts))...)).All(ctx)
 	if err != nil {
 		return domain.Agency{}, err
 	}
@@ -62,7 +62,7 @@ func (s *Store) GetAgency(ctx context.Context, id int, drafts bool) (domain.Agen
 
 // GetLicense returns a licence by id.
 func (s *Store) GetLicense(ctx context.Context, id int, drafts bool) (domain.License, error) {
-	rows, err := s.Client.License.Query().Where(license.ID(id), license.StatusIn(statusValues[license.Status](visible(drafts))...)).
+	rows, err := s.client.License.Query().Where(license.ID(id), license.StatusIn(statusValues[license.Status](visible(drafts))...)).
 		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).All(ctx)
 	if err != nil {
 		return domain.License{}, err
@@ -73,7 +73,7 @@ func (s *Store) GetLicense(ctx context.Context, id int, drafts bool) (domain.Lic
 
 // GetTermination returns a termination by id.
 func (s *Store) GetTermination(ctx context.Context, id int, drafts bool) (domain.Termination, error) {
-	rows, err := s.Client.Termination.Query().Where(termination.ID(id), termination.StatusIn(statusValues[termination.Status](visible(drafts))...)).All(ctx)
+	rows, err := s.client.Termination.Query().Where(termination.ID(id), termination.StatusIn(statusValues[termination.Status](visible(drafts))...)).All(ctx)
 	if err != nil {
 		return domain.Termination{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Store) GetTermination(ctx context.Context, id int, drafts bool) (domain
 
 // GetAllegation returns an allegation by id.
 func (s *Store) GetAllegation(ctx context.Context, id int, drafts bool) (domain.Allegation, error) {
-	rows, err := s.Client.Allegation.Query().Where(allegation.ID(id), allegation.StatusIn(statusValues[allegation.Status](visible(drafts))...)).All(ctx)
+	rows, err := s.client.Allegation.Query().Where(allegation.ID(id), allegation.StatusIn(statusValues[allegation.Status](visible(drafts))...)).All(ctx)
 	if err != nil {
 		return domain.Allegation{}, err
 	}
@@ -93,7 +93,7 @@ func (s *Store) GetAllegation(ctx context.Context, id int, drafts bool) (domain.
 
 // GetCommunication returns a communication with its questions by id.
 func (s *Store) GetCommunication(ctx context.Context, id int, drafts bool) (domain.Communication, error) {
-	rows, err := s.Client.Communication.Query().Where(communication.ID(id), communication.StatusIn(statusValues[communication.Status](visible(drafts))...)).
+	rows, err := s.client.Communication.Query().Where(communication.ID(id), communication.StatusIn(statusValues[communication.Status](visible(drafts))...)).
 		WithQuestions().All(ctx)
 	if err != nil {
 		return domain.Communication{}, err
@@ -104,13 +104,13 @@ func (s *Store) GetCommunication(ctx context.Context, id int, drafts bool) (doma
 
 // GetSource returns a source by id.
 func (s *Store) GetSource(ctx context.Context, id int, drafts bool) (domain.Source, error) {
-	rows, err := s.Client.Source.Query().Where(source.ID(id), source.StatusIn(statusValues[source.Status](visible(drafts))...)).All(ctx)
+	rows, err := s.client.Source.Query().Where(source.ID(id), source.StatusIn(statusValues[source.Status](visible(drafts))...)).All(ctx)
 	return one(mapAll(rows, toSource), err, "source", strconv.Itoa(id))
 }
 
 // ListStates lists the ISO 3166-1 reference data by code; q matches code or name.
 func (s *Store) ListStates(ctx context.Context, p ListParams) ([]domain.State, string, error) {
-	q := s.Client.State.Query()
+	q := s.client.State.Query()
 	if p.Q != "" {
 		q = q.Where(state.Or(state.IDEqualFold(p.Q), state.NameContainsFold(p.Q)))
 	}
@@ -131,7 +131,7 @@ func (s *Store) ListStates(ctx context.Context, p ListParams) ([]domain.State, s
 
 // GetState returns a state of the reference data by its alpha-2 code.
 func (s *Store) GetState(ctx context.Context, code string) (domain.State, error) {
-	v, err := s.Client.State.Get(ctx, code)
+	v, err := s.client.State.Get(ctx, code)
 	if ent.IsNotFound(err) {
 		return domain.State{}, domain.NotFound("state", code)
 	}
@@ -143,7 +143,7 @@ func (s *Store) GetState(ctx context.Context, code string) (domain.State, error)
 
 // Empty reports whether the registry holds no records (reference data aside).
 func (s *Store) Empty(ctx context.Context) (bool, error) {
-	n, err := s.Client.Revision.Query().Limit(1).Count(ctx)
+	n, err := s.client.Revision.Query().Limit(1).Count(ctx)
 	return n == 0, err
 }
 
@@ -160,7 +160,7 @@ func (s *Store) MaxID(ctx context.Context, collection string) (int, error) {
 		return 0, fmt.Errorf("no collection %q", collection)
 	}
 	var n sql.NullInt64
-	if err := s.DB.QueryRowContext(ctx, "SELECT MAX(id) FROM "+table).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT MAX(id) FROM "+table).Scan(&n); err != nil {
 		return 0, err
 	}
 	return int(n.Int64), nil

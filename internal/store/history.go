@@ -12,7 +12,7 @@ import (
 // only the public changes: what a record looked like while it was a draft is not
 // public, even after it is published.
 func (s *Store) History(ctx context.Context, recordType string, id int, drafts bool) ([]domain.Change, error) {
-	q := s.Client.Revision.Query().
+	q := s.client.Revision.Query().
 		Where(revision.RecordTypeEQ(revision.RecordType(recordType)), revision.RecordID(id)).
 		WithActor().
 		Order(ent.Asc(revision.FieldRevision), ent.Asc(revision.FieldID))

@@ -120,10 +120,10 @@ func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (Im
 		// A bulk load leaves the planner's statistics behind: on PostgreSQL a page of
 		// an export went from 20 ms to 5 s until the next autovacuum. Refresh them now.
 		q := "PRAGMA optimize"
-		if s.Dialect == dialect.Postgres {
+		if s.dialect == dialect.Postgres {
 			q = "ANALYZE"
 		}
-		if _, err := s.DB.ExecContext(ctx, q); err != nil {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("refresh planner statistics: %w", err)
 		}
 	}
@@ -132,7 +132,7 @@ func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (Im
 
 // inTx runs f in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
-	tx, err := s.Client.Tx(ctx)
+	tx, err := s.client.Tx(ctx)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *Store) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 // resetSequences moves PostgreSQL's identity sequences past ids an import set, so the
 // next record created gets a fresh id. SQLite's AUTOINCREMENT does this by itself.
 func (s *Store) resetSequences(ctx context.Context, tx *ent.Tx) error {
-	if s.Dialect != dialect.Postgres {
+	if s.dialect != dialect.Postgres {
 		return nil
 	}
 	for _, table := range []string{"sources", "vendors", "products", "agencies", "licenses", "terminations", "allegations", "communications", "questions", "citations", "revisions"} {

@@ -148,7 +148,7 @@ func page[T any](rows []T, limit int, id func(T) int) ([]T, string) {
 
 // vendorRef queries the vendor an id or slug names among those of the statuses.
 func (s *Store) vendorRef(ref string, statuses []string) *ent.VendorQuery {
-	q := s.Client.Vendor.Query().Where(vendor.StatusIn(statusValues[vendor.Status](statuses)...))
+	q := s.client.Vendor.Query().Where(vendor.StatusIn(statusValues[vendor.Status](statuses)...))
 	switch id, err := domain.ParseID(ref); {
 	case err == nil:
 		return q.Where(vendor.ID(int(id)))
@@ -179,7 +179,7 @@ func statusValues[S ~string](statuses []string) []S {
 
 // ListVendors lists vendors; country is the headquarters country.
 func (s *Store) ListVendors(ctx context.Context, p ListParams) ([]domain.Vendor, string, error) {
-	q := s.Client.Vendor.Query().Where(as[predicate.Vendor](p.common())...)
+	q := s.client.Vendor.Query().Where(as[predicate.Vendor](p.common())...)
 	if p.Country != "" {
 		q = q.Where(vendor.HeadquartersCountry(p.Country))
 	}
@@ -197,7 +197,7 @@ func (s *Store) ListVendors(ctx context.Context, p ListParams) ([]domain.Vendor,
 
 // ListProducts lists products; country is their vendor's headquarters country.
 func (s *Store) ListProducts(ctx context.Context, p ListParams) ([]domain.Product, string, error) {
-	q := s.Client.Product.Query().Where(as[predicate.Product](p.common())...)
+	q := s.client.Product.Query().Where(as[predicate.Product](p.common())...)
 	if p.Vendor != "" {
 		id, err := s.vendorID(ctx, p.Vendor, p.Statuses)
 		if err != nil {
@@ -222,7 +222,7 @@ func (s *Store) ListProducts(ctx context.Context, p ListParams) ([]domain.Produc
 
 // ListAgencies lists agencies; country is the agency's state.
 func (s *Store) ListAgencies(ctx context.Context, p ListParams) ([]domain.Agency, string, error) {
-	q := s.Client.Agency.Query().Where(as[predicate.Agency](p.common())...)
+	q := s.client.Agency.Query().Where(as[predicate.Agency](p.common())...)
 	if p.Country != "" {
 		q = q.Where(agency.StateCode(p.Country))
 	}
@@ -243,7 +243,7 @@ func (s *Store) ListAgencies(ctx context.Context, p ListParams) ([]domain.Agency
 // (a start on or before it, and no end or an end period reaching it); covers keeps
 // licences whose permitted geography includes the country.
 func (s *Store) ListLicenses(ctx context.Context, p ListParams) ([]domain.License, string, error) {
-	q := s.Client.License.Query().Where(as[predicate.License](p.common())...)
+	q := s.client.License.Query().Where(as[predicate.License](p.common())...)
 	if len(p.KindStatuses) > 0 {
 		q = q.Where(license.LicenseStatusIn(statusValues[license.LicenseStatus](p.KindStatuses)...))
 	}
@@ -307,7 +307,7 @@ func activeOn(d time.Time) predicate.License {
 // ListTerminations lists terminations; country is the state whose customer it ended
 // (named directly or through the agency).
 func (s *Store) ListTerminations(ctx context.Context, p ListParams) ([]domain.Termination, string, error) {
-	q := s.Client.Termination.Query().Where(as[predicate.Termination](p.common())...)
+	q := s.client.Termination.Query().Where(as[predicate.Termination](p.common())...)
 	if p.Vendor != "" {
 		id, err := s.vendorID(ctx, p.Vendor, p.Statuses)
 		if err != nil {
@@ -333,7 +333,7 @@ func (s *Store) ListTerminations(ctx context.Context, p ListParams) ([]domain.Te
 // ListAllegations lists allegations; country is the alleged operator state or the
 // targets' country.
 func (s *Store) ListAllegations(ctx context.Context, p ListParams) ([]domain.Allegation, string, error) {
-	q := s.Client.Allegation.Query().Where(as[predicate.Allegation](p.common())...)
+	q := s.client.Allegation.Query().Where(as[predicate.Allegation](p.common())...)
 	if len(p.KindStatuses) > 0 {
 		q = q.Where(allegation.AllegationStatusIn(statusValues[allegation.AllegationStatus](p.KindStatuses)...))
 	}
@@ -362,7 +362,7 @@ func (s *Store) ListAllegations(ctx context.Context, p ListParams) ([]domain.All
 // ListCommunications lists communications; country is the recipient state or a state
 // copied; vendor is the recipient vendor.
 func (s *Store) ListCommunications(ctx context.Context, p ListParams) ([]domain.Communication, string, error) {
-	q := s.Client.Communication.Query().Where(as[predicate.Communication](p.common())...)
+	q := s.client.Communication.Query().Where(as[predicate.Communication](p.common())...)
 	if p.Vendor != "" {
 		id, err := s.vendorID(ctx, p.Vendor, p.Statuses)
 		if err != nil {
@@ -389,7 +389,7 @@ func (s *Store) ListCommunications(ctx context.Context, p ListParams) ([]domain.
 
 // ListSources lists sources; q matches the title or the document symbol.
 func (s *Store) ListSources(ctx context.Context, p ListParams) ([]domain.Source, string, error) {
-	q := s.Client.Source.Query().Where(as[predicate.Source](p.common())...)
+	q := s.client.Source.Query().Where(as[predicate.Source](p.common())...)
 	if p.Q != "" {
 		q = q.Where(source.Or(source.TitleContainsFold(p.Q), source.DocumentSymbolContainsFold(p.Q)))
 	}

@@ -33,12 +33,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	conn, err := s.DB.Conn(ctx)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if s.Dialect == dialect.Postgres {
+	if s.dialect == dialect.Postgres {
 		// One migrator at a time; the lock ends with the session.
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7262617)"); err != nil {
 			return fmt.Errorf("lock migrations: %w", err)
@@ -93,7 +93,7 @@ type migrationFile struct{ version, sql string }
 // migrationFiles returns the dialect's up migrations in order, after checking them
 // against their atlas.sum so that an edited or missing file is refused.
 func (s *Store) migrationFiles() ([]migrationFile, error) {
-	dir := "migrations/" + map[string]string{dialect.SQLite: "sqlite", dialect.Postgres: "postgres"}[s.Dialect]
+	dir := "migrations/" + map[string]string{dialect.SQLite: "sqlite", dialect.Postgres: "postgres"}[s.dialect]
 	entries, err := fs.ReadDir(migrations, dir)
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (s *Store) migrationFiles() ([]migrationFile, error) {
 		}
 	}
 	if err := atlas.Validate(mem); err != nil {
-		return nil, fmt.Errorf("migrations/%s do not match their atlas.sum: %w", s.Dialect, err)
+		return nil, fmt.Errorf("migrations/%s do not match their atlas.sum: %w", s.dialect, err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].version < files[j].version })
 	return files, nil
@@ -121,7 +121,7 @@ func (s *Store) migrationFiles() ([]migrationFile, error) {
 
 // rebind turns ? placeholders into PostgreSQL's $n.
 func (s *Store) rebind(query string) string {
-	if s.Dialect != dialect.Postgres {
+	if s.dialect != dialect.Postgres {
 		return query
 	}
 	var b strings.Builder
@@ -144,9 +144,9 @@ func (s *Store) ensureStates(ctx context.Context) error {
 	all := domain.Countries()
 	builders := make([]*ent.StateCreate, len(all))
 	for i, c := range all {
-		builders[i] = s.Client.State.Create().SetID(c.Code).SetAlpha3(c.Alpha3).SetName(c.Name).SetOfficial(c.Official)
+		builders[i] = s.client.State.Create().SetID(c.Code).SetAlpha3(c.Alpha3).SetName(c.Name).SetOfficial(c.Official)
 	}
-	err := s.Client.State.CreateBulk(builders...).
+	err := s.client.State.CreateBulk(builders...).
 		OnConflict(sql.ConflictColumns(state.FieldID)).
 		UpdateNewValues().
 		Exec(ctx)

@@ -56,6 +56,7 @@ type ProfileCounts struct {
 // Terminations and allegations concern it when they name it (directly or through an
 // agency) or are about one of its vendors. Communications are addressed to it, copy
 // it, or are addressed to one of its vendors.
+//
 // StateProfile returns a country's profile. Unknown codes are ENOTFOUND.
 func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Profile, error) {
 	st, err := s.GetState(ctx, code)
@@ -72,47 +73,47 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		q := s.Client.Agency.Query().Order(ent.Asc("id")).Where(agency.StatusIn(statusValues[agency.Status](vis)...), agency.StateCode(code))
+		q := s.client.Agency.Query().Order(ent.Asc("id")).Where(agency.StatusIn(statusValues[agency.Status](vis)...), agency.StateCode(code))
 		p.Agencies, p.Counts.Agencies, err = section(ctx, q, s.agencies, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.Vendor.Query().Order(ent.Asc("id")).Where(vendor.StatusIn(statusValues[vendor.Status](vis)...), hq)
+		q := s.client.Vendor.Query().Order(ent.Asc("id")).Where(vendor.StatusIn(statusValues[vendor.Status](vis)...), hq)
 		p.Vendors, p.Counts.Vendors, err = section(ctx, q, s.vendors, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.Product.Query().Order(ent.Asc("id")).Where(product.StatusIn(statusValues[product.Status](vis)...), product.HasVendorWith(hq))
+		q := s.client.Product.Query().Order(ent.Asc("id")).Where(product.StatusIn(statusValues[product.Status](vis)...), product.HasVendorWith(hq))
 		p.Products, p.Counts.Products, err = section(ctx, q, s.products, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code)).
+		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code)).
 			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
 		p.LicensesTo, p.Counts.LicensesTo, err = section(ctx, q, s.licenses, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
-			license.Or(license.ExportingState(code), license.And(license.ExportingStateIsNil(), license.HasVendorWith(hq)))).
+		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
+			licensesFrom(code, vis)).
 			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
 		p.LicensesFrom, p.Counts.LicensesFrom, err = section(ctx, q, s.licenses, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
+		q := s.client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
 			termination.Or(termination.StateCode(code), termination.HasAgencyWith(agency.StateCode(code)), termination.HasVendorWith(hq)))
 		p.Terminations, p.Counts.Terminations, err = section(ctx, q, s.terminations, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.Allegation.Query().Order(ent.Asc("id")).Where(allegation.StatusIn(statusValues[allegation.Status](vis)...),
+		q := s.client.Allegation.Query().Order(ent.Asc("id")).Where(allegation.StatusIn(statusValues[allegation.Status](vis)...),
 			allegation.Or(allegation.OperatorState(code), allegation.TargetCountry(code), allegation.HasVendorWith(hq)))
 		p.Allegations, p.Counts.Allegations, err = section(ctx, q, s.allegations, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.Client.Communication.Query().Order(ent.Asc("id")).Where(communication.StatusIn(statusValues[communication.Status](vis)...),
+		q := s.client.Communication.Query().Order(ent.Asc("id")).Where(communication.StatusIn(statusValues[communication.Status](vis)...),
 			communication.Or(communication.RecipientState(code), communication.HasRecipientVendorWith(hq), func(s *sql.Selector) {
 				s.Where(sqljson.ValueContains(s.C(communication.FieldCopiedStates), code))
 			})).WithQuestions()

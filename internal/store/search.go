@@ -24,7 +24,7 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 			out = append(out, search.Entry{Type: typ, ID: strconv.Itoa(id), Field: field, Text: text, Label: label})
 		}
 	}
-	vendors, err := s.Client.Vendor.Query().Where(vendor.StatusEQ(vendor.StatusPublished)).
+	vendors, err := s.client.Vendor.Query().Where(vendor.StatusEQ(vendor.StatusPublished)).
 		Select(vendor.FieldID, vendor.FieldName, vendor.FieldSlug, vendor.FieldAliases).All(ctx)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 			add("vendor", v.ID, "alias", a.Name, v.Name)
 		}
 	}
-	products, err := s.Client.Product.Query().Where(product.StatusEQ(product.StatusPublished)).
+	products, err := s.client.Product.Query().Where(product.StatusEQ(product.StatusPublished)).
 		Select(product.FieldID, product.FieldName).All(ctx)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 	for _, p := range products {
 		add("product", p.ID, "name", p.Name, p.Name)
 	}
-	agencies, err := s.Client.Agency.Query().Where(agency.StatusEQ(agency.StatusPublished)).
+	agencies, err := s.client.Agency.Query().Where(agency.StatusEQ(agency.StatusPublished)).
 		Select(agency.FieldID, agency.FieldName, agency.FieldAliases).All(ctx)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 			add("agency", a.ID, "alias", alias, a.Name)
 		}
 	}
-	sources, err := s.Client.Source.Query().Where(source.StatusEQ(source.StatusPublished)).
+	sources, err := s.client.Source.Query().Where(source.StatusEQ(source.StatusPublished)).
 		Select(source.FieldID, source.FieldTitle, source.FieldDocumentSymbol).All(ctx)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 			add("source", src.ID, "document_symbol", *src.DocumentSymbol, src.Title)
 		}
 	}
-	states, err := s.Client.State.Query().All(ctx)
+	states, err := s.client.State.Query().All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -78,49 +78,18 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 	return out, nil
 }
 
-// RecordNames returns the names of the public vendors, products and agencies by id,
-// for the name columns beside references in CSV.
-func (s *Store) RecordNames(ctx context.Context) (map[string]map[domain.ID]string, error) {
-	out := map[string]map[domain.ID]string{"vendor": {}, "product": {}, "agency": {}}
-	vendors, err := s.Client.Vendor.Query().Where(vendor.StatusIn(vendor.StatusPublished, vendor.StatusRetracted)).
-		Select(vendor.FieldID, vendor.FieldName).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vendors {
-		out["vendor"][domain.ID(v.ID)] = v.Name
-	}
-	products, err := s.Client.Product.Query().Where(product.StatusIn(product.StatusPublished, product.StatusRetracted)).
-		Select(product.FieldID, product.FieldName).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range products {
-		out["product"][domain.ID(p.ID)] = p.Name
-	}
-	agencies, err := s.Client.Agency.Query().Where(agency.StatusIn(agency.StatusPublished, agency.StatusRetracted)).
-		Select(agency.FieldID, agency.FieldName).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range agencies {
-		out["agency"][domain.ID(a.ID)] = a.Name
-	}
-	return out, nil
-}
-
 // syntheticKey is the setting that marks a database as holding generated data.
 const syntheticKey = "synthetic"
 
 // MarkSynthetic marks the database as synthetic: every answer from it says so.
 func (s *Store) MarkSynthetic(ctx context.Context) error {
-	return s.Client.Setting.Create().SetID(syntheticKey).SetValue("true").
+	return s.client.Setting.Create().SetID(syntheticKey).SetValue("true").
 		OnConflictColumns(setting.FieldID).UpdateNewValues().Exec(domain.SystemContext(ctx))
 }
 
 // IsSynthetic reports whether the database holds a synthetic registry.
 func (s *Store) IsSynthetic(ctx context.Context) (bool, error) {
-	return s.Client.Setting.Query().Where(setting.ID(syntheticKey)).Exist(ctx)
+	return s.client.Setting.Query().Where(setting.ID(syntheticKey)).Exist(ctx)
 }
 
 // searchCache keeps the search index of one dataset version, shared by every user of

@@ -49,7 +49,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
 		return Grant{}, errLogin
 	}
-	u, err := s.Client.User.Query().Where(user.Email(e)).Only(ctx)
+	u, err := s.client.User.Query().Where(user.Email(e)).Only(ctx)
 	if ent.IsNotFound(err) {
 		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
 		return Grant{}, errLogin
@@ -63,7 +63,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 	}
 	if rehash {
 		if h, err := auth.HashPassword(password, auth.DefaultParams); err == nil {
-			if err := s.Client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
+			if err := s.client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
 				return Grant{}, err
 			}
 		}
@@ -163,7 +163,7 @@ func (s *Store) Refresh(ctx context.Context, token string) (Grant, error) {
 
 // Logout ends a session: its access and refresh tokens stop working at once.
 func (s *Store) Logout(ctx context.Context, sid string) error {
-	return revokeSessions(domain.SystemContext(ctx), s.Client, session.ID(sid), "logout")
+	return revokeSessions(domain.SystemContext(ctx), s.client, session.ID(sid), "logout")
 }
 
 // Authenticate checks a verified access token's claims against the store: the session
@@ -174,7 +174,7 @@ func (s *Store) Logout(ctx context.Context, sid string) error {
 // is not on the public read path; it is not cached, so a logout or a disabled account
 // takes effect on every instance at once.
 func (s *Store) Authenticate(ctx context.Context, c *auth.Claims) (domain.Viewer, error) {
-	sess, err := s.Client.Session.Query().Where(session.ID(c.SessionID)).WithUser().Only(ctx)
+	sess, err := s.client.Session.Query().Where(session.ID(c.SessionID)).WithUser().Only(ctx)
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return domain.Viewer{}, domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired token")
@@ -204,12 +204,12 @@ func (s *Store) SigningKeys(ctx context.Context, secret []byte) (*auth.Keys, err
 		return nil, err
 	}
 	// Several instances may start at once: the first insert wins, all read it back.
-	err = s.Client.Setting.Create().SetID(name).SetValue(base64.StdEncoding.EncodeToString(fresh)).
+	err = s.client.Setting.Create().SetID(name).SetValue(base64.StdEncoding.EncodeToString(fresh)).
 		OnConflictColumns(setting.FieldID).DoNothing().Exec(ctx)
 	if err != nil && !isNoRows(err) {
 		return nil, err
 	}
-	st, err := s.Client.Setting.Get(ctx, name)
+	st, err := s.client.Setting.Get(ctx, name)
 	if err != nil {
 		return nil, err
 	}

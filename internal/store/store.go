@@ -23,11 +23,13 @@ import (
 	_ "github.com/export-registry/registry/ent/runtime" // registers the schemas' privacy policies and defaults
 )
 
-// Store is the registry's database: an ent client and the connection under it.
+// Store is the registry's database: an ent client and the connection under it. Both
+// stay inside this package: every read and write of the registry goes through a
+// Store method, so the rules of what the public may see live in one place.
 type Store struct {
-	Client  *ent.Client
-	DB      *sql.DB
-	Dialect string
+	client  *ent.Client
+	db      *sql.DB
+	dialect string
 
 	search *searchCache
 	// versions reads the dataset version for requests that arrive together; nil in a
@@ -70,7 +72,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := entsql.OpenDB(d, db)
-	s := &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: d, search: &searchCache{}}
+	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}}
 	s.versions = &versionReads{read: s.readVersion}
 	return s, nil
 }
@@ -105,11 +107,14 @@ func openSQLite(path string) (*sql.DB, error) {
 
 // within returns a store whose reads go through a transaction's client.
 func (s *Store) within(c *ent.Client) *Store {
-	return &Store{Client: c, DB: s.DB, Dialect: s.Dialect}
+	return &Store{client: c, db: s.db, dialect: s.dialect}
 }
 
+// Dialect names the database: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
 // Close closes the database.
-func (s *Store) Close() error { return s.Client.Close() }
+func (s *Store) Close() error { return s.client.Close() }
 
 // Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

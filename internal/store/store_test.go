@@ -16,7 +16,7 @@ import (
 func TestMigrationsMatchSchema(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		var buf bytes.Buffer
-		if err := st.Client.Schema.WriteTo(context.Background(), &buf); err != nil {
+		if err := store.Client(st).Schema.WriteTo(context.Background(), &buf); err != nil {
 			t.Fatal(err)
 		}
 		var stmts []string
@@ -40,7 +40,7 @@ func TestMigrateTwice(t *testing.T) {
 		if err := st.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		n, err := st.Client.State.Query().Count(ctx)
+		n, err := store.Client(st).State.Query().Count(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

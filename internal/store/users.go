@@ -76,7 +76,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	u, err := s.Client.User.Create().SetEmail(email).SetDisplayName(name).SetRole(user.Role(nu.Role)).SetPasswordHash(hash).Save(ctx)
+	u, err := s.client.User.Create().SetEmail(email).SetDisplayName(name).SetRole(user.Role(nu.Role)).SetPasswordHash(hash).Save(ctx)
 	if err != nil {
 		if ent.IsConstraintError(err) {
 			return User{}, domain.Errorf(domain.ECONFLICT, "an account with this email exists")
@@ -88,13 +88,13 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 
 // ListUsers lists the staff accounts by id.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.Client.User.Query().Order(ent.Asc(user.FieldID)).All(ctx)
+	rows, err := s.client.User.Query().Order(ent.Asc(user.FieldID)).All(ctx)
 	return mapAll(rows, toUser), err
 }
 
 // GetUser returns an account by id.
 func (s *Store) GetUser(ctx context.Context, id int) (User, error) {
-	u, err := s.Client.User.Get(ctx, id)
+	u, err := s.client.User.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return User{}, domain.NotFound("user", domain.ID(id).String())
 	}
@@ -110,7 +110,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	u, err := s.Client.User.Query().Where(user.Email(e)).Only(ctx)
+	u, err := s.client.User.Query().Where(user.Email(e)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return User{}, domain.NotFound("user", email)
 	}

@@ -43,7 +43,7 @@ type versionRead struct {
 func (s *Store) DatasetVersion(ctx context.Context) (string, error) {
 	if s.versions == nil {
 		// A transaction's store: the version is what the transaction sees.
-		rows, err := s.Client.QueryContext(ctx, versionQuery)
+		rows, err := s.client.QueryContext(ctx, versionQuery)
 		if err != nil {
 			return "", err
 		}
@@ -146,7 +146,7 @@ func (s *Store) versionStmt(ctx context.Context) (*sql.Stmt, error) {
 	if s.versionStatement != nil {
 		return s.versionStatement, nil
 	}
-	stmt, err := s.DB.PrepareContext(ctx, versionQuery)
+	stmt, err := s.db.PrepareContext(ctx, versionQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func TestDatasetVersionIsFresh(t *testing.T) {
 				t.Fatal(err)
 			}
 			var v int64
-			if err := st.DB.QueryRow("SELECT MAX(id) FROM revisions WHERE public = TRUE").Scan(&v); err != nil {
+			if err := store.DB(st).QueryRow("SELECT MAX(id) FROM revisions WHERE public = TRUE").Scan(&v); err != nil {
 				t.Fatal(err)
 			}
 			committed.Store(v)

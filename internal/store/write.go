@@ -49,10 +49,10 @@ func (s *Store) inTxStore(ctx context.Context, f func(tx *ent.Tx, ts *Store) err
 // the write lock meanwhile: exports are short and rare).
 func (s *Store) Snapshot(ctx context.Context, f func(ts *Store) error) error {
 	opts := &sql.TxOptions{}
-	if s.Dialect == dialect.Postgres {
+	if s.dialect == dialect.Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	}
-	tx, err := s.Client.BeginTx(ctx, opts)
+	tx, err := s.client.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Store) Snapshot(ctx context.Context, f func(ts *Store) error) error {
 // Staff writes are few; their serialization costs nothing the public notices.
 func (s *Store) inWriteTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 	return s.inTx(ctx, func(tx *ent.Tx) error {
-		if s.Dialect == dialect.Postgres {
+		if s.dialect == dialect.Postgres {
 			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7262618)"); err != nil {
 				return err
 			}

@@ -19,31 +19,31 @@ func TestPrivacyPolicy(t *testing.T) {
 		editor := domain.WithViewer(bg, domain.Viewer{UserID: 1, Role: domain.RoleEditor})
 		system := domain.SystemContext(bg)
 		for name, ctx := range map[string]context.Context{"no viewer": bg, "an empty viewer": domain.WithViewer(bg, domain.Viewer{})} {
-			if err := st.Client.Vendor.Create().SetSlug("x").SetName("X").Exec(ctx); !isDenied(err) {
+			if err := store.Client(st).Vendor.Create().SetSlug("x").SetName("X").Exec(ctx); !isDenied(err) {
 				t.Errorf("create a vendor with %s: %v, want a privacy denial", name, err)
 			}
-			if err := st.Client.Vendor.UpdateOneID(1).SetName("Renamed").Exec(ctx); !isDenied(err) {
+			if err := store.Client(st).Vendor.UpdateOneID(1).SetName("Renamed").Exec(ctx); !isDenied(err) {
 				t.Errorf("update a vendor with %s: %v", name, err)
 			}
 			if _, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "media", Title: "T"}, store.Edit{}); !isDenied(err) {
 				t.Errorf("store.Create with %s: %v", name, err)
 			}
 		}
-		if err := st.Client.User.Create().SetEmail("a@b.c").SetDisplayName("A").SetRole("admin").SetPasswordHash("x").Exec(editor); !isDenied(err) {
+		if err := store.Client(st).User.Create().SetEmail("a@b.c").SetDisplayName("A").SetRole("admin").SetPasswordHash("x").Exec(editor); !isDenied(err) {
 			t.Errorf("an editor created an account: %v", err)
 		}
-		if err := st.Client.State.UpdateOneID("IL").SetName("Elsewhere").Exec(editor); !isDenied(err) {
+		if err := store.Client(st).State.UpdateOneID("IL").SetName("Elsewhere").Exec(editor); !isDenied(err) {
 			t.Errorf("an editor changed reference data: %v", err)
 		}
 		for name, ctx := range map[string]context.Context{"editor": editor, "system": system} {
-			if _, err := st.Client.Revision.Update().Where(revision.RecordID(1)).Save(ctx); !isDenied(err) {
+			if _, err := store.Client(st).Revision.Update().Where(revision.RecordID(1)).Save(ctx); !isDenied(err) {
 				t.Errorf("%s updated a revision: %v", name, err)
 			}
-			if _, err := st.Client.Revision.Delete().Exec(ctx); !isDenied(err) {
+			if _, err := store.Client(st).Revision.Delete().Exec(ctx); !isDenied(err) {
 				t.Errorf("%s deleted revisions: %v", name, err)
 			}
 		}
-		if n, _ := st.Client.Revision.Query().Count(bg); n == 0 {
+		if n, _ := store.Client(st).Revision.Query().Count(bg); n == 0 {
 			t.Fatal("the revisions are gone")
 		}
 	})
@@ -72,7 +72,7 @@ func privacyDenied(err error) bool {
 func TestRolledBackChangeLeavesNothing(t *testing.T) {
 	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
 		ctx := domain.WithViewer(context.Background(), domain.Viewer{UserID: 0, Role: domain.RoleEditor})
-		before, _ := st.Client.Revision.Query().Count(ctx)
+		before, _ := store.Client(st).Revision.Query().Count(ctx)
 		_, err := store.Update(ctx, st, store.Vendors, 1, 1, func(f domain.VendorFields) (domain.VendorFields, error) {
 			f.Slug = "nso-group-renamed"
 			f.ParentID = new(domain.ID)
@@ -82,7 +82,7 @@ func TestRolledBackChangeLeavesNothing(t *testing.T) {
 		if domain.ErrorCode(err) != domain.EINVALID {
 			t.Fatalf("update with a dangling parent: %v, want invalid", err)
 		}
-		after, _ := st.Client.Revision.Query().Count(ctx)
+		after, _ := store.Client(st).Revision.Query().Count(ctx)
 		v, _ := st.GetVendor(ctx, "1", true)
 		if after != before || v.Slug != "nso-group" || v.Revision != 1 {
 			t.Errorf("revisions %d → %d, slug %s, revision %d: the refused change left traces", before, after, v.Slug, v.Revision)

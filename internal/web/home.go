@@ -7,9 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/export-registry/registry/ent"
-	"github.com/export-registry/registry/ent/license"
-	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
 )
@@ -17,21 +14,11 @@ import (
 // homeTitle names the home page in its title and citation.
 const homeTitle = "Surveillance technology exports by country"
 
-// countryCounts are the totals the home page shows for a country.
-type countryCounts struct {
-	// Licenses are the published licences to or from the country, each counted once:
-	// the country is the end user, the exporter, or (where the sources name no
-	// exporting state) the vendor's headquarters, as in the country profile.
-	Licenses int
-	// Vendors are the published vendors headquartered in the country.
-	Vendors int
-}
-
 // countryRow is a country in the home page's lists.
 type countryRow struct {
 	Code, Name string
 	URL        string
-	countryCounts
+	store.CountryCount
 }
 
 // changeRow is one entry of the latest changes.
@@ -84,7 +71,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	data := homeData{Map: buildMap(counts)}
 	for _, st := range states {
-		row := countryRow{Code: st.Code, Name: st.Name, URL: "/countries/" + st.Code, countryCounts: counts[st.Code]}
+		row := countryRow{Code: st.Code, Name: st.Name, URL: "/countries/" + st.Code, CountryCount: counts[st.Code]}
 		data.All = append(data.All, row)
 		if row.Licenses > 0 || row.Vendors > 0 {
 			data.WithRecords = append(data.WithRecords, row)
@@ -123,85 +110,21 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 
 // countryCounts returns the per-country counts of the dataset version, computing
 // them once per version.
-func (s *server) countryCounts(ctx context.Context, version string) (map[string]countryCounts, error) {
+func (s *server) countryCounts(ctx context.Context, version string) (map[string]store.CountryCount, error) {
 	s.mu.Lock()
 	c := s.counts
 	s.mu.Unlock()
 	if c.ok && c.version == version {
 		return c.value, nil
 	}
-	counts, err := s.computeCounts(ctx)
+	counts, err := s.st.CountryCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	s.counts = cached[map[string]countryCounts]{version: version, value: counts, ok: true}
+	s.counts = cached[map[string]store.CountryCount]{version: version, value: counts, ok: true}
 	s.mu.Unlock()
 	return counts, nil
-}
-
-// computeCounts counts every country's licences and vendors in two queries rather
-// than a profile per country: licences grouped by end user, exporter and vendor, and
-// the vendors' headquarters.
-func (s *server) computeCounts(ctx context.Context) (map[string]countryCounts, error) {
-	vendors, err := s.st.Client.Vendor.Query().
-		Select(vendor.FieldID, vendor.FieldStatus, vendor.FieldHeadquartersCountry).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]countryCounts{}
-	// A licence's vendor headquarters places it like the profile does, whatever the
-	// vendor's own status; only published vendors count as vendors.
-	hq := make(map[int]string, len(vendors))
-	for _, v := range vendors {
-		if v.HeadquartersCountry == nil {
-			continue
-		}
-		hq[v.ID] = *v.HeadquartersCountry
-		if v.Status == vendor.StatusPublished {
-			c := out[*v.HeadquartersCountry]
-			c.Vendors++
-			out[*v.HeadquartersCountry] = c
-		}
-	}
-	var groups []struct {
-		EndUser  *string `json:"end_user_state"`
-		Exporter *string `json:"exporting_state"`
-		VendorID *int    `json:"vendor_id"`
-		Count    int     `json:"count"`
-	}
-	err = s.st.Client.License.Query().Where(license.StatusEQ(license.StatusPublished)).
-		GroupBy(license.FieldEndUserState, license.FieldExportingState, license.FieldVendorID).
-		Aggregate(ent.Count()).Scan(ctx, &groups)
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range groups {
-		from := ""
-		switch {
-		case g.Exporter != nil:
-			from = *g.Exporter
-		case g.VendorID != nil:
-			from = hq[*g.VendorID]
-		}
-		to := ""
-		if g.EndUser != nil {
-			to = *g.EndUser
-		}
-		add := func(code string) {
-			c := out[code]
-			c.Licenses += g.Count
-			out[code] = c
-		}
-		if to != "" {
-			add(to)
-		}
-		// A licence from a country to itself counts once.
-		if from != "" && from != to {
-			add(from)
-		}
-	}
-	return out, nil
 }
 
 // changeKinds are the pages of each record type of the change feed.

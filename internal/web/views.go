@@ -8,10 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/export-registry/registry/ent/agency"
-	"github.com/export-registry/registry/ent/product"
-	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // This file turns the store's records into what templates show: names for ids, words
@@ -209,72 +207,39 @@ type ref struct {
 	URL   string
 }
 
-// refs resolves the vendors, products and agencies a page names, in one query per
-// kind, over public records only.
-type refs struct {
-	vendors  map[int][2]string // id → name, slug
-	products map[int]string
-	agencies map[int]string
-}
+// refs are the names of the vendors, products and agencies a page names, public
+// records only (store.PublicNames).
+type refs struct{ names store.Names }
 
 // needs collects the ids a page will show before they are resolved.
-type needs struct{ vendors, products, agencies []int }
+type needs struct{ ids map[string][]domain.ID }
 
-func (n *needs) vendor(id *domain.ID) {
-	if id != nil {
-		n.vendors = append(n.vendors, int(*id))
+func (n *needs) add(kind string, id *domain.ID) {
+	if id == nil {
+		return
 	}
+	if n.ids == nil {
+		n.ids = map[string][]domain.ID{}
+	}
+	n.ids[kind] = append(n.ids[kind], *id)
 }
 
-func (n *needs) product(id *domain.ID) {
-	if id != nil {
-		n.products = append(n.products, int(*id))
-	}
-}
+func (n *needs) vendor(id *domain.ID)  { n.add("vendor", id) }
+func (n *needs) product(id *domain.ID) { n.add("product", id) }
+func (n *needs) agency(id *domain.ID)  { n.add("agency", id) }
 
-func (n *needs) agency(id *domain.ID) {
-	if id != nil {
-		n.agencies = append(n.agencies, int(*id))
-	}
-}
-
-// resolve loads the names (and vendor slugs) of the collected ids.
+// resolve loads the names (and vendor slugs) of the collected ids, in one query per
+// kind.
 func (s *server) resolve(ctx context.Context, n needs) (*refs, error) {
-	r := &refs{vendors: map[int][2]string{}, products: map[int]string{}, agencies: map[int]string{}}
-	if len(n.vendors) > 0 {
-		rows, err := s.st.Client.Vendor.Query().
-			Where(vendor.IDIn(n.vendors...), vendor.StatusIn(vendor.StatusPublished, vendor.StatusRetracted)).
-			Select(vendor.FieldID, vendor.FieldName, vendor.FieldSlug).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range rows {
-			r.vendors[v.ID] = [2]string{v.Name, v.Slug}
-		}
+	ids := n.ids
+	if ids == nil {
+		ids = map[string][]domain.ID{} // nothing to look up (nil would mean everything)
 	}
-	if len(n.products) > 0 {
-		rows, err := s.st.Client.Product.Query().
-			Where(product.IDIn(n.products...), product.StatusIn(product.StatusPublished, product.StatusRetracted)).
-			Select(product.FieldID, product.FieldName).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range rows {
-			r.products[p.ID] = p.Name
-		}
+	names, err := s.st.PublicNames(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	if len(n.agencies) > 0 {
-		rows, err := s.st.Client.Agency.Query().
-			Where(agency.IDIn(n.agencies...), agency.StatusIn(agency.StatusPublished, agency.StatusRetracted)).
-			Select(agency.FieldID, agency.FieldName).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range rows {
-			r.agencies[a.ID] = a.Name
-		}
-	}
-	return r, nil
+	return &refs{names: names}, nil
 }
 
 // notPublic names a referenced record the public may not see.
@@ -283,36 +248,27 @@ func notPublic(kind string, id int) ref {
 }
 
 func (r *refs) vendor(id *domain.ID) ref {
-	if id == nil {
-		return ref{Name: "Unknown"}
-	}
-	v, ok := r.vendors[int(*id)]
-	if !ok {
-		return notPublic("vendor", int(*id))
-	}
-	return ref{Known: true, Name: v[0], URL: "/vendors/" + v[1]}
+	return r.named("vendor", id, func(n store.Name) string { return "/vendors/" + n.Slug })
 }
 
 func (r *refs) product(id *domain.ID) ref {
-	if id == nil {
-		return ref{Name: "Unknown"}
-	}
-	name, ok := r.products[int(*id)]
-	if !ok {
-		return notPublic("product", int(*id))
-	}
-	return ref{Known: true, Name: name, URL: "/products/" + id.String()}
+	return r.named("product", id, func(store.Name) string { return "/products/" + id.String() })
 }
 
 func (r *refs) agency(id *domain.ID) ref {
+	return r.named("agency", id, func(store.Name) string { return "/agencies/" + id.String() })
+}
+
+// named is a reference to a record of the kind by its name, linked to its page.
+func (r *refs) named(kind string, id *domain.ID, url func(store.Name) string) ref {
 	if id == nil {
 		return ref{Name: "Unknown"}
 	}
-	name, ok := r.agencies[int(*id)]
+	n, ok := r.names.Of(kind, *id)
 	if !ok {
-		return notPublic("agency", int(*id))
+		return notPublic(kind, int(*id))
 	}
-	return ref{Known: true, Name: name, URL: "/agencies/" + id.String()}
+	return ref{Known: true, Name: n.Name, URL: url(n)}
 }
 
 // recordRef links a record by kind and id where no name is needed (a licence, a

@@ -54,7 +54,7 @@ type server struct {
 	// The home page's per-country counts are derived from the whole dataset; they
 	// are rebuilt only when the dataset version moves.
 	mu     sync.Mutex
-	counts cached[map[string]countryCounts]
+	counts cached[map[string]store.CountryCount]
 }
 
 // cached is a value derived from the dataset at one version.

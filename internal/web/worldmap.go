@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // worldJSON holds the country outlines, converted once from Natural Earth's 1:110m
@@ -87,7 +88,7 @@ func shadeOf(n int) string {
 }
 
 // buildMap shades each outline by its country's count.
-func buildMap(counts map[string]countryCounts) worldMap {
+func buildMap(counts map[string]store.CountryCount) worldMap {
 	m := worldMap{ViewBox: viewBox}
 	for _, s := range shades {
 		m.Legend = append(m.Legend, legendItem{s.class, s.label})

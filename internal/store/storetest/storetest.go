@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,7 +66,38 @@ func Open(t testing.TB, dialect string) *store.Store {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
+	dsns.Store(st, dsn)
+	t.Cleanup(func() { dsns.Delete(st) })
 	return st
+}
+
+// dsns remembers the database each store of Open is on, for Count.
+var dsns sync.Map
+
+// Count returns the number of rows in a table of the database under a store that
+// Open returned, read beneath the store on a connection of its own: for tests that
+// must see what the store's methods would not show (a half-written change, a row
+// the store filters out).
+func Count(t testing.TB, st *store.Store, table string) int {
+	t.Helper()
+	dsn, ok := dsns.Load(st)
+	if !ok {
+		t.Fatal("storetest.Count: the store was not opened by storetest.Open")
+	}
+	driver, name := "sqlite", dsn.(string)
+	if st.Dialect() == "postgres" {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
 }
 
 var seq atomic.Int64

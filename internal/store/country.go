@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/predicate"
+	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// A licence is placed in two countries: "to" its end-user state, and "from" its
+// exporting state or, where the sources name no exporting state, its vendor's
+// headquarters (a vendor the reader may see). The country profile lists by
+// licensesFrom; the per-country counts group by the same rule in SQL. Both are
+// here, side by side, and TestCountryCountsMatchProfiles holds them to each other.
+
+// licensesFrom is the predicate of the licences from a country, for a reader who
+// may see vendors of the statuses vis.
+func licensesFrom(code string, vis []string) predicate.License {
+	return license.Or(
+		license.ExportingState(code),
+		license.And(license.ExportingStateIsNil(), license.HasVendorWith(
+			vendor.HeadquartersCountry(code), vendor.StatusIn(statusValues[vendor.Status](vis)...))),
+	)
+}
+
+// CountryCount is what the registry holds for one country, in the home page's terms.
+type CountryCount struct {
+	// Licenses are the published licences to or from the country, each counted
+	// once: a licence from a country to itself is one licence of that country.
+	Licenses int
+	// Vendors are the published vendors headquartered in the country.
+	Vendors int
+}
+
+// CountryCounts returns the public counts of every country that has any, in two
+// queries rather than a profile per country.
+func (s *Store) CountryCounts(ctx context.Context) (map[string]CountryCount, error) {
+	out := map[string]CountryCount{}
+	b := entsql.Dialect(s.dialect)
+
+	// Vendors by headquarters.
+	v := b.Table(vendor.Table)
+	query, args := b.Select(v.C(vendor.FieldHeadquartersCountry), entsql.Count("*")).From(v).
+		Where(entsql.And(entsql.EQ(v.C(vendor.FieldStatus), domain.StatusPublished), entsql.NotNull(v.C(vendor.FieldHeadquartersCountry)))).
+		GroupBy(v.C(vendor.FieldHeadquartersCountry)).Query()
+	err := s.scanRows(ctx, query, args, func(scan func(...any) error) error {
+		var (
+			code string
+			n    int
+		)
+		if err := scan(&code, &n); err != nil {
+			return err
+		}
+		c := out[code]
+		c.Vendors = n
+		out[code] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Licences by end user and origin, the origin as licensesFrom places it.
+	l, hq := b.Table(license.Table).As("l"), b.Table(vendor.Table).As("v")
+	origin := "COALESCE(" + l.C(license.FieldExportingState) + ", " + hq.C(vendor.FieldHeadquartersCountry) + ")"
+	query, args = b.Select(l.C(license.FieldEndUserState), origin, entsql.Count("*")).From(l).
+		LeftJoin(hq).OnP(entsql.And(
+		entsql.ColumnsEQ(hq.C(vendor.FieldID), l.C(license.FieldVendorID)),
+		entsql.EQ(hq.C(vendor.FieldStatus), domain.StatusPublished))).
+		Where(entsql.EQ(l.C(license.FieldStatus), domain.StatusPublished)).
+		GroupBy(l.C(license.FieldEndUserState), origin).Query()
+	err = s.scanRows(ctx, query, args, func(scan func(...any) error) error {
+		var (
+			to, from *string
+			n        int
+		)
+		if err := scan(&to, &from, &n); err != nil {
+			return err
+		}
+		add := func(code string) {
+			c := out[code]
+			c.Licenses += n
+			out[code] = c
+		}
+		if to != nil {
+			add(*to)
+		}
+		if from != nil && (to == nil || *from != *to) {
+			add(*from)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// scanRows runs a query and calls row for each row with its Scan.
+func (s *Store) scanRows(ctx context.Context, query string, args []any, row func(scan func(...any) error) error) error {
+	rows, err := s.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

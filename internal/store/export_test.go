@@ -1,0 +1,17 @@
+package store
+
+import (
+	"database/sql"
+
+	"github.com/export-registry/registry/ent"
+)
+
+// The store's own tests (package store_test) look beneath its methods: at the ent
+// client, to prove the privacy policy refuses what a forgotten check would let
+// through, and at the database, to read what no method shows.
+
+// Client returns the store's ent client.
+func Client(s *Store) *ent.Client { return s.client }
+
+// DB returns the store's database connection.
+func DB(s *Store) *sql.DB { return s.db }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/export-registry/registry/internal/httpx"
+	"github.com/export-registry/registry/internal/web"
 	"github.com/labstack/echo/v4"
 )
 
@@ -146,9 +147,15 @@ func (rc *responseCache) evict() {
 // bytes is what an entry weighs in the cache.
 func (r *cachedResponse) bytes() int { return len(r.body) + len(r.key) + len(r.gzipped) }
 
-// pagePaths are the routes of the public pages (package web).
-var pagePaths = []string{"/", "/search", "/countries/:iso2", "/vendors/:ref", "/products/:id", "/agencies/:id",
-	"/licenses/:id", "/terminations/:id", "/allegations/:id", "/communications/:id", "/sources/:id", "/assets/:name"}
+// pagePaths are the routes of the public pages, in echo's syntax: package web's
+// table (web.Paths), with "{name}" wildcards written ":name".
+var pagePaths = func() []string {
+	paths := web.Paths()
+	for i, p := range paths {
+		paths[i] = strings.NewReplacer("{", ":", "}", "").Replace(p)
+	}
+	return paths
+}()
 
 // cacheable reports whether a request's answer may come from the cache: an anonymous
 // GET of the read API (exports are kept as files of their own) or of a public page.

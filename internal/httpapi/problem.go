@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpx"
 )
 
 // Problem is an RFC 9457 problem details object, the body of every error.
@@ -18,21 +19,6 @@ type Problem struct {
 	Detail   string            `json:"detail,omitempty" example:"invalid country"`
 	Instance string            `json:"instance,omitempty"`
 	Errors   map[string]string `json:"errors,omitempty"`
-}
-
-// codes maps domain error codes to HTTP statuses: the one place that decision is made.
-var codes = map[string]int{
-	domain.EINVALID:      http.StatusBadRequest,
-	domain.ENOTFOUND:     http.StatusNotFound,
-	domain.ECONFLICT:     http.StatusConflict,
-	domain.EFORBIDDEN:    http.StatusForbidden,
-	domain.EUNAUTHORIZED: http.StatusUnauthorized,
-	domain.EINTERNAL:     http.StatusInternalServerError,
-
-	domain.EPRECONDITION:         http.StatusPreconditionFailed,
-	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
-	domain.ETOOMANY:              http.StatusTooManyRequests,
-	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
 }
 
 // handleError writes any error as problem+json. Internal errors are logged with the
@@ -60,7 +46,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	default:
 		code := domain.ErrorCode(err)
-		p.Status = codes[code]
+		p.Status = httpx.Status(err)
 		p.Detail = domain.ErrorMessage(err)
 		p.Errors = domain.ErrorFields(err)
 		if code == domain.EINTERNAL {

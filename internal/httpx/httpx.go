@@ -6,7 +6,34 @@ package httpx
 import (
 	"net/http"
 	"strings"
+
+	"github.com/export-registry/registry/internal/domain"
 )
+
+// statuses maps domain error codes to HTTP statuses: the one place that decision is
+// made, for the API's problems and the pages' error pages alike.
+var statuses = map[string]int{
+	domain.EINVALID:      http.StatusBadRequest,
+	domain.ENOTFOUND:     http.StatusNotFound,
+	domain.ECONFLICT:     http.StatusConflict,
+	domain.EFORBIDDEN:    http.StatusForbidden,
+	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EINTERNAL:     http.StatusInternalServerError,
+
+	domain.EPRECONDITION:         http.StatusPreconditionFailed,
+	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
+	domain.ETOOMANY:              http.StatusTooManyRequests,
+	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
+}
+
+// Status returns the HTTP status of an error by its domain code: 500 for any error
+// without one.
+func Status(err error) int {
+	if st, ok := statuses[domain.ErrorCode(err)]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
 
 // NoneMatch reports whether an If-None-Match header matches etag (weak comparison,
 // as RFC 9110 asks for this header).

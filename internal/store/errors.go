@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/privacy"
 	"github.com/export-registry/registry/internal/domain"
 )
 
@@ -20,6 +21,10 @@ func translate(err error) error {
 		return nil
 	case errors.As(err, &de):
 		return err
+	case errors.Is(err, privacy.Deny):
+		// The HTTP layer denies unauthorized writes first; this is the second line,
+		// reached only by a route that forgot its check.
+		return domain.Errorf(domain.EFORBIDDEN, "this account may not make this change")
 	case errors.As(err, &ve):
 		return domain.Invalid(ve.Name, validationProblem(ve))
 	case ent.IsNotFound(err):

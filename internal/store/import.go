@@ -130,7 +130,8 @@ func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (Im
 	return counts, nil
 }
 
-// inTx runs f in a transaction, committing when it returns nil.
+// inTx runs f in a transaction, committing when it returns nil. Its errors come back
+// as domain errors wherever ent's have one (translate).
 func (s *Store) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 	tx, err := s.client.Tx(ctx)
 	if err != nil {
@@ -138,9 +139,9 @@ func (s *Store) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 	}
 	if err := f(tx); err != nil {
 		_ = tx.Rollback()
-		return err
+		return translate(err)
 	}
-	return tx.Commit()
+	return translate(tx.Commit())
 }
 
 // resetSequences moves PostgreSQL's identity sequences past ids an import set, so the

@@ -3,8 +3,9 @@
 // JavaScript and load nothing from outside the registry; every page has a permalink,
 // a line to cite it by, and links to the same view as JSON and CSV from the API.
 //
-// The package reads through the store with public visibility only (drafts=false), so
-// a draft can never reach a page: its id is a 404 like any unknown one.
+// The package reads only through the store's methods, with public visibility
+// (drafts=false), so a draft can never reach a page: its id is a 404 like any
+// unknown one.
 package web
 
 import (
@@ -64,28 +65,51 @@ type cached[T any] struct {
 	ok      bool
 }
 
-// New returns the handler of the public pages. It serves /, /countries/{iso2},
-// /vendors/{slug}, /products/{id}, /agencies/{id}, /licenses/{id},
-// /terminations/{id}, /allegations/{id}, /communications/{id}, /sources/{id},
-// /search and /assets/; anything else is the 404 page.
+// pages are the public pages: the one table of their paths (net/http patterns, "/"
+// being the home page alone) and handlers. The API server routes exactly these
+// paths here (Paths); anything else under them is this package's 404 page.
+var pages = []struct {
+	path  string
+	serve func(*server, http.ResponseWriter, *http.Request)
+}{
+	{"/", (*server).home},
+	{"/search", (*server).search},
+	{"/countries/{iso2}", (*server).country},
+	{"/vendors/{ref}", (*server).vendor},
+	{"/products/{id}", (*server).product},
+	{"/agencies/{id}", (*server).agency},
+	{"/licenses/{id}", (*server).license},
+	{"/terminations/{id}", (*server).termination},
+	{"/allegations/{id}", (*server).allegation},
+	{"/communications/{id}", (*server).communication},
+	{"/sources/{id}", (*server).source},
+	{"/assets/{name}", func(_ *server, w http.ResponseWriter, r *http.Request) { serveAsset(w, r) }},
+}
+
+// Paths returns the paths of the public pages, with their wildcards in braces
+// ("/countries/{iso2}"): the routes a server must send to New's handler.
+func Paths() []string {
+	out := make([]string, len(pages))
+	for i, p := range pages {
+		out[i] = p.path
+	}
+	return out
+}
+
+// New returns the handler of the public pages (Paths); anything else is the 404 page.
 func New(st *store.Store, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &server{st: st, log: log, pages: parseTemplates(), now: time.Now}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /search", s.search)
-	mux.HandleFunc("GET /countries/{iso2}", s.country)
-	mux.HandleFunc("GET /vendors/{ref}", s.vendor)
-	mux.HandleFunc("GET /products/{id}", s.product)
-	mux.HandleFunc("GET /agencies/{id}", s.agency)
-	mux.HandleFunc("GET /licenses/{id}", s.license)
-	mux.HandleFunc("GET /terminations/{id}", s.termination)
-	mux.HandleFunc("GET /allegations/{id}", s.allegation)
-	mux.HandleFunc("GET /communications/{id}", s.communication)
-	mux.HandleFunc("GET /sources/{id}", s.source)
-	mux.HandleFunc("GET /assets/{name}", serveAsset)
+	for _, p := range pages {
+		pattern := p.path
+		if pattern == "/" {
+			pattern = "/{$}" // the home page only, not every path
+		}
+		mux.HandleFunc("GET "+pattern, func(w http.ResponseWriter, r *http.Request) { p.serve(s, w, r) })
+	}
 	mux.HandleFunc("/", s.notFound)
 	return mux
 }
@@ -269,27 +293,33 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// fail answers a store error: not found and invalid references are the 404 page;
-// anything else is logged and shown as an internal error, never as driver text.
+// fail answers a store error with its status (httpx.Status): not found and invalid
+// path values are the 404 page; anything else is an error page, logged when it is
+// the registry's fault, and never shows driver text.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch domain.ErrorCode(err) {
-	case domain.ENOTFOUND, domain.EINVALID:
-		s.notFound(w, r)
-		return
-	}
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	s.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
+	status := httpx.Status(err)
+	title, msg := "Internal error", "The registry could not answer this request. Please try again later."
+	switch {
+	case status == http.StatusNotFound || status == http.StatusBadRequest:
+		s.notFound(w, r)
+		return
+	case status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests:
+		title, msg = "Busy", "The registry is busy. Please try again in a few seconds."
+	default:
+		status = http.StatusInternalServerError
+		s.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
+	}
 	h := w.Header()
 	setPageHeaders(h)
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusInternalServerError)
+	w.WriteHeader(status)
 	// The error page needs no data, so it renders without the store.
 	var buf bytes.Buffer
-	p := page{Title: "Internal error", Path: r.URL.Path, URL: absURL(r, r.URL.Path), Version: "unknown",
-		Retrieved: s.now().UTC().Format(domain.DateLayout), Status: http.StatusInternalServerError,
-		Data: "The registry could not answer this request. Please try again later."}
+	p := page{Title: title, Path: r.URL.Path, URL: absURL(r, r.URL.Path), Version: "unknown",
+		Retrieved: s.now().UTC().Format(domain.DateLayout), Status: status, Data: msg}
 	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", p); err == nil {
 		_, _ = w.Write(buf.Bytes())
 	}

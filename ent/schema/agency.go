@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Agency is a state body that buys or uses surveillance technology.
@@ -20,7 +22,7 @@ func (Agency) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("state_code").MaxLen(2).Match(countryRE),
 		field.String("name").NotEmpty().MaxLen(300),
-		field.Enum("kind").Values("intelligence", "police", "military", "ministry", "prosecutor", "other", "unknown").Default("unknown"),
+		field.Enum("kind").Values(domain.AgencyKinds...).Default("unknown"),
 		field.Int("parent_id").Optional().Nillable(),
 		field.Strings("aliases").Optional(),
 		field.Text("description").Optional().Nillable(),

@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Allegation is documented misuse of a product against people. Targets are people at
@@ -23,9 +25,9 @@ func (Allegation) Fields() []ent.Field {
 		field.Int("product_id").Optional().Nillable(),
 		countryField("operator_state"),
 		field.Int("operator_agency_id").Optional().Nillable(),
-		field.Enum("target_category").Values("journalist", "human_rights_defender", "lawyer", "politician", "activist", "other", "unknown").Default("unknown"),
+		field.Enum("target_category").Values(domain.TargetCategories...).Default("unknown"),
 		countryField("target_country"),
-		field.Enum("allegation_status").Values("alleged", "forensically_confirmed", "officially_acknowledged", "denied", "disputed").Default("alleged"),
+		field.Enum("allegation_status").Values(domain.AllegationStatuses...).Default("alleged"),
 		field.Text("summary").Optional().Nillable(),
 		field.Text("vendor_reply").Optional().Nillable(),
 	}

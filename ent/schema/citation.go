@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Citation ties a source to a record, optionally to named fields of it, with where in
@@ -19,12 +21,12 @@ type Citation struct {
 func (Citation) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("id").Positive().Immutable(), // settable: an import keeps an export's citation ids
-		field.Enum("record_type").Values("vendor", "product", "agency", "license", "termination", "allegation", "communication"),
+		field.Enum("record_type").Values(domain.CitedTypes...),
 		field.Int("record_id").Positive(),
 		field.Int("source_id"),
 		field.Strings("fields").Optional(),
 		field.Text("locator").Optional().Nillable(),
-		field.Enum("confidence").Values("confirmed", "reported", "alleged"),
+		field.Enum("confidence").Values(domain.Confidences...),
 		field.Time("created_at").Immutable().Default(time.Now),
 	}
 }

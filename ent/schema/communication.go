@@ -22,7 +22,7 @@ func (Communication) Mixin() []ent.Mixin { return []ent.Mixin{RecordMixin{}} }
 func (Communication) Fields() []ent.Field {
 	return append([]ent.Field{
 		field.String("reference").Optional().Nillable().MaxLen(200),
-		field.Enum("kind").Values("letter", "reply", "other").Default("letter"),
+		field.Enum("kind").Values(domain.CommunicationKinds...).Default("letter"),
 		field.String("sender").NotEmpty().MaxLen(500),
 		field.Int("recipient_vendor_id").Optional().Nillable(),
 		countryField("recipient_state"),

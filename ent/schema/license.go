@@ -23,22 +23,22 @@ func (License) Mixin() []ent.Mixin { return []ent.Mixin{RecordMixin{}} }
 // Fields of the License.
 func (License) Fields() []ent.Field {
 	fields := []ent.Field{
-		field.Enum("kind").Values("export_authorization", "end_user_license"),
+		field.Enum("kind").Values(domain.LicenseKinds...),
 		field.Int("vendor_id").Optional().Nillable(),
 		countryField("end_user_state"),
 		field.Int("end_user_agency_id").Optional().Nillable(),
 		countryField("exporting_state"),
 		field.String("issuing_authority").Optional().Nillable().MaxLen(500),
 		field.String("reference").Optional().Nillable().MaxLen(300),
-		field.Enum("license_status").Values("applied", "granted", "refused", "revoked", "suspended", "expired", "unknown").Default("unknown"),
+		field.Enum("license_status").Values(domain.LicenseStatuses...).Default("unknown"),
 		field.Int("max_targets").Optional().Nillable().NonNegative(),
 		field.Int("max_concurrent_targets").Optional().Nillable().NonNegative(),
 		field.Text("volume_note").Optional().Nillable(),
 		field.Strings("geography").Optional().Validate(domain.ValidateCountries).Comment("ISO codes where use is permitted; null: unknown"),
 		field.Text("geography_note").Optional().Nillable(),
 		field.Text("duration_note").Optional().Nillable(),
-		field.Enum("stated_purpose").Values("counter_terrorism", "serious_crime", "national_security", "law_enforcement", "unspecified").Default("unspecified"),
-		field.Enum("purpose_specificity").Values("specific", "generic_assertion", "unknown").Default("unknown"),
+		field.Enum("stated_purpose").Values(domain.StatedPurposes...).Default("unspecified"),
+		field.Enum("purpose_specificity").Values(domain.PurposeSpecificities...).Default("unknown"),
 		field.Strings("control_list_entries").Optional().Validate(domain.ValidateControlListEntries),
 		field.Text("description").Optional().Nillable(),
 	}

@@ -31,7 +31,7 @@ func (RecordMixin) Fields() []ent.Field {
 		field.Time("created_at").Default(time.Now).Immutable(),
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
 		field.Int("revision").Default(1).Positive(),
-		field.Enum("status").Values(domain.StatusDraft, domain.StatusPublished, domain.StatusRetracted).Default(domain.StatusDraft),
+		field.Enum("status").Values(domain.Statuses...).Default(domain.StatusDraft),
 		field.Time("retracted_at").Optional().Nillable(),
 		field.String("retraction_reason").Optional().Nillable(),
 	}
@@ -70,13 +70,13 @@ func validCountry(code string) error {
 func fuzzyDate(name string) []ent.Field {
 	return []ent.Field{
 		field.String(name).Optional().Nillable().MaxLen(10).Match(dateRE).Validate(domain.ValidateDate),
-		field.Enum(name+"_precision").Values(domain.PrecisionDay, domain.PrecisionMonth, domain.PrecisionYear).Optional().Nillable(),
+		field.Enum(name+"_precision").Values(domain.Precisions...).Optional().Nillable(),
 	}
 }
 
 // triState is a yes/no/unknown answer, unknown until a source settles it.
 func triState(name, comment string) ent.Field {
-	return field.Enum(name).Values(domain.Yes, domain.No, domain.Unknown).Default(domain.Unknown).Comment(comment)
+	return field.Enum(name).Values(domain.TriState...).Default(domain.Unknown).Comment(comment)
 }
 
 // oneOf validates a string list against allowed values.

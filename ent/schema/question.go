@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Question is one question a communication asks, with whether it was answered as far
@@ -22,7 +24,7 @@ func (Question) Fields() []ent.Field {
 		field.Int("position").NonNegative(),
 		field.String("topic").Optional().Nillable().MaxLen(200),
 		field.Text("text").NotEmpty(),
-		field.Enum("answer_status").Values("answered", "partly_answered", "unanswered", "unknown").Default("unknown"),
+		field.Enum("answer_status").Values(domain.AnswerStatuses...).Default("unknown"),
 		field.Text("answer_note").Optional().Nillable(),
 	}
 }

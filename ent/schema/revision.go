@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Revision is one change to a record, written in the same transaction as the change and
@@ -19,12 +21,12 @@ type Revision struct {
 // Fields of the Revision.
 func (Revision) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("record_type").Values("vendor", "product", "agency", "license", "termination", "allegation", "communication", "source").Immutable(),
+		field.Enum("record_type").Values(domain.RecordTypes...).Immutable(),
 		field.Int("record_id").Positive().Immutable(),
 		field.Int("revision").Positive().Immutable(),
 		field.Int("actor_id").Optional().Nillable().Immutable().Comment("null: the registry itself (dataset import)"),
 		field.Time("at").Default(time.Now).Immutable(),
-		field.Enum("action").Values("create", "update", "publish", "retract").Immutable(),
+		field.Enum("action").Values(domain.RevisionActions...).Immutable(),
 		field.Bool("public").Default(false).Immutable().Comment("the change is visible to the public: it moves the dataset_version"),
 		field.JSON("before", map[string]any{}).Optional().Immutable(),
 		field.JSON("after", map[string]any{}).Optional().Immutable(),

@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Source is a public document behind a fact: a UN document, a vendor statement, a
@@ -19,7 +21,7 @@ func (Source) Mixin() []ent.Mixin { return []ent.Mixin{RecordMixin{}} }
 // Fields of the Source.
 func (Source) Fields() []ent.Field {
 	return append([]ent.Field{
-		field.Enum("kind").Values("un_document", "vendor_statement", "government_record", "court_record", "media", "ngo_report", "academic", "other"),
+		field.Enum("kind").Values(domain.SourceKinds...),
 		field.String("title").NotEmpty().MaxLen(1000),
 		field.String("publisher").Optional().Nillable().MaxLen(500),
 		field.String("url").Optional().Nillable().MaxLen(2000),

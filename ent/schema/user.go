@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // User is a staff account: an admin manages users, an editor writes records.
@@ -18,7 +20,7 @@ func (User) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("email").Unique().NotEmpty().MaxLen(320),
 		field.String("display_name").NotEmpty().MaxLen(200),
-		field.Enum("role").Values("admin", "editor"),
+		field.Enum("role").Values(domain.Roles...),
 		field.String("password_hash").Sensitive(),
 		field.Bool("disabled").Default(false),
 		field.Int("token_epoch").Default(0).Comment("raised to invalidate every token issued before"),

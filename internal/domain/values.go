@@ -10,9 +10,6 @@ const (
 // PublicStatuses are the record statuses anyone may read.
 var PublicStatuses = []string{StatusPublished, StatusRetracted}
 
-// Confidences are how firmly a citation's source settles what it is cited for.
-var Confidences = []string{"confirmed", "reported", "alleged"}
-
 // Tri-state answers: a claim a source may settle either way, or not at all.
 const (
 	Yes     = "yes"

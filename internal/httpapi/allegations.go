@@ -7,7 +7,7 @@ import (
 )
 
 // allegationsSpec are the filters of the allegation list.
-var allegationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fStatus, fUpdatedSince}, kindStatuses: allegationStatuses}
+var allegationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fStatus, fUpdatedSince}, kindStatuses: domain.AllegationStatuses}
 
 // listAllegations lists allegations.
 //

@@ -195,7 +195,7 @@ func FuzzParseListLicenses(f *testing.F) {
 			t.Fatalf("query %q: no record statuses", rawQuery)
 		}
 		for _, st := range p.KindStatuses {
-			if !slices.Contains(licenseStatuses, st) {
+			if !slices.Contains(domain.LicenseStatuses, st) {
 				t.Fatalf("query %q: licence status %q", rawQuery, st)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 )
 
 // licensesSpec are the filters of the license list.
-var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendor, fAgency, fStatus, fActiveOn, fCovers, fUpdatedSince, fQ}, kindStatuses: licenseStatuses}
+var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendor, fAgency, fStatus, fActiveOn, fCovers, fUpdatedSince, fQ}, kindStatuses: domain.LicenseStatuses}
 
 // listLicenses lists licenses.
 //

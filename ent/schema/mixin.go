@@ -70,7 +70,7 @@ func validCountry(code string) error {
 func fuzzyDate(name string) []ent.Field {
 	return []ent.Field{
 		field.String(name).Optional().Nillable().MaxLen(10).Match(dateRE).Validate(domain.ValidateDate),
-		field.Enum(name+"_precision").Values(domain.Precisions...).Optional().Nillable(),
+		field.Enum(name + "_precision").Values(domain.Precisions...).Optional().Nillable(),
 	}
 }
 

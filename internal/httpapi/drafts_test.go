@@ -20,7 +20,9 @@ const leak = "DRAFTLEAK"
 
 // unleak is a search query one typo away from a draft's text: the search would find
 // the draft if it were indexed, and the query echoed back is not the marker.
-func unleak(text string) string { return strings.Replace(text, leak, "DRAFTLAEK", 1) }
+func unleak(text string) string {
+	return strings.Replace(strings.Replace(text, leak, "DRAFTLAEK", 1), "draftleak", "draftlaek", 1)
+}
 
 // fr is the country only drafts name: a draft vendor is headquartered there, a draft
 // agency belongs to it. Public records that reach it only through a draft must not be
@@ -80,13 +82,18 @@ var draftKinds = []struct {
 			"description": leak + " source description"}
 	}},
 	{"vendors", func(_ map[string]string, tag string) map[string]any {
-		return map[string]any{"slug": "draftleak-vendor" + strings.ReplaceAll(strings.ToLower(tag), " ", "-"), "name": leak + " vendor name" + tag,
-			"aliases":              []any{map[string]any{"name": leak + " vendor alias"}},
-			"headquarters_country": fr, "other_jurisdictions": []string{fr},
-			"website":              "https://draftleak.example/vendor", "human_rights_policy_url": "https://draftleak.example/policy",
+		return map[string]any{
+			"slug":                     "draftleak-vendor" + strings.ReplaceAll(strings.ToLower(tag), " ", "-"),
+			"name":                     leak + " vendor name" + tag,
+			"aliases":                  []any{map[string]any{"name": leak + " vendor alias"}},
+			"headquarters_country":     fr,
+			"other_jurisdictions":      []string{fr},
+			"website":                  "https://draftleak.example/vendor",
+			"human_rights_policy_url":  "https://draftleak.example/policy",
 			"whistleblower_policy_url": "https://draftleak.example/whistle",
 			"designations":             []any{map[string]any{"list": leak + " list", "authority": leak + " authority", "reference": leak + " reference"}},
-			"description":              leak + " vendor description"}
+			"description":              leak + " vendor description",
+		}
 	}},
 	{"products", func(ids map[string]string, tag string) map[string]any {
 		return map[string]any{"vendor_id": ids["vendors"], "name": leak + " product name" + tag, "description": leak + " product description"}
@@ -320,20 +327,22 @@ func walk(t *testing.T, a *api, drafts, published map[string]string) map[string]
 		}
 	}
 	routes = append(routes, route{path: "/api/v1/export/states.ndjson"}, route{path: "/api/v1/export/states.csv"})
-	// Search for every text of every draft, one typo away so the query is not the marker.
+	// Search for every text of every draft (the aliases too), one typo away so that
+	// the query is not the marker.
+	texts := []string{leak + " vendor alias", leak + " agency alias"}
 	for _, k := range draftKinds {
 		for _, v := range k.body(drafts, "") {
-			text, ok := v.(string)
-			if !ok || !strings.Contains(text, leak) {
-				continue
+			if text, ok := v.(string); ok && strings.Contains(text, leak) {
+				texts = append(texts, text)
 			}
-			q := unleak(text)
-			routes = append(routes,
-				route{path: "/api/v1/search?q=" + url.QueryEscape(q), query: q},
-				route{path: "/search?q=" + url.QueryEscape(q), query: q})
 		}
 	}
-	routes = append(routes, route{path: "/api/v1/search?q=draftleak-vendor", query: "draftleak-vendor"})
+	for _, text := range append(texts, "draftleak-vendor") {
+		q := unleak(text)
+		routes = append(routes,
+			route{path: "/api/v1/search?q=" + url.QueryEscape(q), query: q},
+			route{path: "/search?q=" + url.QueryEscape(q), query: q})
+	}
 
 	out := map[string]publicAnswer{}
 	for _, rt := range routes {

@@ -564,7 +564,7 @@ const docTemplate = `{
         },
         "/api/v1/agencies/{id}/history": {
             "get": {
-                "description": "Every public change of the agency, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the agency, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1343,7 +1343,7 @@ const docTemplate = `{
         },
         "/api/v1/allegations/{id}/history": {
             "get": {
-                "description": "Every public change of the allegation, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the allegation, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2392,7 +2392,7 @@ const docTemplate = `{
         },
         "/api/v1/communications/{id}/history": {
             "get": {
-                "description": "Every public change of the communication, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the communication, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -3274,7 +3274,7 @@ const docTemplate = `{
         },
         "/api/v1/licenses/{id}/history": {
             "get": {
-                "description": "Every public change of the license, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the license, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -3503,7 +3503,7 @@ const docTemplate = `{
         },
         "/api/v1/products": {
             "get": {
-                "description": "Published products (and retracted ones when status=retracted is asked for), oldest first. country: the vendor's headquarters country. vendor: id or slug. q: name.",
+                "description": "Published products (and retracted ones when status=retracted is asked for), oldest first. country: the headquarters country of the vendor, when the vendor is public. vendor: id or slug. q: name.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -4053,7 +4053,7 @@ const docTemplate = `{
         },
         "/api/v1/products/{id}/history": {
             "get": {
-                "description": "Every public change of the product, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the product, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -5006,7 +5006,7 @@ const docTemplate = `{
         },
         "/api/v1/states/{iso2}": {
             "get": {
-                "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.",
+                "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -5060,7 +5060,7 @@ const docTemplate = `{
         },
         "/api/v1/terminations": {
             "get": {
-                "description": "Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency. vendor: id or slug. agency: agency id.",
+                "description": "Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency (when the agency is public). vendor: id or slug. agency: agency id.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -5610,7 +5610,7 @@ const docTemplate = `{
         },
         "/api/v1/terminations/{id}/history": {
             "get": {
-                "description": "Every public change of the termination, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the termination, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -6645,7 +6645,7 @@ const docTemplate = `{
         },
         "/api/v1/vendors/{id}/history": {
             "get": {
-                "description": "Every public change of the vendor, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after.",
+                "description": "Every public change of the vendor, oldest first: action, time, the staff member by display name (\"registry\" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.",
                 "produces": [
                     "application/json",
                     "application/problem+json"

@@ -57,7 +57,7 @@ func (s *Server) getAgency(c echo.Context) error {
 // getAgencyHistory returns the public changes of one agency.
 //
 //	@Summary		History of a agency
-//	@Description	Every public change of the agency, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after.
+//	@Description	Every public change of the agency, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.
 //	@Tags			agencies
 //	@Produce		json,application/problem+json
 //	@Param			id	path		string	true	"agency id"

@@ -58,7 +58,7 @@ func (s *Server) getAllegation(c echo.Context) error {
 // getAllegationHistory returns the public changes of one allegation.
 //
 //	@Summary		History of a allegation
-//	@Description	Every public change of the allegation, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after.
+//	@Description	Every public change of the allegation, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.
 //	@Tags			allegations
 //	@Produce		json,application/problem+json
 //	@Param			id	path		string	true	"allegation id"

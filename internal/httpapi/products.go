@@ -12,7 +12,7 @@ var productsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, fUpdat
 // listProducts lists products.
 //
 //	@Summary		List products
-//	@Description	Published products (and retracted ones when status=retracted is asked for), oldest first. country: the vendor's headquarters country. vendor: id or slug. q: name.
+//	@Description	Published products (and retracted ones when status=retracted is asked for), oldest first. country: the headquarters country of the vendor, when the vendor is public. vendor: id or slug. q: name.
 //	@Tags			products
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
@@ -58,7 +58,7 @@ func (s *Server) getProduct(c echo.Context) error {
 // getProductHistory returns the public changes of one product.
 //
 //	@Summary		History of a product
-//	@Description	Every public change of the product, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after.
+//	@Description	Every public change of the product, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.
 //	@Tags			products
 //	@Produce		json,application/problem+json
 //	@Param			id	path		string	true	"product id"

@@ -42,7 +42,7 @@ type profileResponse struct {
 // getState returns a country profile.
 //
 //	@Summary		Country profile
-//	@Description	Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.
+//	@Description	Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.
 //	@Tags			states
 //	@Produce		json,application/problem+json
 //	@Param			iso2	path		string	true	"ISO 3166-1 alpha-2 code"

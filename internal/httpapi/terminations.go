@@ -12,7 +12,7 @@ var terminationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fS
 // listTerminations lists terminations.
 //
 //	@Summary		List terminations
-//	@Description	Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency. vendor: id or slug. agency: agency id.
+//	@Description	Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency (when the agency is public). vendor: id or slug. agency: agency id.
 //	@Tags			terminations
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
@@ -58,7 +58,7 @@ func (s *Server) getTermination(c echo.Context) error {
 // getTerminationHistory returns the public changes of one termination.
 //
 //	@Summary		History of a termination
-//	@Description	Every public change of the termination, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after.
+//	@Description	Every public change of the termination, oldest first: action, time, the staff member by display name ("registry" for the registry's own imports), reason, and the record before and after. Before and after show only what is public now: a citation of a source that is not public is left out, as in the record, and each cited source is summarised as it is now, not as it was when cited.
 //	@Tags			terminations
 //	@Produce		json,application/problem+json
 //	@Param			id	path		string	true	"termination id"

@@ -13,17 +13,17 @@ import (
 
 // A licence is placed in two countries: "to" its end-user state, and "from" its
 // exporting state or, where the sources name no exporting state, its vendor's
-// headquarters (a vendor the reader may see). The country profile lists by
+// headquarters, when the reader may see that vendor (vendorIn): a draft vendor's
+// country is as unpublished as its name. The country profile lists by
 // licensesFrom; the per-country counts group by the same rule in SQL. Both are
-// here, side by side, and TestCountryCountsMatchProfiles holds them to each other.
+// here, side by side, and TestCountryCounts holds them to each other.
 
 // licensesFrom is the predicate of the licences from a country, for a reader who
-// may see vendors of the statuses vis.
-func licensesFrom(code string, vis []string) predicate.License {
+// may see drafts or not.
+func licensesFrom(code string, drafts bool) predicate.License {
 	return license.Or(
 		license.ExportingState(code),
-		license.And(license.ExportingStateIsNil(), license.HasVendorWith(
-			vendor.HeadquartersCountry(code), vendor.StatusIn(statusValues[vendor.Status](vis)...))),
+		license.And(license.ExportingStateIsNil(), license.HasVendorWith(vendorIn(code, drafts))),
 	)
 }
 

@@ -5,12 +5,13 @@ import (
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/internal/domain"
 )
 
 // History returns the changes of a record, oldest first. Readers without drafts see
 // only the public changes: what a record looked like while it was a draft is not
-// public, even after it is published.
+// public, even after it is published. Nor is what it cited: see publicSnapshots.
 func (s *Store) History(ctx context.Context, recordType string, id int, drafts bool) ([]domain.Change, error) {
 	q := s.client.Revision.Query().
 		Where(revision.RecordTypeEQ(revision.RecordType(recordType)), revision.RecordID(id)).
@@ -34,5 +35,101 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 			Reason: r.Reason, Before: r.Before, After: r.After,
 		}
 	}
+	if !drafts {
+		if err := s.publicSnapshots(ctx, out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// publicSnapshots makes the records of public changes show only what is public now.
+// A revision keeps the record as staff saw it when it changed, and staff see drafts:
+// its citations may summarise a draft source. So, as the record itself does, a
+// snapshot leaves out each citation of a source that is not public now, and
+// summarises every other cited source as it is now, not as it was (a draft, perhaps)
+// when the change was made. Filtering when history is read, not when it is written,
+// keeps the revisions whole for staff, and covers the revisions written before.
+func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) error {
+	var ids []int
+	for _, ch := range changes {
+		for _, snap := range []map[string]any{ch.Before, ch.After} {
+			for _, c := range snapshotCitations(snap) {
+				if id, ok := citedSource(c); ok {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	refs := map[int]map[string]any{}
+	if len(ids) > 0 {
+		rows, err := s.client.Source.Query().
+			Where(source.IDIn(ids...), source.StatusIn(statusValues[source.Status](domain.PublicStatuses)...)).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, v := range rows {
+			if refs[v.ID], err = asMap(sourceRef(v)); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range changes {
+		changes[i].Before = publicSnapshot(changes[i].Before, refs)
+		changes[i].After = publicSnapshot(changes[i].After, refs)
+	}
+	return nil
+}
+
+// publicSnapshot returns a copy of a snapshot whose citations are those of the
+// public sources in refs, each with its source's summary from refs.
+func publicSnapshot(snap map[string]any, refs map[int]map[string]any) map[string]any {
+	cites, ok := snap["citations"].([]any)
+	if !ok {
+		return snap
+	}
+	kept := make([]any, 0, len(cites))
+	for _, c := range snapshotCitations(snap) {
+		id, ok := citedSource(c)
+		ref, public := refs[id]
+		if !ok || !public {
+			continue
+		}
+		cc := make(map[string]any, len(c))
+		for k, v := range c {
+			cc[k] = v
+		}
+		cc["source"] = ref
+		kept = append(kept, cc)
+	}
+	out := make(map[string]any, len(snap))
+	for k, v := range snap {
+		out[k] = v
+	}
+	out["citations"] = kept
+	return out
+}
+
+// snapshotCitations returns the citations of a record snapshot.
+func snapshotCitations(snap map[string]any) []map[string]any {
+	list, _ := snap["citations"].([]any)
+	out := make([]map[string]any, 0, len(list))
+	for _, c := range list {
+		if m, ok := c.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// citedSource returns the source id of a citation in a snapshot.
+func citedSource(c map[string]any) (int, bool) {
+	s, _ := c["source_id"].(string)
+	id, err := domain.ParseID(s)
+	return int(id), err == nil
+}
+
+// sourceRef is the summary of a source that a citation shows (as citations loads it).
+func sourceRef(v *ent.Source) domain.SourceRef {
+	return domain.SourceRef{Title: v.Title, Kind: string(v.Kind), URL: v.URL, DocumentSymbol: v.DocumentSymbol, PublishedOn: v.PublishedOn}
 }

@@ -206,7 +206,7 @@ func (s *Store) ListProducts(ctx context.Context, p ListParams) ([]domain.Produc
 		q = q.Where(product.VendorID(id))
 	}
 	if p.Country != "" {
-		q = q.Where(product.HasVendorWith(vendor.HeadquartersCountry(p.Country)))
+		q = q.Where(product.HasVendorWith(vendorIn(p.Country, p.Drafts)))
 	}
 	if p.Q != "" {
 		q = q.Where(product.NameContainsFold(p.Q))
@@ -316,7 +316,7 @@ func (s *Store) ListTerminations(ctx context.Context, p ListParams) ([]domain.Te
 		q = q.Where(termination.VendorID(id))
 	}
 	if p.Country != "" {
-		q = q.Where(termination.Or(termination.StateCode(p.Country), termination.HasAgencyWith(agency.StateCode(p.Country))))
+		q = q.Where(termination.Or(termination.StateCode(p.Country), termination.HasAgencyWith(agencyIn(p.Country, p.Drafts))))
 	}
 	if p.AgencyID > 0 {
 		q = q.Where(termination.AgencyID(p.AgencyID))

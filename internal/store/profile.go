@@ -69,7 +69,9 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 	if drafts {
 		vis = append(vis, domain.StatusDraft)
 	}
-	hq := vendor.HeadquartersCountry(code)
+	// Vendors place records in the country only when the reader may see them (see
+	// vendorIn): a published product of a draft vendor is not the country's.
+	hq := vendorIn(code, drafts)
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -78,7 +80,7 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.client.Vendor.Query().Order(ent.Asc("id")).Where(vendor.StatusIn(statusValues[vendor.Status](vis)...), hq)
+		q := s.client.Vendor.Query().Order(ent.Asc("id")).Where(vendor.StatusIn(statusValues[vendor.Status](vis)...), vendor.HeadquartersCountry(code))
 		p.Vendors, p.Counts.Vendors, err = section(ctx, q, s.vendors, drafts)
 		return err
 	})
@@ -95,14 +97,14 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 	})
 	g.Go(func() (err error) {
 		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
-			licensesFrom(code, vis)).
+			licensesFrom(code, drafts)).
 			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
 		p.LicensesFrom, p.Counts.LicensesFrom, err = section(ctx, q, s.licenses, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
 		q := s.client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
-			termination.Or(termination.StateCode(code), termination.HasAgencyWith(agency.StateCode(code)), termination.HasVendorWith(hq)))
+			termination.Or(termination.StateCode(code), termination.HasAgencyWith(agencyIn(code, drafts)), termination.HasVendorWith(hq)))
 		p.Terminations, p.Counts.Terminations, err = section(ctx, q, s.terminations, drafts)
 		return err
 	})

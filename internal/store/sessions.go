@@ -189,6 +189,10 @@ func (s *Store) Authenticate(ctx context.Context, c *auth.Claims) (domain.Viewer
 	return domain.Viewer{UserID: u.ID, Role: string(u.Role)}, nil
 }
 
+// signingKeySetting names the setting that keeps the generated signing key. A backup
+// leaves it out (see Backup).
+const signingKeySetting = "jwt_signing_key"
+
 // SigningKeys returns the keys access tokens are signed with: the configured secret
 // when there is one, else a key generated once and kept in the database, so that a
 // restart keeps sessions and every instance sharing the database shares the key.
@@ -198,7 +202,7 @@ func (s *Store) SigningKeys(ctx context.Context, secret []byte) (*auth.Keys, err
 		return auth.NewKeys(kid, map[string][]byte{kid: secret})
 	}
 	ctx = domain.SystemContext(ctx)
-	const name = "jwt_signing_key"
+	const name = signingKeySetting
 	fresh, err := auth.NewSecret()
 	if err != nil {
 		return nil, err

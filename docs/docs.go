@@ -1572,7 +1572,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.",
+                "description": "Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.\nA successful login also returns a ` + "`" + `device_token` + "`" + ` (and sets it as the HttpOnly cookie ` + "`" + `registry_device` + "`" + `). A later login to the same account that presents it, as ` + "`" + `device_token` + "`" + ` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1715,7 +1715,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/refresh": {
             "post": {
-                "description": "Trades a refresh token for a new access token and the next refresh token. Each refresh token works once: presenting one again revokes its whole session.",
+                "description": "Trades a refresh token for a new access token and the next refresh token. Each refresh token works once: presenting one again revokes its whole session. Refreshes are limited per client IP; over the limit the answer is 429 with Retry-After.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1759,6 +1759,12 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -9113,6 +9119,11 @@ const docTemplate = `{
         "httpapi.loginRequest": {
             "type": "object",
             "properties": {
+                "device_token": {
+                    "description": "DeviceToken is the device_token of an earlier successful login to this account\n(browsers send it as a cookie instead): such a login has a budget of its own,\nwhich others' wrong passwords for the account do not use up.",
+                    "type": "string",
+                    "maxLength": 256
+                },
                 "email": {
                     "type": "string",
                     "example": "editor@example.org"
@@ -9204,6 +9215,10 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "access_token": {
+                    "type": "string"
+                },
+                "device_token": {
+                    "description": "DeviceToken (login only) proves on later logins that this client logged in to\nthis account; it is also set as an HttpOnly cookie. It is good for 90 days.",
                     "type": "string"
                 },
                 "expires_in": {

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/export-registry/registry/internal/config"
 )
 
-// backupCommand writes a consistent copy of a SQLite registry while it serves.
-// VACUUM INTO reads one snapshot of the database (WAL lets writers go on meanwhile)
-// and writes a compact, self-contained file: restoring is copying it back.
+// backupCommand writes a consistent copy of a SQLite registry while it serves,
+// without the signing key, sessions and refresh tokens (see store.Backup).
 // PostgreSQL has its own tools for this: pg_dump (see the README).
 func backupCommand(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flags("backup", &cfg, stderr)
@@ -23,17 +21,14 @@ func backupCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	if *out == "" {
 		return usageError{errors.New("backup: --out FILE is required")}
 	}
-	if _, err := os.Stat(*out); err == nil {
-		return fmt.Errorf("backup: %s exists; choose a new file", *out)
-	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if err := st.Backup(ctx, *out); err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s\n", cfg.RedactedDB(), *out)
+	fmt.Fprintf(stdout, "backed up %s to %s (without signing key and sessions: everyone logs in again after a restore)\n", cfg.RedactedDB(), *out)
 	return nil
 }

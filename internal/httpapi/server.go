@@ -46,6 +46,15 @@ type Options struct {
 	// (defaults: one every 6 s, bursts of 10).
 	LoginEvery time.Duration
 	LoginBurst int
+	// DeviceEvery and DeviceBurst limit the failed logins of one device token, which
+	// count instead of the client IP's and the account's (defaults: one every 3
+	// minutes, bursts of 5).
+	DeviceEvery time.Duration
+	DeviceBurst int
+	// RefreshEvery and RefreshBurst limit refreshes per client IP (defaults: one a
+	// second, bursts of 30).
+	RefreshEvery time.Duration
+	RefreshBurst int
 	// ReadRate and ReadBurst limit reads per client IP (defaults: 50 a second,
 	// bursts of 200: generous for people and notebooks, not for floods).
 	ReadRate  float64
@@ -67,6 +76,8 @@ type Server struct {
 
 	loginByIP      *limiter
 	loginByAccount *limiter
+	loginByDevice  *limiter
+	refreshByIP    *limiter
 	readsByIP      *limiter
 	responses      *responseCache
 	exports        *exportFiles
@@ -83,8 +94,15 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	if opts.ReadRate == 0 {
 		opts.ReadRate, opts.ReadBurst = 50, 200
 	}
+	if opts.DeviceEvery == 0 {
+		opts.DeviceEvery, opts.DeviceBurst = 3*time.Minute, 5
+	}
+	if opts.RefreshEvery == 0 {
+		opts.RefreshEvery, opts.RefreshBurst = time.Second, 30
+	}
 	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry()), keys: opts.Keys,
 		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
+		loginByDevice: newLimiter(opts.DeviceEvery, opts.DeviceBurst), refreshByIP: newLimiter(opts.RefreshEvery, opts.RefreshBurst),
 		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
 		responses: newResponseCache(64 << 20)}
 	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +14,10 @@ import (
 type loginRequest struct {
 	Email    string `json:"email" example:"editor@example.org"`
 	Password string `json:"password"`
+	// DeviceToken is the device_token of an earlier successful login to this account
+	// (browsers send it as a cookie instead): such a login has a budget of its own,
+	// which others' wrong passwords for the account do not use up.
+	DeviceToken string `json:"device_token,omitempty" maxLength:"256"`
 }
 
 // refreshRequest is the body of a refresh.
@@ -29,6 +32,9 @@ type tokenResponse struct {
 	TokenType    string `json:"token_type" example:"Bearer"`
 	// ExpiresIn is the access token's lifetime in seconds.
 	ExpiresIn int `json:"expires_in" example:"900"`
+	// DeviceToken (login only) proves on later logins that this client logged in to
+	// this account; it is also set as an HttpOnly cookie. It is good for 90 days.
+	DeviceToken string `json:"device_token,omitempty"`
 }
 
 // meResponse is the authenticated staff member.
@@ -40,6 +46,7 @@ type meResponse struct {
 //
 //	@Summary		Log in
 //	@Description	Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.
+//	@Description	A successful login also returns a `device_token` (and sets it as the HttpOnly cookie `registry_device`). A later login to the same account that presents it, as `device_token` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json,application/problem+json
@@ -58,10 +65,9 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	now := time.Now()
-	if err := s.loginByIP.allow(c.RealIP(), now); err != nil {
-		return err
-	}
-	if err := s.loginByAccount.allow(strings.ToLower(strings.TrimSpace(req.Email)), now); err != nil {
+	account := accountKey(req.Email)
+	succeeded, err := s.throttleLogin(c, account, req.DeviceToken, now)
+	if err != nil {
 		return err
 	}
 	g, err := s.store.Login(c.Request().Context(), req.Email, req.Password)
@@ -71,23 +77,29 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return err
 	}
-	return s.grant(c, g)
+	succeeded()
+	device, err := s.issueDevice(c, account, now)
+	if err != nil {
+		return err
+	}
+	return s.grant(c, g, device)
 }
 
-// grant answers a login or refresh with a new access token.
-func (s *Server) grant(c echo.Context, g store.Grant) error {
+// grant answers a login or refresh with a new access token, and a login with a
+// device token too.
+func (s *Server) grant(c echo.Context, g store.Grant, deviceToken string) error {
 	token, expiresIn, err := s.keys.Issue(int(g.User.ID), g.User.Role, g.SessionID, g.Epoch, time.Now())
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, tokenResponse{AccessToken: token, RefreshToken: g.RefreshToken, TokenType: "Bearer", ExpiresIn: expiresIn})
+	return c.JSON(http.StatusOK, tokenResponse{AccessToken: token, RefreshToken: g.RefreshToken, TokenType: "Bearer", ExpiresIn: expiresIn, DeviceToken: deviceToken})
 }
 
 // refresh rotates a refresh token.
 //
 //	@Summary		Refresh
-//	@Description	Trades a refresh token for a new access token and the next refresh token. Each refresh token works once: presenting one again revokes its whole session.
+//	@Description	Trades a refresh token for a new access token and the next refresh token. Each refresh token works once: presenting one again revokes its whole session. Refreshes are limited per client IP; over the limit the answer is 429 with Retry-After.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json,application/problem+json
@@ -96,9 +108,13 @@ func (s *Server) grant(c echo.Context, g store.Grant) error {
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		415		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/auth/refresh [post]
 func (s *Server) refresh(c echo.Context) error {
+	if err := s.refreshByIP.allow(c.RealIP(), time.Now()); err != nil {
+		return err
+	}
 	req, err := decodeValid[refreshRequest](c)
 	if err != nil {
 		return err
@@ -107,7 +123,7 @@ func (s *Server) refresh(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.grant(c, g)
+	return s.grant(c, g, "")
 }
 
 // logout ends the session.

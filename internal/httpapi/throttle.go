@@ -34,6 +34,15 @@ func newLimiter(every time.Duration, burst int) *limiter {
 
 // allow takes one token for key, or returns a 429 error saying when to retry.
 func (l *limiter) allow(key string, now time.Time) error {
+	_, err := l.take(key, now)
+	return err
+}
+
+// take is allow that can be undone: giveBack returns the token unless the key has
+// taken another since (rate.Reservation.CancelAt restores only what later
+// reservations did not build on, and only when cancelled as of the reservation's
+// own time).
+func (l *limiter) take(key string, now time.Time) (giveBack func(), err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -54,9 +63,9 @@ func (l *limiter) allow(key string, now time.Time) error {
 	r := b.lim.ReserveN(now, 1)
 	if delay := r.DelayFrom(now); delay > 0 {
 		r.CancelAt(now)
-		return &retryError{after: delay}
+		return nil, &retryError{after: delay}
 	}
-	return nil
+	return func() { r.CancelAt(now) }, nil
 }
 
 // retryError is a 429 with the time to wait.

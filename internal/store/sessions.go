@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"sync"
 	"time"
@@ -19,7 +18,9 @@ import (
 // Grant is what a login or a refresh gives: the user, the session the access token
 // names, and the next refresh token (shown once, stored hashed).
 type Grant struct {
-	User         User
+	User User
+	// SessionID is the session's id as the access token carries it; the store keeps
+	// only its hash (auth.HashSessionID), like the refresh tokens'.
 	SessionID    string
 	Epoch        int
 	RefreshToken string
@@ -70,12 +71,12 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 	}
 	var g Grant
 	err = s.inTx(ctx, func(tx *ent.Tx) error {
-		sid, err := newSessionID()
+		sid, sidHash, err := auth.NewSessionID()
 		if err != nil {
 			return err
 		}
 		now := time.Now().UTC()
-		if err := tx.Session.Create().SetID(sid).SetUserID(u.ID).SetCreatedAt(now).SetExpiresAt(now.Add(SessionTTL)).Exec(ctx); err != nil {
+		if err := tx.Session.Create().SetID(sidHash).SetUserID(u.ID).SetCreatedAt(now).SetExpiresAt(now.Add(SessionTTL)).Exec(ctx); err != nil {
 			return err
 		}
 		token, err := issueRefresh(ctx, tx.Client(), sid, now)
@@ -88,22 +89,14 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 	return g, err
 }
 
-// newSessionID returns a random session id.
-func newSessionID() (string, error) {
-	b := make([]byte, 18)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// issueRefresh stores a new refresh token of the session and returns it.
+// issueRefresh stores a new refresh token of the session sid (as the access token
+// carries it) and returns it.
 func issueRefresh(ctx context.Context, c *ent.Client, sid string, now time.Time) (string, error) {
-	token, hash, err := auth.NewRefreshToken()
+	token, hash, err := auth.NewRefreshToken(sid)
 	if err != nil {
 		return "", err
 	}
-	err = c.RefreshToken.Create().SetTokenHash(hash).SetSessionID(sid).SetCreatedAt(now).SetExpiresAt(now.Add(RefreshTTL)).Exec(ctx)
+	err = c.RefreshToken.Create().SetTokenHash(hash).SetSessionID(auth.HashSessionID(sid)).SetCreatedAt(now).SetExpiresAt(now.Add(RefreshTTL)).Exec(ctx)
 	return token, err
 }
 
@@ -115,7 +108,8 @@ var errRefresh = domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired refresh
 // is revoked.
 func (s *Store) Refresh(ctx context.Context, token string) (Grant, error) {
 	ctx = domain.SystemContext(ctx)
-	if token == "" || len(token) > 200 {
+	sid, ok := auth.RefreshSessionID(token)
+	if !ok || len(token) > 200 {
 		return Grant{}, errRefresh
 	}
 	var g Grant
@@ -132,6 +126,11 @@ func (s *Store) Refresh(ctx context.Context, token string) (Grant, error) {
 		now := time.Now().UTC()
 		sess := rt.Edges.Session
 		u := sess.Edges.User
+		if sess.ID != auth.HashSessionID(sid) {
+			// The hash covers the whole token, so only edited rows get here; checked
+			// because the new access token will name sid.
+			return errRefresh
+		}
 		if rt.UsedAt != nil {
 			reused = true
 			return revokeSessions(ctx, tx.Client(), session.ID(sess.ID), "refresh token reused")
@@ -147,11 +146,11 @@ func (s *Store) Refresh(ctx context.Context, token string) (Grant, error) {
 			reused = true
 			return revokeSessions(ctx, tx.Client(), session.ID(sess.ID), "refresh token reused")
 		}
-		next, err := issueRefresh(ctx, tx.Client(), sess.ID, now)
+		next, err := issueRefresh(ctx, tx.Client(), sid, now)
 		if err != nil {
 			return err
 		}
-		g = Grant{User: toUser(u), SessionID: sess.ID, Epoch: u.TokenEpoch, RefreshToken: next}
+		g = Grant{User: toUser(u), SessionID: sid, Epoch: u.TokenEpoch, RefreshToken: next}
 		return nil
 	})
 	if reused && err == nil {
@@ -161,9 +160,10 @@ func (s *Store) Refresh(ctx context.Context, token string) (Grant, error) {
 	return g, err
 }
 
-// Logout ends a session: its access and refresh tokens stop working at once.
+// Logout ends the session sid (as the access token carries it): its access and
+// refresh tokens stop working at once.
 func (s *Store) Logout(ctx context.Context, sid string) error {
-	return revokeSessions(domain.SystemContext(ctx), s.client, session.ID(sid), "logout")
+	return revokeSessions(domain.SystemContext(ctx), s.client, session.ID(auth.HashSessionID(sid)), "logout")
 }
 
 // Authenticate checks a verified access token's claims against the store: the session
@@ -174,7 +174,7 @@ func (s *Store) Logout(ctx context.Context, sid string) error {
 // is not on the public read path; it is not cached, so a logout or a disabled account
 // takes effect on every instance at once.
 func (s *Store) Authenticate(ctx context.Context, c *auth.Claims) (domain.Viewer, error) {
-	sess, err := s.client.Session.Query().Where(session.ID(c.SessionID)).WithUser().Only(ctx)
+	sess, err := s.client.Session.Query().Where(session.ID(auth.HashSessionID(c.SessionID))).WithUser().Only(ctx)
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return domain.Viewer{}, domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired token")
@@ -189,6 +189,10 @@ func (s *Store) Authenticate(ctx context.Context, c *auth.Claims) (domain.Viewer
 	return domain.Viewer{UserID: u.ID, Role: string(u.Role)}, nil
 }
 
+// signingKeySetting names the setting that keeps the generated signing key. A backup
+// leaves it out (see Backup).
+const signingKeySetting = "jwt_signing_key"
+
 // SigningKeys returns the keys access tokens are signed with: the configured secret
 // when there is one, else a key generated once and kept in the database, so that a
 // restart keeps sessions and every instance sharing the database shares the key.
@@ -198,7 +202,7 @@ func (s *Store) SigningKeys(ctx context.Context, secret []byte) (*auth.Keys, err
 		return auth.NewKeys(kid, map[string][]byte{kid: secret})
 	}
 	ctx = domain.SystemContext(ctx)
-	const name = "jwt_signing_key"
+	const name = signingKeySetting
 	fresh, err := auth.NewSecret()
 	if err != nil {
 		return nil, err

@@ -88,7 +88,7 @@ func exporter[T any](collection string, list func(*store.Store, context.Context,
 // export serves a whole collection.
 //
 //	@Summary		Export a collection
-//	@Description	Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names).
+//	@Description	Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.
 //	@Description	An export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).
 //	@Tags			export
 //	@Produce		application/x-ndjson,text/csv,application/problem+json

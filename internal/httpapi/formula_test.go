@@ -32,8 +32,8 @@ func formulaFixture(t *testing.T, st *store.Store) {
 		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 100, Confidence: "reported"}}}
 	}
 	b := store.Batch{
-		Sources: []domain.Source{{Record: domain.Record{ID: 100, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media", Title: "+a source title"}}},
-		Vendors: []domain.Vendor{{Record: pub(100), VendorFields: domain.VendorFields{Slug: "formula", Name: formulaVendor, HeadquartersCountry: s("IT")}}},
+		Sources:  []domain.Source{{Record: domain.Record{ID: 100, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media", Title: "+a source title"}}},
+		Vendors:  []domain.Vendor{{Record: pub(100), VendorFields: domain.VendorFields{Slug: "formula", Name: formulaVendor, HeadquartersCountry: s("IT")}}},
 		Products: []domain.Product{{Record: pub(100), ProductFields: domain.ProductFields{VendorID: 100, Name: formulaProduct}}},
 		Agencies: []domain.Agency{{Record: pub(100), AgencyFields: domain.AgencyFields{StateCode: "MX", Name: formulaAgency, Kind: "police", Aliases: []string{"@alias", "plain"}}}},
 		Licenses: []domain.License{{Record: pub(100), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(100), ProductIDs: []domain.ID{100},

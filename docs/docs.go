@@ -2621,7 +2621,7 @@ const docTemplate = `{
         },
         "/api/v1/export/{file}": {
             "get": {
-                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names).\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
+                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
                 "produces": [
                     "application/x-ndjson",
                     "text/csv",
@@ -2641,7 +2641,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "bytes=START-END, to resume a download",
+                        "description": "bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)",
                         "name": "Range",
                         "in": "header"
                     },
@@ -7104,7 +7104,8 @@ const docTemplate = `{
                 "aliases": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 300
                     },
                     "x-nullable": true
                 },
@@ -7119,6 +7120,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "id": {
@@ -7138,7 +7140,8 @@ const docTemplate = `{
                     ]
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "parent_id": {
                     "type": "string",
@@ -7179,12 +7182,14 @@ const docTemplate = `{
                 "aliases": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 300
                     },
                     "x-nullable": true
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "kind": {
@@ -7200,7 +7205,8 @@ const docTemplate = `{
                     ]
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "parent_id": {
                     "type": "string",
@@ -7216,7 +7222,8 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "valid_from": {
                     "type": "string",
@@ -7322,6 +7329,7 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "target_category": {
@@ -7349,6 +7357,7 @@ const docTemplate = `{
                 },
                 "vendor_reply": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -7406,6 +7415,7 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "target_category": {
@@ -7430,6 +7440,7 @@ const docTemplate = `{
                 },
                 "vendor_reply": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -7484,7 +7495,8 @@ const docTemplate = `{
                 "fields": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 64
                     }
                 },
                 "id": {
@@ -7492,6 +7504,7 @@ const docTemplate = `{
                 },
                 "locator": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "source": {
@@ -7551,6 +7564,7 @@ const docTemplate = `{
                 },
                 "recipient_name": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "recipient_state": {
@@ -7563,6 +7577,7 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "OL OTH 2/2020"
                 },
@@ -7579,7 +7594,8 @@ const docTemplate = `{
                     "example": 1
                 },
                 "sender": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "sent_on": {
                     "type": "string",
@@ -7604,6 +7620,7 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "updated_at": {
@@ -7611,6 +7628,8 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -7645,6 +7664,7 @@ const docTemplate = `{
                 },
                 "recipient_name": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "recipient_state": {
@@ -7657,11 +7677,13 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "OL OTH 2/2020"
                 },
                 "sender": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "sent_on": {
                     "type": "string",
@@ -7678,10 +7700,13 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -7690,21 +7715,24 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "authority": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "delisted_on": {
                     "type": "string",
                     "x-nullable": true
                 },
                 "list": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "listed_on": {
                     "type": "string",
                     "x-nullable": true
                 },
                 "reference": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 }
             }
         },
@@ -7742,10 +7770,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "duration_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "end_user_agency_id": {
@@ -7769,6 +7799,7 @@ const docTemplate = `{
                 },
                 "geography_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "id": {
@@ -7777,6 +7808,7 @@ const docTemplate = `{
                 },
                 "issuing_authority": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "kind": {
@@ -7822,6 +7854,7 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 300,
                     "x-nullable": true
                 },
                 "retracted_at": {
@@ -7889,6 +7922,7 @@ const docTemplate = `{
                 },
                 "volume_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -7918,10 +7952,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "duration_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "end_user_agency_id": {
@@ -7945,10 +7981,12 @@ const docTemplate = `{
                 },
                 "geography_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "issuing_authority": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "kind": {
@@ -7994,6 +8032,7 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 300,
                     "x-nullable": true
                 },
                 "stated_purpose": {
@@ -8038,6 +8077,7 @@ const docTemplate = `{
                 },
                 "volume_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -8077,6 +8117,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "id": {
@@ -8085,6 +8126,7 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "Pegasus"
                 },
                 "retracted_at": {
@@ -8141,10 +8183,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "Pegasus"
                 },
                 "vendor_id": {
@@ -8157,6 +8201,7 @@ const docTemplate = `{
             "properties": {
                 "answer_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "answer_status": {
@@ -8175,10 +8220,12 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "text": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 20000
                 },
                 "topic": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true
                 }
             }
@@ -8188,6 +8235,8 @@ const docTemplate = `{
             "properties": {
                 "archived_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "citations": {
@@ -8201,10 +8250,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "document_symbol": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "A/HRC/41/35"
                 },
@@ -8227,6 +8278,7 @@ const docTemplate = `{
                 },
                 "language": {
                     "type": "string",
+                    "maxLength": 35,
                     "x-nullable": true
                 },
                 "published_on": {
@@ -8244,6 +8296,7 @@ const docTemplate = `{
                 },
                 "publisher": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "retracted_at": {
@@ -8267,13 +8320,16 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "updated_at": {
                     "type": "string"
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8283,14 +8339,18 @@ const docTemplate = `{
             "properties": {
                 "archived_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "document_symbol": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "A/HRC/41/35"
                 },
@@ -8309,6 +8369,7 @@ const docTemplate = `{
                 },
                 "language": {
                     "type": "string",
+                    "maxLength": 35,
                     "x-nullable": true
                 },
                 "published_on": {
@@ -8326,13 +8387,17 @@ const docTemplate = `{
                 },
                 "publisher": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8398,6 +8463,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "human_rights_basis": {
@@ -8512,6 +8578,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "human_rights_basis": {
@@ -8611,6 +8678,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "designations": {
@@ -8627,6 +8695,8 @@ const docTemplate = `{
                 },
                 "human_rights_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "id": {
@@ -8635,6 +8705,7 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "NSO Group"
                 },
                 "other_jurisdictions": {
@@ -8662,6 +8733,7 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "nso-group"
                 },
                 "status": {
@@ -8685,10 +8757,14 @@ const docTemplate = `{
                 },
                 "website": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "whistleblower_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8705,6 +8781,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "designations": {
@@ -8721,10 +8798,13 @@ const docTemplate = `{
                 },
                 "human_rights_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "NSO Group"
                 },
                 "other_jurisdictions": {
@@ -8740,6 +8820,7 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "nso-group"
                 },
                 "ungp_commitment": {
@@ -8752,10 +8833,14 @@ const docTemplate = `{
                 },
                 "website": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "whistleblower_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8835,12 +8920,14 @@ const docTemplate = `{
                     "description": "Fields are the record's fields the source supports; empty: the whole record.",
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 64
                     }
                 },
                 "locator": {
                     "description": "Locator is where in the source: a page, paragraph or short quote.",
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "source_id": {
@@ -9155,6 +9242,7 @@ const docTemplate = `{
                 "reason": {
                     "description": "Reason says why the record is withdrawn; it is shown with the record.",
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "the source was misread"
                 }
             }
@@ -9310,10 +9398,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "display_name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 200
                 },
                 "email": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 320
                 },
                 "password": {
                     "type": "string"
@@ -9452,7 +9542,8 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "display_name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 200
                 },
                 "role": {
                     "type": "string",
@@ -9481,7 +9572,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Surveillance Export Registry API",
-	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.",
+	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv` (formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

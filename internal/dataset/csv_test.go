@@ -116,3 +116,18 @@ func indexOf(list []string, v string) int {
 	}
 	return 0
 }
+
+// TestImportChecksTexts: an import refuses what the API refuses, naming the file,
+// line and field.
+func TestImportChecksTexts(t *testing.T) {
+	dir := t.TempDir()
+	line := `{"id":"1","status":"draft","kind":"media","title":"A report","url":"javascript:alert(1)"}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "sources.ndjson"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := domain.SystemContext(context.Background())
+	_, err := dataset.LoadPath(ctx, storetest.Open(t, "sqlite"), dir, store.ImportOptions{}, nil)
+	if err == nil || !strings.Contains(err.Error(), "sources.ndjson") || !strings.Contains(err.Error(), "url") {
+		t.Errorf("import of a javascript: URL: %v", err)
+	}
+}

@@ -54,7 +54,7 @@ func TestExportRanges(t *testing.T) {
 		ranges := func(n int) string { return "bytes=" + strings.TrimSuffix(strings.Repeat("0-0,", n), ",") }
 		for _, tc := range []struct {
 			name, rng, encoding string
-			status                int
+			status              int
 		}{
 			{"resume", "bytes=100-", "", 206},
 			{"five ranges", ranges(5), "", 206},

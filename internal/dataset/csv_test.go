@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,7 +82,7 @@ func TestSnapshotFormulaSafe(t *testing.T) {
 	}
 	csvBody, _ := os.ReadFile(filepath.Join(dirA, "vendors.csv"))
 	rows, err := csv.NewReader(bytes.NewReader(csvBody)).ReadAll()
-	if err != nil || len(rows) != 2 || rows[1][indexOf(rows[0], "name")] != "'"+name {
+	if err != nil || len(rows) != 2 || rows[1][max(0, slices.Index(rows[0], "name"))] != "'"+name {
 		t.Errorf("vendors.csv: %v %q", err, rows)
 	}
 	nd, _ := os.ReadFile(filepath.Join(dirA, "vendors.ndjson"))
@@ -106,15 +107,6 @@ func TestSnapshotFormulaSafe(t *testing.T) {
 			t.Errorf("%s differs after the round trip", f.Name)
 		}
 	}
-}
-
-func indexOf(list []string, v string) int {
-	for i, x := range list {
-		if x == v {
-			return i
-		}
-	}
-	return 0
 }
 
 // TestImportChecksTexts: an import refuses what the API refuses, naming the file,

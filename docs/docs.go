@@ -2627,7 +2627,7 @@ const docTemplate = `{
         },
         "/api/v1/export/{file}": {
             "get": {
-                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names).\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
+                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
                 "produces": [
                     "application/x-ndjson",
                     "text/csv",
@@ -2647,7 +2647,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "bytes=START-END, to resume a download",
+                        "description": "bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)",
                         "name": "Range",
                         "in": "header"
                     },
@@ -7110,7 +7110,8 @@ const docTemplate = `{
                 "aliases": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 300
                     },
                     "x-nullable": true
                 },
@@ -7125,6 +7126,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "id": {
@@ -7144,7 +7146,8 @@ const docTemplate = `{
                     ]
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "parent_id": {
                     "type": "string",
@@ -7185,12 +7188,14 @@ const docTemplate = `{
                 "aliases": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 300
                     },
                     "x-nullable": true
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "kind": {
@@ -7206,7 +7211,8 @@ const docTemplate = `{
                     ]
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "parent_id": {
                     "type": "string",
@@ -7222,7 +7228,8 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "valid_from": {
                     "type": "string",
@@ -7328,6 +7335,7 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "target_category": {
@@ -7355,6 +7363,7 @@ const docTemplate = `{
                 },
                 "vendor_reply": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -7412,6 +7421,7 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "target_category": {
@@ -7436,6 +7446,7 @@ const docTemplate = `{
                 },
                 "vendor_reply": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -7490,7 +7501,8 @@ const docTemplate = `{
                 "fields": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 64
                     }
                 },
                 "id": {
@@ -7498,6 +7510,7 @@ const docTemplate = `{
                 },
                 "locator": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "source": {
@@ -7557,6 +7570,7 @@ const docTemplate = `{
                 },
                 "recipient_name": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "recipient_state": {
@@ -7569,6 +7583,7 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "OL OTH 2/2020"
                 },
@@ -7585,7 +7600,8 @@ const docTemplate = `{
                     "example": 1
                 },
                 "sender": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "sent_on": {
                     "type": "string",
@@ -7610,6 +7626,7 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "updated_at": {
@@ -7617,6 +7634,8 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -7651,6 +7670,7 @@ const docTemplate = `{
                 },
                 "recipient_name": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "recipient_state": {
@@ -7663,11 +7683,13 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "OL OTH 2/2020"
                 },
                 "sender": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "sent_on": {
                     "type": "string",
@@ -7684,10 +7706,13 @@ const docTemplate = `{
                 },
                 "summary": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -7696,21 +7721,24 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "authority": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "delisted_on": {
                     "type": "string",
                     "x-nullable": true
                 },
                 "list": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 },
                 "listed_on": {
                     "type": "string",
                     "x-nullable": true
                 },
                 "reference": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 300
                 }
             }
         },
@@ -7748,10 +7776,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "duration_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "end_user_agency_id": {
@@ -7775,6 +7805,7 @@ const docTemplate = `{
                 },
                 "geography_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "id": {
@@ -7783,6 +7814,7 @@ const docTemplate = `{
                 },
                 "issuing_authority": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "kind": {
@@ -7828,6 +7860,7 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 300,
                     "x-nullable": true
                 },
                 "retracted_at": {
@@ -7895,6 +7928,7 @@ const docTemplate = `{
                 },
                 "volume_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -7924,10 +7958,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "duration_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "end_user_agency_id": {
@@ -7951,10 +7987,12 @@ const docTemplate = `{
                 },
                 "geography_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "issuing_authority": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "kind": {
@@ -8000,6 +8038,7 @@ const docTemplate = `{
                 },
                 "reference": {
                     "type": "string",
+                    "maxLength": 300,
                     "x-nullable": true
                 },
                 "stated_purpose": {
@@ -8044,6 +8083,7 @@ const docTemplate = `{
                 },
                 "volume_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 }
             }
@@ -8083,6 +8123,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "id": {
@@ -8091,6 +8132,7 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "Pegasus"
                 },
                 "retracted_at": {
@@ -8147,10 +8189,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "Pegasus"
                 },
                 "vendor_id": {
@@ -8163,6 +8207,7 @@ const docTemplate = `{
             "properties": {
                 "answer_note": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "answer_status": {
@@ -8181,10 +8226,12 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "text": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 20000
                 },
                 "topic": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true
                 }
             }
@@ -8194,6 +8241,8 @@ const docTemplate = `{
             "properties": {
                 "archived_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "citations": {
@@ -8207,10 +8256,12 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "document_symbol": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "A/HRC/41/35"
                 },
@@ -8233,6 +8284,7 @@ const docTemplate = `{
                 },
                 "language": {
                     "type": "string",
+                    "maxLength": 35,
                     "x-nullable": true
                 },
                 "published_on": {
@@ -8250,6 +8302,7 @@ const docTemplate = `{
                 },
                 "publisher": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "retracted_at": {
@@ -8273,13 +8326,16 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "updated_at": {
                     "type": "string"
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8289,14 +8345,18 @@ const docTemplate = `{
             "properties": {
                 "archived_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "document_symbol": {
                     "type": "string",
+                    "maxLength": 200,
                     "x-nullable": true,
                     "example": "A/HRC/41/35"
                 },
@@ -8315,6 +8375,7 @@ const docTemplate = `{
                 },
                 "language": {
                     "type": "string",
+                    "maxLength": 35,
                     "x-nullable": true
                 },
                 "published_on": {
@@ -8332,13 +8393,17 @@ const docTemplate = `{
                 },
                 "publisher": {
                     "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 500
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8404,6 +8469,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "human_rights_basis": {
@@ -8518,6 +8584,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "human_rights_basis": {
@@ -8617,6 +8684,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "designations": {
@@ -8633,6 +8701,8 @@ const docTemplate = `{
                 },
                 "human_rights_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "id": {
@@ -8641,6 +8711,7 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "NSO Group"
                 },
                 "other_jurisdictions": {
@@ -8668,6 +8739,7 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "nso-group"
                 },
                 "status": {
@@ -8691,10 +8763,14 @@ const docTemplate = `{
                 },
                 "website": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "whistleblower_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8711,6 +8787,7 @@ const docTemplate = `{
                 },
                 "description": {
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "designations": {
@@ -8727,10 +8804,13 @@ const docTemplate = `{
                 },
                 "human_rights_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "NSO Group"
                 },
                 "other_jurisdictions": {
@@ -8746,6 +8826,7 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "nso-group"
                 },
                 "ungp_commitment": {
@@ -8758,10 +8839,14 @@ const docTemplate = `{
                 },
                 "website": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 },
                 "whistleblower_policy_url": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
                     "x-nullable": true
                 }
             }
@@ -8841,12 +8926,14 @@ const docTemplate = `{
                     "description": "Fields are the record's fields the source supports; empty: the whole record.",
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 64
                     }
                 },
                 "locator": {
                     "description": "Locator is where in the source: a page, paragraph or short quote.",
                     "type": "string",
+                    "maxLength": 20000,
                     "x-nullable": true
                 },
                 "source_id": {
@@ -9166,6 +9253,7 @@ const docTemplate = `{
                 "reason": {
                     "description": "Reason says why the record is withdrawn; it is shown with the record.",
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "the source was misread"
                 }
             }
@@ -9325,10 +9413,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "display_name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 200
                 },
                 "email": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 320
                 },
                 "password": {
                     "type": "string"
@@ -9467,7 +9557,8 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "display_name": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 200
                 },
                 "role": {
                     "type": "string",
@@ -9496,7 +9587,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Surveillance Export Registry API",
-	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv`. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.",
+	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv` (formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -18,6 +18,8 @@ import (
 // joined with ";"; nested objects and lists of objects are written as JSON; null is
 // the empty cell. A reference to a vendor, product or agency (vendor_id, product_ids…)
 // is followed by a column with the record's name (vendor_name, product_names…).
+// Text cells are made formula-safe (see formulaSafe); number cells are written as
+// they are.
 func WriteCSV[T any](w io.Writer, rows []T, names Names) error {
 	enc, err := NewCSVEncoder[T](w, names)
 	if err != nil {
@@ -79,12 +81,15 @@ func (enc *CSVEncoder[T]) Write(rows []T) error {
 		v := reflect.ValueOf(r)
 		for i, c := range enc.cols {
 			if c.ref != "" {
-				enc.record[i] = enc.nameCell(c.ref, v.FieldByIndex(c.index))
+				enc.record[i] = formulaSafe(enc.nameCell(c.ref, v.FieldByIndex(c.index)))
 				continue
 			}
 			cell, err := csvCell(v.FieldByIndex(c.index))
 			if err != nil {
 				return err
+			}
+			if !c.number {
+				cell = formulaSafe(cell)
 			}
 			enc.record[i] = cell
 		}
@@ -101,6 +106,22 @@ type csvColumn struct {
 	index []int
 	// ref is set on a name column: the record type whose name it shows.
 	ref string
+	// number is set on a column of numbers (or lists of them), whose cells are never
+	// formula-escaped: -3 stays a number.
+	number bool
+}
+
+// formulaSafe escapes a text cell that a spreadsheet would run as a formula: one
+// starting with =, +, -, @, tab or carriage return gets a leading ' (OWASP's rule
+// against CSV injection). A vendor named =HYPERLINK(…) is shown as text, not run.
+// Every CSV the registry writes goes through CSVEncoder, so this is the one place
+// the rule lives; NDJSON and JSON are never escaped. The registry reads no CSV back
+// (imports read NDJSON), so nothing has to undo it.
+func formulaSafe(cell string) string {
+	if cell != "" && strings.IndexByte("=+-@\t\r", cell[0]) >= 0 {
+		return "'" + cell
+	}
+	return cell
 }
 
 // csvColumns lists the JSON fields of a struct type, flattening embedded structs.
@@ -117,14 +138,15 @@ func csvColumns(t reflect.Type) []csvColumn {
 		}
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
 			for _, c := range csvColumns(f.Type) {
-				cols = append(cols, csvColumn{name: c.name, index: append([]int{i}, c.index...), ref: c.ref})
+				c.index = append([]int{i}, c.index...)
+				cols = append(cols, c)
 			}
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		cols = append(cols, csvColumn{name: name, index: []int{i}})
+		cols = append(cols, csvColumn{name: name, index: []int{i}, number: numeric(f.Type)})
 		if ref := f.Tag.Get("ref"); named[ref] {
 			base, plural := strings.CutSuffix(name, "_ids")
 			if plural {
@@ -182,6 +204,24 @@ func csvCell(v reflect.Value) (string, error) {
 	}
 	b, err := json.Marshal(v.Interface())
 	return string(b), err
+}
+
+// numeric reports whether values of t (a number, a pointer to one, or a list of
+// them) render as numbers.
+func numeric(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Implements(textMarshaler) {
+		return false // written as its text (an id, say), which may be anything
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }
 
 // scalar reports whether values of t render as one plain cell.

@@ -70,8 +70,8 @@ type Record struct {
 type Citation struct {
 	ID         ID       `json:"id"`
 	SourceID   ID       `json:"source_id"`
-	Fields     []string `json:"fields"`
-	Locator    *string  `json:"locator" extensions:"x-nullable"`
+	Fields     []string `json:"fields" maxLength:"64"`
+	Locator    *string  `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	Confidence string   `json:"confidence" enums:"confirmed,reported,alleged"`
 	// Source summarises the cited source so a reader sees the evidence in one call;
 	// it is read-only and ignored on import.
@@ -96,18 +96,18 @@ type Vendor struct {
 // VendorFields are the fields of a vendor that staff write; a request body carries
 // exactly these.
 type VendorFields struct {
-	Slug                   string        `json:"slug" example:"nso-group"`
-	Name                   string        `json:"name" example:"NSO Group"`
+	Slug                   string        `json:"slug" example:"nso-group" maxLength:"100"`
+	Name                   string        `json:"name" example:"NSO Group" maxLength:"300"`
 	Aliases                []Alias       `json:"aliases" extensions:"x-nullable"`
 	HeadquartersCountry    *string       `json:"headquarters_country" example:"IL" extensions:"x-nullable"`
 	OtherJurisdictions     []string      `json:"other_jurisdictions" extensions:"x-nullable"`
-	Website                *string       `json:"website" extensions:"x-nullable"`
+	Website                *string       `json:"website" extensions:"x-nullable" maxLength:"2000" format:"uri"`
 	ParentID               *ID           `json:"parent_id" extensions:"x-nullable" ref:"vendor"`
 	UNGPCommitment         string        `json:"ungp_commitment" enums:"yes,no,unknown"`
-	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url" extensions:"x-nullable"`
-	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url" extensions:"x-nullable"`
+	HumanRightsPolicyURL   *string       `json:"human_rights_policy_url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
+	WhistleblowerPolicyURL *string       `json:"whistleblower_policy_url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
 	Designations           []Designation `json:"designations" extensions:"x-nullable"`
-	Description            *string       `json:"description" extensions:"x-nullable"`
+	Description            *string       `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Product is a surveillance product a vendor sells.
@@ -120,11 +120,11 @@ type Product struct {
 // exactly these.
 type ProductFields struct {
 	VendorID           ID       `json:"vendor_id" ref:"vendor"`
-	Name               string   `json:"name" example:"Pegasus"`
+	Name               string   `json:"name" example:"Pegasus" maxLength:"300"`
 	Categories         []string `json:"categories" extensions:"x-nullable"`
 	Capabilities       []string `json:"capabilities" extensions:"x-nullable"`
 	ControlListEntries []string `json:"control_list_entries" extensions:"x-nullable"`
-	Description        *string  `json:"description" extensions:"x-nullable"`
+	Description        *string  `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Agency is a state body that buys or uses surveillance technology.
@@ -137,11 +137,11 @@ type Agency struct {
 // exactly these.
 type AgencyFields struct {
 	StateCode   string   `json:"state_code" example:"MX"`
-	Name        string   `json:"name"`
+	Name        string   `json:"name" maxLength:"300"`
 	Kind        string   `json:"kind" enums:"intelligence,police,military,ministry,prosecutor,other,unknown"`
 	ParentID    *ID      `json:"parent_id" extensions:"x-nullable" ref:"agency"`
-	Aliases     []string `json:"aliases" extensions:"x-nullable"`
-	Description *string  `json:"description" extensions:"x-nullable"`
+	Aliases     []string `json:"aliases" extensions:"x-nullable" maxLength:"300"`
+	Description *string  `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // License is a limit on a sale: a state's export authorization or a vendor's end-user
@@ -161,25 +161,25 @@ type LicenseFields struct {
 	EndUserState          *string  `json:"end_user_state" extensions:"x-nullable"`
 	EndUserAgencyID       *ID      `json:"end_user_agency_id" extensions:"x-nullable" ref:"agency"`
 	ExportingState        *string  `json:"exporting_state" extensions:"x-nullable"`
-	IssuingAuthority      *string  `json:"issuing_authority" extensions:"x-nullable"`
-	Reference             *string  `json:"reference" extensions:"x-nullable"`
+	IssuingAuthority      *string  `json:"issuing_authority" extensions:"x-nullable" maxLength:"500"`
+	Reference             *string  `json:"reference" extensions:"x-nullable" maxLength:"300"`
 	LicenseStatus         string   `json:"license_status" enums:"applied,granted,refused,revoked,suspended,expired,unknown"`
 	DecisionDate          *string  `json:"decision_date" extensions:"x-nullable"`
 	DecisionDatePrecision *string  `json:"decision_date_precision" enums:"day,month,year" extensions:"x-nullable"`
 	MaxTargets            *int     `json:"max_targets" extensions:"x-nullable"`
 	MaxConcurrentTargets  *int     `json:"max_concurrent_targets" extensions:"x-nullable"`
-	VolumeNote            *string  `json:"volume_note" extensions:"x-nullable"`
+	VolumeNote            *string  `json:"volume_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	Geography             []string `json:"geography" extensions:"x-nullable"`
-	GeographyNote         *string  `json:"geography_note" extensions:"x-nullable"`
+	GeographyNote         *string  `json:"geography_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	ValidFrom             *string  `json:"valid_from" extensions:"x-nullable"`
 	ValidFromPrecision    *string  `json:"valid_from_precision" enums:"day,month,year" extensions:"x-nullable"`
 	ValidUntil            *string  `json:"valid_until" extensions:"x-nullable"`
 	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year" extensions:"x-nullable"`
-	DurationNote          *string  `json:"duration_note" extensions:"x-nullable"`
+	DurationNote          *string  `json:"duration_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	StatedPurpose         string   `json:"stated_purpose" enums:"counter_terrorism,serious_crime,national_security,law_enforcement,unspecified"`
 	PurposeSpecificity    string   `json:"purpose_specificity" enums:"specific,generic_assertion,unknown"`
 	ControlListEntries    []string `json:"control_list_entries" extensions:"x-nullable"`
-	Description           *string  `json:"description" extensions:"x-nullable"`
+	Description           *string  `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Termination is a reported end of a vendor's customer relationship.
@@ -203,7 +203,7 @@ type TerminationFields struct {
 	RightsInvolved        []string `json:"rights_involved" extensions:"x-nullable"`
 	Scope                 string   `json:"scope" enums:"agency_only,whole_state,unknown"`
 	ReportedTo            []string `json:"reported_to" extensions:"x-nullable"`
-	Description           *string  `json:"description" extensions:"x-nullable"`
+	Description           *string  `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Allegation is documented misuse; targets are recorded by category and country only.
@@ -226,8 +226,8 @@ type AllegationFields struct {
 	PeriodEnd            *string `json:"period_end" extensions:"x-nullable"`
 	PeriodEndPrecision   *string `json:"period_end_precision" enums:"day,month,year" extensions:"x-nullable"`
 	AllegationStatus     string  `json:"allegation_status" enums:"alleged,forensically_confirmed,officially_acknowledged,denied,disputed"`
-	Summary              *string `json:"summary" extensions:"x-nullable"`
-	VendorReply          *string `json:"vendor_reply" extensions:"x-nullable"`
+	Summary              *string `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	VendorReply          *string `json:"vendor_reply" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Communication is correspondence such as a UN special procedure's letter and its
@@ -240,18 +240,18 @@ type Communication struct {
 // CommunicationFields are the fields of a communication that staff write; a request body carries
 // exactly these.
 type CommunicationFields struct {
-	Reference         *string    `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable"`
+	Reference         *string    `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable" maxLength:"200"`
 	Kind              string     `json:"kind" enums:"letter,reply,other"`
 	SentOn            *string    `json:"sent_on" extensions:"x-nullable"`
 	SentOnPrecision   *string    `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
-	Sender            string     `json:"sender"`
+	Sender            string     `json:"sender" maxLength:"500"`
 	RecipientVendorID *ID        `json:"recipient_vendor_id" extensions:"x-nullable" ref:"vendor"`
 	RecipientState    *string    `json:"recipient_state" extensions:"x-nullable"`
-	RecipientName     *string    `json:"recipient_name" extensions:"x-nullable"`
+	RecipientName     *string    `json:"recipient_name" extensions:"x-nullable" maxLength:"500"`
 	CopiedStates      []string   `json:"copied_states" extensions:"x-nullable"`
 	InReplyToID       *ID        `json:"in_reply_to_id" extensions:"x-nullable" ref:"communication"`
-	URL               *string    `json:"url" extensions:"x-nullable"`
-	Summary           *string    `json:"summary" extensions:"x-nullable"`
+	URL               *string    `json:"url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
+	Summary           *string    `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	Questions         []Question `json:"questions"`
 }
 
@@ -259,10 +259,10 @@ type CommunicationFields struct {
 type Question struct {
 	ID           ID      `json:"id"`
 	Position     int     `json:"position"`
-	Topic        *string `json:"topic" extensions:"x-nullable"`
-	Text         string  `json:"text"`
+	Topic        *string `json:"topic" extensions:"x-nullable" maxLength:"200"`
+	Text         string  `json:"text" maxLength:"20000" text:"prose"`
 	AnswerStatus string  `json:"answer_status" enums:"answered,partly_answered,unanswered,unknown"`
-	AnswerNote   *string `json:"answer_note" extensions:"x-nullable"`
+	AnswerNote   *string `json:"answer_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Source is a public document behind the registry's facts. It is its own evidence,
@@ -276,15 +276,15 @@ type Source struct {
 // exactly these.
 type SourceFields struct {
 	Kind                 string  `json:"kind" enums:"un_document,vendor_statement,government_record,court_record,media,ngo_report,academic,other"`
-	Title                string  `json:"title"`
-	Publisher            *string `json:"publisher" extensions:"x-nullable"`
-	URL                  *string `json:"url" extensions:"x-nullable"`
-	ArchivedURL          *string `json:"archived_url" extensions:"x-nullable"`
+	Title                string  `json:"title" maxLength:"500"`
+	Publisher            *string `json:"publisher" extensions:"x-nullable" maxLength:"500"`
+	URL                  *string `json:"url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
+	ArchivedURL          *string `json:"archived_url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
 	PublishedOn          *string `json:"published_on" extensions:"x-nullable"`
 	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year" extensions:"x-nullable"`
-	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35" extensions:"x-nullable"`
-	Language             *string `json:"language" extensions:"x-nullable"`
-	Description          *string `json:"description" extensions:"x-nullable"`
+	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35" extensions:"x-nullable" maxLength:"200"`
+	Language             *string `json:"language" extensions:"x-nullable" maxLength:"35"`
+	Description          *string `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // State is a country of the ISO 3166-1 reference data.

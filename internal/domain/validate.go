@@ -56,6 +56,7 @@ func (p Problems) checkCountry(field string, code *string) {
 // something.
 func (c Citation) Check() error {
 	p := Problems{}
+	p.CheckTexts(c)
 	{
 		if c.SourceID <= 0 {
 			p.Add("source_id", "required")
@@ -76,6 +77,7 @@ func (c Citation) Check() error {
 // Check checks what the database schema cannot: dates against their precision.
 func (v VendorFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	p.checkCountry("headquarters_country", v.HeadquartersCountry)
 	for _, a := range v.Aliases {
 		if strings.TrimSpace(a.Name) == "" {
@@ -102,12 +104,14 @@ func (v VendorFields) Check() error {
 // Check checks what the database schema cannot.
 func (v ProductFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	return p.Err("invalid product")
 }
 
 // Check checks what the database schema cannot.
 func (v AgencyFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	if !ValidCountry(v.StateCode) {
 		p.Add("state_code", "not an ISO 3166-1 alpha-2 code")
 	}
@@ -118,6 +122,7 @@ func (v AgencyFields) Check() error {
 // validity period in order.
 func (v LicenseFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	p.checkCountry("end_user_state", v.EndUserState)
 	p.checkCountry("exporting_state", v.ExportingState)
 	p.checkDate("decision_date", v.DecisionDate, v.DecisionDatePrecision)
@@ -139,6 +144,7 @@ func (v LicenseFields) Check() error {
 // Check checks what the database schema cannot.
 func (v TerminationFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	p.checkCountry("state_code", v.StateCode)
 	p.checkDate("terminated_on", v.TerminatedOn, v.TerminatedOnPrecision)
 	return p.Err("invalid termination")
@@ -147,6 +153,7 @@ func (v TerminationFields) Check() error {
 // Check checks what the database schema cannot.
 func (v AllegationFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	p.checkCountry("operator_state", v.OperatorState)
 	p.checkCountry("target_country", v.TargetCountry)
 	p.checkDate("period_start", v.PeriodStart, v.PeriodStartPrecision)
@@ -158,6 +165,7 @@ func (v AllegationFields) Check() error {
 // Check checks what the database schema cannot.
 func (v CommunicationFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	p.checkCountry("recipient_state", v.RecipientState)
 	p.checkDate("sent_on", v.SentOn, v.SentOnPrecision)
 	seen := map[int]bool{}
@@ -177,6 +185,7 @@ func (v CommunicationFields) Check() error {
 // no citations.
 func (v SourceFields) Check() error {
 	p := Problems{}
+	p.CheckTexts(v)
 	p.checkDate("published_on", v.PublishedOn, v.PublishedOnPrecision)
 	return p.Err("invalid source")
 }

@@ -33,7 +33,7 @@ var ReportedTo = []string{"law_enforcement", "export_authority", "victim", "othe
 
 // Alias is another name a vendor traded under, with when it did where known.
 type Alias struct {
-	Name                string  `json:"name"`
+	Name                string  `json:"name" maxLength:"300"`
 	ValidFrom           *string `json:"valid_from" extensions:"x-nullable"`
 	ValidFromPrecision  *string `json:"valid_from_precision,omitempty" extensions:"x-nullable"`
 	ValidUntil          *string `json:"valid_until" extensions:"x-nullable"`
@@ -43,9 +43,9 @@ type Alias struct {
 // Designation is a vendor's entry on a list kept by an authority, such as an export
 // blacklist.
 type Designation struct {
-	List       string  `json:"list"`
-	Authority  string  `json:"authority"`
+	List       string  `json:"list" maxLength:"300"`
+	Authority  string  `json:"authority" maxLength:"300"`
 	ListedOn   *string `json:"listed_on" extensions:"x-nullable"`
 	DelistedOn *string `json:"delisted_on" extensions:"x-nullable"`
-	Reference  string  `json:"reference,omitempty"`
+	Reference  string  `json:"reference,omitempty" maxLength:"300"`
 }

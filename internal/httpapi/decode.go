@@ -53,13 +53,7 @@ func decodeValid[T any](c echo.Context) (T, error) {
 
 // decodeStrict decodes one JSON value into v, strictly.
 func decodeStrict(b []byte, v any) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return domain.Errorf(domain.EINVALID, "the body is empty; send a JSON object")
-	}
-	if !utf8.Valid(b) {
-		return domain.Errorf(domain.EINVALID, "the body is not valid UTF-8")
-	}
-	if err := checkDuplicateKeys(b); err != nil {
+	if err := checkBody(b); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -74,6 +68,20 @@ func decodeStrict(b []byte, v any) error {
 		return domain.Errorf(domain.EINVALID, "the body has data after its JSON value")
 	}
 	return nil
+}
+
+// checkBody refuses a body that encoding/json would read without complaint but
+// should not: empty, not UTF-8, or with a key given twice (see checkDuplicateKeys).
+// Every JSON body goes through it, whether decoded into a request type or applied
+// as a merge patch.
+func checkBody(b []byte) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return domain.Errorf(domain.EINVALID, "the body is empty; send a JSON object")
+	}
+	if !utf8.Valid(b) {
+		return domain.Errorf(domain.EINVALID, "the body is not valid UTF-8")
+	}
+	return checkDuplicateKeys(b)
 }
 
 // maxDepth bounds how deeply a body may nest: no request needs more than a few levels.
@@ -201,6 +209,11 @@ func jsonKind(t reflect.Type) string {
 // mergePatch applies an RFC 7396 JSON merge patch to cur: fields present replace (null
 // clears), absent fields stay. Unknown fields are refused by name.
 func mergePatch[F any](cur F, patch []byte) (F, error) {
+	// The patch is checked as sent: unmarshalled into a map, a key given twice would
+	// silently keep its last value.
+	if err := checkBody(patch); err != nil {
+		return cur, err
+	}
 	var p map[string]json.RawMessage
 	if err := json.Unmarshal(patch, &p); err != nil {
 		return cur, jsonError(err)

@@ -17,16 +17,16 @@ import (
 // retractRequest is the body of a retraction.
 type retractRequest struct {
 	// Reason says why the record is withdrawn; it is shown with the record.
-	Reason string `json:"reason" example:"the source was misread"`
+	Reason string `json:"reason" example:"the source was misread" maxLength:"2000"`
 }
 
 // citationRequest is the body that cites a source for a record.
 type citationRequest struct {
 	SourceID domain.ID `json:"source_id" example:"1"`
 	// Fields are the record's fields the source supports; empty: the whole record.
-	Fields []string `json:"fields"`
+	Fields []string `json:"fields" maxLength:"64"`
 	// Locator is where in the source: a page, paragraph or short quote.
-	Locator    *string `json:"locator" extensions:"x-nullable"`
+	Locator    *string `json:"locator" extensions:"x-nullable" maxLength:"20000"`
 	Confidence string  `json:"confidence" enums:"confirmed,reported,alleged"`
 }
 

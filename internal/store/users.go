@@ -39,8 +39,8 @@ func toUser(u *ent.User) User {
 
 // NewUser is an account to create.
 type NewUser struct {
-	Email       string `json:"email"`
-	DisplayName string `json:"display_name"`
+	Email       string `json:"email" maxLength:"320"`
+	DisplayName string `json:"display_name" maxLength:"200"`
 	Role        string `json:"role" enums:"admin,editor"`
 	Password    string `json:"password"`
 }
@@ -68,6 +68,9 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	name := strings.TrimSpace(nu.DisplayName)
 	if name == "" {
 		name, _, _ = strings.Cut(email, "@")
+	}
+	if problem := displayName.Problem(name); problem != "" {
+		return User{}, domain.Invalid("display_name", problem)
 	}
 	if err := auth.CheckPasswordPolicy(nu.Password, email, name); err != nil {
 		return User{}, err
@@ -120,9 +123,13 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return toUser(u), nil
 }
 
+// displayName is the rule of a display name, which public histories show: a name
+// (no invisible characters) of at most 200 bytes, as its maxLength tags say.
+var displayName = domain.TextRule{Max: 200}
+
 // UserChange is an admin's change to an account; nil fields stay as they are.
 type UserChange struct {
-	DisplayName *string `json:"display_name"`
+	DisplayName *string `json:"display_name" maxLength:"200"`
 	Role        *string `json:"role" enums:"admin,editor"`
 	Disabled    *bool   `json:"disabled"`
 }
@@ -143,8 +150,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int, ch UserChange) (User, er
 		revoke := false
 		if ch.DisplayName != nil {
 			name := strings.TrimSpace(*ch.DisplayName)
-			if name == "" || len(name) > 200 {
-				return domain.Invalid("display_name", "1 to 200 characters")
+			if name == "" {
+				return domain.Invalid("display_name", "required")
+			}
+			if problem := displayName.Problem(name); problem != "" {
+				return domain.Invalid("display_name", problem)
 			}
 			up.SetDisplayName(name)
 		}

@@ -161,12 +161,19 @@ func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMa
 	})
 }
 
+// retractionReason is the rule of a retraction's reason, shown with the record:
+// prose of at most 2,000 bytes (the maxLength of the retract request).
+var retractionReason = domain.TextRule{Max: 2000, Prose: true}
+
 // Retract withdraws a published record: it stays at its URL, marked retracted with the
 // reason and date, and leaves the lists.
 func Retract[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, reason string, e Edit) (R, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return *new(R), domain.Invalid("reason", "required: say why the record is retracted")
+	}
+	if problem := retractionReason.Problem(reason); problem != "" {
+		return *new(R), domain.Invalid("reason", problem)
 	}
 	e.Reason = &reason
 	return mark(ctx, s, k, id, ifMatch, e, revision.ActionRetract, func(_ context.Context, _ *ent.Client, rec domain.Record) (marking, error) {

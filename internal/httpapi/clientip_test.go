@@ -3,7 +3,9 @@ package httpapi_test
 import (
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/export-registry/registry/internal/httpapi"
@@ -51,3 +53,19 @@ func TestClientIPIsThePeer(t *testing.T) {
 	}
 }
 
+// TestFeedSchemeIsTheCacheKeys: the Atom feed's links use the scheme the response
+// cache keys answers by (httpx.Scheme), not echo's, which ignores X-Forwarded-Proto
+// from a public peer: a proxy or CDN on a public address would otherwise get http
+// links under the https key.
+func TestFeedSchemeIsTheCacheKeys(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	a := newAPI(t, st)
+	req := httptest.NewRequest(http.MethodGet, "http://registry.example/feeds/changes.atom", nil)
+	req.RemoteAddr = "203.0.113.7:40000" // a public peer
+	req.Header.Set("X-Forwarded-Proto", "https")
+	rec := httptest.NewRecorder()
+	a.server.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `href="https://registry.example/feeds/changes.atom"`) {
+		t.Errorf("feed behind a public TLS proxy: %d, self link not https\n%.1000s", rec.Code, rec.Body.String())
+	}
+}

@@ -1,6 +1,6 @@
 // Command registry serves and maintains the Surveillance Export Registry.
 //
-//	registry serve   [--addr A] [--db D] [--seed]   serve the API
+//	registry serve   [--addr A] [--metrics-addr M] [--db D] [--seed]   serve the API
 //	registry migrate [--db D]                       apply migrations
 //	registry user add|list|disable [--db D] …       manage staff accounts
 package main
@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"time"
 
@@ -47,7 +48,7 @@ type usageError struct{ error }
 const usage = `usage: registry COMMAND [flags]
 
 commands:
-  serve     serve the registry's API (--addr, --db, --seed)
+  serve     serve the registry's API (--addr, --metrics-addr, --db, --seed)
   migrate   apply the database migrations (--db)
   export    write a snapshot of the public records: export --out DIR
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
@@ -165,6 +166,7 @@ func tuneGC(getenv func(string) string) {
 func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flags("serve", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (env REGISTRY_ADDR)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics on this host:port of its own; unset: none (env REGISTRY_METRICS_ADDR)")
 	seed := fs.Bool("seed", false, "load the bundled sourced dataset into an empty database")
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
@@ -203,32 +205,57 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 			log.Warn("removing kept exports", "err", err)
 		}
 	}()
-	srv := api.HTTPServer(cfg.Addr)
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
+	// The public server first, then the metrics one: it shuts down last, so the
+	// draining can still be watched.
+	servers := []*http.Server{api.HTTPServer(cfg.Addr)}
+	if cfg.MetricsAddr != "" {
+		servers = append(servers, api.MetricsServer(cfg.MetricsAddr))
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "db", cfg.RedactedDB())
-	fmt.Fprintf(stdout, "registry serving on http://%s\n", ln.Addr())
+	listeners := make([]net.Listener, 0, len(servers))
+	defer func() {
+		for _, ln := range listeners {
+			ln.Close() // after Shutdown, already closed
+		}
+	}()
+	for _, srv := range servers {
+		ln, err := net.Listen("tcp", srv.Addr)
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, ln)
+	}
+	if len(listeners) > 1 {
+		log.Info("serving metrics", "addr", listeners[1].Addr().String())
+		fmt.Fprintf(stdout, "registry metrics on http://%s/metrics\n", listeners[1].Addr())
+	}
+	log.Info("serving", "addr", listeners[0].Addr().String(), "db", cfg.RedactedDB())
+	fmt.Fprintf(stdout, "registry serving on http://%s\n", listeners[0].Addr())
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(listeners[i]) }()
+	}
+	var errs []error
+	running := len(servers)
 	select {
-	case err := <-errc:
-		return err
+	case err := <-errc: // one server failed: stop the other too
+		errs = append(errs, err)
+		running--
 	case <-ctx.Done():
 	}
 	// SIGTERM: stop accepting, let in-flight requests finish, then exit cleanly.
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for range running {
+		errs = append(errs, <-errc)
 	}
-	return nil
+	return errors.Join(slices.DeleteFunc(errs, func(err error) bool { return errors.Is(err, http.ErrServerClosed) })...)
 }
 
 // seedBundled loads the bundled sourced dataset when the database holds no records

@@ -17,6 +17,14 @@ import (
 // and a function that stops it (as SIGTERM would) and returns run's error.
 func startServe(t *testing.T, args []string, env map[string]string) (string, func() error) {
 	t.Helper()
+	base, _, stop := startServeMetrics(t, args, env)
+	return base, stop
+}
+
+// startServeMetrics is startServe that also returns the metrics URL serve printed
+// ("" when it serves none).
+func startServeMetrics(t *testing.T, args []string, env map[string]string) (string, string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	getenv := func(k string) string { return env[k] }
@@ -26,9 +34,13 @@ func startServe(t *testing.T, args []string, env map[string]string) (string, fun
 		w.Close()
 	}()
 	lines := make(chan string, 1)
+	var metrics string
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "registry metrics on "); ok {
+				metrics = u // printed before the serving line, which the channel orders after it
+			}
 			if u, ok := strings.CutPrefix(sc.Text(), "registry serving on "); ok {
 				lines <- u
 			}
@@ -55,7 +67,7 @@ func startServe(t *testing.T, args []string, env map[string]string) (string, fun
 		}
 	})
 	t.Cleanup(func() { _ = stop() })
-	return base, stop
+	return base, metrics, stop
 }
 
 // waitHealthy polls /healthz until the server answers.
@@ -86,9 +98,11 @@ func get(t *testing.T, url string) (int, string) {
 
 // TestServeSeed is the newcomer's path: serve --seed on an empty SQLite file, ask for
 // Israel's profile, stop cleanly; serving again with --seed keeps the data as it is.
+// Metrics are served only with --metrics-addr (or REGISTRY_METRICS_ADDR), on that
+// listener alone, which stops with the server.
 func TestServeSeed(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sub", "registry.db")
-	base, stop := startServe(t, []string{"--db", db, "--seed"}, nil)
+	base, metrics, stop := startServeMetrics(t, []string{"--db", db, "--seed", "--metrics-addr", "127.0.0.1:0"}, nil)
 	status, body := get(t, base+"/api/v1/states/IL")
 	if status != 200 || !strings.Contains(body, "NSO Group") || !strings.Contains(body, `"source_id"`) {
 		t.Fatalf("GET /api/v1/states/IL: %d %.300s", status, body)
@@ -96,17 +110,41 @@ func TestServeSeed(t *testing.T) {
 	if status, _ := get(t, base+"/readyz"); status != 200 {
 		t.Errorf("readyz: %d", status)
 	}
-	if status, body := get(t, base+"/metrics"); status != 200 || !strings.Contains(body, `registry_http_requests_total{method="GET",route="/api/v1/states/:iso2",status="200"} 1`) {
+	if status, _ := get(t, base+"/metrics"); status != 404 {
+		t.Errorf("metrics on the public listener: %d, want 404", status)
+	}
+	if metrics == "" {
+		t.Fatal("serve --metrics-addr did not say where the metrics are")
+	}
+	if status, body := get(t, metrics); status != 200 || !strings.Contains(body, `registry_http_requests_total{method="GET",route="/api/v1/states/:iso2",status="200"} 1`) {
 		t.Errorf("metrics: %d, lacks the profile request count\n%.2000s", status, body)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
 	}
+	if res, err := http.Get(metrics); err == nil {
+		res.Body.Close()
+		t.Errorf("the metrics listener outlived the server: %d", res.StatusCode)
+	}
 
-	// REGISTRY_DB names the same file; a second --seed must not load twice.
-	base, stop = startServe(t, []string{"--seed"}, map[string]string{"REGISTRY_DB": db})
+	// REGISTRY_DB names the same file; a second --seed must not load twice. Without
+	// --metrics-addr there are no metrics; REGISTRY_METRICS_ADDR sets them too.
+	base, metrics, stop = startServeMetrics(t, []string{"--seed"}, map[string]string{"REGISTRY_DB": db})
 	if status, body := get(t, base+"/api/v1/vendors"); status != 200 || strings.Count(body, `"slug":"nso-group"`) != 1 {
 		t.Errorf("vendors after a second seed: %d %.300s", status, body)
+	}
+	if status, _ := get(t, base+"/metrics"); metrics != "" || status != 404 {
+		t.Errorf("metrics without --metrics-addr: %q, public /metrics %d", metrics, status)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	_, metrics, stop = startServeMetrics(t, nil, map[string]string{"REGISTRY_DB": db, "REGISTRY_METRICS_ADDR": "127.0.0.1:0"})
+	if metrics == "" {
+		t.Fatal("REGISTRY_METRICS_ADDR: no metrics listener")
+	}
+	if status, _ := get(t, metrics); status != 200 {
+		t.Errorf("REGISTRY_METRICS_ADDR: %s answers %d", metrics, status)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -128,6 +166,8 @@ func TestCommandLine(t *testing.T) {
 		{"serve", "--log-level", "loud"},
 		{"migrate", "extra"},
 		{"serve", "--no-such-flag"},
+		{"serve", "--metrics-addr", "127.0.0.1:8080"}, // the public address
+		{"serve", "--addr", "127.0.0.1:9100", "--metrics-addr", ":9100"},
 	} {
 		err := run(ctx, args, none, nil, io.Discard, io.Discard)
 		var ue usageError

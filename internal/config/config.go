@@ -18,6 +18,9 @@ import (
 type Config struct {
 	// Addr is where serve listens (REGISTRY_ADDR, --addr).
 	Addr string
+	// MetricsAddr is where serve answers /metrics, on a listener of its own
+	// (REGISTRY_METRICS_ADDR, --metrics-addr). Empty: no metrics are served.
+	MetricsAddr string
 	// DB is a SQLite path or a postgres:// URL (REGISTRY_DB, --db).
 	DB string
 	// LogLevel is debug, info, warn or error (REGISTRY_LOG_LEVEL, --log-level).
@@ -49,6 +52,7 @@ func Load(getenv func(string) string) Config {
 	if v := getenv("REGISTRY_ADDR"); v != "" {
 		c.Addr = v
 	}
+	c.MetricsAddr = getenv("REGISTRY_METRICS_ADDR")
 	if v := getenv("REGISTRY_DB"); v != "" {
 		c.DB = v
 	}
@@ -81,6 +85,13 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("addr %q: want host:port", c.Addr))
 	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr %q: want host:port", c.MetricsAddr))
+		} else if sameListener(c.Addr, c.MetricsAddr) {
+			errs = append(errs, fmt.Errorf("metrics-addr %q: the public address %q would serve the metrics too; give it a port of its own", c.MetricsAddr, c.Addr))
+		}
+	}
 	if strings.TrimSpace(c.DB) == "" {
 		errs = append(errs, errors.New("db: empty"))
 	}
@@ -100,6 +111,37 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("REGISTRY_READ_RATE and REGISTRY_READ_BURST: positive numbers"))
 	}
 	return errors.Join(errs...)
+}
+
+// sameListener reports whether two host:port addresses would listen on the same
+// socket: one port (not 0, which picks a free one each time) and hosts that meet,
+// where an empty or unspecified host is every address and localhost is 127.0.0.1.
+func sameListener(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil || pa != pb || pa == "0" {
+		return false
+	}
+	ipa, ipb := hostIP(ha), hostIP(hb)
+	switch {
+	case ipa == nil || ipb == nil: // a name: only the same name is known to meet
+		return strings.EqualFold(ha, hb)
+	case ipa.IsUnspecified() || ipb.IsUnspecified():
+		return true
+	}
+	return ipa.Equal(ipb)
+}
+
+// hostIP returns a listen address's host as an IP: the unspecified address for an
+// empty host, loopback for localhost, nil for any other name.
+func hostIP(host string) net.IP {
+	switch strings.ToLower(host) {
+	case "":
+		return net.IPv6unspecified
+	case "localhost":
+		return net.IPv4(127, 0, 0, 1)
+	}
+	return net.ParseIP(host)
 }
 
 // Proxies parses TrustedProxies into networks.

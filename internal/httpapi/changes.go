@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpx"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -174,7 +175,7 @@ func (s *Server) changesAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := c.Scheme() + "://" + c.Request().Host
+	base := httpx.Scheme(c.Request()) + "://" + c.Request().Host // the cache key's scheme
 	feed := atomFeed{
 		ID:      atomTag + "changes?" + c.Request().URL.RawQuery,
 		Title:   "Surveillance Export Registry: changes",

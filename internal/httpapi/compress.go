@@ -19,8 +19,7 @@ const compressMinBytes = 1400
 // 8.8.1), on a 304 as on a 200, whether or not this answer was large enough to
 // compress. A record's ETag is its revision, which a client sends back in If-Match,
 // where only strong tags match: so single records (small anyway) and every staff
-// answer go as they are. Exports keep a gzip file of their own; /metrics is
-// compressed by its own handler.
+// answer go as they are. Exports keep a gzip file of their own.
 func compress() echo.MiddlewareFunc {
 	gz := middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:     gzip.BestSpeed, // on every answer, including cached ones: CPU over the last bytes
@@ -43,11 +42,11 @@ func compress() echo.MiddlewareFunc {
 }
 
 // compressible reports whether a request's answer may be gzipped: a public answer,
-// but not a single record (its ETag goes back in If-Match), an export (which keeps a
-// gzip file of its own) or /metrics (which compresses itself).
+// but not a single record (its ETag goes back in If-Match) or an export (which keeps a
+// gzip file of its own).
 func compressible(c echo.Context) bool {
 	route := c.Path()
-	return c.Request().Header.Get(echo.HeaderAuthorization) == "" && route != "/api/v1/export/:file" && route != "/metrics" &&
+	return c.Request().Header.Get(echo.HeaderAuthorization) == "" && route != "/api/v1/export/:file" &&
 		!(strings.HasPrefix(route, "/api/v1/") && strings.HasSuffix(route, "/:id"))
 }
 

@@ -76,14 +76,18 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// metricsHandler serves the Prometheus exposition format.
-//
-//	@Summary	Prometheus metrics
-//	@Tags		operations
-//	@Produce	plain
-//	@Success	200	{string}	string	"Prometheus text exposition"
-//	@Router		/metrics [get]
-func (s *Server) metricsHandler(c echo.Context) error {
-	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
-	return nil
+// MetricsServer returns an http.Server that serves only /metrics (Prometheus text)
+// at addr, for a listener of its own: the counts by route and the Go version are for
+// the operators, never for the public listener.
+func (s *Server) MetricsServer(addr string) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler)
+	return &http.Server{
+		Addr:              addr,
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
 }

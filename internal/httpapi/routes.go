@@ -11,7 +11,6 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metricsHandler)
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/docs", s.docsIndex)
 	e.GET("/docs/*", s.swaggerUI)

@@ -198,7 +198,7 @@ func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// limitReads limits reads per client IP. Health checks and metrics are exempt: the
+// limitReads limits reads per client IP. Health checks are exempt: the
 // infrastructure polls them.
 func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -206,7 +206,7 @@ func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch c.Request().URL.Path {
-		case "/healthz", "/readyz", "/metrics":
+		case "/healthz", "/readyz":
 			return next(c)
 		}
 		if err := s.readsByIP.allow(c.RealIP(), time.Now()); err != nil {

@@ -8,20 +8,25 @@
 //		go run ./internal/tools/vulndb -check allow.txt
 //
 // With -check it reads govulncheck's JSON and fails on any finding in called code
-// that allow.txt does not list with its reason.
+// that allow.txt does not list with its reason, and on any entry no finding needs.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/semver"
 )
 
 func main() {
@@ -169,26 +174,32 @@ func build(mod, out string) error {
 }
 
 // check reads govulncheck's JSON stream and fails on a finding in called code (its
-// trace starts at a function) unless the allow-list names it.
+// trace starts at a function) unless the allow-list names it, and on an allow-list
+// entry that no finding needs any more, so the list holds only what still applies.
+//
+// An entry is "ID reason", or "ID module@version reason" for an advisory that module
+// fixed at that version while the database does not record the fix yet: such an entry
+// allows the finding only while we build the module at that version or later, so a
+// downgrade brings the finding back.
 func check(r io.Reader, allowFile string) error {
 	b, err := os.ReadFile(allowFile)
 	if err != nil {
 		return err
 	}
-	allowed := map[string]bool{}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 1 && !strings.HasPrefix(line, "#") {
-			allowed[f[0]] = true
-		}
+	allowed, err := parseAllow(string(b))
+	if err != nil {
+		return fmt.Errorf("%s: %w", allowFile, err)
 	}
 	dec := json.NewDecoder(r)
 	called := map[string]bool{}
+	tooOld := map[string]string{} // an allowed finding in a version before the fix
 	for {
 		var msg struct {
 			Finding *struct {
 				OSV   string `json:"osv"`
 				Trace []struct {
 					Module   string `json:"module"`
+					Version  string `json:"version"`
 					Function string `json:"function"`
 				} `json:"trace"`
 			} `json:"finding"`
@@ -198,22 +209,69 @@ func check(r io.Reader, allowFile string) error {
 		} else if err != nil {
 			return fmt.Errorf("read govulncheck output: %w", err)
 		}
-		if f := msg.Finding; f != nil && len(f.Trace) > 0 && f.Trace[0].Function != "" {
-			called[f.OSV] = true
-		}
-	}
-	var bad []string
-	for id := range called {
-		if allowed[id] {
-			fmt.Printf("vulncheck: %s reviewed, allowed (see %s)\n", id, allowFile)
+		f := msg.Finding
+		if f == nil || len(f.Trace) == 0 || f.Trace[0].Function == "" {
 			continue
 		}
-		bad = append(bad, id)
+		called[f.OSV] = true
+		if a := allowed[f.OSV]; a.module != "" {
+			if t := f.Trace[0]; t.Module == a.module && semver.Compare(t.Version, a.version) < 0 {
+				tooOld[f.OSV] = fmt.Sprintf("%s (allowed from %s@%s, built with %s)", f.OSV, a.module, a.version, t.Version)
+			}
+		}
 	}
-	sort.Strings(bad)
+	var bad, stale []string
+	for _, id := range slices.Sorted(maps.Keys(called)) {
+		switch _, ok := allowed[id]; {
+		case tooOld[id] != "":
+			bad = append(bad, tooOld[id])
+		case !ok:
+			bad = append(bad, id)
+		default:
+			fmt.Printf("vulncheck: %s reviewed, allowed (see %s)\n", id, allowFile)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(allowed)) {
+		if !called[id] {
+			stale = append(stale, id)
+		}
+	}
+	var errs []error
 	if len(bad) > 0 {
-		return fmt.Errorf("vulnerabilities in called code: %s (https://pkg.go.dev/vuln/ID)", strings.Join(bad, ", "))
+		errs = append(errs, fmt.Errorf("vulnerabilities in called code: %s (https://pkg.go.dev/vuln/ID)", strings.Join(bad, ", ")))
+	}
+	if len(stale) > 0 {
+		errs = append(errs, fmt.Errorf("%s allows %s, which no longer apply: remove them", allowFile, strings.Join(stale, ", ")))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	fmt.Printf("vulncheck: no unreviewed vulnerabilities in called code (%d reviewed)\n", len(called))
 	return nil
+}
+
+// allowance is one allow-list entry: with a module, only from that version on.
+type allowance struct{ module, version string }
+
+// parseAllow reads the allow-list: comments, blank lines, and entries with a reason.
+func parseAllow(text string) (map[string]allowance, error) {
+	allowed := map[string]allowance{}
+	for i, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if len(f) < 2 {
+			return nil, fmt.Errorf("line %d: %s has no reason", i+1, f[0])
+		}
+		var a allowance
+		if mod, v, ok := strings.Cut(f[1], "@"); ok {
+			if len(f) < 3 || !semver.IsValid(v) {
+				return nil, fmt.Errorf("line %d: want %s module@vX.Y.Z reason", i+1, f[0])
+			}
+			a = allowance{module: mod, version: v}
+		}
+		allowed[f[0]] = a
+	}
+	return allowed, nil
 }

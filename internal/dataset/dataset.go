@@ -203,14 +203,14 @@ func LoadPath(ctx context.Context, st *store.Store, path string, opts store.Impo
 		return nil, err
 	}
 	if read != nil {
-		read(Count(b))
+		read(count(b))
 	}
 	counts, err := st.ImportWith(ctx, b, opts)
 	return counts, lines.Locate(err)
 }
 
-// Count returns the number of records a batch holds.
-func Count(b store.Batch) int {
+// count returns the number of records a batch holds.
+func count(b store.Batch) int {
 	return len(b.Sources) + len(b.Vendors) + len(b.Products) + len(b.Agencies) + len(b.Licenses) +
 		len(b.Terminations) + len(b.Allegations) + len(b.Communications)
 }

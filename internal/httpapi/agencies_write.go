@@ -146,5 +146,5 @@ func (s *Server) citeAgency(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/agencies/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteAgency(c echo.Context) error {
-	return uncitRecord(s, c, store.Agencies, numericID("agency"))
+	return uncite(s, c, store.Agencies, numericID("agency"))
 }

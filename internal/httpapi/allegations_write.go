@@ -146,5 +146,5 @@ func (s *Server) citeAllegation(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/allegations/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteAllegation(c echo.Context) error {
-	return uncitRecord(s, c, store.Allegations, numericID("allegation"))
+	return uncite(s, c, store.Allegations, numericID("allegation"))
 }

@@ -146,5 +146,5 @@ func (s *Server) citeCommunication(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/communications/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteCommunication(c echo.Context) error {
-	return uncitRecord(s, c, store.Communications, numericID("communication"))
+	return uncite(s, c, store.Communications, numericID("communication"))
 }

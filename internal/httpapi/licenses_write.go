@@ -146,5 +146,5 @@ func (s *Server) citeLicense(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/licenses/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteLicense(c echo.Context) error {
-	return uncitRecord(s, c, store.Licenses, numericID("license"))
+	return uncite(s, c, store.Licenses, numericID("license"))
 }

@@ -146,5 +146,5 @@ func (s *Server) citeProduct(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/products/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteProduct(c echo.Context) error {
-	return uncitRecord(s, c, store.Products, numericID("product"))
+	return uncite(s, c, store.Products, numericID("product"))
 }

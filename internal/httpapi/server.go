@@ -32,8 +32,8 @@ import (
 //	@name						Authorization
 //	@description				"Bearer " followed by an access token from POST /api/v1/auth/login.
 
-// MaxBodyBytes bounds a request body.
-const MaxBodyBytes = "1M"
+// maxBodyBytes bounds a request body.
+const maxBodyBytes = "1M"
 
 // Options configure a server.
 type Options struct {
@@ -140,7 +140,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	}
 	e.Use(s.limitReads)
 	e.Use(limitHeaders)
-	e.Use(middleware.BodyLimit(MaxBodyBytes))
+	e.Use(middleware.BodyLimit(maxBodyBytes))
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written
 	e.Use(s.cache)
@@ -170,9 +170,9 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
-// MaxHeaderBytes bounds a request's headers, the bearer token aside (which the
+// maxHeaderBytes bounds a request's headers, the bearer token aside (which the
 // authentication refuses by its own, smaller limit with a 401).
-const MaxHeaderBytes = 32 << 10
+const maxHeaderBytes = 32 << 10
 
 // limitHeaders refuses requests whose headers are too large, and query strings that
 // do not parse (Go drops the malformed pairs silently: "limit=1;DROP" would become
@@ -191,7 +191,7 @@ func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 				n += len(k) + len(v) + 4
 			}
 		}
-		if n > MaxHeaderBytes {
+		if n > maxHeaderBytes {
 			return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge, "the request's headers are too large")
 		}
 		return next(c)

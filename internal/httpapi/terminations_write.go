@@ -146,5 +146,5 @@ func (s *Server) citeTermination(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/terminations/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteTermination(c echo.Context) error {
-	return uncitRecord(s, c, store.Terminations, numericID("termination"))
+	return uncite(s, c, store.Terminations, numericID("termination"))
 }

@@ -146,5 +146,5 @@ func (s *Server) citeVendor(c echo.Context) error {
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/vendors/{id}/citations/{citation_id} [delete]
 func (s *Server) unciteVendor(c echo.Context) error {
-	return uncitRecord(s, c, store.Vendors, s.vendorID)
+	return uncite(s, c, store.Vendors, s.vendorID)
 }

@@ -30,16 +30,13 @@ type citationRequest struct {
 	Confidence string  `json:"confidence" enums:"confirmed,reported,alleged"`
 }
 
-// written is what every record offers a write handler.
-type written interface{ Base() domain.Record }
-
 // edit says which request a change comes from.
 func edit(c echo.Context) store.Edit {
 	return store.Edit{RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 }
 
 // respondWritten answers a write with the record as it now is, its revision as ETag.
-func respondWritten[R written](s *Server, c echo.Context, status int, rec R) error {
+func respondWritten[R record](s *Server, c echo.Context, status int, rec R) error {
 	version, err := s.version(c)
 	if err != nil {
 		return err
@@ -60,7 +57,7 @@ func numericID(kind string) idFunc {
 }
 
 // createRecord creates a draft from the body.
-func createRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R], plural string) error {
+func createRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], plural string) error {
 	f, err := decodeValid[F](c)
 	if err != nil {
 		return err
@@ -74,7 +71,7 @@ func createRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R
 }
 
 // patchRecord applies a JSON merge patch to a record, if If-Match is its revision.
-func patchRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
+func patchRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
 	n, err := id(c)
 	if err != nil {
 		return err
@@ -95,14 +92,14 @@ func patchRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R]
 }
 
 // publishRecord publishes a draft.
-func publishRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
+func publishRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
 	return markRecord(s, c, id, func(ctx context.Context, n int, rev *int) (R, error) {
 		return store.Publish(ctx, s.store, k, n, rev, edit(c))
 	})
 }
 
 // retractRecord retracts a published record, with the body's reason.
-func retractRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
+func retractRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
 	req, err := decodeValid[retractRequest](c)
 	if err != nil {
 		return err
@@ -113,7 +110,7 @@ func retractRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, 
 }
 
 // citeRecord adds a citation to a record.
-func citeRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
+func citeRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
 	req, err := decodeValid[citationRequest](c)
 	if err != nil {
 		return err
@@ -124,8 +121,8 @@ func citeRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R],
 	})
 }
 
-// uncitRecord removes a citation from a record.
-func uncitRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
+// uncite removes a citation from a record.
+func uncite[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
 	cid, err := domain.ParseID(c.Param("citation_id"))
 	if err != nil {
 		return domain.NotFound("citation", c.Param("citation_id"))
@@ -136,7 +133,7 @@ func uncitRecord[F any, R written](s *Server, c echo.Context, k store.Kind[F, R]
 }
 
 // markRecord runs a write on the record of the path, honouring If-Match when given.
-func markRecord[R written](s *Server, c echo.Context, id idFunc, do func(context.Context, int, *int) (R, error)) error {
+func markRecord[R record](s *Server, c echo.Context, id idFunc, do func(context.Context, int, *int) (R, error)) error {
 	n, err := id(c)
 	if err != nil {
 		return err

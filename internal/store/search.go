@@ -14,10 +14,10 @@ import (
 	"github.com/export-registry/registry/internal/search"
 )
 
-// SearchEntries returns the searchable texts of the public (published) records and
+// searchEntries returns the searchable texts of the public (published) records and
 // of the states: vendor names, slugs and aliases; product names; agency names and
 // aliases; source titles and document symbols; state names and codes.
-func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
+func (s *Store) searchEntries(ctx context.Context) ([]search.Entry, error) {
 	var out []search.Entry
 	add := func(typ string, id int, field, text, label string) {
 		if text != "" {
@@ -106,7 +106,7 @@ type searchCache struct {
 func (s *Store) SearchIndex(ctx context.Context, version string) (*search.Index, error) {
 	c := s.search
 	if c == nil { // a transaction's store: no cache to share
-		entries, err := s.SearchEntries(ctx)
+		entries, err := s.searchEntries(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func (s *Store) SearchIndex(ctx context.Context, version string) (*search.Index,
 	if c.index != nil && c.version == version {
 		return c.index, nil
 	}
-	entries, err := s.SearchEntries(ctx)
+	entries, err := s.searchEntries(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,10 @@ import (
 	"context"
 	"database/sql"
 
-	"entgo.io/ent/dialect"
 	"strings"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
@@ -19,21 +20,6 @@ import (
 type Edit struct {
 	RequestID string
 	Reason    *string
-}
-
-// Name returns the collection's record type ("vendor").
-func (k Kind[F, R]) Name() string { return k.name }
-
-// Cites reports whether the collection's records take citations.
-func (k Kind[F, R]) Cites() bool { return k.cites }
-
-// Get reads a record whatever its status (staff).
-func (k Kind[F, R]) Get(ctx context.Context, s *Store, id int) (R, error) { return k.get(ctx, s, id) }
-
-// Fields returns a record's written fields.
-func (k Kind[F, R]) Fields(r R) F {
-	_, f := k.split(r)
-	return f
 }
 
 // inTxStore runs a change to records in a write transaction, with a store whose

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
+	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/predicate"
+	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// Licenses is the licenses collection.
+var Licenses = Kind[domain.LicenseFields, domain.License]{
+	name: "license", cites: true,
+	get: func(ctx context.Context, s *Store, id int) (domain.License, error) {
+		return s.GetLicense(ctx, id, true)
+	},
+	split: func(r domain.License) (domain.Record, domain.LicenseFields) { return r.Record, r.LicenseFields },
+	check: domain.LicenseFields.Check,
+	create: func(ctx context.Context, c *ent.Client, r domain.Record, f domain.LicenseFields) (int, error) {
+		b := withID(c.License.Create(), r.ID).SetStatus(license.Status(r.Status))
+		setBase(b.Mutation(), r)
+		if err := setLicense(b.Mutation(), f); err != nil {
+			return 0, err
+		}
+		v, err := b.Save(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return v.ID, nil
+	},
+	update: func(ctx context.Context, c *ent.Client, id, rev int, f domain.LicenseFields) (int, error) {
+		u := c.License.Update().Where(license.ID(id), license.Revision(rev)).SetRevision(rev + 1)
+		if err := setLicense(u.Mutation(), f); err != nil {
+			return 0, err
+		}
+		return u.Save(ctx)
+	},
+	mark: func(ctx context.Context, c *ent.Client, id, rev int, m marking) (int, error) {
+		u := c.License.Update().Where(license.ID(id), license.Revision(rev)).SetRevision(rev + 1).SetStatus(license.Status(m.status))
+		setMark(u.Mutation(), m)
+		return u.Save(ctx)
+	},
+}
+
+// GetLicense returns a licence by id.
+func (s *Store) GetLicense(ctx context.Context, id int, drafts bool) (domain.License, error) {
+	rows, err := s.client.License.Query().Where(license.ID(id), license.StatusIn(statusValues[license.Status](visible(drafts))...)).
+		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).All(ctx)
+	if err != nil {
+		return domain.License{}, err
+	}
+	out, err := s.licenses(ctx, rows, drafts)
+	return one(out, err, "license", strconv.Itoa(id))
+}
+
+// ListLicenses lists licences. country is the end-user state, exporter_country the
+// exporting state; active_on keeps licences whose known validity covers the day
+// (a start on or before it, and no end or an end period reaching it); covers keeps
+// licences whose permitted geography includes the country.
+func (s *Store) ListLicenses(ctx context.Context, p ListParams) ([]domain.License, string, error) {
+	q := s.client.License.Query().Where(as[predicate.License](p.common())...)
+	if len(p.KindStatuses) > 0 {
+		q = q.Where(license.LicenseStatusIn(statusValues[license.LicenseStatus](p.KindStatuses)...))
+	}
+	if p.Vendor != "" {
+		id, err := s.vendorID(ctx, p.Vendor, p.Statuses)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(license.VendorID(id))
+	}
+	if p.Country != "" {
+		q = q.Where(license.EndUserState(p.Country))
+	}
+	if p.ExporterCountry != "" {
+		q = q.Where(license.ExportingState(p.ExporterCountry))
+	}
+	if p.AgencyID > 0 {
+		q = q.Where(license.EndUserAgencyID(p.AgencyID))
+	}
+	if p.Covers != "" {
+		q = q.Where(func(s *sql.Selector) {
+			s.Where(sqljson.ValueContains(s.C(license.FieldGeography), p.Covers))
+		})
+	}
+	if p.ActiveOn != nil {
+		q = q.Where(activeOn(*p.ActiveOn))
+	}
+	if p.Q != "" {
+		q = q.Where(license.Or(license.ReferenceContainsFold(p.Q), license.DescriptionContainsFold(p.Q)))
+	}
+	rows, err := q.Order(ent.Asc(license.FieldID)).Limit(p.limit() + 1).WithProducts(func(pq *ent.ProductQuery) {
+		pq.Select(product.FieldID)
+	}).All(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next := page(rows, p.limit(), func(v *ent.License) int { return v.ID })
+	out, err := s.licenses(ctx, rows, p.Drafts)
+	return out, next, err
+}
+
+// activeOn is the predicate of a licence valid on day d. Dates are stored as the first
+// day of their period, so an end known only to the month or year reaches d when that
+// period's first day is on or before the first day of d's month or year.
+func activeOn(d time.Time) predicate.License {
+	day := d.Format(domain.DateLayout)
+	month := domain.PeriodStart(d, domain.PrecisionMonth).Format(domain.DateLayout)
+	year := domain.PeriodStart(d, domain.PrecisionYear).Format(domain.DateLayout)
+	return license.And(
+		license.ValidFromNotNil(),
+		license.ValidFromLTE(day),
+		license.Or(
+			license.ValidUntilIsNil(),
+			license.And(license.Or(license.ValidUntilPrecisionIsNil(), license.ValidUntilPrecisionEQ(license.ValidUntilPrecisionDay)), license.ValidUntilGTE(day)),
+			license.And(license.ValidUntilPrecisionEQ(license.ValidUntilPrecisionMonth), license.ValidUntilGTE(month)),
+			license.And(license.ValidUntilPrecisionEQ(license.ValidUntilPrecisionYear), license.ValidUntilGTE(year)),
+		),
+	)
+}
+
+// licenses converts licences; their product ids must have been loaded with
+// WithProducts.
+func (s *Store) licenses(ctx context.Context, rows []*ent.License, drafts bool) ([]domain.License, error) {
+	return withCitations(ctx, s, citation.RecordTypeLicense, rows, drafts, func(v *ent.License) int { return v.ID },
+		func(v *ent.License, c []domain.Citation) domain.License {
+			products := make([]domain.ID, len(v.Edges.Products))
+			for i, p := range v.Edges.Products {
+				products[i] = domain.ID(p.ID)
+			}
+			return domain.License{
+				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
+				LicenseFields: domain.LicenseFields{
+					Kind:                  string(v.Kind),
+					VendorID:              domain.IDPtr(v.VendorID),
+					ProductIDs:            products,
+					EndUserState:          v.EndUserState,
+					EndUserAgencyID:       domain.IDPtr(v.EndUserAgencyID),
+					ExportingState:        v.ExportingState,
+					IssuingAuthority:      v.IssuingAuthority,
+					Reference:             v.Reference,
+					LicenseStatus:         string(v.LicenseStatus),
+					DecisionDate:          v.DecisionDate,
+					DecisionDatePrecision: enumPtr(v.DecisionDatePrecision),
+					MaxTargets:            v.MaxTargets,
+					MaxConcurrentTargets:  v.MaxConcurrentTargets,
+					VolumeNote:            v.VolumeNote,
+					Geography:             v.Geography,
+					GeographyNote:         v.GeographyNote,
+					ValidFrom:             v.ValidFrom,
+					ValidFromPrecision:    enumPtr(v.ValidFromPrecision),
+					ValidUntil:            v.ValidUntil,
+					ValidUntilPrecision:   enumPtr(v.ValidUntilPrecision),
+					DurationNote:          v.DurationNote,
+					StatedPurpose:         string(v.StatedPurpose),
+					PurposeSpecificity:    string(v.PurposeSpecificity),
+					ControlListEntries:    v.ControlListEntries,
+					Description:           v.Description,
+				},
+			}
+		})
+}
+
+// setLicense writes a licence's fields, its products included, onto a mutation.
+func setLicense(m *ent.LicenseMutation, f domain.LicenseFields) error {
+	entries, err := normalizeEntries(f.ControlListEntries)
+	if err != nil {
+		return err
+	}
+	m.SetKind(license.Kind(f.Kind))
+	opt(intPtr(f.VendorID), m.SetVendorID, m.ClearVendorID)
+	m.ClearProducts()
+	for _, p := range f.ProductIDs {
+		m.AddProductIDs(int(p))
+	}
+	opt(f.EndUserState, m.SetEndUserState, m.ClearEndUserState)
+	opt(intPtr(f.EndUserAgencyID), m.SetEndUserAgencyID, m.ClearEndUserAgencyID)
+	opt(f.ExportingState, m.SetExportingState, m.ClearExportingState)
+	opt(f.IssuingAuthority, m.SetIssuingAuthority, m.ClearIssuingAuthority)
+	opt(f.Reference, m.SetReference, m.ClearReference)
+	m.SetLicenseStatus(license.LicenseStatus(orDefault(f.LicenseStatus, "unknown")))
+	opt(f.DecisionDate, m.SetDecisionDate, m.ClearDecisionDate)
+	opt(enumOf[license.DecisionDatePrecision](f.DecisionDatePrecision), m.SetDecisionDatePrecision, m.ClearDecisionDatePrecision)
+	opt(f.MaxTargets, m.SetMaxTargets, m.ClearMaxTargets)
+	opt(f.MaxConcurrentTargets, m.SetMaxConcurrentTargets, m.ClearMaxConcurrentTargets)
+	opt(f.VolumeNote, m.SetVolumeNote, m.ClearVolumeNote)
+	optList(f.Geography, m.SetGeography, m.ClearGeography)
+	opt(f.GeographyNote, m.SetGeographyNote, m.ClearGeographyNote)
+	opt(f.ValidFrom, m.SetValidFrom, m.ClearValidFrom)
+	opt(enumOf[license.ValidFromPrecision](f.ValidFromPrecision), m.SetValidFromPrecision, m.ClearValidFromPrecision)
+	opt(f.ValidUntil, m.SetValidUntil, m.ClearValidUntil)
+	opt(enumOf[license.ValidUntilPrecision](f.ValidUntilPrecision), m.SetValidUntilPrecision, m.ClearValidUntilPrecision)
+	opt(f.DurationNote, m.SetDurationNote, m.ClearDurationNote)
+	m.SetStatedPurpose(license.StatedPurpose(orDefault(f.StatedPurpose, "unspecified")))
+	m.SetPurposeSpecificity(license.PurposeSpecificity(orDefault(f.PurposeSpecificity, "unknown")))
+	optList(entries, m.SetControlListEntries, m.ClearControlListEntries)
+	opt(f.Description, m.SetDescription, m.ClearDescription)
+	return nil
+}

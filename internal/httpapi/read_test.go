@@ -283,28 +283,69 @@ func fixture(t *testing.T, st *store.Store) {
 	}
 }
 
-// TestFilters checks the licence filters' meaning, drafts and retractions.
+// decoys are records beside the fixture's that each filter must leave out: another
+// end user, agency, exporter, vendor, licence status and geography.
+func decoys(t *testing.T, st *store.Store) {
+	t.Helper()
+	s := func(v string) *string { return &v }
+	id := func(n int) *domain.ID { v := domain.ID(n); return &v }
+	pub := func(n int) domain.Record {
+		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 100, Confidence: "reported"}}}
+	}
+	b := store.Batch{
+		Vendors:  []domain.Vendor{{Record: pub(103), VendorFields: domain.VendorFields{Slug: "other-vendor", Name: "Other Vendor", HeadquartersCountry: s("FR")}}},
+		Agencies: []domain.Agency{{Record: pub(101), AgencyFields: domain.AgencyFields{StateCode: "GT", Name: "Other Agency", Kind: "police"}}},
+		Licenses: []domain.License{
+			// Another vendor, end user, agency, exporter, status, period and geography.
+			{Record: pub(110), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(103), EndUserState: s("GT"), EndUserAgencyID: id(101),
+				ExportingState: s("FR"), ValidFrom: s("2018-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2018-12-31"), ValidUntilPrecision: s("day"),
+				Geography: []string{"FR"}, LicenseStatus: "refused"}},
+			// The fixture's vendor and end user, but no agency or exporter, and refused.
+			{Record: pub(111), LicenseFields: domain.LicenseFields{Kind: "end_user_license", VendorID: id(100), EndUserState: s("MX"), LicenseStatus: "refused"}},
+		},
+	}
+	if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {
+		t.Fatalf("decoys: %v", err)
+	}
+}
+
+// TestFilters checks the licence filters' meaning, drafts and retractions. Beside
+// the fixture, decoys that each filter must leave out: a filter that is ignored
+// returns them too.
 func TestFilters(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		fixture(t, st)
+		decoys(t, st)
 		a := newAPI(t, st)
 		run(t, a, []scenario{
 			{name: "active on 2021-07-01", url: "/api/v1/licenses?active_on=2021-07-01", wantStatus: 200, wantCount: 3, wantBody: []string{`"id":"100"`, `"id":"104"`, `"id":"106"`}},
 			{name: "active on 2021-06-30", url: "/api/v1/licenses?active_on=2021-06-30", wantStatus: 200, wantCount: 5},
+			{name: "active on 2018-06-01", url: "/api/v1/licenses?active_on=2018-06-01", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
 			{name: "covers GT", url: "/api/v1/licenses?covers=GT", wantStatus: 200, wantCount: 2},
-			{name: "to Mexico", url: "/api/v1/licenses?country=MX", wantStatus: 200, wantCount: 7},
-			{name: "from Italy", url: "/api/v1/licenses?exporter_country=IT&covers=MX", wantStatus: 200, wantCount: 2},
+			{name: "covers FR", url: "/api/v1/licenses?covers=FR", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
+			{name: "to Mexico", url: "/api/v1/licenses?country=MX", wantStatus: 200, wantCount: 8},
+			{name: "to Guatemala", url: "/api/v1/licenses?country=GT", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
+			{name: "from Italy", url: "/api/v1/licenses?exporter_country=IT", wantStatus: 200, wantCount: 7},
+			{name: "from Italy, covering Mexico", url: "/api/v1/licenses?exporter_country=IT&covers=MX", wantStatus: 200, wantCount: 2},
+			{name: "from France", url: "/api/v1/licenses?exporter_country=FR", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
 			{name: "by agency", url: "/api/v1/licenses?agency=100", wantStatus: 200, wantCount: 7},
+			{name: "by the other agency", url: "/api/v1/licenses?agency=101", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
+			{name: "by vendor", url: "/api/v1/licenses?vendor=test-vendor", wantStatus: 200, wantCount: 8},
+			{name: "by the other vendor", url: "/api/v1/licenses?vendor=other-vendor", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
 			{name: "by licence status", url: "/api/v1/licenses?status=granted", wantStatus: 200, wantCount: 7},
-			{name: "drafts are not listed", url: "/api/v1/vendors", wantStatus: 200, wantCount: 1, wantBody: []string{"test-vendor"}},
+			{name: "refused", url: "/api/v1/licenses?status=refused", wantStatus: 200, wantCount: 2},
+			{name: "vendors by headquarters", url: "/api/v1/vendors?country=FR", wantStatus: 200, wantCount: 1, wantBody: []string{"other-vendor"}},
+			{name: "agencies by state", url: "/api/v1/agencies?country=GT", wantStatus: 200, wantCount: 1, wantBody: []string{"Other Agency"}},
+			{name: "drafts are not listed", url: "/api/v1/vendors?country=IT", wantStatus: 200, wantCount: 1, wantBody: []string{"test-vendor"}},
 			{name: "a draft is not found", url: "/api/v1/vendors/101", wantStatus: 404, wantCount: -1},
 			{name: "a draft by slug is not found", url: "/api/v1/vendors/draft-vendor", wantStatus: 404, wantCount: -1},
 			{name: "a draft is no filter value", url: "/api/v1/licenses?vendor=draft-vendor", wantStatus: 400, wantCount: -1, wantError: "vendor"},
 			{name: "retracted are listed on request", url: "/api/v1/vendors?status=retracted", wantStatus: 200, wantCount: 1, wantBody: []string{"wrong company"}},
-			{name: "published and retracted", url: "/api/v1/vendors?status=published,retracted", wantStatus: 200, wantCount: 2},
+			{name: "published and retracted", url: "/api/v1/vendors?status=published,retracted", wantStatus: 200, wantCount: 3},
 			{name: "a retracted record stays at its URL", url: "/api/v1/vendors/retracted-vendor", wantStatus: 200, wantCount: -1, wantBody: []string{`"status":"retracted"`, `"retraction_reason":"wrong company"`}},
-			{name: "profile counts", url: "/api/v1/states/MX", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_to":7`, `"agencies":1`}},
-			{name: "profile of the exporter", url: "/api/v1/states/IT", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_from":7`, `"vendors":1`}},
+			{name: "profile counts", url: "/api/v1/states/MX", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_to":8`, `"agencies":1`}},
+			{name: "profile of the exporter", url: "/api/v1/states/IT", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_from":8`, `"vendors":1`}},
+			{name: "profile of the other exporter", url: "/api/v1/states/FR", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_from":1`, `"licenses_to":0`, `"vendors":1`}},
 		})
 	})
 }

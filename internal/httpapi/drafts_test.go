@@ -77,7 +77,7 @@ var draftKinds = []struct {
 }{
 	{"sources", func(_ map[string]string, tag string) map[string]any {
 		return map[string]any{"kind": "ngo_report", "title": leak + " source title" + tag, "publisher": leak + " source publisher",
-			"url": "https://draftleak.example/source" + tag, "archived_url": "https://draftleak.example/archived",
+			"url": "https://draftleak.example/source" + strings.ReplaceAll(tag, " ", "-"), "archived_url": "https://draftleak.example/archived",
 			"published_on": "2020-01-01", "published_on_precision": "year", "document_symbol": leak + "/SOURCE/1" + tag,
 			"description": leak + " source description"}
 	}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,6 +32,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.Is(err, context.Canceled) {
 		// The client went away mid-request: nothing to answer, nothing broken.
 		c.Response().WriteHeader(499)
+		return
+	}
+	if s.pageNotFound(err, c) {
 		return
 	}
 	p := Problem{Type: "about:blank", Instance: c.Request().URL.Path}
@@ -77,4 +81,18 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) logInternal(c echo.Context, err error) {
 	s.log.ErrorContext(c.Request().Context(), "internal error", "err", err,
 		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+}
+
+// pageNotFound answers a browser's GET of a path no route serves (outside the API)
+// with the pages' HTML 404, and reports whether it did. Clients that do not ask for
+// HTML, and anything under /api/, get the problem+json 404.
+func (s *Server) pageNotFound(err error, c echo.Context) bool {
+	r := c.Request()
+	if !errors.Is(err, echo.ErrNotFound) || c.Path() != "" && c.Path() != "/*" || s.pages == nil ||
+		(r.Method != http.MethodGet && r.Method != http.MethodHead) ||
+		strings.HasPrefix(r.URL.Path, "/api/") || !strings.Contains(r.Header.Get(echo.HeaderAccept), "text/html") {
+		return false
+	}
+	s.pages.ServeHTTP(c.Response(), r)
+	return true
 }

@@ -17,7 +17,9 @@ func (s *Server) routes() {
 
 	// The public pages (package web): server-rendered HTML for people in a browser.
 	// The handler routes these paths itself and sets its own page headers.
-	pages := echo.WrapHandler(web.New(s.store, s.log))
+	// A path nothing serves is their 404 page too, for a browser (see handleError).
+	s.pages = web.New(s.store, s.log)
+	pages := echo.WrapHandler(s.pages)
 	for _, path := range pagePaths {
 		e.GET(path, pages)
 	}

@@ -73,6 +73,8 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	keys    *auth.Keys
+	// pages is package web's handler of the public pages.
+	pages http.Handler
 
 	loginByIP      *limiter
 	loginByAccount *limiter

@@ -19,7 +19,6 @@ import (
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store/storetest"
-	"github.com/export-registry/registry/internal/web"
 )
 
 // The browser tests drive Debian's headless Chromium through its command line, so no
@@ -201,7 +200,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := dataset.Load(domain.SystemContext(context.Background()), st, dataset.Bundled()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(st, nil))
+	srv := httptest.NewServer(site(t, st))
 	defer srv.Close()
 	origin, _ := url.Parse(srv.URL)
 

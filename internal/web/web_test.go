@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,9 +15,9 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpapi"
 	"github.com/export-registry/registry/internal/store"
 	"github.com/export-registry/registry/internal/store/storetest"
-	"github.com/export-registry/registry/internal/web"
 )
 
 // maxPageBytes is the issue's budget for any page.
@@ -29,11 +30,26 @@ type response struct {
 	body   string
 }
 
-// get requests path from the pages' handler.
+// site is the registry's real HTTP handler over st: the API server, which routes
+// the pages' paths to package web, so a page missing from the route table is a 404
+// here as it would be for a reader.
+func site(t testing.TB, st *store.Store) http.Handler {
+	t.Helper()
+	keys, err := st.SigningKeys(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httpapi.New(st, slog.New(slog.DiscardHandler), httpapi.Options{Keys: keys, ReadRate: 1e6, ReadBurst: 1e6})
+	t.Cleanup(func() { srv.Close() })
+	return srv.Handler()
+}
+
+// get requests path from the registry's handler.
 func get(t *testing.T, h http.Handler, path string, header ...string) response {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	req.Host = "registry.test"
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8") // as a browser asks
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -209,7 +225,7 @@ func version(t *testing.T, st *store.Store) string {
 // their sources.
 func TestPages(t *testing.T) {
 	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
-		h := web.New(st, nil)
+		h := site(t, st)
 		v := version(t, st)
 		cite := func(title, path string) string {
 			return `Surveillance Export Registry, "` + title + `", http://registry.test` + path + `, dataset version ` + v + `, retrieved `
@@ -288,7 +304,7 @@ func TestPages(t *testing.T) {
 // TestPageHeaders checks the headers pages carry and revalidation.
 func TestPageHeaders(t *testing.T) {
 	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
-		h := web.New(st, nil)
+		h := site(t, st)
 		r := get(t, h, "/countries/IL")
 		if r.status != 200 {
 			t.Fatalf("status %d", r.status)
@@ -338,7 +354,7 @@ func TestPageHeaders(t *testing.T) {
 // reports their sizes.
 func TestPageSizes(t *testing.T) {
 	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
-		h := web.New(st, nil)
+		h := site(t, st)
 		for _, p := range []string{"/", "/countries/IL", "/vendors/nso-group", "/communications/3"} {
 			r := get(t, h, p)
 			t.Logf("%s: %d bytes", p, len(r.body))
@@ -402,7 +418,7 @@ func fixture(t *testing.T, st *store.Store) {
 func TestDraftsAndRetractions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		fixture(t, st)
-		h := web.New(st, nil)
+		h := site(t, st)
 		run(t, h, []scenario{
 			{name: "a draft licence is not found", path: "/licenses/104", wantStatus: 404},
 			{name: "a draft vendor is not found", path: "/vendors/draft-vendor", wantStatus: 404},
@@ -480,7 +496,7 @@ func TestPageBudget(t *testing.T) {
 		if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {
 			t.Fatal(err)
 		}
-		h := web.New(st, nil)
+		h := site(t, st)
 		run(t, h, []scenario{{name: "Brazil", path: "/countries/BR", wantStatus: 200,
 			want: []string{"Licence 1: export authorization to Brazil", "The registry holds 120 of these; this page lists the first ones.",
 				"later licences are not drawn"}}})

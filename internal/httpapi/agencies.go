@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // agenciesSpec are the filters of the agency list.
@@ -69,4 +70,146 @@ func (s *Server) getAgency(c echo.Context) error {
 //	@Router			/api/v1/agencies/{id}/history [get]
 func (s *Server) getAgencyHistory(c echo.Context) error {
 	return history(s, c, "agency", s.store.GetAgency)
+}
+
+// createAgency creates a draft agency.
+//
+//	@Summary		Create a agency
+//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Tags			agencies
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body		domain.AgencyFields	true	"the agency"
+//	@Success		201		{object}	itemEnvelope[domain.Agency]
+//	@Header			201		{string}	Location	"the record's URL"
+//	@Header			201		{string}	ETag		"the record's revision"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/agencies [post]
+func (s *Server) createAgency(c echo.Context) error {
+	return createRecord[domain.AgencyFields, domain.Agency](s, c, store.Agencies, "agencies")
+}
+
+// updateAgency changes a agency.
+//
+//	@Summary		Change a agency
+//	@Description	A JSON merge patch (RFC 7396) of the agency's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Tags			agencies
+//	@Accept			json,application/merge-patch+json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string				true	"agency id"
+//	@Param			If-Match	header		string				true	"the record's ETag"
+//	@Param			body		body		domain.AgencyFields	true	"the fields to change"
+//	@Success		200			{object}	itemEnvelope[domain.Agency]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		428			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/agencies/{id} [patch]
+func (s *Server) updateAgency(c echo.Context) error {
+	return patchRecord(s, c, store.Agencies, numericID("agency"))
+}
+
+// publishAgency publishes a draft agency.
+//
+//	@Summary		Publish a agency
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Tags			agencies
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"agency id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Agency]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/agencies/{id}/publish [post]
+func (s *Server) publishAgency(c echo.Context) error {
+	return publishRecord(s, c, store.Agencies, numericID("agency"))
+}
+
+// retractAgency retracts a published agency.
+//
+//	@Summary		Retract a agency
+//	@Description	Withdraws a published record with a reason: it stays at its URL, marked retracted with the reason and date, and leaves the lists unless status=retracted is asked for.
+//	@Tags			agencies
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"agency id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		retractRequest	true	"why"
+//	@Success		200			{object}	itemEnvelope[domain.Agency]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/agencies/{id}/retract [post]
+func (s *Server) retractAgency(c echo.Context) error {
+	return retractRecord(s, c, store.Agencies, numericID("agency"))
+}
+
+// citeAgency cites a source for a agency.
+//
+//	@Summary		Cite a source for a agency
+//	@Description	Ties a source to the record, optionally to named fields, with a locator and a confidence. The record's revision moves.
+//	@Tags			agencies
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"agency id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		citationRequest	true	"the citation"
+//	@Success		200			{object}	itemEnvelope[domain.Agency]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/agencies/{id}/citations [post]
+func (s *Server) citeAgency(c echo.Context) error {
+	return citeRecord(s, c, store.Agencies, numericID("agency"))
+}
+
+// unciteAgency removes a citation from a agency.
+//
+//	@Summary		Remove a citation from a agency
+//	@Description	A published record keeps at least one citation of a published source (409 otherwise).
+//	@Tags			agencies
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"agency id"
+//	@Param			citation_id	path		string	true	"citation id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Agency]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/agencies/{id}/citations/{citation_id} [delete]
+func (s *Server) unciteAgency(c echo.Context) error {
+	return uncite(s, c, store.Agencies, numericID("agency"))
 }

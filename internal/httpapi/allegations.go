@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // allegationsSpec are the filters of the allegation list.
@@ -70,4 +71,146 @@ func (s *Server) getAllegation(c echo.Context) error {
 //	@Router			/api/v1/allegations/{id}/history [get]
 func (s *Server) getAllegationHistory(c echo.Context) error {
 	return history(s, c, "allegation", s.store.GetAllegation)
+}
+
+// createAllegation creates a draft allegation.
+//
+//	@Summary		Create a allegation
+//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Tags			allegations
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body		domain.AllegationFields	true	"the allegation"
+//	@Success		201		{object}	itemEnvelope[domain.Allegation]
+//	@Header			201		{string}	Location	"the record's URL"
+//	@Header			201		{string}	ETag		"the record's revision"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/allegations [post]
+func (s *Server) createAllegation(c echo.Context) error {
+	return createRecord[domain.AllegationFields, domain.Allegation](s, c, store.Allegations, "allegations")
+}
+
+// updateAllegation changes a allegation.
+//
+//	@Summary		Change a allegation
+//	@Description	A JSON merge patch (RFC 7396) of the allegation's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Tags			allegations
+//	@Accept			json,application/merge-patch+json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string					true	"allegation id"
+//	@Param			If-Match	header		string					true	"the record's ETag"
+//	@Param			body		body		domain.AllegationFields	true	"the fields to change"
+//	@Success		200			{object}	itemEnvelope[domain.Allegation]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		428			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/allegations/{id} [patch]
+func (s *Server) updateAllegation(c echo.Context) error {
+	return patchRecord(s, c, store.Allegations, numericID("allegation"))
+}
+
+// publishAllegation publishes a draft allegation.
+//
+//	@Summary		Publish a allegation
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Tags			allegations
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"allegation id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Allegation]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/allegations/{id}/publish [post]
+func (s *Server) publishAllegation(c echo.Context) error {
+	return publishRecord(s, c, store.Allegations, numericID("allegation"))
+}
+
+// retractAllegation retracts a published allegation.
+//
+//	@Summary		Retract a allegation
+//	@Description	Withdraws a published record with a reason: it stays at its URL, marked retracted with the reason and date, and leaves the lists unless status=retracted is asked for.
+//	@Tags			allegations
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"allegation id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		retractRequest	true	"why"
+//	@Success		200			{object}	itemEnvelope[domain.Allegation]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/allegations/{id}/retract [post]
+func (s *Server) retractAllegation(c echo.Context) error {
+	return retractRecord(s, c, store.Allegations, numericID("allegation"))
+}
+
+// citeAllegation cites a source for a allegation.
+//
+//	@Summary		Cite a source for a allegation
+//	@Description	Ties a source to the record, optionally to named fields, with a locator and a confidence. The record's revision moves.
+//	@Tags			allegations
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"allegation id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		citationRequest	true	"the citation"
+//	@Success		200			{object}	itemEnvelope[domain.Allegation]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/allegations/{id}/citations [post]
+func (s *Server) citeAllegation(c echo.Context) error {
+	return citeRecord(s, c, store.Allegations, numericID("allegation"))
+}
+
+// unciteAllegation removes a citation from a allegation.
+//
+//	@Summary		Remove a citation from a allegation
+//	@Description	A published record keeps at least one citation of a published source (409 otherwise).
+//	@Tags			allegations
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"allegation id"
+//	@Param			citation_id	path		string	true	"citation id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Allegation]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/allegations/{id}/citations/{citation_id} [delete]
+func (s *Server) unciteAllegation(c echo.Context) error {
+	return uncite(s, c, store.Allegations, numericID("allegation"))
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // licensesSpec are the filters of the license list.
@@ -74,4 +75,146 @@ func (s *Server) getLicense(c echo.Context) error {
 //	@Router			/api/v1/licenses/{id}/history [get]
 func (s *Server) getLicenseHistory(c echo.Context) error {
 	return history(s, c, "license", s.store.GetLicense)
+}
+
+// createLicense creates a draft license.
+//
+//	@Summary		Create a license
+//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Tags			licenses
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body		domain.LicenseFields	true	"the license"
+//	@Success		201		{object}	itemEnvelope[domain.License]
+//	@Header			201		{string}	Location	"the record's URL"
+//	@Header			201		{string}	ETag		"the record's revision"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/licenses [post]
+func (s *Server) createLicense(c echo.Context) error {
+	return createRecord[domain.LicenseFields, domain.License](s, c, store.Licenses, "licenses")
+}
+
+// updateLicense changes a license.
+//
+//	@Summary		Change a license
+//	@Description	A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Tags			licenses
+//	@Accept			json,application/merge-patch+json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string					true	"license id"
+//	@Param			If-Match	header		string					true	"the record's ETag"
+//	@Param			body		body		domain.LicenseFields	true	"the fields to change"
+//	@Success		200			{object}	itemEnvelope[domain.License]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		428			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/licenses/{id} [patch]
+func (s *Server) updateLicense(c echo.Context) error {
+	return patchRecord(s, c, store.Licenses, numericID("license"))
+}
+
+// publishLicense publishes a draft license.
+//
+//	@Summary		Publish a license
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Tags			licenses
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"license id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.License]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/licenses/{id}/publish [post]
+func (s *Server) publishLicense(c echo.Context) error {
+	return publishRecord(s, c, store.Licenses, numericID("license"))
+}
+
+// retractLicense retracts a published license.
+//
+//	@Summary		Retract a license
+//	@Description	Withdraws a published record with a reason: it stays at its URL, marked retracted with the reason and date, and leaves the lists unless status=retracted is asked for.
+//	@Tags			licenses
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"license id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		retractRequest	true	"why"
+//	@Success		200			{object}	itemEnvelope[domain.License]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/licenses/{id}/retract [post]
+func (s *Server) retractLicense(c echo.Context) error {
+	return retractRecord(s, c, store.Licenses, numericID("license"))
+}
+
+// citeLicense cites a source for a license.
+//
+//	@Summary		Cite a source for a license
+//	@Description	Ties a source to the record, optionally to named fields, with a locator and a confidence. The record's revision moves.
+//	@Tags			licenses
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"license id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		citationRequest	true	"the citation"
+//	@Success		200			{object}	itemEnvelope[domain.License]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/licenses/{id}/citations [post]
+func (s *Server) citeLicense(c echo.Context) error {
+	return citeRecord(s, c, store.Licenses, numericID("license"))
+}
+
+// unciteLicense removes a citation from a license.
+//
+//	@Summary		Remove a citation from a license
+//	@Description	A published record keeps at least one citation of a published source (409 otherwise).
+//	@Tags			licenses
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"license id"
+//	@Param			citation_id	path		string	true	"citation id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.License]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/licenses/{id}/citations/{citation_id} [delete]
+func (s *Server) unciteLicense(c echo.Context) error {
+	return uncite(s, c, store.Licenses, numericID("license"))
 }

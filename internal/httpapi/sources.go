@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // sourcesSpec are the filters of the source list.
@@ -68,4 +69,100 @@ func (s *Server) getSource(c echo.Context) error {
 //	@Router			/api/v1/sources/{id}/history [get]
 func (s *Server) getSourceHistory(c echo.Context) error {
 	return history(s, c, "source", s.store.GetSource)
+}
+
+// createSource creates a draft source.
+//
+//	@Summary		Create a source
+//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Tags			sources
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body		domain.SourceFields	true	"the source"
+//	@Success		201		{object}	itemEnvelope[domain.Source]
+//	@Header			201		{string}	Location	"the record's URL"
+//	@Header			201		{string}	ETag		"the record's revision"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/sources [post]
+func (s *Server) createSource(c echo.Context) error {
+	return createRecord[domain.SourceFields, domain.Source](s, c, store.Sources, "sources")
+}
+
+// updateSource changes a source.
+//
+//	@Summary		Change a source
+//	@Description	A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Tags			sources
+//	@Accept			json,application/merge-patch+json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string				true	"source id"
+//	@Param			If-Match	header		string				true	"the record's ETag"
+//	@Param			body		body		domain.SourceFields	true	"the fields to change"
+//	@Success		200			{object}	itemEnvelope[domain.Source]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		428			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/sources/{id} [patch]
+func (s *Server) updateSource(c echo.Context) error {
+	return patchRecord(s, c, store.Sources, numericID("source"))
+}
+
+// publishSource publishes a draft source.
+//
+//	@Summary		Publish a source
+//	@Description	Makes the draft source public; a source is its own evidence. If-Match, when sent, must be the current ETag.
+//	@Tags			sources
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"source id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Source]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/sources/{id}/publish [post]
+func (s *Server) publishSource(c echo.Context) error {
+	return publishRecord(s, c, store.Sources, numericID("source"))
+}
+
+// retractSource retracts a published source.
+//
+//	@Summary		Retract a source
+//	@Description	Withdraws a published record with a reason: it stays at its URL, marked retracted with the reason and date, and leaves the lists unless status=retracted is asked for.
+//	@Tags			sources
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"source id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		retractRequest	true	"why"
+//	@Success		200			{object}	itemEnvelope[domain.Source]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/sources/{id}/retract [post]
+func (s *Server) retractSource(c echo.Context) error {
+	return retractRecord(s, c, store.Sources, numericID("source"))
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // terminationsSpec are the filters of the termination list.
@@ -70,4 +71,146 @@ func (s *Server) getTermination(c echo.Context) error {
 //	@Router			/api/v1/terminations/{id}/history [get]
 func (s *Server) getTerminationHistory(c echo.Context) error {
 	return history(s, c, "termination", s.store.GetTermination)
+}
+
+// createTermination creates a draft termination.
+//
+//	@Summary		Create a termination
+//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Tags			terminations
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body		domain.TerminationFields	true	"the termination"
+//	@Success		201		{object}	itemEnvelope[domain.Termination]
+//	@Header			201		{string}	Location	"the record's URL"
+//	@Header			201		{string}	ETag		"the record's revision"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/terminations [post]
+func (s *Server) createTermination(c echo.Context) error {
+	return createRecord[domain.TerminationFields, domain.Termination](s, c, store.Terminations, "terminations")
+}
+
+// updateTermination changes a termination.
+//
+//	@Summary		Change a termination
+//	@Description	A JSON merge patch (RFC 7396) of the termination's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Tags			terminations
+//	@Accept			json,application/merge-patch+json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string						true	"termination id"
+//	@Param			If-Match	header		string						true	"the record's ETag"
+//	@Param			body		body		domain.TerminationFields	true	"the fields to change"
+//	@Success		200			{object}	itemEnvelope[domain.Termination]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		428			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/terminations/{id} [patch]
+func (s *Server) updateTermination(c echo.Context) error {
+	return patchRecord(s, c, store.Terminations, numericID("termination"))
+}
+
+// publishTermination publishes a draft termination.
+//
+//	@Summary		Publish a termination
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Tags			terminations
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"termination id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Termination]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/terminations/{id}/publish [post]
+func (s *Server) publishTermination(c echo.Context) error {
+	return publishRecord(s, c, store.Terminations, numericID("termination"))
+}
+
+// retractTermination retracts a published termination.
+//
+//	@Summary		Retract a termination
+//	@Description	Withdraws a published record with a reason: it stays at its URL, marked retracted with the reason and date, and leaves the lists unless status=retracted is asked for.
+//	@Tags			terminations
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"termination id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		retractRequest	true	"why"
+//	@Success		200			{object}	itemEnvelope[domain.Termination]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/terminations/{id}/retract [post]
+func (s *Server) retractTermination(c echo.Context) error {
+	return retractRecord(s, c, store.Terminations, numericID("termination"))
+}
+
+// citeTermination cites a source for a termination.
+//
+//	@Summary		Cite a source for a termination
+//	@Description	Ties a source to the record, optionally to named fields, with a locator and a confidence. The record's revision moves.
+//	@Tags			terminations
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"termination id"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		citationRequest	true	"the citation"
+//	@Success		200			{object}	itemEnvelope[domain.Termination]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/terminations/{id}/citations [post]
+func (s *Server) citeTermination(c echo.Context) error {
+	return citeRecord(s, c, store.Terminations, numericID("termination"))
+}
+
+// unciteTermination removes a citation from a termination.
+//
+//	@Summary		Remove a citation from a termination
+//	@Description	A published record keeps at least one citation of a published source (409 otherwise).
+//	@Tags			terminations
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"termination id"
+//	@Param			citation_id	path		string	true	"citation id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Termination]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/terminations/{id}/citations/{citation_id} [delete]
+func (s *Server) unciteTermination(c echo.Context) error {
+	return uncite(s, c, store.Terminations, numericID("termination"))
 }

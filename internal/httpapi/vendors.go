@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
 )
 
 // vendorsSpec are the filters of the vendor list.
@@ -77,4 +78,146 @@ func (s *Server) getVendorHistory(c echo.Context) error {
 		return err
 	}
 	return respondHistory(s, c, "vendor", int(v.ID), s.canSeeDrafts(c))
+}
+
+// createVendor creates a draft vendor.
+//
+//	@Summary		Create a vendor
+//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Tags			vendors
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body		domain.VendorFields	true	"the vendor"
+//	@Success		201		{object}	itemEnvelope[domain.Vendor]
+//	@Header			201		{string}	Location	"the record's URL"
+//	@Header			201		{string}	ETag		"the record's revision"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/vendors [post]
+func (s *Server) createVendor(c echo.Context) error {
+	return createRecord[domain.VendorFields, domain.Vendor](s, c, store.Vendors, "vendors")
+}
+
+// updateVendor changes a vendor.
+//
+//	@Summary		Change a vendor
+//	@Description	A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Tags			vendors
+//	@Accept			json,application/merge-patch+json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string				true	"vendor id or slug"
+//	@Param			If-Match	header		string				true	"the record's ETag"
+//	@Param			body		body		domain.VendorFields	true	"the fields to change"
+//	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		428			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/vendors/{id} [patch]
+func (s *Server) updateVendor(c echo.Context) error {
+	return patchRecord(s, c, store.Vendors, s.vendorID)
+}
+
+// publishVendor publishes a draft vendor.
+//
+//	@Summary		Publish a vendor
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Tags			vendors
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"vendor id or slug"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/vendors/{id}/publish [post]
+func (s *Server) publishVendor(c echo.Context) error {
+	return publishRecord(s, c, store.Vendors, s.vendorID)
+}
+
+// retractVendor retracts a published vendor.
+//
+//	@Summary		Retract a vendor
+//	@Description	Withdraws a published record with a reason: it stays at its URL, marked retracted with the reason and date, and leaves the lists unless status=retracted is asked for.
+//	@Tags			vendors
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"vendor id or slug"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		retractRequest	true	"why"
+//	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/vendors/{id}/retract [post]
+func (s *Server) retractVendor(c echo.Context) error {
+	return retractRecord(s, c, store.Vendors, s.vendorID)
+}
+
+// citeVendor cites a source for a vendor.
+//
+//	@Summary		Cite a source for a vendor
+//	@Description	Ties a source to the record, optionally to named fields, with a locator and a confidence. The record's revision moves.
+//	@Tags			vendors
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string			true	"vendor id or slug"
+//	@Param			If-Match	header		string			false	"the record's ETag"
+//	@Param			body		body		citationRequest	true	"the citation"
+//	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/vendors/{id}/citations [post]
+func (s *Server) citeVendor(c echo.Context) error {
+	return citeRecord(s, c, store.Vendors, s.vendorID)
+}
+
+// unciteVendor removes a citation from a vendor.
+//
+//	@Summary		Remove a citation from a vendor
+//	@Description	A published record keeps at least one citation of a published source (409 otherwise).
+//	@Tags			vendors
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id			path		string	true	"vendor id or slug"
+//	@Param			citation_id	path		string	true	"citation id"
+//	@Param			If-Match	header		string	false	"the record's ETag"
+//	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Router			/api/v1/vendors/{id}/citations/{citation_id} [delete]
+func (s *Server) unciteVendor(c echo.Context) error {
+	return uncite(s, c, store.Vendors, s.vendorID)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Error codes. The store and the importers return them; the HTTP layer alone decides
-// which status each one becomes.
+// which status each one becomes (httpx.Status).
 const (
 	ECONFLICT     = "conflict"
 	EINTERNAL     = "internal"
@@ -18,6 +18,14 @@ const (
 	ENOTFOUND     = "not_found"
 	EFORBIDDEN    = "forbidden"
 	EUNAUTHORIZED = "unauthorized"
+	// EPRECONDITION: the client's If-Match names a revision that is no longer current.
+	EPRECONDITION = "precondition_failed"
+	// EPRECONDITIONREQUIRED: a change was sent without If-Match.
+	EPRECONDITIONREQUIRED = "precondition_required"
+	// ETOOMANY: the client must wait before trying again.
+	ETOOMANY = "too_many_requests"
+	// EUNAVAILABLE: the answer cannot be given now; the same request may succeed later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a failure the registry can explain to its user: a code, a message safe to
@@ -96,15 +104,3 @@ func ErrorFields(err error) map[string]string {
 	}
 	return nil
 }
-
-// Codes of the write path's preconditions.
-const (
-	// EPRECONDITION: the client's If-Match names a revision that is no longer current.
-	EPRECONDITION = "precondition_failed"
-	// EPRECONDITIONREQUIRED: a change was sent without If-Match.
-	EPRECONDITIONREQUIRED = "precondition_required"
-	// ETOOMANY: the client must wait before trying again.
-	ETOOMANY = "too_many_requests"
-	// EUNAVAILABLE: the answer cannot be given now; the same request may succeed later.
-	EUNAVAILABLE = "unavailable"
-)

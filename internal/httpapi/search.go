@@ -24,6 +24,9 @@ type searchResponse struct {
 	Meta itemMeta    `json:"meta"`
 }
 
+// searchParams are the parameters of a search.
+var searchParams = []string{fQ, "type", "limit"}
+
 // searchTypes are the record types a search covers.
 var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 
@@ -45,8 +48,8 @@ var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 func (s *Server) searchRecords(c echo.Context) error {
 	params := c.QueryParams()
 	for name, vals := range params {
-		if name != "q" && name != "type" && name != "limit" {
-			return domain.Invalid(name, "not a parameter of search; it takes q, type, limit")
+		if !slices.Contains(searchParams, name) {
+			return domain.Invalid(name, "not a parameter of search; it takes "+strings.Join(searchParams, ", "))
 		}
 		if len(vals) > 1 {
 			return domain.Invalid(name, "given more than once")

@@ -122,6 +122,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	}
 	e.Use(s.limitReads)
 	e.Use(limitHeaders)
+	e.Use(checkQuery)
 	e.Use(middleware.BodyLimit(MaxBodyBytes))
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written

@@ -197,7 +197,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if synthetic {
 		log.Warn("this database holds a synthetic registry: generated data, not facts")
 	}
-	api := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic})
+	api := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic,
+		ClientConcurrency: cfg.ClientConcurrency, MaxInFlight: cfg.MaxInFlight})
 	defer func() {
 		if err := api.Close(); err != nil {
 			log.Warn("removing kept exports", "err", err)
@@ -208,6 +209,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
+	ln = httpapi.LimitConnections(ln, cfg.ClientConnections, proxies)
 	log.Info("serving", "addr", ln.Addr().String(), "db", cfg.RedactedDB())
 	fmt.Fprintf(stdout, "registry serving on http://%s\n", ln.Addr())
 

@@ -91,6 +91,7 @@ func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParam
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/changes [get]
 func (s *Server) listChanges(c echo.Context) error {
 	p, err := s.parseChanges(c, true)
@@ -166,6 +167,7 @@ const atomTag = "tag:surveillance-export-registry,2026:"
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/feeds/changes.atom [get]
 func (s *Server) changesAtom(c echo.Context) error {
 	p, err := s.parseChanges(c, false)

@@ -44,6 +44,7 @@ var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/search [get]
 func (s *Server) searchRecords(c echo.Context) error {
 	params := c.QueryParams()

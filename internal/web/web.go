@@ -280,15 +280,24 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	s.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
+	status, title := http.StatusInternalServerError, "Internal error"
 	h := w.Header()
 	setPageHeaders(h)
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusInternalServerError)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The database did not answer in time behind other requests: a busy server,
+		// not a broken one (the API answers the same, see package httpapi).
+		status, title = http.StatusServiceUnavailable, "Busy"
+		h.Set("Retry-After", "1")
+		s.log.WarnContext(r.Context(), "page", "path", r.URL.Path, "err", err)
+	} else {
+		s.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
+	}
+	w.WriteHeader(status)
 	// The error page needs no data, so it renders without the store.
 	var buf bytes.Buffer
-	p := page{Title: "Internal error", Path: r.URL.Path, URL: absURL(r, r.URL.Path), Version: "unknown",
-		Retrieved: s.now().UTC().Format(domain.DateLayout), Status: http.StatusInternalServerError,
+	p := page{Title: title, Path: r.URL.Path, URL: absURL(r, r.URL.Path), Version: "unknown",
+		Retrieved: s.now().UTC().Format(domain.DateLayout), Status: status,
 		Data: "The registry could not answer this request. Please try again later."}
 	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", p); err == nil {
 		_, _ = w.Write(buf.Bytes())

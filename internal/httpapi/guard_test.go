@@ -115,7 +115,7 @@ func TestClientConcurrency(t *testing.T) {
 	b.hold(t, &wg, "192.0.2.1")
 	b.hold(t, &wg, "192.0.2.1")
 	refusedWith(t, "a third request of one client", b.refused(t, "192.0.2.1"), http.StatusTooManyRequests)
-	b.hold(t, &wg, "192.0.2.2")                                      // another client
+	b.hold(t, &wg, "192.0.2.2")                                        // another client
 	b.hold(t, &wg, "192.0.2.1", "Authorization", "Bearer staff-token") // staff are not counted
 	if n := counterValue(s.metrics.refused.WithLabelValues("client_concurrency")); n != 1 {
 		t.Errorf("refused counter %v, want 1", n)

@@ -42,7 +42,7 @@ type Config struct {
 	// (REGISTRY_CLIENT_CONNECTIONS, default 64; more are closed at once).
 	ClientConnections int
 	// MaxInFlight is the public reads the response cache cannot answer worked on at
-	// once (REGISTRY_MAX_IN_FLIGHT, default 4 per core; past it a request waits up to
+	// once (REGISTRY_MAX_IN_FLIGHT, default one per core, at least 2; past it a request waits up to
 	// 100 ms, then is a 503).
 	MaxInFlight int
 }

@@ -21,9 +21,11 @@ import (
 //
 //   - each client may have ClientConcurrency requests in progress; one more is a 429;
 //   - at most MaxInFlight public reads the response cache cannot answer are worked
-//     on at once (a client with nothing in progress may still come in, up to twice
-//     that, so a newcomer is not refused for a flood it has no part in); a request
-//     that finds no room within SaturationWait is a quick 503, never a slow 500.
+//     on at once, and a request that finds no room within SaturationWait is a
+//     quick 503, never a slow 500. Room is shared fairly: a client's first such
+//     read in progress (its share: a quarter of the bound, at least one) comes in
+//     up to twice the bound, so a flood from a few addresses cannot shut out the
+//     other readers; reads beyond its share take what is left of the bound.
 //
 // Both answers say when to retry (Retry-After).
 
@@ -33,10 +35,12 @@ const (
 	defaultSaturationWait    = 100 * time.Millisecond
 )
 
-// defaultMaxInFlight is the default bound on uncached public reads at once: a few per
-// core, enough to keep the cores and the database busy, few enough that the version
-// read every request makes still finds a connection.
-func defaultMaxInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
+// defaultMaxInFlight is the default bound on uncached public reads at once: one per
+// core (at least two). A read the cache cannot answer keeps a core busy (SQLite is
+// Go code in this process; PostgreSQL runs on the same cores); more at once would
+// not finish sooner, only queue for the cores ahead of the cached answers, a copy
+// each, that every other reader is waiting for.
+func defaultMaxInFlight() int { return max(2, runtime.GOMAXPROCS(0)) }
 
 // flights counts requests in progress, in all and per client, and lets a request wait
 // for one of them to end.
@@ -126,8 +130,12 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // staff, writes, exports (made once each), health
 		}
 		client := c.RealIP()
+		share := max(1, s.maxInFlight/4)
 		admit := func(total, mine int) bool {
-			return total < s.maxInFlight || (mine == 0 && total < 2*s.maxInFlight)
+			if mine < share {
+				return total < 2*s.maxInFlight
+			}
+			return total < s.maxInFlight
 		}
 		ctx := c.Request().Context()
 		var timeout <-chan time.Time

@@ -58,7 +58,7 @@ type Options struct {
 	ExportDir string
 	// ClientConcurrency bounds the requests one client (IP) may have in progress
 	// (default 8); MaxInFlight the public reads the response cache cannot answer
-	// worked on at once (default 4 per core), each waiting at most SaturationWait
+	// worked on at once (default one per core, at least 2), each waiting at most SaturationWait
 	// (default 100 ms) for room before a 503. See guard.go.
 	ClientConcurrency int
 	MaxInFlight       int

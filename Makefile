@@ -90,17 +90,18 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/ ./internal/search/
 
-## load: the server on a 100,000-licence synthetic registry under wrk, against a bare handler serving the same bytes (BENCHMARKS.md)
+## load: the server on a 100,000-licence synthetic registry under wrk, against a bare handler serving the same bytes, then under attack from three addresses while a fourth reads (BENCHMARKS.md)
 LOAD_DB ?= $(or $(TMPDIR),/tmp)/registry-synthetic.db
-LOAD_PG ?= postgres://postgres@127.0.0.1:5432/registry_load?sslmode=disable
+LOAD_PG_DB ?= registry_load
+LOAD_PG ?= postgres://postgres@127.0.0.1:5432/$(LOAD_PG_DB)?sslmode=disable
 load:
 	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk sqlite3)
 	$(GO) run ./internal/tools/load -db $(LOAD_DB)
 
-## load-postgres: the same on PostgreSQL (database registry_load, created and seeded when missing)
+## load-postgres: the same on PostgreSQL (database LOAD_PG_DB, default registry_load, created and seeded when missing)
 load-postgres:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	psql '$(PG_DSN)' -qc 'CREATE DATABASE registry_load' 2>/dev/null || true
+	psql '$(PG_DSN)' -qc 'CREATE DATABASE $(LOAD_PG_DB)' 2>/dev/null || true
 	$(GO) run ./internal/tools/load -postgres '$(LOAD_PG)'
 
 clean:

@@ -125,6 +125,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             },
@@ -269,6 +275,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -609,6 +621,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -904,6 +922,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             },
@@ -1048,6 +1072,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1385,6 +1415,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -1842,6 +1878,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -1956,6 +1998,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2103,6 +2151,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2440,6 +2494,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2841,6 +2901,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             },
@@ -2985,6 +3051,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -3325,6 +3397,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -3620,6 +3698,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             },
@@ -3764,6 +3848,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -4104,6 +4194,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -4345,6 +4441,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -4447,6 +4549,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -4594,6 +4702,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -4752,6 +4866,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -5006,6 +5126,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -5057,6 +5183,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -5174,6 +5306,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -5321,6 +5459,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -5658,6 +5802,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -6212,6 +6362,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             },
@@ -6356,6 +6512,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -6696,6 +6858,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -6910,6 +7078,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     }
                 }
             }
@@ -7010,6 +7184,12 @@ const docTemplate = `{
                     },
                     "500": {
                         "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -9568,7 +9748,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Surveillance Export Registry API",
-	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv` (formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.",
+	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv` (formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.\nEach client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

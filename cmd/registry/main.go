@@ -199,7 +199,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if synthetic {
 		log.Warn("this database holds a synthetic registry: generated data, not facts")
 	}
-	api := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic})
+	api := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic,
+		ClientConcurrency: cfg.ClientConcurrency, MaxInFlight: cfg.MaxInFlight})
 	defer func() {
 		if err := api.Close(); err != nil {
 			log.Warn("removing kept exports", "err", err)
@@ -224,6 +225,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		}
 		listeners = append(listeners, ln)
 	}
+	// The public listener closes a client's connections beyond its share at once.
+	listeners[0] = httpapi.LimitConnections(listeners[0], cfg.ClientConnections, proxies)
 	if len(listeners) > 1 {
 		log.Info("serving metrics", "addr", listeners[1].Addr().String())
 		fmt.Fprintf(stdout, "registry metrics on http://%s/metrics\n", listeners[1].Addr())

@@ -38,6 +38,16 @@ type Config struct {
 	// default 50), with bursts of ReadBurst (REGISTRY_READ_BURST, default 200).
 	ReadRate  float64
 	ReadBurst int
+	// ClientConcurrency is the requests one client IP may have in progress
+	// (REGISTRY_CLIENT_CONCURRENCY, default 8; one more is a 429).
+	ClientConcurrency int
+	// ClientConnections is the connections one client IP may hold open
+	// (REGISTRY_CLIENT_CONNECTIONS, default 64; more are closed at once).
+	ClientConnections int
+	// MaxInFlight is the public reads the response cache cannot answer worked on at
+	// once (REGISTRY_MAX_IN_FLIGHT, default one per core, at least 2; past it a request waits up to
+	// 100 ms, then is a 503).
+	MaxInFlight int
 }
 
 // Defaults are the values a fresh checkout runs with.
@@ -76,7 +86,23 @@ func Load(getenv func(string) string) Config {
 			c.ReadBurst = -1
 		}
 	}
+	c.ClientConcurrency = positiveInt(getenv("REGISTRY_CLIENT_CONCURRENCY"), 8)
+	c.ClientConnections = positiveInt(getenv("REGISTRY_CLIENT_CONNECTIONS"), 64)
+	c.MaxInFlight = positiveInt(getenv("REGISTRY_MAX_IN_FLIGHT"), 0) // 0: the server's default
 	return c
+}
+
+// positiveInt reads a whole number from the environment: def when unset, -1 (which
+// Validate refuses) when it is not a positive whole number.
+func positiveInt(v string, def int) int {
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return -1
+	}
+	return n
 }
 
 // Validate checks the configuration as a whole.
@@ -109,6 +135,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReadRate <= 0 || c.ReadBurst < 1 {
 		errs = append(errs, errors.New("REGISTRY_READ_RATE and REGISTRY_READ_BURST: positive numbers"))
+	}
+	if c.ClientConcurrency < 1 || c.ClientConnections < 1 || c.MaxInFlight < 0 {
+		errs = append(errs, errors.New("REGISTRY_CLIENT_CONCURRENCY, REGISTRY_CLIENT_CONNECTIONS and REGISTRY_MAX_IN_FLIGHT: positive whole numbers"))
 	}
 	return errors.Join(errs...)
 }

@@ -32,6 +32,7 @@ var agenciesSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, 
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/agencies [get]
 func (s *Server) listAgencies(c echo.Context) error {
 	return list[domain.Agency](s, c, agenciesSpec, s.store.ListAgencies)
@@ -50,6 +51,7 @@ func (s *Server) listAgencies(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/agencies/{id} [get]
 func (s *Server) getAgency(c echo.Context) error {
 	return item(s, c, "agency", s.store.GetAgency)
@@ -67,6 +69,7 @@ func (s *Server) getAgency(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/agencies/{id}/history [get]
 func (s *Server) getAgencyHistory(c echo.Context) error {
 	return history(s, c, "agency", s.store.GetAgency)

@@ -33,6 +33,7 @@ var allegationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fSt
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/allegations [get]
 func (s *Server) listAllegations(c echo.Context) error {
 	return list[domain.Allegation](s, c, allegationsSpec, s.store.ListAllegations)
@@ -51,6 +52,7 @@ func (s *Server) listAllegations(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/allegations/{id} [get]
 func (s *Server) getAllegation(c echo.Context) error {
 	return item(s, c, "allegation", s.store.GetAllegation)
@@ -68,6 +70,7 @@ func (s *Server) getAllegation(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/allegations/{id}/history [get]
 func (s *Server) getAllegationHistory(c echo.Context) error {
 	return history(s, c, "allegation", s.store.GetAllegation)

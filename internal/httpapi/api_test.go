@@ -67,6 +67,9 @@ func newAPIWith(t *testing.T, st *store.Store, opts httpapi.Options) *api {
 	if opts.ReadRate == 0 {
 		opts.ReadRate, opts.ReadBurst = 1e6, 1e6 // tests poll hard; the limit has a test of its own
 	}
+	if opts.ClientConcurrency == 0 && opts.MaxInFlight == 0 {
+		opts.ClientConcurrency, opts.MaxInFlight = 1e6, 1e6 // so do the bounds (guard_test.go)
+	}
 	server := httpapi.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	t.Cleanup(func() {
 		if err := server.Close(); err != nil {

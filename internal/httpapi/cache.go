@@ -158,7 +158,8 @@ var pagePaths = func() []string {
 }()
 
 // cacheable reports whether a request's answer may come from the cache: an anonymous
-// GET of the read API (exports are kept as files of their own) or of a public page.
+// GET of the read API (exports are kept as files of their own), of the Atom feed or
+// of a public page.
 func cacheable(c echo.Context) bool {
 	r := c.Request()
 	if r.Method != http.MethodGet || r.Header.Get(echo.HeaderAuthorization) != "" {
@@ -167,13 +168,24 @@ func cacheable(c echo.Context) bool {
 	if p := r.URL.Path; strings.HasPrefix(p, "/api/v1/") {
 		return !strings.HasPrefix(p, "/api/v1/export/") && !strings.HasPrefix(p, "/api/v1/auth/") && !strings.HasPrefix(p, "/api/v1/users")
 	}
-	return slices.Contains(pagePaths, c.Path())
+	return c.Path() == "/feeds/changes.atom" || slices.Contains(pagePaths, c.Path())
 }
 
-// cacheKey names an answer among those of one dataset version: the request, and what
-// else a page shows (the absolute address it was reached at, and today's date).
-func cacheKey(r *http.Request) string {
-	return strings.Join([]string{r.URL.RequestURI(), r.Header.Get(echo.HeaderAccept), httpx.Scheme(r), r.Host, time.Now().UTC().Format(time.DateOnly)}, "\x00")
+// cacheKey names an answer among those of one dataset version by what its handler
+// reads, and nothing else, so that no client can make the registry answer the same
+// question twice by varying what is not read: the route and path (decoded: %46R is
+// FR), the parameters the route reads (routeQuery) in one order, whether the
+// client asks for CSV (the one thing the API reads in Accept), and for pages and the
+// feed, which show their absolute address, the scheme and host they were reached
+// at; and today's date, which a page shows.
+func cacheKey(c echo.Context) string {
+	r, route := c.Request(), c.Path()
+	scheme, host := "", ""
+	if !strings.HasPrefix(route, "/api/") {
+		scheme, host = httpx.Scheme(r), r.Host
+	}
+	return strings.Join([]string{route, r.URL.Path, canonicalQuery(route, r.URL.Query()), strconv.FormatBool(acceptsCSV(r)), scheme, host,
+		time.Now().UTC().Format(time.DateOnly)}, "\x00")
 }
 
 // cache answers cacheable requests from the response cache, gzipped (once per entry)
@@ -188,7 +200,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		key := cacheKey(c.Request())
+		key := cacheKey(c)
 		if hit := s.responses.get(version, key); hit != nil {
 			return s.serveCached(c, c.Response(), hit)
 		}

@@ -29,12 +29,19 @@ type changesResponse struct {
 	Meta changesMeta    `json:"meta"`
 }
 
-// parseChanges reads the feed's parameters.
-func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParams, error) {
+// changesParams are the parameters of the change feed: its filters, the page size,
+// and (for the JSON feed, which pages) the position to go on from.
+func changesParams(withSince bool) []string {
 	allowed := []string{fCountry, fVendor, "limit"}
 	if withSince {
 		allowed = append(allowed, "since")
 	}
+	return allowed
+}
+
+// parseChanges reads the feed's parameters.
+func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParams, error) {
+	allowed := changesParams(withSince)
 	q := c.QueryParams()
 	var p store.ChangeParams
 	for name, vals := range q {
@@ -84,6 +91,7 @@ func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParam
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/changes [get]
 func (s *Server) listChanges(c echo.Context) error {
 	p, err := s.parseChanges(c, true)
@@ -159,6 +167,7 @@ const atomTag = "tag:surveillance-export-registry,2026:"
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/feeds/changes.atom [get]
 func (s *Server) changesAtom(c echo.Context) error {
 	p, err := s.parseChanges(c, false)
@@ -175,14 +184,22 @@ func (s *Server) changesAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := httpx.Scheme(c.Request()) + "://" + c.Request().Host // the cache key's scheme
+	// The feed is kept by the response cache under its canonical query, scheme and
+	// host (cacheKey): it is built from those alone, so that every request it is
+	// served to gets the same document.
+	query := canonicalQuery(c.Path(), c.QueryParams())
+	base := httpx.Scheme(c.Request()) + "://" + c.Request().Host
+	self := base + c.Request().URL.Path
+	if query != "" {
+		self += "?" + query
+	}
 	feed := atomFeed{
-		ID:      atomTag + "changes?" + c.Request().URL.RawQuery,
+		ID:      atomTag + "changes?" + query,
 		Title:   "Surveillance Export Registry: changes",
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Author:  atomPerson{Name: "Surveillance Export Registry"},
 		Links: []atomLink{
-			{Rel: "self", Href: base + c.Request().URL.RequestURI(), Type: "application/atom+xml"},
+			{Rel: "self", Href: self, Type: "application/atom+xml"},
 			{Rel: "alternate", Href: base + "/api/v1/changes", Type: "application/json"},
 		},
 	}

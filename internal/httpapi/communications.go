@@ -33,6 +33,7 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/communications [get]
 func (s *Server) listCommunications(c echo.Context) error {
 	return list[domain.Communication](s, c, communicationsSpec, s.store.ListCommunications)
@@ -51,6 +52,7 @@ func (s *Server) listCommunications(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/communications/{id} [get]
 func (s *Server) getCommunication(c echo.Context) error {
 	return item(s, c, "communication", s.store.GetCommunication)
@@ -68,6 +70,7 @@ func (s *Server) getCommunication(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/communications/{id}/history [get]
 func (s *Server) getCommunicationHistory(c echo.Context) error {
 	return history(s, c, "communication", s.store.GetCommunication)

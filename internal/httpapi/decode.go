@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -35,9 +36,24 @@ func readJSON(c echo.Context, types ...string) ([]byte, error) {
 	}
 	b, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		return nil, err // the body limit's 413, or a broken connection
+		return nil, bodyError(err)
 	}
 	return b, nil
+}
+
+// bodyError answers a body that could not be read as the client's doing, never as an
+// internal error: one that did not arrive within the server's ReadTimeout is a 408
+// (a slow or abandoned upload), one cut short is a 400; the body limit's 413 stays.
+func bodyError(err error) error {
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		return err
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return echo.NewHTTPError(http.StatusRequestTimeout, "the request body did not arrive in time")
+	default:
+		return domain.Errorf(domain.EINVALID, "the request body could not be read whole")
+	}
 }
 
 // decodeValid decodes a JSON body into T, refusing unknown fields, wrong types and

@@ -42,6 +42,7 @@ type versionData struct {
 //	@Success		304	"not modified"
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/version [get]
 func (s *Server) getVersion(c echo.Context) error {
 	ctx := c.Request().Context()

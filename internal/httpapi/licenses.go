@@ -37,6 +37,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Failure		401					{object}	Problem
 //	@Failure		429					{object}	Problem
 //	@Failure		500					{object}	Problem
+//	@Failure		503					{object}	Problem
 //	@Router			/api/v1/licenses [get]
 func (s *Server) listLicenses(c echo.Context) error {
 	return list[domain.License](s, c, licensesSpec, s.store.ListLicenses)
@@ -55,6 +56,7 @@ func (s *Server) listLicenses(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/licenses/{id} [get]
 func (s *Server) getLicense(c echo.Context) error {
 	return item(s, c, "license", s.store.GetLicense)
@@ -72,6 +74,7 @@ func (s *Server) getLicense(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/licenses/{id}/history [get]
 func (s *Server) getLicenseHistory(c echo.Context) error {
 	return history(s, c, "license", s.store.GetLicense)

@@ -18,7 +18,9 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
-	handler  http.Handler
+	// refused counts requests turned away to keep the server answering, by reason.
+	refused *prometheus.CounterVec
+	handler http.Handler
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -33,8 +35,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help:    "HTTP request latency by route, method and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method", "status"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "registry_http_refused_total",
+			Help: "Requests refused to keep the server answering: client_concurrency (429), saturated (503).",
+		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.requests, m.latency,
+	reg.MustRegister(m.requests, m.latency, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
@@ -59,8 +65,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		s.metrics.requests.WithLabelValues(route, c.Request().Method, code).Inc()
 		s.metrics.latency.WithLabelValues(route, c.Request().Method, code).Observe(elapsed.Seconds())
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case serverFault(status, c.Response().Header()):
 			level = slog.LevelError
+		case status >= 500:
+			level = slog.LevelWarn
 		}
 		s.log.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),

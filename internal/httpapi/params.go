@@ -48,13 +48,10 @@ type listSpec struct {
 func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, error) {
 	q := c.QueryParams()
 	p := store.ListParams{Statuses: []string{domain.StatusPublished}, Drafts: s.canSeeDrafts(c)}
-	allowed := map[string]bool{}
-	for _, f := range append(spec.filters, paging...) {
-		allowed[f] = true
-	}
+	takes := spec.params()
 	for name, vals := range q {
-		if !allowed[name] {
-			return p, domain.Invalid(name, "not a parameter of this list; it takes "+strings.Join(append(spec.filters, paging...), ", "))
+		if !slices.Contains(takes, name) {
+			return p, domain.Invalid(name, "not a parameter of this list; it takes "+strings.Join(takes, ", "))
 		}
 		if len(vals) > 1 {
 			return p, domain.Invalid(name, "given more than once")

@@ -33,6 +33,7 @@ var productsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, fUpdat
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/products [get]
 func (s *Server) listProducts(c echo.Context) error {
 	return list[domain.Product](s, c, productsSpec, s.store.ListProducts)
@@ -51,6 +52,7 @@ func (s *Server) listProducts(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/products/{id} [get]
 func (s *Server) getProduct(c echo.Context) error {
 	return item(s, c, "product", s.store.GetProduct)
@@ -68,6 +70,7 @@ func (s *Server) getProduct(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/products/{id}/history [get]
 func (s *Server) getProductHistory(c echo.Context) error {
 	return history(s, c, "product", s.store.GetProduct)

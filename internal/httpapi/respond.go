@@ -136,8 +136,14 @@ func wantsCSV(c echo.Context) (bool, error) {
 	case "json":
 		return false, nil
 	case "":
-		return strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/csv"), nil
+		return acceptsCSV(c.Request()), nil
 	default:
 		return false, domain.Invalid("format", "must be json or csv")
 	}
+}
+
+// acceptsCSV reports whether a request's Accept header asks for CSV: all a list reads
+// in it, and so all the response cache keys by.
+func acceptsCSV(r *http.Request) bool {
+	return strings.Contains(r.Header.Get(echo.HeaderAccept), "text/csv")
 }

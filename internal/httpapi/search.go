@@ -24,6 +24,9 @@ type searchResponse struct {
 	Meta itemMeta    `json:"meta"`
 }
 
+// searchParams are the parameters of a search.
+var searchParams = []string{fQ, "type", "limit"}
+
 // searchTypes are the record types a search covers.
 var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 
@@ -41,12 +44,13 @@ var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/search [get]
 func (s *Server) searchRecords(c echo.Context) error {
 	params := c.QueryParams()
 	for name, vals := range params {
-		if name != "q" && name != "type" && name != "limit" {
-			return domain.Invalid(name, "not a parameter of search; it takes q, type, limit")
+		if !slices.Contains(searchParams, name) {
+			return domain.Invalid(name, "not a parameter of search; it takes "+strings.Join(searchParams, ", "))
 		}
 		if len(vals) > 1 {
 			return domain.Invalid(name, "given more than once")

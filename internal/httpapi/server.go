@@ -24,6 +24,7 @@ import (
 //	@version					1
 //	@description				A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.
 //	@description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv` (formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.
+//	@description				Each client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.
 //	@license.name				Data: cite the registry and the sources each record names
 //	@BasePath					/
 //	@schemes					http https
@@ -64,6 +65,16 @@ type Options struct {
 	// ExportDir keeps finished exports (default: a private temporary directory,
 	// removed by Close).
 	ExportDir string
+	// ClientConcurrency bounds the requests one client (IP) may have in progress
+	// (default 8); MaxInFlight the public reads the response cache cannot answer
+	// worked on at once (default one per core, at least 2), each waiting at most SaturationWait
+	// (default 100 ms) for room before a 503. See guard.go.
+	ClientConcurrency int
+	MaxInFlight       int
+	SaturationWait    time.Duration
+	// ReadTimeout bounds the reading of a request, body included (default 30 s): a
+	// body that has not arrived by then is a 408.
+	ReadTimeout time.Duration
 }
 
 // Server serves the registry over HTTP.
@@ -83,6 +94,13 @@ type Server struct {
 	readsByIP      *limiter
 	responses      *responseCache
 	exports        *exportFiles
+
+	clients           *flights // requests in progress per client
+	working           *flights // uncached public reads in progress
+	clientConcurrency int
+	maxInFlight       int
+	saturationWait    time.Duration
+	readTimeout       time.Duration
 }
 
 // New returns a server over the store, logging to log.
@@ -102,11 +120,25 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	if opts.RefreshEvery == 0 {
 		opts.RefreshEvery, opts.RefreshBurst = time.Second, 30
 	}
+	if opts.ClientConcurrency == 0 {
+		opts.ClientConcurrency = defaultClientConcurrency
+	}
+	if opts.MaxInFlight == 0 {
+		opts.MaxInFlight = defaultMaxInFlight()
+	}
+	if opts.SaturationWait == 0 {
+		opts.SaturationWait = defaultSaturationWait
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = 30 * time.Second
+	}
 	s := &Server{store: st, log: log, echo: e, metrics: newMetrics(prometheus.NewRegistry()), keys: opts.Keys,
 		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
 		loginByDevice: newLimiter(opts.DeviceEvery, opts.DeviceBurst), refreshByIP: newLimiter(opts.RefreshEvery, opts.RefreshBurst),
 		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
-		responses: newResponseCache(64 << 20)}
+		responses: newResponseCache(64 << 20),
+		clients:   newFlights(), working: newFlights(), clientConcurrency: opts.ClientConcurrency,
+		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout}
 	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
@@ -131,6 +163,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 			return err
 		},
 	}))
+	e.Use(deadlineIsBusy)
 	e.Use(secureHeaders)
 	if opts.Synthetic {
 		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -141,11 +174,14 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		})
 	}
 	e.Use(s.limitReads)
+	e.Use(s.limitInFlight)
 	e.Use(limitHeaders)
+	e.Use(checkQuery)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written
 	e.Use(s.cache)
+	e.Use(s.guard) // under the cache: only what it cannot answer
 	s.routes()
 	return s
 }
@@ -163,7 +199,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		Addr:              addr,
 		Handler:           s.echo,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadTimeout:       s.readTimeout,
 		WriteTimeout:      120 * time.Second, // exports stream for a while
 		IdleTimeout:       120 * time.Second,
 		// net/http refuses larger headers with a bare 431; limitHeaders answers the

@@ -31,6 +31,7 @@ var sourcesSpec = listSpec{filters: []string{fStatus, fUpdatedSince, fQ}}
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/sources [get]
 func (s *Server) listSources(c echo.Context) error {
 	return list[domain.Source](s, c, sourcesSpec, s.store.ListSources)
@@ -49,6 +50,7 @@ func (s *Server) listSources(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/sources/{id} [get]
 func (s *Server) getSource(c echo.Context) error {
 	return item(s, c, "source", s.store.GetSource)
@@ -66,6 +68,7 @@ func (s *Server) getSource(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/sources/{id}/history [get]
 func (s *Server) getSourceHistory(c echo.Context) error {
 	return history(s, c, "source", s.store.GetSource)

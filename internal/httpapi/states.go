@@ -25,6 +25,7 @@ import (
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/states [get]
 func (s *Server) listStates(c echo.Context) error {
 	return list[domain.State](s, c, statesSpec, s.store.ListStates)
@@ -52,6 +53,7 @@ type profileResponse struct {
 //	@Failure		404		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/states/{iso2} [get]
 func (s *Server) getState(c echo.Context) error {
 	raw := c.Param("iso2")

@@ -33,6 +33,7 @@ var terminationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fS
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/terminations [get]
 func (s *Server) listTerminations(c echo.Context) error {
 	return list[domain.Termination](s, c, terminationsSpec, s.store.ListTerminations)
@@ -51,6 +52,7 @@ func (s *Server) listTerminations(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/terminations/{id} [get]
 func (s *Server) getTermination(c echo.Context) error {
 	return item(s, c, "termination", s.store.GetTermination)
@@ -68,6 +70,7 @@ func (s *Server) getTermination(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/terminations/{id}/history [get]
 func (s *Server) getTerminationHistory(c echo.Context) error {
 	return history(s, c, "termination", s.store.GetTermination)

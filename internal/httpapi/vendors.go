@@ -32,6 +32,7 @@ var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, f
 //	@Failure		401				{object}	Problem
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/api/v1/vendors [get]
 func (s *Server) listVendors(c echo.Context) error {
 	return list[domain.Vendor](s, c, vendorsSpec, s.store.ListVendors)
@@ -50,6 +51,7 @@ func (s *Server) listVendors(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/vendors/{id} [get]
 func (s *Server) getVendor(c echo.Context) error {
 	v, err := s.store.GetVendor(c.Request().Context(), c.Param("id"), s.canSeeDrafts(c))
@@ -71,6 +73,7 @@ func (s *Server) getVendor(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		429	{object}	Problem
 //	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/api/v1/vendors/{id}/history [get]
 func (s *Server) getVendorHistory(c echo.Context) error {
 	v, err := s.store.GetVendor(c.Request().Context(), c.Param("id"), s.canSeeDrafts(c))

@@ -4,6 +4,8 @@
 package httpx
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -26,9 +28,13 @@ var statuses = map[string]int{
 	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
 }
 
-// Status returns the HTTP status of an error by its domain code: 500 for any error
-// without one.
+// Status returns the HTTP status of an error by its domain code: 503 for a database
+// read that ran out of time behind other requests (the server is busy, not broken),
+// and 500 for any other error without a code.
 func Status(err error) int {
+	if errors.Is(err, context.DeadlineExceeded) && domain.ErrorCode(err) == domain.EINTERNAL {
+		return http.StatusServiceUnavailable
+	}
 	if st, ok := statuses[domain.ErrorCode(err)]; ok {
 		return st
 	}

@@ -294,25 +294,28 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail answers a store error with its status (httpx.Status): not found and invalid
-// path values are the 404 page; anything else is an error page, logged when it is
-// the registry's fault, and never shows driver text.
+// path values are the 404 page; a busy server (the database did not answer in time
+// behind other requests, a limit) is a 503 or 429 page with Retry-After, logged as a
+// warning; anything else is logged as the registry's fault. No page shows driver text.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
 	status := httpx.Status(err)
 	title, msg := "Internal error", "The registry could not answer this request. Please try again later."
+	h := w.Header()
 	switch {
 	case status == http.StatusNotFound || status == http.StatusBadRequest:
 		s.notFound(w, r)
 		return
 	case status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests:
 		title, msg = "Busy", "The registry is busy. Please try again in a few seconds."
+		h.Set("Retry-After", "1")
+		s.log.WarnContext(r.Context(), "page", "path", r.URL.Path, "err", err)
 	default:
 		status = http.StatusInternalServerError
 		s.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
 	}
-	h := w.Header()
 	setPageHeaders(h)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

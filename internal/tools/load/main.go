@@ -8,6 +8,9 @@
 //
 //	go run ./internal/tools/load -db /tmp/registry-synthetic.db -licenses 100000
 //
+// Then the attack scenario (attack.go): three clients on their own addresses at the
+// read limit with cache-busting requests, and the latency a fourth, a reader, sees.
+//
 // It needs wrk and sqlite3 (Debian packages; `make load` installs them if missing).
 package main
 
@@ -36,17 +39,21 @@ func main() {
 	pg := flag.String("postgres", "", "load a registry on this PostgreSQL database instead (seeded synthetic when empty); the raw export baseline is psql COPY")
 	conns := flag.Int("c", 32, "connections")
 	dur := flag.Duration("d", 10*time.Second, "each load's duration")
+	attackDur := flag.Duration("attack", 30*time.Second, "the attack scenario's duration (0: none; see attack.go)")
+	baseline := flag.Bool("baseline", true, "measure the endpoints and the export against their ceilings")
+	var attackEnv envFlag
+	flag.Var(&attackEnv, "attack-env", "NAME=VALUE for the attacked server (repeatable; it otherwise runs with every default)")
 	flag.Parse()
 	if *pg != "" {
 		*db = *pg
 	}
-	if err := run(*db, *n, *binary, *conns, *dur); err != nil {
+	if err := run(*db, *n, *binary, *conns, *dur, *attackDur, *baseline, attackEnv); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(db string, n int, binary string, conns int, dur time.Duration) error {
+func run(db string, n int, binary string, conns int, dur, attackDur time.Duration, baseline bool, attackEnv []string) error {
 	postgres := strings.HasPrefix(db, "postgres")
 	for _, tool := range []string{"wrk", map[bool]string{false: "sqlite3", true: "psql"}[postgres]} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -54,7 +61,12 @@ func run(db string, n int, binary string, conns int, dur time.Duration) error {
 		}
 	}
 	if binary == "" {
-		binary = filepath.Join(os.TempDir(), "registry-load")
+		dir, err := os.MkdirTemp("", "registry-load")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		binary = filepath.Join(dir, "registry")
 		if out, err := exec.Command("go", "build", "-o", binary, "./cmd/registry").CombinedOutput(); err != nil {
 			return fmt.Errorf("build: %v\n%s", err, out)
 		}
@@ -67,6 +79,21 @@ func run(db string, n int, binary string, conns int, dur time.Duration) error {
 		}
 		fmt.Printf("generated in %s\n", time.Since(start).Round(time.Millisecond))
 	}
+	if baseline {
+		if err := measure(db, binary, conns, dur); err != nil {
+			return err
+		}
+	}
+	if attackDur > 0 {
+		return attack(binary, db, attackDur, attackEnv)
+	}
+	return nil
+}
+
+// measure loads the endpoints and the export against their ceilings, on a server
+// whose per-client limits are lifted: wrk is one client on many connections.
+func measure(db, binary string, conns int, dur time.Duration) error {
+	postgres := strings.HasPrefix(db, "postgres")
 	top, err := sqlOut(db, "SELECT end_user_state FROM licenses GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 	if err != nil {
 		return err
@@ -78,7 +105,7 @@ func run(db string, n int, binary string, conns int, dur time.Duration) error {
 		return err
 	}
 	srv := exec.Command(binary, "serve", "--db", db, "--addr", addr)
-	srv.Env = append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_LOG_LEVEL=warn")
+	srv.Env = append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_CLIENT_CONCURRENCY=1000000", "REGISTRY_LOG_LEVEL=warn")
 	srv.Stderr = os.Stderr
 	if err := srv.Start(); err != nil {
 		return err
@@ -145,6 +172,19 @@ func run(db string, n int, binary string, conns int, dur time.Duration) error {
 		fmt.Printf("  %-38s %8s %5d MB → %5.2f×\n", e.what, took.Round(time.Millisecond), size>>20, took.Seconds()/raw.Seconds())
 	}
 	fmt.Printf("server peak RSS (VmHWM): %s\n", peakRSS(srv.Process.Pid))
+	return nil
+}
+
+// envFlag collects NAME=VALUE flags.
+type envFlag []string
+
+func (e *envFlag) String() string { return strings.Join(*e, " ") }
+
+func (e *envFlag) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("%q: want NAME=VALUE", v)
+	}
+	*e = append(*e, v)
 	return nil
 }
 

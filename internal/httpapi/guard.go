@@ -1,0 +1,189 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/export-registry/registry/internal/domain"
+)
+
+// The rate limit bounds how many requests a client sends, not what they cost: a
+// client under its limit could still keep every core and database connection busy
+// with requests the cache cannot answer, and everyone else would wait until their
+// requests timed out. Two bounds keep the cost of one client, and of all of them,
+// within what the machine can serve:
+//
+//   - each client may have ClientConcurrency requests in progress; one more is a 429;
+//   - at most MaxInFlight public reads the response cache cannot answer are worked
+//     on at once, and a request that finds no room within SaturationWait is a
+//     quick 503, never a slow 500. Room is shared fairly: a client's first such
+//     read in progress (its share: a quarter of the bound, at least one) comes in
+//     up to twice the bound, so a flood from a few addresses cannot shut out the
+//     other readers; reads beyond its share take what is left of the bound.
+//
+// Both answers say when to retry (Retry-After).
+
+// Defaults of the bounds.
+const (
+	defaultClientConcurrency = 8
+	defaultSaturationWait    = 100 * time.Millisecond
+)
+
+// defaultMaxInFlight is the default bound on uncached public reads at once: one per
+// core (at least two). A read the cache cannot answer keeps a core busy (SQLite is
+// Go code in this process; PostgreSQL runs on the same cores); more at once would
+// not finish sooner, only queue for the cores ahead of the cached answers, a copy
+// each, that every other reader is waiting for.
+func defaultMaxInFlight() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// flights counts requests in progress, in all and per client, and lets a request wait
+// for one of them to end.
+type flights struct {
+	mu       sync.Mutex
+	total    int
+	byClient map[string]int
+	ended    chan struct{} // closed when a request ends, if someone waits for that
+}
+
+func newFlights() *flights { return &flights{byClient: map[string]int{}} }
+
+// enter counts a request of client in if admit allows it given the requests in
+// progress, in all and of this client. If not, it returns a channel closed when a
+// request ends.
+func (f *flights) enter(client string, admit func(total, mine int) bool) (bool, <-chan struct{}) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !admit(f.total, f.byClient[client]) {
+		if f.ended == nil {
+			f.ended = make(chan struct{})
+		}
+		return false, f.ended
+	}
+	f.total++
+	f.byClient[client]++
+	return true, nil
+}
+
+// leave counts a request of client out, and wakes the requests waiting for room.
+func (f *flights) leave(client string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.total--
+	if f.byClient[client] <= 1 {
+		delete(f.byClient, client) // the map holds only clients with requests in progress
+	} else {
+		f.byClient[client]--
+	}
+	if f.ended != nil {
+		close(f.ended)
+		f.ended = nil
+	}
+}
+
+// retryIn is an error answered with the domain error's status and a Retry-After of
+// after: the error handler takes the status from the first and the header from the
+// second.
+func retryIn(after time.Duration, err *domain.Error) error {
+	return errors.Join(err, &retryError{after: after})
+}
+
+// exemptFromBounds reports the requests no client bound applies to: the health checks
+// and metrics the infrastructure polls, and staff, whose token the authentication
+// checks (a forged one is refused there, cheaply).
+func exemptFromBounds(c echo.Context) bool {
+	switch c.Request().URL.Path {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return c.Request().Header.Get(echo.HeaderAuthorization) != ""
+}
+
+// limitInFlight answers 429 to a client that already has ClientConcurrency requests
+// in progress. The client is named as the rate limit names it (RealIP).
+func (s *Server) limitInFlight(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if exemptFromBounds(c) {
+			return next(c)
+		}
+		client := c.RealIP()
+		if ok, _ := s.clients.enter(client, func(_, mine int) bool { return mine < s.clientConcurrency }); !ok {
+			s.metrics.refused.WithLabelValues("client_concurrency").Inc()
+			return retryIn(time.Second, domain.Errorf(domain.ETOOMANY, "too many requests in progress from this address; retry after 1 second"))
+		}
+		defer s.clients.leave(client)
+		return next(c)
+	}
+}
+
+// guard admits the public reads the response cache could not answer (it sits under
+// the cache) while the server has room for them, and answers 503 to one that finds
+// none within SaturationWait.
+func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !cacheable(c) {
+			return next(c) // staff, writes, exports (made once each), health
+		}
+		client := c.RealIP()
+		share := max(1, s.maxInFlight/4)
+		admit := func(total, mine int) bool {
+			if mine < share {
+				return total < 2*s.maxInFlight
+			}
+			return total < s.maxInFlight
+		}
+		ctx := c.Request().Context()
+		var timeout <-chan time.Time
+		for {
+			ok, ended := s.working.enter(client, admit)
+			if ok {
+				break
+			}
+			if timeout == nil {
+				t := time.NewTimer(s.saturationWait)
+				defer t.Stop()
+				timeout = t.C
+			}
+			select {
+			case <-ended:
+			case <-timeout:
+				s.metrics.refused.WithLabelValues("saturated").Inc()
+				return busy()
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		defer s.working.leave(client)
+		return next(c)
+	}
+}
+
+// busy is the answer of a server with no room for a request: 503, retry in a second.
+func busy() error {
+	return retryIn(time.Second, domain.Errorf(domain.EUNAVAILABLE, "the registry is busy; retry after 1 second"))
+}
+
+// deadlineIsBusy answers a request the database did not serve in time (a read that
+// waited out its deadline behind others) as the busy server it is, 503 with
+// Retry-After, instead of as an internal error: nothing is broken, and the same
+// request may succeed in a moment.
+func deadlineIsBusy(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if err != nil && errors.Is(err, context.DeadlineExceeded) {
+			return busy()
+		}
+		return err
+	}
+}
+
+// serverFault reports whether an answer is the server's failure, logged as an error:
+// a 5xx, except a 503 that says when to retry, which is the server protecting itself.
+func serverFault(status int, h http.Header) bool {
+	return status >= 500 && !(status == http.StatusServiceUnavailable && h.Get("Retry-After") != "")
+}

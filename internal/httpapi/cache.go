@@ -148,14 +148,17 @@ func (rc *responseCache) evict() {
 func (r *cachedResponse) bytes() int { return len(r.body) + len(r.key) + len(r.gzipped) }
 
 // pagePaths are the routes of the public pages, in echo's syntax: package web's
-// table (web.Paths), with "{name}" wildcards written ":name".
+// table (web.Routes), with "{name}" wildcards written ":name".
 var pagePaths = func() []string {
-	paths := web.Paths()
-	for i, p := range paths {
-		paths[i] = strings.NewReplacer("{", ":", "}", "").Replace(p)
+	var paths []string
+	for _, r := range web.Routes() {
+		paths = append(paths, echoPath(r.Path))
 	}
 	return paths
 }()
+
+// echoPath writes a net/http pattern's "{name}" wildcards as echo's ":name".
+func echoPath(p string) string { return strings.NewReplacer("{", ":", "}", "").Replace(p) }
 
 // cacheable reports whether a request's answer may come from the cache: an anonymous
 // GET of the read API (exports are kept as files of their own), of the Atom feed or

@@ -8,13 +8,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/web"
 )
 
 // routeQuery names the query parameters each public route reads, by route: the one
 // table the response cache keys by and the API refuses unknown parameters by. The
 // lists' entries come from the specs their handlers parse with, the feeds' and the
 // search's from the names their parsers take, so a filter added to a parser is in the
-// key at once. A route absent here reads no parameter.
+// key at once; the pages' come from package web's route table. A route absent here
+// reads no parameter.
 var routeQuery = map[string][]string{
 	"/api/v1/states":         statesSpec.params(),
 	"/api/v1/vendors":        vendorsSpec.params(),
@@ -28,9 +30,15 @@ var routeQuery = map[string][]string{
 	"/api/v1/changes":        changesParams(true),
 	"/feeds/changes.atom":    changesParams(false),
 	"/api/v1/search":         searchParams,
-	// The pages (package web): the search box's text, and the assets' version tag.
-	"/search":       {fQ},
-	"/assets/:name": {"v"},
+}
+
+// The pages' parameters come from package web's table of its routes.
+func init() {
+	for _, r := range web.Routes() {
+		if len(r.Query) > 0 {
+			routeQuery[echoPath(r.Path)] = r.Query
+		}
+	}
 }
 
 // params are the names a list takes: its filters and paging.

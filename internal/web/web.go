@@ -66,32 +66,41 @@ type cached[T any] struct {
 }
 
 // pages are the public pages: the one table of their paths (net/http patterns, "/"
-// being the home page alone) and handlers. The API server routes exactly these
-// paths here (Paths); anything else under them is this package's 404 page.
+// being the home page alone), the query parameters each reads, and their handlers.
+// The API server routes exactly these paths here, and its response cache keys a page
+// by its path and those parameters only (Routes); anything else under them is this
+// package's 404 page.
 var pages = []struct {
 	path  string
+	query []string
 	serve func(*server, http.ResponseWriter, *http.Request)
 }{
-	{"/", (*server).home},
-	{"/search", (*server).search},
-	{"/countries/{iso2}", (*server).country},
-	{"/vendors/{ref}", (*server).vendor},
-	{"/products/{id}", (*server).product},
-	{"/agencies/{id}", (*server).agency},
-	{"/licenses/{id}", (*server).license},
-	{"/terminations/{id}", (*server).termination},
-	{"/allegations/{id}", (*server).allegation},
-	{"/communications/{id}", (*server).communication},
-	{"/sources/{id}", (*server).source},
-	{"/assets/{name}", func(_ *server, w http.ResponseWriter, r *http.Request) { serveAsset(w, r) }},
+	{"/", nil, (*server).home},
+	{"/search", []string{"q"}, (*server).search},
+	{"/countries/{iso2}", nil, (*server).country},
+	{"/vendors/{ref}", nil, (*server).vendor},
+	{"/products/{id}", nil, (*server).product},
+	{"/agencies/{id}", nil, (*server).agency},
+	{"/licenses/{id}", nil, (*server).license},
+	{"/terminations/{id}", nil, (*server).termination},
+	{"/allegations/{id}", nil, (*server).allegation},
+	{"/communications/{id}", nil, (*server).communication},
+	{"/sources/{id}", nil, (*server).source},
+	{"/assets/{name}", []string{"v"}, func(_ *server, w http.ResponseWriter, r *http.Request) { serveAsset(w, r) }},
 }
 
-// Paths returns the paths of the public pages, with their wildcards in braces
-// ("/countries/{iso2}"): the routes a server must send to New's handler.
-func Paths() []string {
-	out := make([]string, len(pages))
+// Route is a public page's path, with its wildcards in braces ("/countries/{iso2}"),
+// and the query parameters it reads.
+type Route struct {
+	Path  string
+	Query []string
+}
+
+// Routes returns the public pages' routes: those a server must send to New's handler.
+func Routes() []Route {
+	out := make([]Route, len(pages))
 	for i, p := range pages {
-		out[i] = p.path
+		out[i] = Route{Path: p.path, Query: p.query}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,35 @@ func TestMetricsAddr(t *testing.T) {
 		if err != nil && !strings.Contains(err.Error(), "metrics-addr") {
 			t.Errorf("addr %s, metrics %s: %v does not name metrics-addr", tc.addr, tc.metrics, err)
 		}
+	}
+}
+
+// TestSigningSecret: a secret shorter than 32 bytes is refused, in the variable or the
+// key file, and so is giving both.
+func TestSigningSecret(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	secret := strings.Repeat("k", 32)
+	if err := Load(env(map[string]string{"REGISTRY_JWT_SECRET": secret})).Validate(); err != nil {
+		t.Errorf("a 32-byte secret: %v", err)
+	}
+	if err := Load(env(map[string]string{"REGISTRY_JWT_SECRET": secret[:31]})).Validate(); err == nil || !strings.Contains(err.Error(), "REGISTRY_JWT_SECRET") {
+		t.Errorf("a 31-byte secret: %v, want refused naming REGISTRY_JWT_SECRET", err)
+	}
+	dir := t.TempDir()
+	short, long := dir+"/short", dir+"/long"
+	if err := os.WriteFile(short, []byte(secret[:31]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(long, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Load(env(map[string]string{"REGISTRY_JWT_SECRET": secret, "REGISTRY_JWT_KEY_FILE": long})).Validate(); err == nil {
+		t.Error("a secret and a key file together were accepted")
+	}
+	if _, err := Load(env(map[string]string{"REGISTRY_JWT_KEY_FILE": short})).Secret(); err == nil {
+		t.Error("a 31-byte key file was accepted")
+	}
+	if b, err := Load(env(map[string]string{"REGISTRY_JWT_KEY_FILE": long})).Secret(); err != nil || string(b) != secret {
+		t.Errorf("a 32-byte key file: %q, %v", b, err)
 	}
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -100,6 +101,30 @@ func TestLicenseCheck(t *testing.T) {
 	}
 	if err := (LicenseFields{ValidFrom: s("2020-01-01"), ValidFromPrecision: s("year"), ValidUntil: s("2020-06-01"), ValidUntilPrecision: s("month"), MaxTargets: n(10), MaxConcurrentTargets: n(5)}).Check(); err != nil {
 		t.Errorf("a valid licence: %v", err)
+	}
+}
+
+// TestVendorCheck: a vendor's alias or designation period out of order is refused,
+// naming the nested field and its start.
+func TestVendorCheck(t *testing.T) {
+	s := func(v string) *string { return &v }
+	for _, tc := range []struct {
+		name  string
+		v     VendorFields
+		field string
+	}{
+		{"alias period out of order", VendorFields{Slug: "x", Name: "X", Aliases: []Alias{{Name: "Y",
+			ValidFrom: s("2020-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2019-01-01"), ValidUntilPrecision: s("day")}}}, "aliases.valid_until"},
+		{"delisted before listed", VendorFields{Slug: "x", Name: "X", Designations: []Designation{{List: "L", Authority: "A",
+			ListedOn: s("2021-11-03"), DelistedOn: s("2021-01-01")}}}, "designations.delisted_on"},
+	} {
+		err := tc.v.Check()
+		msg, ok := ErrorFields(err)[tc.field]
+		if !ok || ErrorCode(err) != EINVALID {
+			t.Errorf("%s: Check() = %v, want a problem with %s", tc.name, err, tc.field)
+		} else if !strings.Contains(msg, strings.Replace(tc.field, "until", "from", 1)) && !strings.Contains(msg, "listed_on") {
+			t.Errorf("%s: %q does not name the start it is before", tc.name, msg)
+		}
 	}
 }
 

@@ -85,7 +85,7 @@ func (v VendorFields) Check() error {
 		}
 		p.checkDate("aliases.valid_from", a.ValidFrom, a.ValidFromPrecision)
 		p.checkDate("aliases.valid_until", a.ValidUntil, a.ValidUntilPrecision)
-		p.checkOrder("valid_from", a.ValidFrom, "aliases.valid_until", a.ValidUntil)
+		p.checkOrder("aliases.valid_from", a.ValidFrom, "aliases.valid_until", a.ValidUntil)
 	}
 	for _, d := range v.Designations {
 		if strings.TrimSpace(d.List) == "" || strings.TrimSpace(d.Authority) == "" {
@@ -96,7 +96,7 @@ func (v VendorFields) Check() error {
 				p.Add("designations", "dates must be YYYY-MM-DD")
 			}
 		}
-		p.checkOrder("listed_on", d.ListedOn, "designations.delisted_on", d.DelistedOn)
+		p.checkOrder("designations.listed_on", d.ListedOn, "designations.delisted_on", d.DelistedOn)
 	}
 	return p.Err("invalid vendor")
 }

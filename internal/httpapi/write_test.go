@@ -114,6 +114,17 @@ func TestEditorialWorkflow(t *testing.T) {
 		if !problemField(t, r, "citations") {
 			t.Errorf("the refusal does not name citations: %s", r.body)
 		}
+		// Evidence the public cannot read is no evidence: a citation of a draft source
+		// does not let a record be published.
+		draftSrc := expect(t, "create a draft source", a.send(http.MethodPost, "/api/v1/sources", auth, map[string]any{"kind": "media", "title": "Unpublished notes"}), 201)
+		other := expect(t, "create another vendor", a.send(http.MethodPost, "/api/v1/vendors", auth, map[string]any{"slug": "draft-evidence", "name": "Draft Evidence"}), 201)
+		otherURL := "/api/v1/vendors/" + other["id"].(string)
+		expect(t, "cite the draft source", a.send(http.MethodPost, otherURL+"/citations", auth, map[string]any{"source_id": draftSrc["id"], "confidence": "reported"}), 200)
+		r = a.send(http.MethodPost, otherURL+"/publish", auth, nil)
+		expect(t, "publish on a draft source's word", r, 409)
+		if !problemField(t, r, "citations") {
+			t.Errorf("the refusal does not name citations: %s", r.body)
+		}
 		r = a.send(http.MethodPost, url+"/citations", auth, map[string]any{"source_id": src["id"], "confidence": "reported", "locator": "p. 4", "fields": []string{"name"}})
 		if d := expect(t, "cite", r, 200); d["revision"] != float64(2) {
 			t.Errorf("citing did not move the revision: %v", d["revision"])

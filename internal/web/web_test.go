@@ -415,6 +415,9 @@ func fixture(t *testing.T, st *store.Store) {
 // TestDraftsAndRetractions checks that drafts never show, retracted records keep
 // their pages with the retraction first, and the timeline draws known periods at
 // their precision.
+// retractionReason is why the retracted records of TestDraftsAndRetractions were.
+var retractionReason = "entered in error"
+
 func TestDraftsAndRetractions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		fixture(t, st)
@@ -444,6 +447,30 @@ func TestDraftsAndRetractions(t *testing.T) {
 			{name: "a source's address is a link on its page", path: "/sources/100", wantStatus: 200,
 				wantHTML: []string{`<a href="https://example.org/report" rel="noopener noreferrer">`}},
 		})
+		// Every kind of record page shows a retraction first.
+		retracted := func(n int) domain.Record {
+			return domain.Record{ID: domain.ID(n), Status: domain.StatusRetracted, RetractionReason: &retractionReason,
+				Citations: []domain.Citation{{SourceID: 100, Confidence: "reported"}}}
+		}
+		vendor := domain.ID(100)
+		b := store.Batch{
+			Sources:        []domain.Source{{Record: domain.Record{ID: 900, Status: domain.StatusRetracted, RetractionReason: &retractionReason}, SourceFields: domain.SourceFields{Kind: "media", Title: "Retracted source"}}},
+			Products:       []domain.Product{{Record: retracted(900), ProductFields: domain.ProductFields{VendorID: vendor, Name: "Retracted product"}}},
+			Agencies:       []domain.Agency{{Record: retracted(900), AgencyFields: domain.AgencyFields{StateCode: "MX", Name: "Retracted agency"}}},
+			Terminations:   []domain.Termination{{Record: retracted(900), TerminationFields: domain.TerminationFields{VendorID: vendor}}},
+			Allegations:    []domain.Allegation{{Record: retracted(900), AllegationFields: domain.AllegationFields{VendorID: &vendor}}},
+			Communications: []domain.Communication{{Record: retracted(900), CommunicationFields: domain.CommunicationFields{Sender: "A mandate"}}},
+		}
+		if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {
+			t.Fatal(err)
+		}
+		var pages []scenario
+		for _, c := range []string{"sources", "products", "agencies", "terminations", "allegations", "communications"} {
+			pages = append(pages, scenario{name: "a retracted record of " + c, path: "/" + c + "/900", wantStatus: 200,
+				want: []string{"This record was retracted.", "Reason: " + retractionReason}})
+		}
+		run(t, h, pages)
+
 		home := get(t, h, "/")
 		if !strings.Contains(home.body, `<title>Mexico: 3 licences</title><path class="s2"`) {
 			t.Errorf("the map does not shade Mexico by its 3 published licences")

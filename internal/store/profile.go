@@ -29,18 +29,19 @@ type Profile struct {
 	Agencies []domain.Agency  `json:"agencies"`
 	Vendors  []domain.Vendor  `json:"vendors"`
 	Products []domain.Product `json:"products"`
-	// LicensesTo name the country as end-user state.
+	// Licences naming the country as end-user state.
 	LicensesTo []domain.License `json:"licenses_to"`
-	// LicensesFrom name the country as exporting state.
+	// Licences naming the country as exporting state (a licence naming none is
+	// from no country).
 	LicensesFrom []domain.License `json:"licenses_from"`
-	// VendorLicenses are the licences of the vendors headquartered in the country,
-	// whatever state they name (or none).
+	// Licences of the vendors headquartered in the country, whatever state they
+	// name (or none).
 	VendorLicenses []domain.License `json:"vendor_licenses"`
-	// Terminations name the country as the customer's state, directly or through
-	// one of its agencies.
+	// Terminations naming the country as the customer's state, directly or
+	// through one of its agencies.
 	Terminations []domain.Termination `json:"terminations"`
-	// VendorTerminations are the terminations of the vendors headquartered in the
-	// country, whichever customer they ended.
+	// Terminations of the vendors headquartered in the country, whichever
+	// customer they ended.
 	VendorTerminations []domain.Termination   `json:"vendor_terminations"`
 	Allegations        []domain.Allegation    `json:"allegations"`
 	Communications     []domain.Communication `json:"communications"`

@@ -5138,7 +5138,7 @@ const docTemplate = `{
         },
         "/api/v1/states/{iso2}": {
             "get": {
-                "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (end-user state) and from it (exporting state, or of its vendors where the sources give no exporting state); terminations and allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.",
+                "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (licenses_to: naming it as end-user state) and from it (licenses_from: naming it as exporting state, and only those: a vendor's headquarters do not say which state authorised an export, so a licence naming no exporting state is from no country); the licences of its vendors (vendor_licenses: of the vendors headquartered in it, whatever state they name or none); terminations naming it as the customer's state, directly or through one of its agencies (terminations), and the terminations of its vendors, whichever customer they ended (vendor_terminations); allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record may be in two sections (a licence of a vendor headquartered in the country that names it as exporting state). A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -9618,12 +9618,14 @@ const docTemplate = `{
                     "$ref": "#/definitions/store.ProfileCounts"
                 },
                 "licenses_from": {
+                    "description": "Licences naming the country as exporting state (a licence naming none is\nfrom no country).",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.License"
                     }
                 },
                 "licenses_to": {
+                    "description": "Licences naming the country as end-user state.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.License"
@@ -9639,6 +9641,21 @@ const docTemplate = `{
                     "$ref": "#/definitions/domain.State"
                 },
                 "terminations": {
+                    "description": "Terminations naming the country as the customer's state, directly or\nthrough one of its agencies.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Termination"
+                    }
+                },
+                "vendor_licenses": {
+                    "description": "Licences of the vendors headquartered in the country, whatever state they\nname (or none).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.License"
+                    }
+                },
+                "vendor_terminations": {
+                    "description": "Terminations of the vendors headquartered in the country, whichever\ncustomer they ended.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Termination"
@@ -9674,6 +9691,12 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "terminations": {
+                    "type": "integer"
+                },
+                "vendor_licenses": {
+                    "type": "integer"
+                },
+                "vendor_terminations": {
                     "type": "integer"
                 },
                 "vendors": {

@@ -83,6 +83,9 @@ func TestPublicReads(t *testing.T) {
 
 			{name: "country profile", url: "/api/v1/states/IL", wantStatus: 200, wantCount: -1,
 				wantBody: []string{`"name":"NSO Group"`, `"name":"Pegasus"`, `"end_user_license"`, `"material_breach"`, `"source_id"`, `"dataset_version"`}},
+			// The bundled licence and termination name no state: NSO Group's, not Israel's.
+			{name: "a vendor's records are not its country's", url: "/api/v1/states/IL", wantStatus: 200, wantCount: -1,
+				wantBody: []string{`"licenses_to":0,"licenses_from":0,"vendor_licenses":1,"terminations":0,"vendor_terminations":1`, `"licenses_from":[]`, `"terminations":[]`}},
 			{name: "profile lower case redirects", url: "/api/v1/states/il", wantStatus: 301, wantCount: -1},
 			{name: "profile of a country with nothing", url: "/api/v1/states/MX", wantStatus: 200, wantCount: -1, wantBody: []string{`"agencies":[]`}},
 			{name: "profile of XK", url: "/api/v1/states/XK", wantStatus: 200, wantCount: -1, wantBody: []string{`"official":false`}},
@@ -344,8 +347,10 @@ func TestFilters(t *testing.T) {
 			{name: "published and retracted", url: "/api/v1/vendors?status=published,retracted", wantStatus: 200, wantCount: 3},
 			{name: "a retracted record stays at its URL", url: "/api/v1/vendors/retracted-vendor", wantStatus: 200, wantCount: -1, wantBody: []string{`"status":"retracted"`, `"retraction_reason":"wrong company"`}},
 			{name: "profile counts", url: "/api/v1/states/MX", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_to":8`, `"agencies":1`}},
-			{name: "profile of the exporter", url: "/api/v1/states/IT", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_from":8`, `"vendors":1`}},
-			{name: "profile of the other exporter", url: "/api/v1/states/FR", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_from":1`, `"licenses_to":0`, `"vendors":1`}},
+			// Licence 111 of the Italian vendor names no exporting state: Italy's vendor's,
+			// not from Italy, as the exporter_country list has it.
+			{name: "profile of the exporter", url: "/api/v1/states/IT", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_from":7,"vendor_licenses":8`, `"vendors":1`}},
+			{name: "profile of the other exporter", url: "/api/v1/states/FR", wantStatus: 200, wantCount: -1, wantBody: []string{`"licenses_to":0,"licenses_from":1,"vendor_licenses":1`, `"vendors":1`}},
 		})
 	})
 }

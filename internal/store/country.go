@@ -7,30 +7,51 @@ import (
 
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/predicate"
+	"github.com/export-registry/registry/ent/termination"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 )
 
-// A licence is placed in two countries: "to" its end-user state, and "from" its
-// exporting state or, where the sources name no exporting state, its vendor's
-// headquarters, when the reader may see that vendor (vendorIn): a draft vendor's
-// country is as unpublished as its name. The country profile lists by
-// licensesFrom; the per-country counts group by the same rule in SQL. Both are
-// here, side by side, and TestCountryCounts holds them to each other.
+// A licence is placed in a country by its own fields only: "to" its end-user state
+// and "from" its exporting state. A licence whose sources name no exporting state
+// is from no country: its vendor's headquarters say where the vendor is, not which
+// state authorised the export. Those licences are listed apart, as the licences of
+// the vendors headquartered in a country (vendorLicenses), when the reader may see
+// that vendor (vendorIn): a draft vendor's country is as unpublished as its name.
+// The country profile lists by licensesFrom; the per-country counts group by the
+// same columns in SQL and leave the vendors' licences out. Both are here, side by
+// side, and TestCountryCounts holds them to each other.
 
-// licensesFrom is the predicate of the licences from a country, for a reader who
-// may see drafts or not.
-func licensesFrom(code string, drafts bool) predicate.License {
-	return license.Or(
-		license.ExportingState(code),
-		license.And(license.ExportingStateIsNil(), license.HasVendorWith(vendorIn(code, drafts))),
-	)
+// licensesFrom is the predicate of the licences from a country: those naming it as
+// the exporting state.
+func licensesFrom(code string) predicate.License {
+	return license.ExportingState(code)
+}
+
+// vendorLicenses is the predicate of the licences of the vendors headquartered in a
+// country, for a reader who may see drafts or not, whatever their exporting state.
+func vendorLicenses(code string, drafts bool) predicate.License {
+	return license.HasVendorWith(vendorIn(code, drafts))
+}
+
+// A termination is placed in a country as a licence is "to" one: by the customer's
+// state it names, directly or through one of its agencies (when the reader may see
+// that agency). The terminations of the vendors headquartered in a country are, like
+// their licences, a section of their own. The profile and the termination list's
+// country filter share terminationsOf.
+
+// terminationsOf is the predicate of the terminations naming a country as the
+// customer's state, for a reader who may see drafts or not.
+func terminationsOf(code string, drafts bool) predicate.Termination {
+	return termination.Or(termination.StateCode(code), termination.HasAgencyWith(agencyIn(code, drafts)))
 }
 
 // CountryCount is what the registry holds for one country, in the home page's terms.
 type CountryCount struct {
-	// Licenses are the published licences to or from the country, each counted
-	// once: a licence from a country to itself is one licence of that country.
+	// Licenses are the published licences to or from the country (end-user or
+	// exporting state), each counted once: a licence from a country to itself is one
+	// licence of that country. A licence of a vendor headquartered there that names
+	// neither is not counted: Vendors counts the vendor.
 	Licenses int
 	// Vendors are the published vendors headquartered in the country.
 	Vendors int
@@ -64,15 +85,11 @@ func (s *Store) CountryCounts(ctx context.Context) (map[string]CountryCount, err
 		return nil, err
 	}
 
-	// Licences by end user and origin, the origin as licensesFrom places it.
-	l, hq := b.Table(license.Table).As("l"), b.Table(vendor.Table).As("v")
-	origin := "COALESCE(" + l.C(license.FieldExportingState) + ", " + hq.C(vendor.FieldHeadquartersCountry) + ")"
-	query, args = b.Select(l.C(license.FieldEndUserState), origin, entsql.Count("*")).From(l).
-		LeftJoin(hq).OnP(entsql.And(
-		entsql.ColumnsEQ(hq.C(vendor.FieldID), l.C(license.FieldVendorID)),
-		entsql.EQ(hq.C(vendor.FieldStatus), domain.StatusPublished))).
+	// Licences by end user and exporting state, as licensesFrom places them.
+	l := b.Table(license.Table)
+	query, args = b.Select(l.C(license.FieldEndUserState), l.C(license.FieldExportingState), entsql.Count("*")).From(l).
 		Where(entsql.EQ(l.C(license.FieldStatus), domain.StatusPublished)).
-		GroupBy(l.C(license.FieldEndUserState), origin).Query()
+		GroupBy(l.C(license.FieldEndUserState), l.C(license.FieldExportingState)).Query()
 	err = s.scanRows(ctx, query, args, func(scan func(...any) error) error {
 		var (
 			to, from *string

@@ -24,38 +24,61 @@ const ProfileSectionLimit = 100
 
 // Profile is everything the registry holds about one country, in one answer.
 type Profile struct {
-	State          domain.State           `json:"state"`
-	Counts         ProfileCounts          `json:"counts"`
-	Agencies       []domain.Agency        `json:"agencies"`
-	Vendors        []domain.Vendor        `json:"vendors"`
-	Products       []domain.Product       `json:"products"`
-	LicensesTo     []domain.License       `json:"licenses_to"`
-	LicensesFrom   []domain.License       `json:"licenses_from"`
-	Terminations   []domain.Termination   `json:"terminations"`
-	Allegations    []domain.Allegation    `json:"allegations"`
-	Communications []domain.Communication `json:"communications"`
+	State    domain.State     `json:"state"`
+	Counts   ProfileCounts    `json:"counts"`
+	Agencies []domain.Agency  `json:"agencies"`
+	Vendors  []domain.Vendor  `json:"vendors"`
+	Products []domain.Product `json:"products"`
+	// Licences naming the country as end-user state.
+	LicensesTo []domain.License `json:"licenses_to"`
+	// Licences naming the country as exporting state (a licence naming none is
+	// from no country).
+	LicensesFrom []domain.License `json:"licenses_from"`
+	// Licences of the vendors headquartered in the country, whatever state they
+	// name (or none).
+	VendorLicenses []domain.License `json:"vendor_licenses"`
+	// Terminations naming the country as the customer's state, directly or
+	// through one of its agencies.
+	Terminations []domain.Termination `json:"terminations"`
+	// Terminations of the vendors headquartered in the country, whichever
+	// customer they ended.
+	VendorTerminations []domain.Termination   `json:"vendor_terminations"`
+	Allegations        []domain.Allegation    `json:"allegations"`
+	Communications     []domain.Communication `json:"communications"`
 }
 
 // ProfileCounts are the totals of each profile section.
 type ProfileCounts struct {
-	Agencies       int `json:"agencies"`
-	Vendors        int `json:"vendors"`
-	Products       int `json:"products"`
-	LicensesTo     int `json:"licenses_to"`
-	LicensesFrom   int `json:"licenses_from"`
-	Terminations   int `json:"terminations"`
-	Allegations    int `json:"allegations"`
-	Communications int `json:"communications"`
+	Agencies           int `json:"agencies"`
+	Vendors            int `json:"vendors"`
+	Products           int `json:"products"`
+	LicensesTo         int `json:"licenses_to"`
+	LicensesFrom       int `json:"licenses_from"`
+	VendorLicenses     int `json:"vendor_licenses"`
+	Terminations       int `json:"terminations"`
+	VendorTerminations int `json:"vendor_terminations"`
+	Allegations        int `json:"allegations"`
+	Communications     int `json:"communications"`
+}
+
+// Empty reports whether the profile holds no record at all, in any section.
+func (c ProfileCounts) Empty() bool {
+	return c == ProfileCounts{}
 }
 
 // The sections of a country profile, each a predicate shared by its page and count.
 //
 // Agencies are the state's; vendors are headquartered in it; products are its
 // vendors'. Licences to it name it as end-user state; licences from it name it as
-// exporting state, or are of its vendors where the sources give no exporting state.
-// Terminations and allegations concern it when they name it (directly or through an
-// agency) or are about one of its vendors. Communications are addressed to it, copy
-// it, or are addressed to one of its vendors.
+// exporting state, and only those: a vendor's headquarters do not say which state
+// authorised an export. The licences of its vendors are a section of their own,
+// whatever state they name, and so are the terminations of its vendors; the
+// terminations of the country name it as the customer's state, directly or through
+// one of its agencies. A record may be in two sections (a licence from a country's
+// vendor that names it as exporting state). Allegations concern it when they name
+// it (directly or through an agency) or are about one of its vendors.
+// Communications are addressed to it, copy it, or are addressed to one of its
+// vendors.
 //
 // StateProfile returns a country's profile. Unknown codes are ENOTFOUND.
 func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Profile, error) {
@@ -97,15 +120,28 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 	})
 	g.Go(func() (err error) {
 		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
-			licensesFrom(code, drafts)).
+			licensesFrom(code)).
 			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
 		p.LicensesFrom, p.Counts.LicensesFrom, err = section(ctx, q, s.licenses, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
+		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
+			vendorLicenses(code, drafts)).
+			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
+		p.VendorLicenses, p.Counts.VendorLicenses, err = section(ctx, q, s.licenses, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
 		q := s.client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
-			termination.Or(termination.StateCode(code), termination.HasAgencyWith(agencyIn(code, drafts)), termination.HasVendorWith(hq)))
+			terminationsOf(code, drafts))
 		p.Terminations, p.Counts.Terminations, err = section(ctx, q, s.terminations, drafts)
+		return err
+	})
+	g.Go(func() (err error) {
+		q := s.client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
+			termination.HasVendorWith(hq))
+		p.VendorTerminations, p.Counts.VendorTerminations, err = section(ctx, q, s.terminations, drafts)
 		return err
 	})
 	g.Go(func() (err error) {

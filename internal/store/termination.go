@@ -65,7 +65,7 @@ func (s *Store) ListTerminations(ctx context.Context, p ListParams) ([]domain.Te
 		q = q.Where(termination.VendorID(id))
 	}
 	if p.Country != "" {
-		q = q.Where(termination.Or(termination.StateCode(p.Country), termination.HasAgencyWith(agencyIn(p.Country, p.Drafts))))
+		q = q.Where(terminationsOf(p.Country, p.Drafts))
 	}
 	if p.AgencyID > 0 {
 		q = q.Where(termination.AgencyID(p.AgencyID))

@@ -208,7 +208,7 @@ func TestBrowser(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/", []string{`<svg class="worldmap"`, `href="/countries/IL"`, "Israel: 1 licence", "Latest changes", `action="/search"`}},
+		{"/", []string{`<svg class="worldmap"`, `href="/countries/IL"`, "Israel: 0 licences; 1 vendor headquartered there", "Latest changes", `action="/search"`}},
 		{"/countries/IL", []string{"NSO Group", "Pegasus", "Licence 1: end-user licence, NSO Group", "limited in volume",
 			"Material breach", `href="/sources/8"`, "Cite this", `format=csv`}},
 	}
@@ -252,6 +252,7 @@ func TestBrowser(t *testing.T) {
 			{"home-phone.png", "/", "360,1400"},
 			{"country-IL.png", "/countries/IL", "1280,1600"},
 			{"country-IL-phone.png", "/countries/IL", "360,1400"},
+			{"country-NO.png", "/countries/NO", "1280,1200"},
 		} {
 			file := filepath.Join(dir, shot.name)
 			run := runChromium(t, bin, srv.URL+shot.path, "--screenshot="+file, "--window-size="+shot.size)

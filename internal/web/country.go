@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/export-registry/registry/internal/domain"
@@ -16,17 +17,22 @@ const vendorListLimit = 10
 
 // countryPage is a country's profile as a page.
 type countryPage struct {
-	State          domain.State
-	Counts         store.ProfileCounts
-	Agencies       section[agencyView]
-	Vendors        section[vendorView]
-	Products       section[productView]
-	LicensesTo     section[licenseView]
-	LicensesFrom   section[licenseView]
-	Terminations   section[terminationView]
-	Allegations    section[allegationView]
-	Communications section[communicationView]
-	Timeline       timeline
+	State  domain.State
+	Counts store.ProfileCounts
+	// Empty is set when the registry holds no record about the country, which the
+	// page must not let pass for evidence that there is nothing to hold.
+	Empty              bool
+	Agencies           section[agencyView]
+	Vendors            section[vendorView]
+	Products           section[productView]
+	LicensesTo         section[licenseView]
+	LicensesFrom       section[licenseView]
+	VendorLicenses     section[licenseView]
+	Terminations       section[terminationView]
+	VendorTerminations section[terminationView]
+	Allegations        section[allegationView]
+	Communications     section[communicationView]
+	Timeline           timeline
 }
 
 // country serves /countries/{iso2}: everything the registry holds about a country.
@@ -61,14 +67,14 @@ func (s *server) country(w http.ResponseWriter, r *http.Request) {
 	for _, a := range p.Agencies {
 		n.agency(a.ParentID)
 	}
-	for _, l := range append(append([]domain.License{}, p.LicensesTo...), p.LicensesFrom...) {
+	for _, l := range slices.Concat(p.LicensesTo, p.LicensesFrom, p.VendorLicenses) {
 		n.vendor(l.VendorID)
 		n.agency(l.EndUserAgencyID)
 		for _, id := range l.ProductIDs {
 			n.product(&id)
 		}
 	}
-	for _, t := range p.Terminations {
+	for _, t := range slices.Concat(p.Terminations, p.VendorTerminations) {
 		n.vendor(&t.VendorID)
 		n.agency(t.AgencyID)
 	}
@@ -91,13 +97,16 @@ func (s *server) country(w http.ResponseWriter, r *http.Request) {
 	products := mapViews(p.Products, rs.productView)
 	licensesTo := mapViews(p.LicensesTo, rs.licenseView)
 	licensesFrom := mapViews(p.LicensesFrom, rs.licenseView)
+	vendorLicenses := mapViews(p.VendorLicenses, rs.licenseView)
 	terminations := mapViews(p.Terminations, rs.terminationView)
+	vendorTerminations := mapViews(p.VendorTerminations, rs.terminationView)
 	allegations := mapViews(p.Allegations, rs.allegationView)
 	communications := mapViews(p.Communications, rs.communicationView)
 
-	// The profile also counts the records of the country's vendors (licences with no
-	// exporting state, terminations, allegations, letters to them); the API lists
-	// those by vendor, so each vendor's lists are linked beside the section.
+	// The profile also holds the records of the country's vendors (their licences
+	// and terminations in sections of their own, allegations about them and letters
+	// to them beside the country's); the API lists those by vendor, so each vendor's
+	// lists are linked beside the section.
 	var byVendor struct{ licenses, terminations, allegations, communications []link }
 	for i, v := range p.Vendors {
 		if i == vendorListLimit {
@@ -136,6 +145,7 @@ func (s *server) country(w http.ResponseWriter, r *http.Request) {
 		data := countryPage{
 			State:  p.State,
 			Counts: p.Counts,
+			Empty:  p.Counts.Empty(),
 			Agencies: withLinks(newSection(agencies, p.Counts.Agencies, agencyRef, d),
 				"agencies", q("country"), nil),
 			Vendors: withLinks(newSection(vendors, p.Counts.Vendors, vendorRef, d),
@@ -145,14 +155,16 @@ func (s *server) country(w http.ResponseWriter, r *http.Request) {
 			LicensesTo: withLinks(newSection(licensesTo, p.Counts.LicensesTo, licenseRef, d),
 				"licenses", q("country"), nil),
 			LicensesFrom: withLinks(newSection(licensesFrom, p.Counts.LicensesFrom, licenseRef, d),
-				"licenses", q("exporter_country"), byVendor.licenses),
+				"licenses", q("exporter_country"), nil),
+			VendorLicenses: byVendors(newSection(vendorLicenses, p.Counts.VendorLicenses, licenseRef, d), byVendor.licenses),
 			Terminations: withLinks(newSection(terminations, p.Counts.Terminations, terminationRef, d),
-				"terminations", q("country"), byVendor.terminations),
+				"terminations", q("country"), nil),
+			VendorTerminations: byVendors(newSection(vendorTerminations, p.Counts.VendorTerminations, terminationRef, d), byVendor.terminations),
 			Allegations: withLinks(newSection(allegations, p.Counts.Allegations, allegationRef, d),
 				"allegations", q("country"), byVendor.allegations),
 			Communications: withLinks(newSection(communications, p.Counts.Communications, communicationRef, d),
 				"communications", q("country"), byVendor.communications),
-			Timeline: buildTimeline(append(append([]licenseView{}, licensesTo...), licensesFrom...), s.now(), d.bars),
+			Timeline: buildTimeline(slices.Concat(licensesTo, licensesFrom, vendorLicenses), s.now(), d.bars),
 		}
 		return page{Title: name, Path: "/countries/" + code, JSON: jsonLinks, CSV: csv, Data: data}
 	})
@@ -163,6 +175,13 @@ func withLinks[T any](s section[T], collection string, q url.Values, extra []lin
 	s.JSON = listJSON(collection, maps.Clone(q))
 	s.CSV = listCSV(collection, maps.Clone(q))
 	s.Extra = extra
+	return s
+}
+
+// byVendors sets the API lists of a section that no one API list holds, the records
+// of a country's vendors: each vendor's own list.
+func byVendors[T any](s section[T], lists []link) section[T] {
+	s.Extra = lists
 	return s
 }
 

@@ -101,6 +101,11 @@ func buildMap(counts map[string]store.CountryCount) worldMap {
 			Title:  domain.CountryName(o.Code) + ": " + plural(n, "licence", "licences"),
 			Marker: n > 0, X: o.Label[0], Y: o.Label[1],
 		}
+		// A country's vendors' licences are not its own (see store.CountryCount), so
+		// a country with vendors and no licence says it has the vendors.
+		if v := counts[o.Code].Vendors; v > 0 {
+			c.Title += "; " + plural(v, "vendor", "vendors") + " headquartered there"
+		}
 		if c.Marker {
 			marked = append(marked, c)
 			continue

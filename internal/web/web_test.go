@@ -285,7 +285,7 @@ func TestPages(t *testing.T) {
 				want: []string{"Material breach", "Initiated by\nVendor", "Rights involved\nUnknown"}},
 			{name: "communication", path: "/communications/3", wantStatus: 200,
 				want: []string{"Communication 3: OL OTH 2/2020", "Copied to\nIsrael", "In reply to\nCommunication 2",
-					"The 30 questions of", "what are you doing to identify, rectify and prevent abuse and remedy violations?"},
+					"The 34 questions of", "I would be interested to know more about this assertion", "what are you doing to identify, rectify and prevent abuse and remedy violations?"},
 				wantHTML: []string{`<th scope="col">Question</th>`, `href="/countries/IL"`}},
 			{name: "source with an address", path: "/sources/8", wantStatus: 200,
 				want:     []string{"UN surveillance expert urges global moratorium on sale of spyware", "Kind\nMedia"},

@@ -7724,10 +7724,12 @@ const docTemplate = `{
                     ]
                 },
                 "questions": {
+                    "description": "Null when its questions are not known; [] when it asks none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Question"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "recipient_name": {
                     "type": "string",
@@ -7824,10 +7826,12 @@ const docTemplate = `{
                     ]
                 },
                 "questions": {
+                    "description": "Null when its questions are not known; [] when it asks none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Question"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "recipient_name": {
                     "type": "string",
@@ -8006,10 +8010,12 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "product_ids": {
+                    "description": "Null when the sources do not say which products; [] when they say none.",
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "purpose_specificity": {
                     "type": "string",
@@ -8037,6 +8043,7 @@ const docTemplate = `{
                     "example": 1
                 },
                 "stated_purpose": {
+                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -8044,7 +8051,8 @@ const docTemplate = `{
                         "national_security",
                         "law_enforcement",
                         "unspecified"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "status": {
                     "type": "string",
@@ -8184,10 +8192,12 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "product_ids": {
+                    "description": "Null when the sources do not say which products; [] when they say none.",
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "purpose_specificity": {
                     "type": "string",
@@ -8203,6 +8213,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "stated_purpose": {
+                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -8210,7 +8221,8 @@ const docTemplate = `{
                         "national_security",
                         "law_enforcement",
                         "unspecified"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "valid_from": {
                     "type": "string",

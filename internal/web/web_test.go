@@ -381,7 +381,7 @@ func fixture(t *testing.T, st *store.Store) {
 		return domain.License{Record: r, LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(100),
 			EndUserState: s("MX"), EndUserAgencyID: id(100), ExportingState: s("IT"), LicenseStatus: "granted",
 			ValidFrom: from, ValidFromPrecision: fromP, ValidUntil: until, ValidUntilPrecision: untilP,
-			MaxTargets: func() *int { n := 50; return &n }(), Geography: []string{"MX", "GT"}, StatedPurpose: "serious_crime", PurposeSpecificity: "specific"}}
+			MaxTargets: func() *int { n := 50; return &n }(), Geography: []string{"MX", "GT"}, StatedPurpose: s("serious_crime"), PurposeSpecificity: "specific"}}
 	}
 	b := store.Batch{
 		Sources: []domain.Source{{Record: domain.Record{ID: 100, Status: domain.StatusPublished},
@@ -490,7 +490,7 @@ func TestPageBudget(t *testing.T) {
 			b.Licenses = append(b.Licenses, domain.License{
 				Record: domain.Record{ID: domain.ID(i), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 1, Confidence: "reported"}}},
 				LicenseFields: domain.LicenseFields{Kind: "export_authorization", EndUserState: s("BR"), LicenseStatus: "granted",
-					ValidFrom: s(from), ValidFromPrecision: s("year"), Description: s(long), StatedPurpose: "unspecified", PurposeSpecificity: "unknown"},
+					ValidFrom: s(from), ValidFromPrecision: s("year"), Description: s(long), StatedPurpose: s("unspecified"), PurposeSpecificity: "unknown"},
 			})
 		}
 		if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {

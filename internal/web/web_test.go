@@ -242,7 +242,7 @@ func TestPages(t *testing.T) {
 				want: []string{"Vendors headquartered in Israel", "NSO Group", "Pegasus", "Intrusion spyware",
 					"Licence 1: end-user licence, NSO Group", "Maximum targets: Unknown", "Maximum concurrent targets: Unknown",
 					"NSO Group states that its licences are “limited in volume”", "limited in “geography”", "limited in “duration”",
-					"Valid from: Unknown", "Stated purpose: Unspecified",
+					"Valid from: Unknown", "Stated purpose: Unknown",
 					"Termination 1: NSO Group, reason material breach", "Reason\nMaterial breach", "Human rights violation the basis\nUnknown",
 					"Scope\nUnknown", "Reported to\nUnknown",
 					"OL OTH 2/2020", "confidence: reported", "confidence: confirmed",

@@ -61,6 +61,10 @@ func unknownIsNotNone(t *testing.T, dialect string) {
 		a := newAPI(t, st)
 		token, _ := a.login("editor@example.org", strongPassword)
 		e := editorClient{t: t, a: a, token: token}
+		r := a.send(http.MethodPost, "/api/v1/licenses", bearer(token), map[string]any{"kind": "end_user_license", "stated_purpose": "guessed"})
+		if expect(t, "a purpose out of the list", r, 400); !problemField(t, r, "stated_purpose") {
+			t.Errorf("the refusal does not name stated_purpose: %s", r.body)
+		}
 
 		// want[collection][id][field] is what each record must say.
 		want := map[string]map[string]map[string]any{}

@@ -20,7 +20,7 @@ const docTemplate = `{
     "paths": {
         "/api/v1/agencies": {
             "get": {
-                "description": "Published agencies (and retracted ones when status=retracted is asked for), oldest first. country: the agency's state. q: name.",
+                "description": "Published agencies (and retracted ones when status=retracted is asked for), oldest first. country: the agency's state. q: name. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -811,7 +811,7 @@ const docTemplate = `{
         },
         "/api/v1/allegations": {
             "get": {
-                "description": "Published allegations (and retracted ones when status=retracted is asked for), oldest first. country: the alleged operator state or the targets' country. vendor: id or slug. agency: alleged operator agency id. status: record status or the allegation's own (alleged, forensically_confirmed, officially_acknowledged, denied, disputed).",
+                "description": "Published allegations (and retracted ones when status=retracted is asked for), oldest first. country: the alleged operator state or the targets' country. vendor: id or slug. agency: alleged operator agency id. status: record status or the allegation's own (alleged, forensically_confirmed, officially_acknowledged, denied, disputed). In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -1890,7 +1890,7 @@ const docTemplate = `{
         },
         "/api/v1/communications": {
             "get": {
-                "description": "Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary.",
+                "description": "Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -2687,7 +2687,7 @@ const docTemplate = `{
         },
         "/api/v1/export/{file}": {
             "get": {
-                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
+                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names; null, which is unknown, is the empty cell, and an empty list, which is known to be none, is []). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
                 "produces": [
                     "application/x-ndjson",
                     "text/csv",
@@ -2766,7 +2766,7 @@ const docTemplate = `{
         },
         "/api/v1/licenses": {
             "get": {
-                "description": "Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description.",
+                "description": "Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -3587,7 +3587,7 @@ const docTemplate = `{
         },
         "/api/v1/products": {
             "get": {
-                "description": "Published products (and retracted ones when status=retracted is asked for), oldest first. country: the headquarters country of the vendor, when the vendor is public. vendor: id or slug. q: name.",
+                "description": "Published products (and retracted ones when status=retracted is asked for), oldest first. country: the headquarters country of the vendor, when the vendor is public. vendor: id or slug. q: name. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -4453,7 +4453,7 @@ const docTemplate = `{
         },
         "/api/v1/sources": {
             "get": {
-                "description": "Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol.",
+                "description": "Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -5059,7 +5059,7 @@ const docTemplate = `{
         },
         "/api/v1/states": {
             "get": {
-                "description": "Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; \"official\": false). Each code has a profile at /api/v1/states/{iso2}.",
+                "description": "Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; \"official\": false). Each code has a profile at /api/v1/states/{iso2}. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -5198,7 +5198,7 @@ const docTemplate = `{
         },
         "/api/v1/terminations": {
             "get": {
-                "description": "Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency (when the agency is public). vendor: id or slug. agency: agency id.",
+                "description": "Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency (when the agency is public). vendor: id or slug. agency: agency id. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -6257,7 +6257,7 @@ const docTemplate = `{
         },
         "/api/v1/vendors": {
             "get": {
-                "description": "Published vendors (and retracted ones when status=retracted is asked for), oldest first. country: headquarters country. q: name or slug.",
+                "description": "Published vendors (and retracted ones when status=retracted is asked for), oldest first. country: headquarters country. q: name or slug. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -7724,10 +7724,12 @@ const docTemplate = `{
                     ]
                 },
                 "questions": {
+                    "description": "Null when its questions are not known; [] when it asks none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Question"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "recipient_name": {
                     "type": "string",
@@ -7824,10 +7826,12 @@ const docTemplate = `{
                     ]
                 },
                 "questions": {
+                    "description": "Null when its questions are not known; [] when it asks none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Question"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "recipient_name": {
                     "type": "string",
@@ -8006,10 +8010,12 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "product_ids": {
+                    "description": "Null when the sources do not say which products; [] when they say none.",
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "purpose_specificity": {
                     "type": "string",
@@ -8037,6 +8043,7 @@ const docTemplate = `{
                     "example": 1
                 },
                 "stated_purpose": {
+                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -8044,7 +8051,8 @@ const docTemplate = `{
                         "national_security",
                         "law_enforcement",
                         "unspecified"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "status": {
                     "type": "string",
@@ -8184,10 +8192,12 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "product_ids": {
+                    "description": "Null when the sources do not say which products; [] when they say none.",
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "purpose_specificity": {
                     "type": "string",
@@ -8203,6 +8213,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "stated_purpose": {
+                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -8210,7 +8221,8 @@ const docTemplate = `{
                         "national_security",
                         "law_enforcement",
                         "unspecified"
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "valid_from": {
                     "type": "string",
@@ -9771,7 +9783,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Surveillance Export Registry API",
-	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. Every list answers CSV to `Accept: text/csv` or `format=csv` (formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.\nEach client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.",
+	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. A value the sources do not settle is null, and a list known to be empty is `[]`: the two are never conflated. Every list answers CSV to `Accept: text/csv` or `format=csv` (null is the empty cell and an empty list `[]`; formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.\nEach client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

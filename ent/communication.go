@@ -51,6 +51,8 @@ type Communication struct {
 	URL *string `json:"url,omitempty"`
 	// Summary holds the value of the "summary" field.
 	Summary *string `json:"summary,omitempty"`
+	// false: the questions are unknown (questions null)
+	QuestionsKnown bool `json:"questions_known,omitempty"`
 	// SentOn holds the value of the "sent_on" field.
 	SentOn *string `json:"sent_on,omitempty"`
 	// SentOnPrecision holds the value of the "sent_on_precision" field.
@@ -123,6 +125,8 @@ func (*Communication) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case communication.FieldCopiedStates:
 			values[i] = new([]byte)
+		case communication.FieldQuestionsKnown:
+			values[i] = new(sql.NullBool)
 		case communication.FieldID, communication.FieldRevision, communication.FieldRecipientVendorID, communication.FieldInReplyToID:
 			values[i] = new(sql.NullInt64)
 		case communication.FieldStatus, communication.FieldRetractionReason, communication.FieldReference, communication.FieldKind, communication.FieldSender, communication.FieldRecipientState, communication.FieldRecipientName, communication.FieldURL, communication.FieldSummary, communication.FieldSentOn, communication.FieldSentOnPrecision:
@@ -256,6 +260,12 @@ func (_m *Communication) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Summary = new(string)
 				*_m.Summary = value.String
+			}
+		case communication.FieldQuestionsKnown:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field questions_known", values[i])
+			} else if value.Valid {
+				_m.QuestionsKnown = value.Bool
 			}
 		case communication.FieldSentOn:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -392,6 +402,9 @@ func (_m *Communication) String() string {
 		builder.WriteString("summary=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("questions_known=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QuestionsKnown))
 	builder.WriteString(", ")
 	if v := _m.SentOn; v != nil {
 		builder.WriteString("sent_on=")

@@ -232,6 +232,20 @@ func (_c *CommunicationCreate) SetNillableSummary(v *string) *CommunicationCreat
 	return _c
 }
 
+// SetQuestionsKnown sets the "questions_known" field.
+func (_c *CommunicationCreate) SetQuestionsKnown(v bool) *CommunicationCreate {
+	_c.mutation.SetQuestionsKnown(v)
+	return _c
+}
+
+// SetNillableQuestionsKnown sets the "questions_known" field if the given value is not nil.
+func (_c *CommunicationCreate) SetNillableQuestionsKnown(v *bool) *CommunicationCreate {
+	if v != nil {
+		_c.SetQuestionsKnown(*v)
+	}
+	return _c
+}
+
 // SetSentOn sets the "sent_on" field.
 func (_c *CommunicationCreate) SetSentOn(v string) *CommunicationCreate {
 	_c.mutation.SetSentOn(v)
@@ -369,6 +383,10 @@ func (_c *CommunicationCreate) defaults() error {
 		v := communication.DefaultKind
 		_c.mutation.SetKind(v)
 	}
+	if _, ok := _c.mutation.QuestionsKnown(); !ok {
+		v := communication.DefaultQuestionsKnown
+		_c.mutation.SetQuestionsKnown(v)
+	}
 	return nil
 }
 
@@ -436,6 +454,9 @@ func (_c *CommunicationCreate) check() error {
 		if err := communication.URLValidator(v); err != nil {
 			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Communication.url": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.QuestionsKnown(); !ok {
+		return &ValidationError{Name: "questions_known", err: errors.New(`ent: missing required field "Communication.questions_known"`)}
 	}
 	if v, ok := _c.mutation.SentOn(); ok {
 		if err := communication.SentOnValidator(v); err != nil {
@@ -540,6 +561,10 @@ func (_c *CommunicationCreate) createSpec() (*Communication, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.Summary(); ok {
 		_spec.SetField(communication.FieldSummary, field.TypeString, value)
 		_node.Summary = &value
+	}
+	if value, ok := _c.mutation.QuestionsKnown(); ok {
+		_spec.SetField(communication.FieldQuestionsKnown, field.TypeBool, value)
+		_node.QuestionsKnown = value
 	}
 	if value, ok := _c.mutation.SentOn(); ok {
 		_spec.SetField(communication.FieldSentOn, field.TypeString, value)
@@ -910,6 +935,18 @@ func (u *CommunicationUpsert) UpdateSummary() *CommunicationUpsert {
 // ClearSummary clears the value of the "summary" field.
 func (u *CommunicationUpsert) ClearSummary() *CommunicationUpsert {
 	u.SetNull(communication.FieldSummary)
+	return u
+}
+
+// SetQuestionsKnown sets the "questions_known" field.
+func (u *CommunicationUpsert) SetQuestionsKnown(v bool) *CommunicationUpsert {
+	u.Set(communication.FieldQuestionsKnown, v)
+	return u
+}
+
+// UpdateQuestionsKnown sets the "questions_known" field to the value that was provided on create.
+func (u *CommunicationUpsert) UpdateQuestionsKnown() *CommunicationUpsert {
+	u.SetExcluded(communication.FieldQuestionsKnown)
 	return u
 }
 
@@ -1284,6 +1321,20 @@ func (u *CommunicationUpsertOne) UpdateSummary() *CommunicationUpsertOne {
 func (u *CommunicationUpsertOne) ClearSummary() *CommunicationUpsertOne {
 	return u.Update(func(s *CommunicationUpsert) {
 		s.ClearSummary()
+	})
+}
+
+// SetQuestionsKnown sets the "questions_known" field.
+func (u *CommunicationUpsertOne) SetQuestionsKnown(v bool) *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.SetQuestionsKnown(v)
+	})
+}
+
+// UpdateQuestionsKnown sets the "questions_known" field to the value that was provided on create.
+func (u *CommunicationUpsertOne) UpdateQuestionsKnown() *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.UpdateQuestionsKnown()
 	})
 }
 
@@ -1830,6 +1881,20 @@ func (u *CommunicationUpsertBulk) UpdateSummary() *CommunicationUpsertBulk {
 func (u *CommunicationUpsertBulk) ClearSummary() *CommunicationUpsertBulk {
 	return u.Update(func(s *CommunicationUpsert) {
 		s.ClearSummary()
+	})
+}
+
+// SetQuestionsKnown sets the "questions_known" field.
+func (u *CommunicationUpsertBulk) SetQuestionsKnown(v bool) *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.SetQuestionsKnown(v)
+	})
+}
+
+// UpdateQuestionsKnown sets the "questions_known" field to the value that was provided on create.
+func (u *CommunicationUpsertBulk) UpdateQuestionsKnown() *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.UpdateQuestionsKnown()
 	})
 }
 

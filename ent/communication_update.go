@@ -299,6 +299,20 @@ func (_u *CommunicationUpdate) ClearSummary() *CommunicationUpdate {
 	return _u
 }
 
+// SetQuestionsKnown sets the "questions_known" field.
+func (_u *CommunicationUpdate) SetQuestionsKnown(v bool) *CommunicationUpdate {
+	_u.mutation.SetQuestionsKnown(v)
+	return _u
+}
+
+// SetNillableQuestionsKnown sets the "questions_known" field if the given value is not nil.
+func (_u *CommunicationUpdate) SetNillableQuestionsKnown(v *bool) *CommunicationUpdate {
+	if v != nil {
+		_u.SetQuestionsKnown(*v)
+	}
+	return _u
+}
+
 // SetSentOn sets the "sent_on" field.
 func (_u *CommunicationUpdate) SetSentOn(v string) *CommunicationUpdate {
 	_u.mutation.SetSentOn(v)
@@ -628,6 +642,9 @@ func (_u *CommunicationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(communication.FieldSummary, field.TypeString)
+	}
+	if value, ok := _u.mutation.QuestionsKnown(); ok {
+		_spec.SetField(communication.FieldQuestionsKnown, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.SentOn(); ok {
 		_spec.SetField(communication.FieldSentOn, field.TypeString, value)
@@ -1078,6 +1095,20 @@ func (_u *CommunicationUpdateOne) ClearSummary() *CommunicationUpdateOne {
 	return _u
 }
 
+// SetQuestionsKnown sets the "questions_known" field.
+func (_u *CommunicationUpdateOne) SetQuestionsKnown(v bool) *CommunicationUpdateOne {
+	_u.mutation.SetQuestionsKnown(v)
+	return _u
+}
+
+// SetNillableQuestionsKnown sets the "questions_known" field if the given value is not nil.
+func (_u *CommunicationUpdateOne) SetNillableQuestionsKnown(v *bool) *CommunicationUpdateOne {
+	if v != nil {
+		_u.SetQuestionsKnown(*v)
+	}
+	return _u
+}
+
 // SetSentOn sets the "sent_on" field.
 func (_u *CommunicationUpdateOne) SetSentOn(v string) *CommunicationUpdateOne {
 	_u.mutation.SetSentOn(v)
@@ -1437,6 +1468,9 @@ func (_u *CommunicationUpdateOne) sqlSave(ctx context.Context) (_node *Communica
 	}
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(communication.FieldSummary, field.TypeString)
+	}
+	if value, ok := _u.mutation.QuestionsKnown(); ok {
+		_spec.SetField(communication.FieldQuestionsKnown, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.SentOn(); ok {
 		_spec.SetField(communication.FieldSentOn, field.TypeString, value)

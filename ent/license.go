@@ -61,14 +61,16 @@ type License struct {
 	GeographyNote *string `json:"geography_note,omitempty"`
 	// DurationNote holds the value of the "duration_note" field.
 	DurationNote *string `json:"duration_note,omitempty"`
-	// StatedPurpose holds the value of the "stated_purpose" field.
-	StatedPurpose license.StatedPurpose `json:"stated_purpose,omitempty"`
+	// null: the sources do not say; unspecified: they say the licence names no purpose
+	StatedPurpose *license.StatedPurpose `json:"stated_purpose,omitempty"`
 	// PurposeSpecificity holds the value of the "purpose_specificity" field.
 	PurposeSpecificity license.PurposeSpecificity `json:"purpose_specificity,omitempty"`
 	// ControlListEntries holds the value of the "control_list_entries" field.
 	ControlListEntries []string `json:"control_list_entries,omitempty"`
 	// Description holds the value of the "description" field.
 	Description *string `json:"description,omitempty"`
+	// false: the products are unknown (product_ids null)
+	ProductsKnown bool `json:"products_known,omitempty"`
 	// DecisionDate holds the value of the "decision_date" field.
 	DecisionDate *string `json:"decision_date,omitempty"`
 	// DecisionDatePrecision holds the value of the "decision_date_precision" field.
@@ -175,6 +177,8 @@ func (*License) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case license.FieldGeography, license.FieldControlListEntries:
 			values[i] = new([]byte)
+		case license.FieldProductsKnown:
+			values[i] = new(sql.NullBool)
 		case license.FieldID, license.FieldRevision, license.FieldVendorID, license.FieldEndUserAgencyID, license.FieldMaxTargets, license.FieldMaxConcurrentTargets:
 			values[i] = new(sql.NullInt64)
 		case license.FieldStatus, license.FieldRetractionReason, license.FieldKind, license.FieldEndUserState, license.FieldExportingState, license.FieldIssuingAuthority, license.FieldReference, license.FieldLicenseStatus, license.FieldVolumeNote, license.FieldGeographyNote, license.FieldDurationNote, license.FieldStatedPurpose, license.FieldPurposeSpecificity, license.FieldDescription, license.FieldDecisionDate, license.FieldDecisionDatePrecision, license.FieldValidFrom, license.FieldValidFromPrecision, license.FieldValidUntil, license.FieldValidUntilPrecision:
@@ -341,7 +345,8 @@ func (_m *License) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field stated_purpose", values[i])
 			} else if value.Valid {
-				_m.StatedPurpose = license.StatedPurpose(value.String)
+				_m.StatedPurpose = new(license.StatedPurpose)
+				*_m.StatedPurpose = license.StatedPurpose(value.String)
 			}
 		case license.FieldPurposeSpecificity:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -363,6 +368,12 @@ func (_m *License) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Description = new(string)
 				*_m.Description = value.String
+			}
+		case license.FieldProductsKnown:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field products_known", values[i])
+			} else if value.Valid {
+				_m.ProductsKnown = value.Bool
 			}
 		case license.FieldDecisionDate:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -558,8 +569,10 @@ func (_m *License) String() string {
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
-	builder.WriteString("stated_purpose=")
-	builder.WriteString(fmt.Sprintf("%v", _m.StatedPurpose))
+	if v := _m.StatedPurpose; v != nil {
+		builder.WriteString("stated_purpose=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("purpose_specificity=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PurposeSpecificity))
@@ -571,6 +584,9 @@ func (_m *License) String() string {
 		builder.WriteString("description=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("products_known=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProductsKnown))
 	builder.WriteString(", ")
 	if v := _m.DecisionDate; v != nil {
 		builder.WriteString("decision_date=")

@@ -339,6 +339,20 @@ func (_c *LicenseCreate) SetNillableDescription(v *string) *LicenseCreate {
 	return _c
 }
 
+// SetProductsKnown sets the "products_known" field.
+func (_c *LicenseCreate) SetProductsKnown(v bool) *LicenseCreate {
+	_c.mutation.SetProductsKnown(v)
+	return _c
+}
+
+// SetNillableProductsKnown sets the "products_known" field if the given value is not nil.
+func (_c *LicenseCreate) SetNillableProductsKnown(v *bool) *LicenseCreate {
+	if v != nil {
+		_c.SetProductsKnown(*v)
+	}
+	return _c
+}
+
 // SetDecisionDate sets the "decision_date" field.
 func (_c *LicenseCreate) SetDecisionDate(v string) *LicenseCreate {
 	_c.mutation.SetDecisionDate(v)
@@ -570,13 +584,13 @@ func (_c *LicenseCreate) defaults() error {
 		v := license.DefaultLicenseStatus
 		_c.mutation.SetLicenseStatus(v)
 	}
-	if _, ok := _c.mutation.StatedPurpose(); !ok {
-		v := license.DefaultStatedPurpose
-		_c.mutation.SetStatedPurpose(v)
-	}
 	if _, ok := _c.mutation.PurposeSpecificity(); !ok {
 		v := license.DefaultPurposeSpecificity
 		_c.mutation.SetPurposeSpecificity(v)
+	}
+	if _, ok := _c.mutation.ProductsKnown(); !ok {
+		v := license.DefaultProductsKnown
+		_c.mutation.SetProductsKnown(v)
 	}
 	return nil
 }
@@ -656,9 +670,6 @@ func (_c *LicenseCreate) check() error {
 			return &ValidationError{Name: "geography", err: fmt.Errorf(`ent: validator failed for field "License.geography": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.StatedPurpose(); !ok {
-		return &ValidationError{Name: "stated_purpose", err: errors.New(`ent: missing required field "License.stated_purpose"`)}
-	}
 	if v, ok := _c.mutation.StatedPurpose(); ok {
 		if err := license.StatedPurposeValidator(v); err != nil {
 			return &ValidationError{Name: "stated_purpose", err: fmt.Errorf(`ent: validator failed for field "License.stated_purpose": %w`, err)}
@@ -676,6 +687,9 @@ func (_c *LicenseCreate) check() error {
 		if err := license.ControlListEntriesValidator(v); err != nil {
 			return &ValidationError{Name: "control_list_entries", err: fmt.Errorf(`ent: validator failed for field "License.control_list_entries": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.ProductsKnown(); !ok {
+		return &ValidationError{Name: "products_known", err: errors.New(`ent: missing required field "License.products_known"`)}
 	}
 	if v, ok := _c.mutation.DecisionDate(); ok {
 		if err := license.DecisionDateValidator(v); err != nil {
@@ -811,7 +825,7 @@ func (_c *LicenseCreate) createSpec() (*License, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.StatedPurpose(); ok {
 		_spec.SetField(license.FieldStatedPurpose, field.TypeEnum, value)
-		_node.StatedPurpose = value
+		_node.StatedPurpose = &value
 	}
 	if value, ok := _c.mutation.PurposeSpecificity(); ok {
 		_spec.SetField(license.FieldPurposeSpecificity, field.TypeEnum, value)
@@ -824,6 +838,10 @@ func (_c *LicenseCreate) createSpec() (*License, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(license.FieldDescription, field.TypeString, value)
 		_node.Description = &value
+	}
+	if value, ok := _c.mutation.ProductsKnown(); ok {
+		_spec.SetField(license.FieldProductsKnown, field.TypeBool, value)
+		_node.ProductsKnown = value
 	}
 	if value, ok := _c.mutation.DecisionDate(); ok {
 		_spec.SetField(license.FieldDecisionDate, field.TypeString, value)
@@ -1343,6 +1361,12 @@ func (u *LicenseUpsert) UpdateStatedPurpose() *LicenseUpsert {
 	return u
 }
 
+// ClearStatedPurpose clears the value of the "stated_purpose" field.
+func (u *LicenseUpsert) ClearStatedPurpose() *LicenseUpsert {
+	u.SetNull(license.FieldStatedPurpose)
+	return u
+}
+
 // SetPurposeSpecificity sets the "purpose_specificity" field.
 func (u *LicenseUpsert) SetPurposeSpecificity(v license.PurposeSpecificity) *LicenseUpsert {
 	u.Set(license.FieldPurposeSpecificity, v)
@@ -1388,6 +1412,18 @@ func (u *LicenseUpsert) UpdateDescription() *LicenseUpsert {
 // ClearDescription clears the value of the "description" field.
 func (u *LicenseUpsert) ClearDescription() *LicenseUpsert {
 	u.SetNull(license.FieldDescription)
+	return u
+}
+
+// SetProductsKnown sets the "products_known" field.
+func (u *LicenseUpsert) SetProductsKnown(v bool) *LicenseUpsert {
+	u.Set(license.FieldProductsKnown, v)
+	return u
+}
+
+// UpdateProductsKnown sets the "products_known" field to the value that was provided on create.
+func (u *LicenseUpsert) UpdateProductsKnown() *LicenseUpsert {
+	u.SetExcluded(license.FieldProductsKnown)
 	return u
 }
 
@@ -1949,6 +1985,13 @@ func (u *LicenseUpsertOne) UpdateStatedPurpose() *LicenseUpsertOne {
 	})
 }
 
+// ClearStatedPurpose clears the value of the "stated_purpose" field.
+func (u *LicenseUpsertOne) ClearStatedPurpose() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearStatedPurpose()
+	})
+}
+
 // SetPurposeSpecificity sets the "purpose_specificity" field.
 func (u *LicenseUpsertOne) SetPurposeSpecificity(v license.PurposeSpecificity) *LicenseUpsertOne {
 	return u.Update(func(s *LicenseUpsert) {
@@ -2002,6 +2045,20 @@ func (u *LicenseUpsertOne) UpdateDescription() *LicenseUpsertOne {
 func (u *LicenseUpsertOne) ClearDescription() *LicenseUpsertOne {
 	return u.Update(func(s *LicenseUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetProductsKnown sets the "products_known" field.
+func (u *LicenseUpsertOne) SetProductsKnown(v bool) *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetProductsKnown(v)
+	})
+}
+
+// UpdateProductsKnown sets the "products_known" field to the value that was provided on create.
+func (u *LicenseUpsertOne) UpdateProductsKnown() *LicenseUpsertOne {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateProductsKnown()
 	})
 }
 
@@ -2747,6 +2804,13 @@ func (u *LicenseUpsertBulk) UpdateStatedPurpose() *LicenseUpsertBulk {
 	})
 }
 
+// ClearStatedPurpose clears the value of the "stated_purpose" field.
+func (u *LicenseUpsertBulk) ClearStatedPurpose() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.ClearStatedPurpose()
+	})
+}
+
 // SetPurposeSpecificity sets the "purpose_specificity" field.
 func (u *LicenseUpsertBulk) SetPurposeSpecificity(v license.PurposeSpecificity) *LicenseUpsertBulk {
 	return u.Update(func(s *LicenseUpsert) {
@@ -2800,6 +2864,20 @@ func (u *LicenseUpsertBulk) UpdateDescription() *LicenseUpsertBulk {
 func (u *LicenseUpsertBulk) ClearDescription() *LicenseUpsertBulk {
 	return u.Update(func(s *LicenseUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetProductsKnown sets the "products_known" field.
+func (u *LicenseUpsertBulk) SetProductsKnown(v bool) *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.SetProductsKnown(v)
+	})
+}
+
+// UpdateProductsKnown sets the "products_known" field to the value that was provided on create.
+func (u *LicenseUpsertBulk) UpdateProductsKnown() *LicenseUpsertBulk {
+	return u.Update(func(s *LicenseUpsert) {
+		s.UpdateProductsKnown()
 	})
 }
 

@@ -410,6 +410,12 @@ func (_u *LicenseUpdate) SetNillableStatedPurpose(v *license.StatedPurpose) *Lic
 	return _u
 }
 
+// ClearStatedPurpose clears the value of the "stated_purpose" field.
+func (_u *LicenseUpdate) ClearStatedPurpose() *LicenseUpdate {
+	_u.mutation.ClearStatedPurpose()
+	return _u
+}
+
 // SetPurposeSpecificity sets the "purpose_specificity" field.
 func (_u *LicenseUpdate) SetPurposeSpecificity(v license.PurposeSpecificity) *LicenseUpdate {
 	_u.mutation.SetPurposeSpecificity(v)
@@ -459,6 +465,20 @@ func (_u *LicenseUpdate) SetNillableDescription(v *string) *LicenseUpdate {
 // ClearDescription clears the value of the "description" field.
 func (_u *LicenseUpdate) ClearDescription() *LicenseUpdate {
 	_u.mutation.ClearDescription()
+	return _u
+}
+
+// SetProductsKnown sets the "products_known" field.
+func (_u *LicenseUpdate) SetProductsKnown(v bool) *LicenseUpdate {
+	_u.mutation.SetProductsKnown(v)
+	return _u
+}
+
+// SetNillableProductsKnown sets the "products_known" field if the given value is not nil.
+func (_u *LicenseUpdate) SetNillableProductsKnown(v *bool) *LicenseUpdate {
+	if v != nil {
+		_u.SetProductsKnown(*v)
+	}
 	return _u
 }
 
@@ -988,6 +1008,9 @@ func (_u *LicenseUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.StatedPurpose(); ok {
 		_spec.SetField(license.FieldStatedPurpose, field.TypeEnum, value)
 	}
+	if _u.mutation.StatedPurposeCleared() {
+		_spec.ClearField(license.FieldStatedPurpose, field.TypeEnum)
+	}
 	if value, ok := _u.mutation.PurposeSpecificity(); ok {
 		_spec.SetField(license.FieldPurposeSpecificity, field.TypeEnum, value)
 	}
@@ -1007,6 +1030,9 @@ func (_u *LicenseUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(license.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProductsKnown(); ok {
+		_spec.SetField(license.FieldProductsKnown, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.DecisionDate(); ok {
 		_spec.SetField(license.FieldDecisionDate, field.TypeString, value)
@@ -1647,6 +1673,12 @@ func (_u *LicenseUpdateOne) SetNillableStatedPurpose(v *license.StatedPurpose) *
 	return _u
 }
 
+// ClearStatedPurpose clears the value of the "stated_purpose" field.
+func (_u *LicenseUpdateOne) ClearStatedPurpose() *LicenseUpdateOne {
+	_u.mutation.ClearStatedPurpose()
+	return _u
+}
+
 // SetPurposeSpecificity sets the "purpose_specificity" field.
 func (_u *LicenseUpdateOne) SetPurposeSpecificity(v license.PurposeSpecificity) *LicenseUpdateOne {
 	_u.mutation.SetPurposeSpecificity(v)
@@ -1696,6 +1728,20 @@ func (_u *LicenseUpdateOne) SetNillableDescription(v *string) *LicenseUpdateOne 
 // ClearDescription clears the value of the "description" field.
 func (_u *LicenseUpdateOne) ClearDescription() *LicenseUpdateOne {
 	_u.mutation.ClearDescription()
+	return _u
+}
+
+// SetProductsKnown sets the "products_known" field.
+func (_u *LicenseUpdateOne) SetProductsKnown(v bool) *LicenseUpdateOne {
+	_u.mutation.SetProductsKnown(v)
+	return _u
+}
+
+// SetNillableProductsKnown sets the "products_known" field if the given value is not nil.
+func (_u *LicenseUpdateOne) SetNillableProductsKnown(v *bool) *LicenseUpdateOne {
+	if v != nil {
+		_u.SetProductsKnown(*v)
+	}
 	return _u
 }
 
@@ -2255,6 +2301,9 @@ func (_u *LicenseUpdateOne) sqlSave(ctx context.Context) (_node *License, err er
 	if value, ok := _u.mutation.StatedPurpose(); ok {
 		_spec.SetField(license.FieldStatedPurpose, field.TypeEnum, value)
 	}
+	if _u.mutation.StatedPurposeCleared() {
+		_spec.ClearField(license.FieldStatedPurpose, field.TypeEnum)
+	}
 	if value, ok := _u.mutation.PurposeSpecificity(); ok {
 		_spec.SetField(license.FieldPurposeSpecificity, field.TypeEnum, value)
 	}
@@ -2274,6 +2323,9 @@ func (_u *LicenseUpdateOne) sqlSave(ctx context.Context) (_node *License, err er
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(license.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProductsKnown(); ok {
+		_spec.SetField(license.FieldProductsKnown, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.DecisionDate(); ok {
 		_spec.SetField(license.FieldDecisionDate, field.TypeString, value)

@@ -4144,6 +4144,7 @@ type CommunicationMutation struct {
 	appendcopied_states     []string
 	url                     *string
 	summary                 *string
+	questions_known         *bool
 	sent_on                 *string
 	sent_on_precision       *communication.SentOnPrecision
 	clearedFields           map[string]struct{}
@@ -5008,6 +5009,42 @@ func (m *CommunicationMutation) ResetSummary() {
 	delete(m.clearedFields, communication.FieldSummary)
 }
 
+// SetQuestionsKnown sets the "questions_known" field.
+func (m *CommunicationMutation) SetQuestionsKnown(b bool) {
+	m.questions_known = &b
+}
+
+// QuestionsKnown returns the value of the "questions_known" field in the mutation.
+func (m *CommunicationMutation) QuestionsKnown() (r bool, exists bool) {
+	v := m.questions_known
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestionsKnown returns the old "questions_known" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldQuestionsKnown(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestionsKnown is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestionsKnown requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestionsKnown: %w", err)
+	}
+	return oldValue.QuestionsKnown, nil
+}
+
+// ResetQuestionsKnown resets all changes to the "questions_known" field.
+func (m *CommunicationMutation) ResetQuestionsKnown() {
+	m.questions_known = nil
+}
+
 // SetSentOn sets the "sent_on" field.
 func (m *CommunicationMutation) SetSentOn(s string) {
 	m.sent_on = &s
@@ -5302,7 +5339,7 @@ func (m *CommunicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CommunicationMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, communication.FieldCreatedAt)
 	}
@@ -5351,6 +5388,9 @@ func (m *CommunicationMutation) Fields() []string {
 	if m.summary != nil {
 		fields = append(fields, communication.FieldSummary)
 	}
+	if m.questions_known != nil {
+		fields = append(fields, communication.FieldQuestionsKnown)
+	}
 	if m.sent_on != nil {
 		fields = append(fields, communication.FieldSentOn)
 	}
@@ -5397,6 +5437,8 @@ func (m *CommunicationMutation) Field(name string) (ent.Value, bool) {
 		return m.URL()
 	case communication.FieldSummary:
 		return m.Summary()
+	case communication.FieldQuestionsKnown:
+		return m.QuestionsKnown()
 	case communication.FieldSentOn:
 		return m.SentOn()
 	case communication.FieldSentOnPrecision:
@@ -5442,6 +5484,8 @@ func (m *CommunicationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldURL(ctx)
 	case communication.FieldSummary:
 		return m.OldSummary(ctx)
+	case communication.FieldQuestionsKnown:
+		return m.OldQuestionsKnown(ctx)
 	case communication.FieldSentOn:
 		return m.OldSentOn(ctx)
 	case communication.FieldSentOnPrecision:
@@ -5566,6 +5610,13 @@ func (m *CommunicationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSummary(v)
+		return nil
+	case communication.FieldQuestionsKnown:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestionsKnown(v)
 		return nil
 	case communication.FieldSentOn:
 		v, ok := value.(string)
@@ -5768,6 +5819,9 @@ func (m *CommunicationMutation) ResetField(name string) error {
 	case communication.FieldSummary:
 		m.ResetSummary()
 		return nil
+	case communication.FieldQuestionsKnown:
+		m.ResetQuestionsKnown()
+		return nil
 	case communication.FieldSentOn:
 		m.ResetSentOn()
 		return nil
@@ -5955,6 +6009,7 @@ type LicenseMutation struct {
 	control_list_entries       *[]string
 	appendcontrol_list_entries []string
 	description                *string
+	products_known             *bool
 	decision_date              *string
 	decision_date_precision    *license.DecisionDatePrecision
 	valid_from                 *string
@@ -7082,7 +7137,7 @@ func (m *LicenseMutation) StatedPurpose() (r license.StatedPurpose, exists bool)
 // OldStatedPurpose returns the old "stated_purpose" field's value of the License entity.
 // If the License object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *LicenseMutation) OldStatedPurpose(ctx context.Context) (v license.StatedPurpose, err error) {
+func (m *LicenseMutation) OldStatedPurpose(ctx context.Context) (v *license.StatedPurpose, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatedPurpose is only allowed on UpdateOne operations")
 	}
@@ -7096,9 +7151,22 @@ func (m *LicenseMutation) OldStatedPurpose(ctx context.Context) (v license.State
 	return oldValue.StatedPurpose, nil
 }
 
+// ClearStatedPurpose clears the value of the "stated_purpose" field.
+func (m *LicenseMutation) ClearStatedPurpose() {
+	m.stated_purpose = nil
+	m.clearedFields[license.FieldStatedPurpose] = struct{}{}
+}
+
+// StatedPurposeCleared returns if the "stated_purpose" field was cleared in this mutation.
+func (m *LicenseMutation) StatedPurposeCleared() bool {
+	_, ok := m.clearedFields[license.FieldStatedPurpose]
+	return ok
+}
+
 // ResetStatedPurpose resets all changes to the "stated_purpose" field.
 func (m *LicenseMutation) ResetStatedPurpose() {
 	m.stated_purpose = nil
+	delete(m.clearedFields, license.FieldStatedPurpose)
 }
 
 // SetPurposeSpecificity sets the "purpose_specificity" field.
@@ -7249,6 +7317,42 @@ func (m *LicenseMutation) DescriptionCleared() bool {
 func (m *LicenseMutation) ResetDescription() {
 	m.description = nil
 	delete(m.clearedFields, license.FieldDescription)
+}
+
+// SetProductsKnown sets the "products_known" field.
+func (m *LicenseMutation) SetProductsKnown(b bool) {
+	m.products_known = &b
+}
+
+// ProductsKnown returns the value of the "products_known" field in the mutation.
+func (m *LicenseMutation) ProductsKnown() (r bool, exists bool) {
+	v := m.products_known
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductsKnown returns the old "products_known" field's value of the License entity.
+// If the License object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseMutation) OldProductsKnown(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductsKnown is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductsKnown requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductsKnown: %w", err)
+	}
+	return oldValue.ProductsKnown, nil
+}
+
+// ResetProductsKnown resets all changes to the "products_known" field.
+func (m *LicenseMutation) ResetProductsKnown() {
+	m.products_known = nil
 }
 
 // SetDecisionDate sets the "decision_date" field.
@@ -7821,7 +7925,7 @@ func (m *LicenseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LicenseMutation) Fields() []string {
-	fields := make([]string, 0, 30)
+	fields := make([]string, 0, 31)
 	if m.created_at != nil {
 		fields = append(fields, license.FieldCreatedAt)
 	}
@@ -7893,6 +7997,9 @@ func (m *LicenseMutation) Fields() []string {
 	}
 	if m.description != nil {
 		fields = append(fields, license.FieldDescription)
+	}
+	if m.products_known != nil {
+		fields = append(fields, license.FieldProductsKnown)
 	}
 	if m.decision_date != nil {
 		fields = append(fields, license.FieldDecisionDate)
@@ -7968,6 +8075,8 @@ func (m *LicenseMutation) Field(name string) (ent.Value, bool) {
 		return m.ControlListEntries()
 	case license.FieldDescription:
 		return m.Description()
+	case license.FieldProductsKnown:
+		return m.ProductsKnown()
 	case license.FieldDecisionDate:
 		return m.DecisionDate()
 	case license.FieldDecisionDatePrecision:
@@ -8037,6 +8146,8 @@ func (m *LicenseMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldControlListEntries(ctx)
 	case license.FieldDescription:
 		return m.OldDescription(ctx)
+	case license.FieldProductsKnown:
+		return m.OldProductsKnown(ctx)
 	case license.FieldDecisionDate:
 		return m.OldDecisionDate(ctx)
 	case license.FieldDecisionDatePrecision:
@@ -8226,6 +8337,13 @@ func (m *LicenseMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDescription(v)
 		return nil
+	case license.FieldProductsKnown:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductsKnown(v)
+		return nil
 	case license.FieldDecisionDate:
 		v, ok := value.(string)
 		if !ok {
@@ -8379,6 +8497,9 @@ func (m *LicenseMutation) ClearedFields() []string {
 	if m.FieldCleared(license.FieldDurationNote) {
 		fields = append(fields, license.FieldDurationNote)
 	}
+	if m.FieldCleared(license.FieldStatedPurpose) {
+		fields = append(fields, license.FieldStatedPurpose)
+	}
 	if m.FieldCleared(license.FieldControlListEntries) {
 		fields = append(fields, license.FieldControlListEntries)
 	}
@@ -8458,6 +8579,9 @@ func (m *LicenseMutation) ClearField(name string) error {
 		return nil
 	case license.FieldDurationNote:
 		m.ClearDurationNote()
+		return nil
+	case license.FieldStatedPurpose:
+		m.ClearStatedPurpose()
 		return nil
 	case license.FieldControlListEntries:
 		m.ClearControlListEntries()
@@ -8562,6 +8686,9 @@ func (m *LicenseMutation) ResetField(name string) error {
 		return nil
 	case license.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case license.FieldProductsKnown:
+		m.ResetProductsKnown()
 		return nil
 	case license.FieldDecisionDate:
 		m.ResetDecisionDate()

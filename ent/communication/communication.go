@@ -48,6 +48,8 @@ const (
 	FieldURL = "url"
 	// FieldSummary holds the string denoting the summary field in the database.
 	FieldSummary = "summary"
+	// FieldQuestionsKnown holds the string denoting the questions_known field in the database.
+	FieldQuestionsKnown = "questions_known"
 	// FieldSentOn holds the string denoting the sent_on field in the database.
 	FieldSentOn = "sent_on"
 	// FieldSentOnPrecision holds the string denoting the sent_on_precision field in the database.
@@ -105,6 +107,7 @@ var Columns = []string{
 	FieldInReplyToID,
 	FieldURL,
 	FieldSummary,
+	FieldQuestionsKnown,
 	FieldSentOn,
 	FieldSentOnPrecision,
 }
@@ -149,6 +152,8 @@ var (
 	CopiedStatesValidator func([]string) error
 	// URLValidator is a validator for the "url" field. It is called by the builders before save.
 	URLValidator func(string) error
+	// DefaultQuestionsKnown holds the default value on creation for the "questions_known" field.
+	DefaultQuestionsKnown bool
 	// SentOnValidator is a validator for the "sent_on" field. It is called by the builders before save.
 	SentOnValidator func(string) error
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -314,6 +319,11 @@ func ByURL(opts ...sql.OrderTermOption) OrderOption {
 // BySummary orders the results by the summary field.
 func BySummary(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSummary, opts...).ToFunc()
+}
+
+// ByQuestionsKnown orders the results by the questions_known field.
+func ByQuestionsKnown(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuestionsKnown, opts...).ToFunc()
 }
 
 // BySentOn orders the results by the sent_on field.

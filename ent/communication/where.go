@@ -120,6 +120,11 @@ func Summary(v string) predicate.Communication {
 	return predicate.Communication(sql.FieldEQ(FieldSummary, v))
 }
 
+// QuestionsKnown applies equality check predicate on the "questions_known" field. It's identical to QuestionsKnownEQ.
+func QuestionsKnown(v bool) predicate.Communication {
+	return predicate.Communication(sql.FieldEQ(FieldQuestionsKnown, v))
+}
+
 // SentOn applies equality check predicate on the "sent_on" field. It's identical to SentOnEQ.
 func SentOn(v string) predicate.Communication {
 	return predicate.Communication(sql.FieldEQ(FieldSentOn, v))
@@ -918,6 +923,16 @@ func SummaryEqualFold(v string) predicate.Communication {
 // SummaryContainsFold applies the ContainsFold predicate on the "summary" field.
 func SummaryContainsFold(v string) predicate.Communication {
 	return predicate.Communication(sql.FieldContainsFold(FieldSummary, v))
+}
+
+// QuestionsKnownEQ applies the EQ predicate on the "questions_known" field.
+func QuestionsKnownEQ(v bool) predicate.Communication {
+	return predicate.Communication(sql.FieldEQ(FieldQuestionsKnown, v))
+}
+
+// QuestionsKnownNEQ applies the NEQ predicate on the "questions_known" field.
+func QuestionsKnownNEQ(v bool) predicate.Communication {
+	return predicate.Communication(sql.FieldNEQ(FieldQuestionsKnown, v))
 }
 
 // SentOnEQ applies the EQ predicate on the "sent_on" field.

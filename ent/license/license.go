@@ -64,6 +64,8 @@ const (
 	FieldControlListEntries = "control_list_entries"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
+	// FieldProductsKnown holds the string denoting the products_known field in the database.
+	FieldProductsKnown = "products_known"
 	// FieldDecisionDate holds the string denoting the decision_date field in the database.
 	FieldDecisionDate = "decision_date"
 	// FieldDecisionDatePrecision holds the string denoting the decision_date_precision field in the database.
@@ -159,6 +161,7 @@ var Columns = []string{
 	FieldPurposeSpecificity,
 	FieldControlListEntries,
 	FieldDescription,
+	FieldProductsKnown,
 	FieldDecisionDate,
 	FieldDecisionDatePrecision,
 	FieldValidFrom,
@@ -217,6 +220,8 @@ var (
 	GeographyValidator func([]string) error
 	// ControlListEntriesValidator is a validator for the "control_list_entries" field. It is called by the builders before save.
 	ControlListEntriesValidator func([]string) error
+	// DefaultProductsKnown holds the default value on creation for the "products_known" field.
+	DefaultProductsKnown bool
 	// DecisionDateValidator is a validator for the "decision_date" field. It is called by the builders before save.
 	DecisionDateValidator func(string) error
 	// ValidFromValidator is a validator for the "valid_from" field. It is called by the builders before save.
@@ -310,9 +315,6 @@ func LicenseStatusValidator(ls LicenseStatus) error {
 
 // StatedPurpose defines the type for the "stated_purpose" enum field.
 type StatedPurpose string
-
-// StatedPurposeUnspecified is the default value of the StatedPurpose enum.
-const DefaultStatedPurpose = StatedPurposeUnspecified
 
 // StatedPurpose values.
 const (
@@ -552,6 +554,11 @@ func ByPurposeSpecificity(opts ...sql.OrderTermOption) OrderOption {
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByProductsKnown orders the results by the products_known field.
+func ByProductsKnown(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProductsKnown, opts...).ToFunc()
 }
 
 // ByDecisionDate orders the results by the decision_date field.

@@ -140,6 +140,11 @@ func Description(v string) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldDescription, v))
 }
 
+// ProductsKnown applies equality check predicate on the "products_known" field. It's identical to ProductsKnownEQ.
+func ProductsKnown(v bool) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldProductsKnown, v))
+}
+
 // DecisionDate applies equality check predicate on the "decision_date" field. It's identical to DecisionDateEQ.
 func DecisionDate(v string) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldDecisionDate, v))
@@ -1175,6 +1180,16 @@ func StatedPurposeNotIn(vs ...StatedPurpose) predicate.License {
 	return predicate.License(sql.FieldNotIn(FieldStatedPurpose, vs...))
 }
 
+// StatedPurposeIsNil applies the IsNil predicate on the "stated_purpose" field.
+func StatedPurposeIsNil() predicate.License {
+	return predicate.License(sql.FieldIsNull(FieldStatedPurpose))
+}
+
+// StatedPurposeNotNil applies the NotNil predicate on the "stated_purpose" field.
+func StatedPurposeNotNil() predicate.License {
+	return predicate.License(sql.FieldNotNull(FieldStatedPurpose))
+}
+
 // PurposeSpecificityEQ applies the EQ predicate on the "purpose_specificity" field.
 func PurposeSpecificityEQ(v PurposeSpecificity) predicate.License {
 	return predicate.License(sql.FieldEQ(FieldPurposeSpecificity, v))
@@ -1278,6 +1293,16 @@ func DescriptionEqualFold(v string) predicate.License {
 // DescriptionContainsFold applies the ContainsFold predicate on the "description" field.
 func DescriptionContainsFold(v string) predicate.License {
 	return predicate.License(sql.FieldContainsFold(FieldDescription, v))
+}
+
+// ProductsKnownEQ applies the EQ predicate on the "products_known" field.
+func ProductsKnownEQ(v bool) predicate.License {
+	return predicate.License(sql.FieldEQ(FieldProductsKnown, v))
+}
+
+// ProductsKnownNEQ applies the NEQ predicate on the "products_known" field.
+func ProductsKnownNEQ(v bool) predicate.License {
+	return predicate.License(sql.FieldNEQ(FieldProductsKnown, v))
 }
 
 // DecisionDateEQ applies the EQ predicate on the "decision_date" field.

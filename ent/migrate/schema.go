@@ -216,6 +216,7 @@ var (
 		{Name: "copied_states", Type: field.TypeJSON, Nullable: true},
 		{Name: "url", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "questions_known", Type: field.TypeBool, Default: false},
 		{Name: "sent_on", Type: field.TypeString, Nullable: true, Size: 10},
 		{Name: "sent_on_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"day", "month", "year"}},
 		{Name: "in_reply_to_id", Type: field.TypeInt, Nullable: true},
@@ -229,13 +230,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "communications_communications_replies",
-				Columns:    []*schema.Column{CommunicationsColumns[17]},
+				Columns:    []*schema.Column{CommunicationsColumns[18]},
 				RefColumns: []*schema.Column{CommunicationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "communications_vendors_communications",
-				Columns:    []*schema.Column{CommunicationsColumns[18]},
+				Columns:    []*schema.Column{CommunicationsColumns[19]},
 				RefColumns: []*schema.Column{VendorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -254,7 +255,7 @@ var (
 			{
 				Name:    "communication_recipient_vendor_id",
 				Unique:  false,
-				Columns: []*schema.Column{CommunicationsColumns[18]},
+				Columns: []*schema.Column{CommunicationsColumns[19]},
 			},
 			{
 				Name:    "communication_recipient_state",
@@ -264,7 +265,7 @@ var (
 			{
 				Name:    "communication_in_reply_to_id",
 				Unique:  false,
-				Columns: []*schema.Column{CommunicationsColumns[17]},
+				Columns: []*schema.Column{CommunicationsColumns[18]},
 			},
 		},
 	}
@@ -287,10 +288,11 @@ var (
 		{Name: "geography", Type: field.TypeJSON, Nullable: true},
 		{Name: "geography_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "duration_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "stated_purpose", Type: field.TypeEnum, Enums: []string{"counter_terrorism", "serious_crime", "national_security", "law_enforcement", "unspecified"}, Default: "unspecified"},
+		{Name: "stated_purpose", Type: field.TypeEnum, Nullable: true, Enums: []string{"counter_terrorism", "serious_crime", "national_security", "law_enforcement", "unspecified"}},
 		{Name: "purpose_specificity", Type: field.TypeEnum, Enums: []string{"specific", "generic_assertion", "unknown"}, Default: "unknown"},
 		{Name: "control_list_entries", Type: field.TypeJSON, Nullable: true},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "products_known", Type: field.TypeBool, Default: false},
 		{Name: "decision_date", Type: field.TypeString, Nullable: true, Size: 10},
 		{Name: "decision_date_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"day", "month", "year"}},
 		{Name: "valid_from", Type: field.TypeString, Nullable: true, Size: 10},
@@ -310,25 +312,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "licenses_agencies_licenses",
-				Columns:    []*schema.Column{LicensesColumns[27]},
+				Columns:    []*schema.Column{LicensesColumns[28]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "licenses_states_licenses_to",
-				Columns:    []*schema.Column{LicensesColumns[28]},
-				RefColumns: []*schema.Column{StatesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "licenses_states_licenses_from",
 				Columns:    []*schema.Column{LicensesColumns[29]},
 				RefColumns: []*schema.Column{StatesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "licenses_vendors_licenses",
+				Symbol:     "licenses_states_licenses_from",
 				Columns:    []*schema.Column{LicensesColumns[30]},
+				RefColumns: []*schema.Column{StatesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "licenses_vendors_licenses",
+				Columns:    []*schema.Column{LicensesColumns[31]},
 				RefColumns: []*schema.Column{VendorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -347,22 +349,22 @@ var (
 			{
 				Name:    "license_vendor_id",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[30]},
+				Columns: []*schema.Column{LicensesColumns[31]},
 			},
 			{
 				Name:    "license_end_user_state",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[28]},
+				Columns: []*schema.Column{LicensesColumns[29]},
 			},
 			{
 				Name:    "license_end_user_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[27]},
+				Columns: []*schema.Column{LicensesColumns[28]},
 			},
 			{
 				Name:    "license_exporting_state",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[29]},
+				Columns: []*schema.Column{LicensesColumns[30]},
 			},
 			{
 				Name:    "license_license_status",
@@ -372,12 +374,12 @@ var (
 			{
 				Name:    "license_valid_from",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[23]},
+				Columns: []*schema.Column{LicensesColumns[24]},
 			},
 			{
 				Name:    "license_valid_until",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[25]},
+				Columns: []*schema.Column{LicensesColumns[26]},
 			},
 		},
 	}

@@ -318,8 +318,12 @@ func init() {
 	communicationDescURL := communicationFields[8].Descriptor()
 	// communication.URLValidator is a validator for the "url" field. It is called by the builders before save.
 	communication.URLValidator = communicationDescURL.Validators[0].(func(string) error)
+	// communicationDescQuestionsKnown is the schema descriptor for questions_known field.
+	communicationDescQuestionsKnown := communicationFields[10].Descriptor()
+	// communication.DefaultQuestionsKnown holds the default value on creation for the questions_known field.
+	communication.DefaultQuestionsKnown = communicationDescQuestionsKnown.Default.(bool)
 	// communicationDescSentOn is the schema descriptor for sent_on field.
-	communicationDescSentOn := communicationFields[10].Descriptor()
+	communicationDescSentOn := communicationFields[11].Descriptor()
 	// communication.SentOnValidator is a validator for the "sent_on" field. It is called by the builders before save.
 	communication.SentOnValidator = func() func(string) error {
 		validators := communicationDescSentOn.Validators
@@ -433,8 +437,12 @@ func init() {
 	licenseDescControlListEntries := licenseFields[16].Descriptor()
 	// license.ControlListEntriesValidator is a validator for the "control_list_entries" field. It is called by the builders before save.
 	license.ControlListEntriesValidator = licenseDescControlListEntries.Validators[0].(func([]string) error)
+	// licenseDescProductsKnown is the schema descriptor for products_known field.
+	licenseDescProductsKnown := licenseFields[18].Descriptor()
+	// license.DefaultProductsKnown holds the default value on creation for the products_known field.
+	license.DefaultProductsKnown = licenseDescProductsKnown.Default.(bool)
 	// licenseDescDecisionDate is the schema descriptor for decision_date field.
-	licenseDescDecisionDate := licenseFields[18].Descriptor()
+	licenseDescDecisionDate := licenseFields[19].Descriptor()
 	// license.DecisionDateValidator is a validator for the "decision_date" field. It is called by the builders before save.
 	license.DecisionDateValidator = func() func(string) error {
 		validators := licenseDescDecisionDate.Validators
@@ -453,7 +461,7 @@ func init() {
 		}
 	}()
 	// licenseDescValidFrom is the schema descriptor for valid_from field.
-	licenseDescValidFrom := licenseFields[20].Descriptor()
+	licenseDescValidFrom := licenseFields[21].Descriptor()
 	// license.ValidFromValidator is a validator for the "valid_from" field. It is called by the builders before save.
 	license.ValidFromValidator = func() func(string) error {
 		validators := licenseDescValidFrom.Validators
@@ -472,7 +480,7 @@ func init() {
 		}
 	}()
 	// licenseDescValidUntil is the schema descriptor for valid_until field.
-	licenseDescValidUntil := licenseFields[22].Descriptor()
+	licenseDescValidUntil := licenseFields[23].Descriptor()
 	// license.ValidUntilValidator is a validator for the "valid_until" field. It is called by the builders before save.
 	license.ValidUntilValidator = func() func(string) error {
 		validators := licenseDescValidUntil.Validators

@@ -31,6 +31,10 @@ func (Communication) Fields() []ent.Field {
 		field.Int("in_reply_to_id").Optional().Nillable(),
 		field.String("url").Optional().Nillable().MaxLen(2000),
 		field.Text("summary").Optional().Nillable(),
+		// The questions are rows of their own, which cannot be null: this keeps "the
+		// questions are not known" (false, questions null) apart from a known list,
+		// which may be empty.
+		field.Bool("questions_known").Default(false).Comment("false: the questions are unknown (questions null)"),
 	}, fuzzyDate("sent_on")...)
 }
 

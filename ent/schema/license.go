@@ -37,10 +37,14 @@ func (License) Fields() []ent.Field {
 		field.Strings("geography").Optional().Validate(domain.ValidateCountries).Comment("ISO codes where use is permitted; null: unknown"),
 		field.Text("geography_note").Optional().Nillable(),
 		field.Text("duration_note").Optional().Nillable(),
-		field.Enum("stated_purpose").Values(domain.StatedPurposes...).Default("unspecified"),
+		field.Enum("stated_purpose").Values(domain.StatedPurposes...).Optional().Nillable().Comment("null: the sources do not say; unspecified: they say the licence names no purpose"),
 		field.Enum("purpose_specificity").Values(domain.PurposeSpecificities...).Default("unknown"),
 		field.Strings("control_list_entries").Optional().Validate(domain.ValidateControlListEntries),
 		field.Text("description").Optional().Nillable(),
+		// The products are edges, which cannot be null: this keeps "the sources do not
+		// say which products" (false, the product_ids null) apart from a known list,
+		// which may be empty.
+		field.Bool("products_known").Default(false).Comment("false: the products are unknown (product_ids null)"),
 	}
 	fields = append(fields, fuzzyDate("decision_date")...)
 	fields = append(fields, fuzzyDate("valid_from")...)

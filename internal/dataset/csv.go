@@ -15,8 +15,9 @@ import (
 
 // WriteCSV writes records as CSV: one column per JSON field of the record type, in
 // declaration order (embedded structs flattened, as in JSON). Lists of scalars are
-// joined with ";"; nested objects and lists of objects are written as JSON; null is
-// the empty cell. A reference to a vendor, product or agency (vendor_id, product_ids…)
+// joined with ";"; nested objects and lists of objects are written as JSON; null
+// (unknown) is the empty cell, and an empty list (known: none) is [], so that the
+// two stay apart as they do in JSON. A reference to a vendor, product or agency (vendor_id, product_ids…)
 // is followed by a column with the record's name (vendor_name, product_names…).
 // Text cells are made formula-safe (see formulaSafe); number cells are written as
 // they are.
@@ -66,6 +67,9 @@ func (enc *CSVEncoder[T]) nameCell(kind string, v reflect.Value) string {
 			ids = []domain.ID{*x}
 		}
 	case []domain.ID:
+		if x != nil && len(x) == 0 {
+			return emptyList // known: none, as in the id column
+		}
 		ids = x
 	}
 	parts := make([]string, len(ids))
@@ -110,6 +114,11 @@ type csvColumn struct {
 	// formula-escaped: -3 stays a number.
 	number bool
 }
+
+// emptyList is the cell of a known empty list; an unknown (null) one is the empty
+// cell. A list whose joined items would read as either (one empty item, or one item
+// "[]") is written as JSON instead.
+const emptyList = "[]"
 
 // formulaSafe escapes a text cell that a spreadsheet would run as a formula: one
 // starting with =, +, -, @, tab or carriage return gets a leading ' (OWASP's rule
@@ -190,6 +199,9 @@ func csvCell(v reflect.Value) (string, error) {
 		if v.IsNil() {
 			return "", nil
 		}
+		if v.Len() == 0 {
+			return emptyList, nil
+		}
 		if scalar(v.Type().Elem()) {
 			parts := make([]string, v.Len())
 			for i := range v.Len() {
@@ -199,7 +211,9 @@ func csvCell(v reflect.Value) (string, error) {
 				}
 				parts[i] = p
 			}
-			return strings.Join(parts, ";"), nil
+			if cell := strings.Join(parts, ";"); cell != "" && cell != emptyList {
+				return cell, nil
+			}
 		}
 	}
 	b, err := json.Marshal(v.Interface())

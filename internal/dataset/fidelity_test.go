@@ -52,9 +52,6 @@ type basis struct {
 	// value, for a field that is neither prose, a name nor a date, is the value the
 	// quotes support; the record must hold exactly it.
 	value any
-	// pending, when set, says why a value the letter does not support is kept for now
-	// (the schema cannot yet hold it as unknown); the value is then not compared.
-	pending string
 }
 
 // Words of the letter used more than once in the table.
@@ -138,7 +135,6 @@ var letterSays = map[string]map[string]basis{
 		"geography_note": {quotes: []string{"geography", "located in specific areas"}},
 		"duration_note":  {quotes: []string{"duration"}},
 		"description":    {quotes: []string{"licenses are limited in volume, geography, and duration", "a generic assertion of use, as an example, for “counter-terrorism purposes”"}},
-		"stated_purpose": {pending: "issue 13: the letter leaves the purpose open (“a generic assertion of use”?), but stated_purpose cannot be null yet"},
 	},
 	"terminations/1": {
 		"vendor_id":    {quotes: []string{"your letter also notes that the use of your technology may be terminated for material breach of contract"}, value: "1"},
@@ -345,10 +341,6 @@ func (c fidelityCheck) field(f string, b basis) {
 		}
 	}
 	if v == nil || v == "unknown" || f == "questions" {
-		return
-	}
-	if b.pending != "" {
-		c.t.Logf("%s: %s = %v is kept for now: %s", c.r.key, f, v, b.pending)
 		return
 	}
 	if len(b.quotes) == 0 {

@@ -108,7 +108,7 @@ func generate(n int, seed uint64) store.Batch {
 			Kind: []string{"intelligence", "police", "military", "ministry", "prosecutor"}[r.IntN(5)]}})
 	}
 	statuses := []string{"granted", "granted", "granted", "refused", "revoked", "expired", "unknown"}
-	purposes := []string{"counter_terrorism", "serious_crime", "national_security", "law_enforcement", "unspecified"}
+	purposes := []*string{ptr("counter_terrorism"), ptr("serious_crime"), ptr("national_security"), ptr("law_enforcement"), nil} // nil: unknown
 	for i := 1; i <= n; i++ {
 		vendor := 1 + int(vendorZipf.Uint64())
 		state := buyers[buyerZipf.Uint64()]

@@ -155,9 +155,10 @@ type License struct {
 // LicenseFields are the fields of a license that staff write; a request body carries
 // exactly these.
 type LicenseFields struct {
-	Kind                  string   `json:"kind" enums:"export_authorization,end_user_license"`
-	VendorID              *ID      `json:"vendor_id" extensions:"x-nullable" ref:"vendor"`
-	ProductIDs            []ID     `json:"product_ids" ref:"product"`
+	Kind     string `json:"kind" enums:"export_authorization,end_user_license"`
+	VendorID *ID    `json:"vendor_id" extensions:"x-nullable" ref:"vendor"`
+	// Null when the sources do not say which products; [] when they say none.
+	ProductIDs            []ID     `json:"product_ids" extensions:"x-nullable" ref:"product"`
 	EndUserState          *string  `json:"end_user_state" extensions:"x-nullable"`
 	EndUserAgencyID       *ID      `json:"end_user_agency_id" extensions:"x-nullable" ref:"agency"`
 	ExportingState        *string  `json:"exporting_state" extensions:"x-nullable"`
@@ -176,10 +177,12 @@ type LicenseFields struct {
 	ValidUntil            *string  `json:"valid_until" extensions:"x-nullable"`
 	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year" extensions:"x-nullable"`
 	DurationNote          *string  `json:"duration_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
-	StatedPurpose         string   `json:"stated_purpose" enums:"counter_terrorism,serious_crime,national_security,law_enforcement,unspecified"`
-	PurposeSpecificity    string   `json:"purpose_specificity" enums:"specific,generic_assertion,unknown"`
-	ControlListEntries    []string `json:"control_list_entries" extensions:"x-nullable"`
-	Description           *string  `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// Null when the sources do not say; "unspecified" when they say the licence
+	// names no purpose.
+	StatedPurpose      *string  `json:"stated_purpose" enums:"counter_terrorism,serious_crime,national_security,law_enforcement,unspecified" extensions:"x-nullable"`
+	PurposeSpecificity string   `json:"purpose_specificity" enums:"specific,generic_assertion,unknown"`
+	ControlListEntries []string `json:"control_list_entries" extensions:"x-nullable"`
+	Description        *string  `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Termination is a reported end of a vendor's customer relationship.
@@ -240,19 +243,20 @@ type Communication struct {
 // CommunicationFields are the fields of a communication that staff write; a request body carries
 // exactly these.
 type CommunicationFields struct {
-	Reference         *string    `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable" maxLength:"200"`
-	Kind              string     `json:"kind" enums:"letter,reply,other"`
-	SentOn            *string    `json:"sent_on" extensions:"x-nullable"`
-	SentOnPrecision   *string    `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
-	Sender            string     `json:"sender" maxLength:"500"`
-	RecipientVendorID *ID        `json:"recipient_vendor_id" extensions:"x-nullable" ref:"vendor"`
-	RecipientState    *string    `json:"recipient_state" extensions:"x-nullable"`
-	RecipientName     *string    `json:"recipient_name" extensions:"x-nullable" maxLength:"500"`
-	CopiedStates      []string   `json:"copied_states" extensions:"x-nullable"`
-	InReplyToID       *ID        `json:"in_reply_to_id" extensions:"x-nullable" ref:"communication"`
-	URL               *string    `json:"url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
-	Summary           *string    `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
-	Questions         []Question `json:"questions"`
+	Reference         *string  `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable" maxLength:"200"`
+	Kind              string   `json:"kind" enums:"letter,reply,other"`
+	SentOn            *string  `json:"sent_on" extensions:"x-nullable"`
+	SentOnPrecision   *string  `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
+	Sender            string   `json:"sender" maxLength:"500"`
+	RecipientVendorID *ID      `json:"recipient_vendor_id" extensions:"x-nullable" ref:"vendor"`
+	RecipientState    *string  `json:"recipient_state" extensions:"x-nullable"`
+	RecipientName     *string  `json:"recipient_name" extensions:"x-nullable" maxLength:"500"`
+	CopiedStates      []string `json:"copied_states" extensions:"x-nullable"`
+	InReplyToID       *ID      `json:"in_reply_to_id" extensions:"x-nullable" ref:"communication"`
+	URL               *string  `json:"url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
+	Summary           *string  `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// Null when its questions are not known; [] when it asks none.
+	Questions []Question `json:"questions" extensions:"x-nullable"`
 }
 
 // Question is one question of a communication.

@@ -13,7 +13,7 @@ var agenciesSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, 
 // listAgencies lists agencies.
 //
 //	@Summary		List agencies
-//	@Description	Published agencies (and retracted ones when status=retracted is asked for), oldest first. country: the agency's state. q: name.
+//	@Description	Published agencies (and retracted ones when status=retracted is asked for), oldest first. country: the agency's state. q: name. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			agencies
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"

@@ -13,7 +13,7 @@ var allegationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fSt
 // listAllegations lists allegations.
 //
 //	@Summary		List allegations
-//	@Description	Published allegations (and retracted ones when status=retracted is asked for), oldest first. country: the alleged operator state or the targets' country. vendor: id or slug. agency: alleged operator agency id. status: record status or the allegation's own (alleged, forensically_confirmed, officially_acknowledged, denied, disputed).
+//	@Description	Published allegations (and retracted ones when status=retracted is asked for), oldest first. country: the alleged operator state or the targets' country. vendor: id or slug. agency: alleged operator agency id. status: record status or the allegation's own (alleged, forensically_confirmed, officially_acknowledged, denied, disputed). In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			allegations
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"

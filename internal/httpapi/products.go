@@ -13,7 +13,7 @@ var productsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, fUpdat
 // listProducts lists products.
 //
 //	@Summary		List products
-//	@Description	Published products (and retracted ones when status=retracted is asked for), oldest first. country: the headquarters country of the vendor, when the vendor is public. vendor: id or slug. q: name.
+//	@Description	Published products (and retracted ones when status=retracted is asked for), oldest first. country: the headquarters country of the vendor, when the vendor is public. vendor: id or slug. q: name. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			products
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"

@@ -13,7 +13,7 @@ var sourcesSpec = listSpec{filters: []string{fStatus, fUpdatedSince, fQ}}
 // listSources lists sources.
 //
 //	@Summary		List sources
-//	@Description	Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol.
+//	@Description	Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			sources
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			status			query		string	false	"comma-separated statuses (default: published)"

@@ -13,7 +13,7 @@ import (
 // listStates lists the ISO 3166-1 reference data.
 //
 //	@Summary		List states
-//	@Description	Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; "official": false). Each code has a profile at /api/v1/states/{iso2}.
+//	@Description	Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; "official": false). Each code has a profile at /api/v1/states/{iso2}. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			states
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			q		query		string	false	"code or part of the name"

@@ -13,7 +13,7 @@ var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, f
 // listVendors lists vendors.
 //
 //	@Summary		List vendors
-//	@Description	Published vendors (and retracted ones when status=retracted is asked for), oldest first. country: headquarters country. q: name or slug.
+//	@Description	Published vendors (and retracted ones when status=retracted is asked for), oldest first. country: headquarters country. q: name or slug. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			vendors
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"

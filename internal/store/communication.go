@@ -127,11 +127,14 @@ func (s *Store) ListCommunications(ctx context.Context, p ListParams) ([]domain.
 func (s *Store) communications(ctx context.Context, rows []*ent.Communication, drafts bool) ([]domain.Communication, error) {
 	return withCitations(ctx, s, citation.RecordTypeCommunication, rows, drafts, func(v *ent.Communication) int { return v.ID },
 		func(v *ent.Communication, c []domain.Citation) domain.Communication {
-			qs := make([]domain.Question, len(v.Edges.Questions))
-			for i, q := range v.Edges.Questions {
-				qs[i] = domain.Question{ID: domain.ID(q.ID), Position: q.Position, Topic: q.Topic, Text: q.Text, AnswerStatus: string(q.AnswerStatus), AnswerNote: q.AnswerNote}
+			var qs []domain.Question // null: unknown
+			if v.QuestionsKnown {
+				qs = make([]domain.Question, len(v.Edges.Questions))
+				for i, q := range v.Edges.Questions {
+					qs[i] = domain.Question{ID: domain.ID(q.ID), Position: q.Position, Topic: q.Topic, Text: q.Text, AnswerStatus: string(q.AnswerStatus), AnswerNote: q.AnswerNote}
+				}
+				sort.Slice(qs, func(i, j int) bool { return qs[i].Position < qs[j].Position })
 			}
-			sort.Slice(qs, func(i, j int) bool { return qs[i].Position < qs[j].Position })
 			return domain.Communication{
 				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
 				CommunicationFields: domain.CommunicationFields{
@@ -168,4 +171,5 @@ func setCommunication(m *ent.CommunicationMutation, f domain.CommunicationFields
 	opt(intPtr(f.InReplyToID), m.SetInReplyToID, m.ClearInReplyToID)
 	opt(f.URL, m.SetURL, m.ClearURL)
 	opt(f.Summary, m.SetSummary, m.ClearSummary)
+	m.SetQuestionsKnown(f.Questions != nil)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 
 	"github.com/export-registry/registry/ent"
@@ -15,3 +16,6 @@ func Client(s *Store) *ent.Client { return s.client }
 
 // DB returns the store's database connection.
 func DB(s *Store) *sql.DB { return s.db }
+
+// MigrateTo applies the migrations up to and including version last.
+func MigrateTo(ctx context.Context, s *Store, last string) error { return s.migrateTo(ctx, last) }

@@ -131,9 +131,12 @@ func activeOn(d time.Time) predicate.License {
 func (s *Store) licenses(ctx context.Context, rows []*ent.License, drafts bool) ([]domain.License, error) {
 	return withCitations(ctx, s, citation.RecordTypeLicense, rows, drafts, func(v *ent.License) int { return v.ID },
 		func(v *ent.License, c []domain.Citation) domain.License {
-			products := make([]domain.ID, len(v.Edges.Products))
-			for i, p := range v.Edges.Products {
-				products[i] = domain.ID(p.ID)
+			var products []domain.ID // null: unknown
+			if v.ProductsKnown {
+				products = make([]domain.ID, len(v.Edges.Products))
+				for i, p := range v.Edges.Products {
+					products[i] = domain.ID(p.ID)
+				}
 			}
 			return domain.License{
 				Record: rec(v.ID, v.Revision, string(v.Status), v.CreatedAt, v.UpdatedAt, v.RetractedAt, v.RetractionReason, c),
@@ -159,7 +162,7 @@ func (s *Store) licenses(ctx context.Context, rows []*ent.License, drafts bool) 
 					ValidUntil:            v.ValidUntil,
 					ValidUntilPrecision:   enumPtr(v.ValidUntilPrecision),
 					DurationNote:          v.DurationNote,
-					StatedPurpose:         string(v.StatedPurpose),
+					StatedPurpose:         enumPtr(v.StatedPurpose),
 					PurposeSpecificity:    string(v.PurposeSpecificity),
 					ControlListEntries:    v.ControlListEntries,
 					Description:           v.Description,
@@ -177,6 +180,7 @@ func setLicense(m *ent.LicenseMutation, f domain.LicenseFields) error {
 	m.SetKind(license.Kind(f.Kind))
 	opt(intPtr(f.VendorID), m.SetVendorID, m.ClearVendorID)
 	m.ClearProducts()
+	m.SetProductsKnown(f.ProductIDs != nil)
 	for _, p := range f.ProductIDs {
 		m.AddProductIDs(int(p))
 	}
@@ -198,7 +202,7 @@ func setLicense(m *ent.LicenseMutation, f domain.LicenseFields) error {
 	opt(f.ValidUntil, m.SetValidUntil, m.ClearValidUntil)
 	opt(enumOf[license.ValidUntilPrecision](f.ValidUntilPrecision), m.SetValidUntilPrecision, m.ClearValidUntilPrecision)
 	opt(f.DurationNote, m.SetDurationNote, m.ClearDurationNote)
-	m.SetStatedPurpose(license.StatedPurpose(orDefault(f.StatedPurpose, "unspecified")))
+	opt(enumOf[license.StatedPurpose](f.StatedPurpose), m.SetStatedPurpose, m.ClearStatedPurpose)
 	m.SetPurposeSpecificity(license.PurposeSpecificity(orDefault(f.PurposeSpecificity, "unknown")))
 	optList(entries, m.SetControlListEntries, m.ClearControlListEntries)
 	opt(f.Description, m.SetDescription, m.ClearDescription)

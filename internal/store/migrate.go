@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	stdsql "database/sql"
+	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -28,7 +30,11 @@ var migrations embed.FS
 // makes sure the ISO 3166-1 reference data is present. It is safe to run at every
 // start and from several instances at once on PostgreSQL (an advisory lock orders
 // them).
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) error { return s.migrateTo(ctx, "") }
+
+// migrateTo applies the migrations up to and including version last ("": all of
+// them); a test stops at an earlier version to write rows a later one must keep.
+func (s *Store) migrateTo(ctx context.Context, last string) error {
 	files, err := s.migrationFiles()
 	if err != nil {
 		return err
@@ -65,7 +71,27 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if s.dialect == dialect.SQLite {
+		// SQLite changes a column by rebuilding its table: the old one is dropped, and
+		// with foreign keys on that deletes the rows pointing at it (a licence's
+		// products), nulls them (a termination's licence) or fails (a communication's
+		// questions). PRAGMA foreign_keys is ignored inside a transaction, so the keys
+		// are off around the migrations and checked before each commit: SQLite's own
+		// procedure for schema changes. A connection that cannot turn them back on is
+		// discarded, never returned to the pool without them.
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = off"); err != nil {
+			return err
+		}
+		defer func() {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = on"); err != nil {
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+	}
 	for _, f := range files {
+		if last != "" && f.version > last {
+			break
+		}
 		if applied[f.version] {
 			continue
 		}
@@ -74,6 +100,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, f.sql); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", f.version, err)
+		}
+		if err := s.foreignKeyCheck(ctx, tx); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", f.version, err)
 		}
@@ -86,6 +116,30 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return s.ensureStates(ctx)
+}
+
+// foreignKeyCheck fails when a SQLite migration left a row pointing at nothing (the
+// check the keys would have made had they been on); PostgreSQL checks as it goes.
+func (s *Store) foreignKeyCheck(ctx context.Context, tx *stdsql.Tx) error {
+	if s.dialect != dialect.SQLite {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid stdsql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("a row of %s points at a missing row of %s", table, parent)
+	}
+	return rows.Err()
 }
 
 type migrationFile struct{ version, sql string }

@@ -368,6 +368,9 @@ func (r *refs) licenseView(l domain.License) licenseView {
 		ValidFrom:    dateOf(l.ValidFrom, l.ValidFromPrecision), ValidUntil: dateOf(l.ValidUntil, l.ValidUntilPrecision),
 		GeographyKnown: l.Geography != nil, GeographyCountries: countriesOf(l.Geography),
 	}
+	if l.ProductIDs != nil {
+		v.Products = []ref{} // known, perhaps none: nil stays unknown
+	}
 	for _, id := range l.ProductIDs {
 		v.Products = append(v.Products, r.product(&id))
 	}

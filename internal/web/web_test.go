@@ -242,7 +242,7 @@ func TestPages(t *testing.T) {
 				want: []string{"Vendors headquartered in Israel", "NSO Group", "Pegasus", "Intrusion spyware",
 					"Licence 1: end-user licence, NSO Group", "Maximum targets: Unknown", "Maximum concurrent targets: Unknown",
 					"NSO Group states that its licences are “limited in volume”", "limited in “geography”", "limited in “duration”",
-					"Valid from: Unknown", "Stated purpose: Unspecified",
+					"Valid from: Unknown", "Stated purpose: Unknown",
 					"Termination 1: NSO Group, reason material breach", "Reason\nMaterial breach", "Human rights violation the basis\nUnknown",
 					"Scope\nUnknown", "Reported to\nUnknown",
 					"OL OTH 2/2020", "confidence: reported", "confidence: confirmed",
@@ -388,7 +388,7 @@ func fixture(t *testing.T, st *store.Store) {
 		return domain.License{Record: r, LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(100),
 			EndUserState: s("MX"), EndUserAgencyID: id(100), ExportingState: s("IT"), LicenseStatus: "granted",
 			ValidFrom: from, ValidFromPrecision: fromP, ValidUntil: until, ValidUntilPrecision: untilP,
-			MaxTargets: func() *int { n := 50; return &n }(), Geography: []string{"MX", "GT"}, StatedPurpose: "serious_crime", PurposeSpecificity: "specific"}}
+			MaxTargets: func() *int { n := 50; return &n }(), Geography: []string{"MX", "GT"}, StatedPurpose: s("serious_crime"), PurposeSpecificity: "specific"}}
 	}
 	b := store.Batch{
 		Sources: []domain.Source{{Record: domain.Record{ID: 100, Status: domain.StatusPublished},
@@ -524,7 +524,7 @@ func TestPageBudget(t *testing.T) {
 			b.Licenses = append(b.Licenses, domain.License{
 				Record: domain.Record{ID: domain.ID(i), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 1, Confidence: "reported"}}},
 				LicenseFields: domain.LicenseFields{Kind: "export_authorization", EndUserState: s("BR"), LicenseStatus: "granted",
-					ValidFrom: s(from), ValidFromPrecision: s("year"), Description: s(long), StatedPurpose: "unspecified", PurposeSpecificity: "unknown"},
+					ValidFrom: s(from), ValidFromPrecision: s("year"), Description: s(long), StatedPurpose: s("unspecified"), PurposeSpecificity: "unknown"},
 			})
 		}
 		if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {

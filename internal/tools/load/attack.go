@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"sort"
 	"strconv"
@@ -96,17 +95,13 @@ func attack(binary, db string, dur time.Duration, env []string) error {
 	}
 	defer os.Remove(logs.Name())
 	defer logs.Close()
-	srv := exec.Command(binary, "serve", "--db", db, "--addr", addr)
-	srv.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "REGISTRY_") }), env...)
-	srv.Stderr = logs
-	if err := srv.Start(); err != nil {
+	srv, err := serveRegistry(binary, db, addr,
+		append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "REGISTRY_") }), env...), logs)
+	if err != nil {
 		return err
 	}
-	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
-	base := "http://" + addr
-	if err := waitHealthy(base); err != nil {
-		return err
-	}
+	defer srv.stop()
+	base := srv.base
 
 	ctx, cancel := context.WithTimeout(context.Background(), dur)
 	defer cancel()
@@ -187,7 +182,7 @@ func attack(binary, db string, dur time.Duration, env []string) error {
 		return err
 	}
 	res.errorLogs = bytes.Count(logged, []byte(`"level":"ERROR"`))
-	res.print(dur, countries, peakRSS(srv.Process.Pid))
+	res.print(dur, countries, peakRSS(srv.cmd.Process.Pid))
 	return nil
 }
 

@@ -104,17 +104,13 @@ func measure(db, binary string, conns int, dur time.Duration) error {
 	if err != nil {
 		return err
 	}
-	srv := exec.Command(binary, "serve", "--db", db, "--addr", addr)
-	srv.Env = append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_CLIENT_CONCURRENCY=1000000", "REGISTRY_LOG_LEVEL=warn")
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
+	env := append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_CLIENT_CONCURRENCY=1000000", "REGISTRY_LOG_LEVEL=warn")
+	srv, err := serveRegistry(binary, db, addr, env, os.Stderr)
+	if err != nil {
 		return err
 	}
-	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
-	base := "http://" + addr
-	if err := waitHealthy(base); err != nil {
-		return err
-	}
+	defer srv.stop()
+	base := srv.base
 
 	fmt.Printf("\nmachine: %s, %d connections, %s per load; synthetic registry %s (largest country %s)\n\n", cpuModel(), conns, dur, db, country)
 	fmt.Printf("%-44s %10s %10s %7s %9s %9s\n", "endpoint", "rps", "ceiling", "ratio", "p99", "ceil p99")
@@ -171,7 +167,7 @@ func measure(db, binary string, conns int, dur time.Duration) error {
 		}
 		fmt.Printf("  %-38s %8s %5d MB → %5.2f×\n", e.what, took.Round(time.Millisecond), size>>20, took.Seconds()/raw.Seconds())
 	}
-	fmt.Printf("server peak RSS (VmHWM): %s\n", peakRSS(srv.Process.Pid))
+	fmt.Printf("server peak RSS (VmHWM): %s\n", peakRSS(srv.cmd.Process.Pid))
 	return nil
 }
 
@@ -303,6 +299,32 @@ func wrk(url, encoding string, conns int, dur time.Duration) (float64, string, e
 	rps, _ := strconv.ParseFloat(string(m[1]), 64)
 	return rps, string(p[1]), nil
 }
+
+// server is a `registry serve` process the load runs against.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+// serveRegistry starts `registry serve` on db at addr with the environment env and
+// its log to stderr, and returns it once it answers /healthz.
+func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*server, error) {
+	cmd := exec.Command(binary, "serve", "--db", db, "--addr", addr)
+	cmd.Env = env
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	if err := waitHealthy(s.base); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// stop ends the server as SIGINT does, letting requests in flight finish.
+func (s *server) stop() { s.cmd.Process.Signal(os.Interrupt); s.cmd.Wait() }
 
 func waitHealthy(base string) error {
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

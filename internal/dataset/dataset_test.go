@@ -2,6 +2,7 @@ package dataset_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -65,6 +66,12 @@ func TestBundled(t *testing.T) {
 	if letter == nil || letter.SentOn == nil || *letter.SentOn != "2020-02-20" || len(letter.Questions) == 0 || strings.Join(letter.CopiedStates, ",") != "IL" {
 		t.Fatalf("OL OTH 2/2020 missing or wrong: %+v", letter)
 	}
+	inReducedForm(t, "source", b.Sources)
+	inReducedForm(t, "vendor", b.Vendors)
+	inReducedForm(t, "license", b.Licenses)
+	inReducedForm(t, "termination", b.Terminations)
+	inReducedForm(t, "allegation", b.Allegations)
+	inReducedForm(t, "communication", b.Communications)
 	symbols := map[string]bool{}
 	for _, s := range b.Sources {
 		if s.DocumentSymbol != nil {
@@ -139,5 +146,23 @@ func TestLoadRefusesWhole(t *testing.T) {
 				t.Errorf("%d sources left behind", n)
 			}
 		})
+	}
+}
+
+// inReducedForm checks that the bundled records write each date in the form its
+// precision says ("2019-05" with month, never "2019-05-01"), with its precision: as
+// the registry writes them.
+func inReducedForm[T any](t *testing.T, kind string, recs []T) {
+	t.Helper()
+	for i, r := range recs {
+		before, _ := json.Marshal(r)
+		settled := r
+		if err := domain.ResolveDates(&settled); err != nil {
+			t.Errorf("%s %d: %v", kind, i+1, err)
+			continue
+		}
+		if after, _ := json.Marshal(settled); string(after) != string(before) {
+			t.Errorf("%s %d is not written in reduced dates:\n%s\nwant\n%s", kind, i+1, before, after)
+		}
 	}
 }

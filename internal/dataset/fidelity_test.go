@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/export-registry/registry/internal/dataset"
@@ -352,9 +351,13 @@ func (c fidelityCheck) field(f string, b basis) {
 	switch {
 	case dated:
 		prec, _ := c.r.fields[f+"_precision"].(string)
-		day, err := time.Parse(domain.DateLayout, s)
+		day, form, err := domain.Date(s).Parse()
 		if err != nil {
 			c.errorf("%s %q is not a date", f, s)
+			return
+		}
+		if form != prec {
+			c.errorf("%s %q is written to the %s, its precision is %s: a date's form says no more than is known", f, s, form, prec)
 			return
 		}
 		said := map[string]string{domain.PrecisionDay: "2 January 2006", domain.PrecisionMonth: "January 2006", domain.PrecisionYear: "2006"}[prec]

@@ -128,9 +128,9 @@ func generate(n int, seed uint64) store.Batch {
 		}
 		if r.IntN(5) > 0 {
 			from := time.Date(2010+r.IntN(15), time.Month(1+r.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
-			f.ValidFrom, f.ValidFromPrecision = ptr(from.Format(domain.DateLayout)), ptr(domain.PrecisionMonth)
+			f.ValidFrom, f.ValidFromPrecision = ptr(domain.DateAt(from, domain.PrecisionMonth)), ptr(domain.PrecisionMonth)
 			if r.IntN(4) > 0 {
-				f.ValidUntil, f.ValidUntilPrecision = ptr(from.AddDate(1+r.IntN(5), 0, 0).Format(domain.DateLayout)), ptr(domain.PrecisionMonth)
+				f.ValidUntil, f.ValidUntilPrecision = ptr(domain.DateAt(from.AddDate(1+r.IntN(5), 0, 0), domain.PrecisionMonth)), ptr(domain.PrecisionMonth)
 			}
 		}
 		b.Licenses = append(b.Licenses, domain.License{Record: pub(i, source()), LicenseFields: f})
@@ -192,8 +192,8 @@ func word(r *rand.Rand) string {
 	return string(w[0]-32) + w[1:]
 }
 
-func day(r *rand.Rand) string {
-	return time.Date(2010+r.IntN(16), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC).Format(domain.DateLayout)
+func day(r *rand.Rand) domain.Date {
+	return domain.DateAt(time.Date(2010+r.IntN(16), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC), domain.PrecisionDay)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -78,15 +78,18 @@ func TestDates(t *testing.T) {
 func TestLicenseCheck(t *testing.T) {
 	s := func(v string) *string { return &v }
 	n := func(v int) *int { return &v }
+	d := func(v string) *Date { x := Date(v); return &x }
 	for _, tc := range []struct {
 		name  string
 		l     LicenseFields
 		field string
 	}{
-		{"period out of order", LicenseFields{ValidFrom: s("2021-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2020-01-01"), ValidUntilPrecision: s("day")}, "valid_until"},
-		{"date without precision", LicenseFields{ValidFrom: s("2021-01-01")}, "valid_from_precision"},
+		{"period out of order", LicenseFields{ValidFrom: d("2021-01-01"), ValidFromPrecision: s("day"), ValidUntil: d("2020-01-01"), ValidUntilPrecision: s("day")}, "valid_until"},
+		{"period out of order, coarse", LicenseFields{ValidFrom: d("2021-03"), ValidFromPrecision: s("month"), ValidUntil: d("2020"), ValidUntilPrecision: s("year")}, "valid_until"},
+		{"date without precision", LicenseFields{ValidFrom: d("2021-01-01")}, "valid_from_precision"},
 		{"precision without date", LicenseFields{ValidUntilPrecision: s("day")}, "valid_until"},
-		{"month not on its first day", LicenseFields{DecisionDate: s("2021-01-15"), DecisionDatePrecision: s("month")}, "decision_date"},
+		{"day with precision month", LicenseFields{DecisionDate: d("2021-01-15"), DecisionDatePrecision: s("month")}, "decision_date_precision"},
+		{"not a month", LicenseFields{DecisionDate: d("2021-13"), DecisionDatePrecision: s("month")}, "decision_date"},
 		{"negative targets", LicenseFields{MaxTargets: n(-1)}, "max_targets"},
 		{"more concurrent than total", LicenseFields{MaxTargets: n(5), MaxConcurrentTargets: n(10)}, "max_concurrent_targets"},
 		{"bad country", LicenseFields{EndUserState: s("ZZ")}, "end_user_state"},
@@ -99,7 +102,7 @@ func TestLicenseCheck(t *testing.T) {
 	if _, ok := ErrorFields((Citation{SourceID: 1, Confidence: "sure"}).Check())["confidence"]; !ok {
 		t.Error("a citation with an unknown confidence passed")
 	}
-	if err := (LicenseFields{ValidFrom: s("2020-01-01"), ValidFromPrecision: s("year"), ValidUntil: s("2020-06-01"), ValidUntilPrecision: s("month"), MaxTargets: n(10), MaxConcurrentTargets: n(5)}).Check(); err != nil {
+	if err := (LicenseFields{ValidFrom: d("2020"), ValidFromPrecision: s("year"), ValidUntil: d("2020-06"), ValidUntilPrecision: s("month"), MaxTargets: n(10), MaxConcurrentTargets: n(5)}).Check(); err != nil {
 		t.Errorf("a valid licence: %v", err)
 	}
 }
@@ -108,13 +111,14 @@ func TestLicenseCheck(t *testing.T) {
 // naming the nested field and its start.
 func TestVendorCheck(t *testing.T) {
 	s := func(v string) *string { return &v }
+	d := func(v string) *Date { x := Date(v); return &x }
 	for _, tc := range []struct {
 		name  string
 		v     VendorFields
 		field string
 	}{
 		{"alias period out of order", VendorFields{Slug: "x", Name: "X", Aliases: []Alias{{Name: "Y",
-			ValidFrom: s("2020-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2019-01-01"), ValidUntilPrecision: s("day")}}}, "aliases.valid_until"},
+			ValidFrom: d("2020-01-01"), ValidFromPrecision: s("day"), ValidUntil: d("2019"), ValidUntilPrecision: s("year")}}}, "aliases.valid_until"},
 		{"delisted before listed", VendorFields{Slug: "x", Name: "X", Designations: []Designation{{List: "L", Authority: "A",
 			ListedOn: s("2021-11-03"), DelistedOn: s("2021-01-01")}}}, "designations.delisted_on"},
 	} {

@@ -80,11 +80,12 @@ type Citation struct {
 
 // SourceRef is the short form of a source shown inside a citation.
 type SourceRef struct {
-	Title          string  `json:"title"`
-	Kind           string  `json:"kind"`
-	URL            *string `json:"url" extensions:"x-nullable"`
-	DocumentSymbol *string `json:"document_symbol" extensions:"x-nullable"`
-	PublishedOn    *string `json:"published_on" extensions:"x-nullable"`
+	Title                string  `json:"title"`
+	Kind                 string  `json:"kind"`
+	URL                  *string `json:"url" extensions:"x-nullable"`
+	DocumentSymbol       *string `json:"document_symbol" extensions:"x-nullable"`
+	PublishedOn          *Date   `json:"published_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
+	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 }
 
 // Vendor is a company that sells surveillance technology.
@@ -165,16 +166,16 @@ type LicenseFields struct {
 	IssuingAuthority      *string  `json:"issuing_authority" extensions:"x-nullable" maxLength:"500"`
 	Reference             *string  `json:"reference" extensions:"x-nullable" maxLength:"300"`
 	LicenseStatus         string   `json:"license_status" enums:"applied,granted,refused,revoked,suspended,expired,unknown"`
-	DecisionDate          *string  `json:"decision_date" extensions:"x-nullable"`
+	DecisionDate          *Date    `json:"decision_date" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	DecisionDatePrecision *string  `json:"decision_date_precision" enums:"day,month,year" extensions:"x-nullable"`
 	MaxTargets            *int     `json:"max_targets" extensions:"x-nullable"`
 	MaxConcurrentTargets  *int     `json:"max_concurrent_targets" extensions:"x-nullable"`
 	VolumeNote            *string  `json:"volume_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	Geography             []string `json:"geography" extensions:"x-nullable"`
 	GeographyNote         *string  `json:"geography_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
-	ValidFrom             *string  `json:"valid_from" extensions:"x-nullable"`
+	ValidFrom             *Date    `json:"valid_from" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	ValidFromPrecision    *string  `json:"valid_from_precision" enums:"day,month,year" extensions:"x-nullable"`
-	ValidUntil            *string  `json:"valid_until" extensions:"x-nullable"`
+	ValidUntil            *Date    `json:"valid_until" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year" extensions:"x-nullable"`
 	DurationNote          *string  `json:"duration_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	// Null when the sources do not say; "unspecified" when they say the licence
@@ -198,7 +199,7 @@ type TerminationFields struct {
 	LicenseID             *ID      `json:"license_id" extensions:"x-nullable" ref:"license"`
 	StateCode             *string  `json:"state_code" extensions:"x-nullable"`
 	AgencyID              *ID      `json:"agency_id" extensions:"x-nullable" ref:"agency"`
-	TerminatedOn          *string  `json:"terminated_on" extensions:"x-nullable"`
+	TerminatedOn          *Date    `json:"terminated_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	TerminatedOnPrecision *string  `json:"terminated_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	InitiatedBy           string   `json:"initiated_by" enums:"vendor,customer,exporting_state,other,unknown"`
 	Reason                string   `json:"reason" enums:"material_breach,human_rights_concerns,expiry,other,unknown"`
@@ -224,9 +225,9 @@ type AllegationFields struct {
 	OperatorAgencyID     *ID     `json:"operator_agency_id" extensions:"x-nullable" ref:"agency"`
 	TargetCategory       string  `json:"target_category" enums:"journalist,human_rights_defender,lawyer,politician,activist,other,unknown"`
 	TargetCountry        *string `json:"target_country" extensions:"x-nullable"`
-	PeriodStart          *string `json:"period_start" extensions:"x-nullable"`
+	PeriodStart          *Date   `json:"period_start" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	PeriodStartPrecision *string `json:"period_start_precision" enums:"day,month,year" extensions:"x-nullable"`
-	PeriodEnd            *string `json:"period_end" extensions:"x-nullable"`
+	PeriodEnd            *Date   `json:"period_end" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	PeriodEndPrecision   *string `json:"period_end_precision" enums:"day,month,year" extensions:"x-nullable"`
 	AllegationStatus     string  `json:"allegation_status" enums:"alleged,forensically_confirmed,officially_acknowledged,denied,disputed"`
 	Summary              *string `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
@@ -245,7 +246,7 @@ type Communication struct {
 type CommunicationFields struct {
 	Reference         *string  `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable" maxLength:"200"`
 	Kind              string   `json:"kind" enums:"letter,reply,other"`
-	SentOn            *string  `json:"sent_on" extensions:"x-nullable"`
+	SentOn            *Date    `json:"sent_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	SentOnPrecision   *string  `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	Sender            string   `json:"sender" maxLength:"500"`
 	RecipientVendorID *ID      `json:"recipient_vendor_id" extensions:"x-nullable" ref:"vendor"`
@@ -284,7 +285,7 @@ type SourceFields struct {
 	Publisher            *string `json:"publisher" extensions:"x-nullable" maxLength:"500"`
 	URL                  *string `json:"url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
 	ArchivedURL          *string `json:"archived_url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
-	PublishedOn          *string `json:"published_on" extensions:"x-nullable"`
+	PublishedOn          *Date   `json:"published_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35" extensions:"x-nullable" maxLength:"200"`
 	Language             *string `json:"language" extensions:"x-nullable" maxLength:"35"`

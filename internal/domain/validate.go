@@ -20,9 +20,9 @@ func (p Problems) Err(message string) error {
 	return &Error{Code: EINVALID, Message: message, Fields: p}
 }
 
-// checkDate checks a date and its precision: both or neither, a real date that is
-// the first day of the period the precision names.
-func (p Problems) checkDate(field string, date, precision *string) {
+// checkDate checks a Date and its precision: both or neither, a Date of a known form,
+// and the precision its form says. ResolveDates has filled in a precision left out.
+func (p Problems) checkDate(field string, date *Date, precision *string) {
 	switch {
 	case date == nil && precision == nil:
 	case date == nil:
@@ -32,14 +32,29 @@ func (p Problems) checkDate(field string, date, precision *string) {
 	case *precision != PrecisionDay && *precision != PrecisionMonth && *precision != PrecisionYear:
 		p.Add(field+"_precision", "must be day, month or year")
 	default:
-		if err := ValidateDateAt(*date, *precision); err != nil {
+		if _, form, err := date.Parse(); err != nil {
 			p.Add(field, err.Error())
+		} else if form != *precision {
+			p.Add(field+"_precision", "contradicts the form of "+field+", which says "+form)
 		}
 	}
 }
 
-// checkOrder checks that a period does not end before it starts.
-func (p Problems) checkOrder(fromField string, from *string, untilField string, until *string) {
+// checkOrder checks that a period does not end before it starts: that the last day
+// until may mean is not before the first day from may mean ("2014-06" until "2014"
+// may be in order).
+func (p Problems) checkOrder(fromField string, from *Date, untilField string, until *Date) {
+	if from == nil || until == nil || from.Precision() == "" || until.Precision() == "" {
+		return
+	}
+	if until.End().Before(from.Start()) {
+		p.Add(untilField, "is before "+fromField)
+	}
+}
+
+// checkDays checks that a period of two days (YYYY-MM-DD) does not end before it
+// starts.
+func (p Problems) checkDays(fromField string, from *string, untilField string, until *string) {
 	if from != nil && until != nil && len(*from) == 10 && len(*until) == 10 && *until < *from {
 		p.Add(untilField, "is before "+fromField)
 	}
@@ -96,7 +111,7 @@ func (v VendorFields) Check() error {
 				p.Add("designations", "dates must be YYYY-MM-DD")
 			}
 		}
-		p.checkOrder("designations.listed_on", d.ListedOn, "designations.delisted_on", d.DelistedOn)
+		p.checkDays("designations.listed_on", d.ListedOn, "designations.delisted_on", d.DelistedOn)
 	}
 	return p.Err("invalid vendor")
 }

@@ -34,9 +34,9 @@ var ReportedTo = []string{"law_enforcement", "export_authority", "victim", "othe
 // Alias is another name a vendor traded under, with when it did where known.
 type Alias struct {
 	Name                string  `json:"name" maxLength:"300"`
-	ValidFrom           *string `json:"valid_from" extensions:"x-nullable"`
+	ValidFrom           *Date   `json:"valid_from" extensions:"x-nullable" swaggertype:"string" example:"2014"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	ValidFromPrecision  *string `json:"valid_from_precision,omitempty" extensions:"x-nullable"`
-	ValidUntil          *string `json:"valid_until" extensions:"x-nullable"`
+	ValidUntil          *Date   `json:"valid_until" extensions:"x-nullable" swaggertype:"string" example:"2014"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	ValidUntilPrecision *string `json:"valid_until_precision,omitempty" extensions:"x-nullable"`
 }
 

@@ -250,6 +250,13 @@ func mergePatch[F any](cur F, patch []byte) (F, error) {
 			return cur, domain.Invalid(k, "not a field of this record that staff can write")
 		}
 		m[k] = v
+		// A date's precision is its form's: a patch that changes a date and not its
+		// precision lets the new form say it (see domain.ResolveDates).
+		if _, sent := p[k+"_precision"]; !sent {
+			if _, ok := m[k+"_precision"]; ok {
+				m[k+"_precision"] = json.RawMessage("null")
+			}
+		}
 	}
 	merged, err := json.Marshal(m)
 	if err != nil {

@@ -255,11 +255,12 @@ func column(rows [][]string, i int) []string {
 func fixture(t *testing.T, st *store.Store) {
 	t.Helper()
 	s := func(v string) *string { return &v }
+	d := func(v string) *domain.Date { x := domain.Date(v); return &x }
 	id := func(n int) *domain.ID { v := domain.ID(n); return &v }
 	pub := func(n int) domain.Record {
 		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 100, Confidence: "reported"}}}
 	}
-	lic := func(n int, from, fromP, until, untilP *string, geo []string) domain.License {
+	lic := func(n int, from *domain.Date, fromP *string, until *domain.Date, untilP *string, geo []string) domain.License {
 		return domain.License{Record: pub(n), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(100), EndUserState: s("MX"), EndUserAgencyID: id(100),
 			ExportingState: s("IT"), ValidFrom: from, ValidFromPrecision: fromP, ValidUntil: until, ValidUntilPrecision: untilP, Geography: geo, LicenseStatus: "granted"}}
 	}
@@ -272,13 +273,13 @@ func fixture(t *testing.T, st *store.Store) {
 		},
 		Agencies: []domain.Agency{{Record: pub(100), AgencyFields: domain.AgencyFields{StateCode: "MX", Name: "Test Agency", Kind: "intelligence"}}},
 		Licenses: []domain.License{
-			lic(100, s("2020-01-01"), s("day"), s("2021-01-01"), s("year"), []string{"MX", "GT"}), // through 2021
-			lic(101, s("2020-01-01"), s("day"), s("2021-06-01"), s("month"), []string{"MX"}),      // through June 2021
-			lic(102, s("2021-07-02"), s("day"), nil, nil, nil),                                    // starts after the day
-			lic(103, nil, nil, nil, nil, nil),                                                     // unknown period
-			lic(104, s("2019-01-01"), s("year"), nil, nil, []string{"GT"}),                        // open-ended
-			lic(105, s("2020-01-01"), s("day"), s("2021-06-30"), s("day"), nil),                   // ends the day before
-			lic(106, s("2020-01-01"), s("day"), s("2021-07-01"), s("day"), nil),                   // ends on the day
+			lic(100, d("2020-01-01"), s("day"), d("2021"), s("year"), []string{"MX", "GT"}), // through 2021
+			lic(101, d("2020-01-01"), s("day"), d("2021-06"), s("month"), []string{"MX"}),   // through June 2021
+			lic(102, d("2021-07-02"), s("day"), nil, nil, nil),                              // starts after the day
+			lic(103, nil, nil, nil, nil, nil),                                               // unknown period
+			lic(104, d("2019"), s("year"), nil, nil, []string{"GT"}),                        // open-ended
+			lic(105, d("2020-01-01"), s("day"), d("2021-06-30"), s("day"), nil),             // ends the day before
+			lic(106, d("2020-01-01"), s("day"), d("2021-07-01"), s("day"), nil),             // ends on the day
 		},
 	}
 	if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {
@@ -291,6 +292,7 @@ func fixture(t *testing.T, st *store.Store) {
 func decoys(t *testing.T, st *store.Store) {
 	t.Helper()
 	s := func(v string) *string { return &v }
+	d := func(v string) *domain.Date { x := domain.Date(v); return &x }
 	id := func(n int) *domain.ID { v := domain.ID(n); return &v }
 	pub := func(n int) domain.Record {
 		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 100, Confidence: "reported"}}}
@@ -301,7 +303,7 @@ func decoys(t *testing.T, st *store.Store) {
 		Licenses: []domain.License{
 			// Another vendor, end user, agency, exporter, status, period and geography.
 			{Record: pub(110), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(103), EndUserState: s("GT"), EndUserAgencyID: id(101),
-				ExportingState: s("FR"), ValidFrom: s("2018-01-01"), ValidFromPrecision: s("day"), ValidUntil: s("2018-12-31"), ValidUntilPrecision: s("day"),
+				ExportingState: s("FR"), ValidFrom: d("2018-01-01"), ValidFromPrecision: s("day"), ValidUntil: d("2018-12-31"), ValidUntilPrecision: s("day"),
 				Geography: []string{"FR"}, LicenseStatus: "refused"}},
 			// The fixture's vendor and end user, but no agency or exporter, and refused.
 			{Record: pub(111), LicenseFields: domain.LicenseFields{Kind: "end_user_license", VendorID: id(100), EndUserState: s("MX"), LicenseStatus: "refused"}},

@@ -162,7 +162,8 @@ func TestEditorialWorkflow(t *testing.T) {
 			{"bad country", "headquarters_country", map[string]any{"headquarters_country": "ZZ"}},
 			{"bad slug", "slug", map[string]any{"slug": "Not A Slug"}},
 			{"empty name", "name", map[string]any{"name": ""}},
-			{"bad alias date", "aliases.valid_from_precision", map[string]any{"aliases": []any{map[string]any{"name": "Old", "valid_from": "2019-01-01"}}}},
+			{"alias date contradicting its precision", "aliases.valid_from_precision", map[string]any{"aliases": []any{map[string]any{"name": "Old", "valid_from": "2019", "valid_from_precision": "day"}}}},
+			{"bad alias date", "aliases.valid_from", map[string]any{"aliases": []any{map[string]any{"name": "Old", "valid_from": "2019-1"}}}},
 		} {
 			r := a.send(http.MethodPatch, url, bearer(token, "If-Match", `"3"`), bad.body)
 			if r.status != 400 || !problemField(t, r, bad.field) {

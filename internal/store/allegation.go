@@ -95,9 +95,9 @@ func (s *Store) allegations(ctx context.Context, rows []*ent.Allegation, drafts 
 					OperatorAgencyID:     domain.IDPtr(v.OperatorAgencyID),
 					TargetCategory:       string(v.TargetCategory),
 					TargetCountry:        v.TargetCountry,
-					PeriodStart:          v.PeriodStart,
+					PeriodStart:          domain.StoredDate(v.PeriodStart, enumPtr(v.PeriodStartPrecision)),
 					PeriodStartPrecision: enumPtr(v.PeriodStartPrecision),
-					PeriodEnd:            v.PeriodEnd,
+					PeriodEnd:            domain.StoredDate(v.PeriodEnd, enumPtr(v.PeriodEndPrecision)),
 					PeriodEndPrecision:   enumPtr(v.PeriodEndPrecision),
 					AllegationStatus:     string(v.AllegationStatus),
 					Summary:              v.Summary,
@@ -115,9 +115,9 @@ func setAllegation(m *ent.AllegationMutation, f domain.AllegationFields) {
 	opt(intPtr(f.OperatorAgencyID), m.SetOperatorAgencyID, m.ClearOperatorAgencyID)
 	m.SetTargetCategory(allegation.TargetCategory(orDefault(f.TargetCategory, "unknown")))
 	opt(f.TargetCountry, m.SetTargetCountry, m.ClearTargetCountry)
-	opt(f.PeriodStart, m.SetPeriodStart, m.ClearPeriodStart)
+	opt(domain.StoreDate(f.PeriodStart), m.SetPeriodStart, m.ClearPeriodStart)
 	opt(enumOf[allegation.PeriodStartPrecision](f.PeriodStartPrecision), m.SetPeriodStartPrecision, m.ClearPeriodStartPrecision)
-	opt(f.PeriodEnd, m.SetPeriodEnd, m.ClearPeriodEnd)
+	opt(domain.StoreDate(f.PeriodEnd), m.SetPeriodEnd, m.ClearPeriodEnd)
 	opt(enumOf[allegation.PeriodEndPrecision](f.PeriodEndPrecision), m.SetPeriodEndPrecision, m.ClearPeriodEndPrecision)
 	m.SetAllegationStatus(allegation.AllegationStatus(orDefault(f.AllegationStatus, "alleged")))
 	opt(f.Summary, m.SetSummary, m.ClearSummary)

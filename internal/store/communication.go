@@ -140,7 +140,7 @@ func (s *Store) communications(ctx context.Context, rows []*ent.Communication, d
 				CommunicationFields: domain.CommunicationFields{
 					Reference:         v.Reference,
 					Kind:              string(v.Kind),
-					SentOn:            v.SentOn,
+					SentOn:            domain.StoredDate(v.SentOn, enumPtr(v.SentOnPrecision)),
 					SentOnPrecision:   enumPtr(v.SentOnPrecision),
 					Sender:            v.Sender,
 					RecipientVendorID: domain.IDPtr(v.RecipientVendorID),
@@ -161,7 +161,7 @@ func (s *Store) communications(ctx context.Context, rows []*ent.Communication, d
 func setCommunication(m *ent.CommunicationMutation, f domain.CommunicationFields) {
 	opt(f.Reference, m.SetReference, m.ClearReference)
 	m.SetKind(communication.Kind(orDefault(f.Kind, "letter")))
-	opt(f.SentOn, m.SetSentOn, m.ClearSentOn)
+	opt(domain.StoreDate(f.SentOn), m.SetSentOn, m.ClearSentOn)
 	opt(enumOf[communication.SentOnPrecision](f.SentOnPrecision), m.SetSentOnPrecision, m.ClearSentOnPrecision)
 	m.SetSender(f.Sender)
 	opt(intPtr(f.RecipientVendorID), m.SetRecipientVendorID, m.ClearRecipientVendorID)

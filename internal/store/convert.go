@@ -36,7 +36,7 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 	c, src := b.Table(citation.Table).As("c"), b.Table(source.Table).As("s")
 	query, args := b.Select(
 		c.C(citation.FieldID), c.C(citation.FieldRecordID), c.C(citation.FieldSourceID), c.C(citation.FieldFields), c.C(citation.FieldLocator), c.C(citation.FieldConfidence),
-		src.C(source.FieldTitle), src.C(source.FieldKind), src.C(source.FieldURL), src.C(source.FieldDocumentSymbol), src.C(source.FieldPublishedOn),
+		src.C(source.FieldTitle), src.C(source.FieldKind), src.C(source.FieldURL), src.C(source.FieldDocumentSymbol), src.C(source.FieldPublishedOn), src.C(source.FieldPublishedOnPrecision),
 	).From(c).Join(src).On(c.C(citation.FieldSourceID), src.C(source.FieldID)).
 		Where(entsql.And(
 			entsql.EQ(c.C(citation.FieldRecordType), string(recordType)),
@@ -55,9 +55,10 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 			recordID int
 			fields   []byte
 			ref      domain.SourceRef
+			on       *string
 		)
 		if err := rows.Scan(&dc.ID, &recordID, &dc.SourceID, &fields, &dc.Locator, &dc.Confidence,
-			&ref.Title, &ref.Kind, &ref.URL, &ref.DocumentSymbol, &ref.PublishedOn); err != nil {
+			&ref.Title, &ref.Kind, &ref.URL, &ref.DocumentSymbol, &on, &ref.PublishedOnPrecision); err != nil {
 			return nil, err
 		}
 		if len(fields) > 0 {
@@ -66,6 +67,7 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 			}
 		}
 		dc.Fields = nonNil(dc.Fields)
+		ref.PublishedOn = domain.StoredDate(on, ref.PublishedOnPrecision)
 		dc.Source = &ref
 		out[recordID] = append(out[recordID], dc)
 	}

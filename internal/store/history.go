@@ -30,6 +30,8 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 		if r.Edges.Actor != nil {
 			actor = r.Edges.Actor.DisplayName
 		}
+		domain.ReduceSnapshotDates(r.Before)
+		domain.ReduceSnapshotDates(r.After)
 		out[i] = domain.Change{
 			Revision: r.Revision, Action: string(r.Action), At: r.At.UTC(), Actor: actor,
 			Reason: r.Reason, Before: r.Before, After: r.After,
@@ -131,5 +133,6 @@ func citedSource(c map[string]any) (int, bool) {
 
 // sourceRef is the summary of a source that a citation shows (as citations loads it).
 func sourceRef(v *ent.Source) domain.SourceRef {
-	return domain.SourceRef{Title: v.Title, Kind: string(v.Kind), URL: v.URL, DocumentSymbol: v.DocumentSymbol, PublishedOn: v.PublishedOn}
+	return domain.SourceRef{Title: v.Title, Kind: string(v.Kind), URL: v.URL, DocumentSymbol: v.DocumentSymbol,
+		PublishedOn: domain.StoredDate(v.PublishedOn, enumPtr(v.PublishedOnPrecision)), PublishedOnPrecision: enumPtr(v.PublishedOnPrecision)}
 }

@@ -219,6 +219,10 @@ func (im *importer) sourceState(ctx context.Context, id int) (string, error) {
 // the index of the one that failed.
 func importAll[F, R any](ctx context.Context, im *importer, k Kind[F, R], recs []R) (int, error) {
 	for i, r := range recs {
+		// The record is settled whole, so that its revision keeps the dates as written.
+		if err := domain.ResolveDates(&r); err != nil {
+			return i, err
+		}
 		rec, f := k.split(r)
 		if err := k.check(f); err != nil {
 			return i, err

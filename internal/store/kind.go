@@ -31,6 +31,15 @@ type Kind[F any, R any] struct {
 	mark func(ctx context.Context, c *ent.Client, id, rev int, m marking) (int, error)
 }
 
+// resolveCheck settles the precision of the fields' dates (see domain.ResolveDates),
+// then checks them.
+func (k Kind[F, R]) resolveCheck(f *F) error {
+	if err := domain.ResolveDates(f); err != nil {
+		return err
+	}
+	return k.check(*f)
+}
+
 // marking is a change of a record's status.
 type marking struct {
 	status      string

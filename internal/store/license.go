@@ -150,16 +150,16 @@ func (s *Store) licenses(ctx context.Context, rows []*ent.License, drafts bool) 
 					IssuingAuthority:      v.IssuingAuthority,
 					Reference:             v.Reference,
 					LicenseStatus:         string(v.LicenseStatus),
-					DecisionDate:          v.DecisionDate,
+					DecisionDate:          domain.StoredDate(v.DecisionDate, enumPtr(v.DecisionDatePrecision)),
 					DecisionDatePrecision: enumPtr(v.DecisionDatePrecision),
 					MaxTargets:            v.MaxTargets,
 					MaxConcurrentTargets:  v.MaxConcurrentTargets,
 					VolumeNote:            v.VolumeNote,
 					Geography:             v.Geography,
 					GeographyNote:         v.GeographyNote,
-					ValidFrom:             v.ValidFrom,
+					ValidFrom:             domain.StoredDate(v.ValidFrom, enumPtr(v.ValidFromPrecision)),
 					ValidFromPrecision:    enumPtr(v.ValidFromPrecision),
-					ValidUntil:            v.ValidUntil,
+					ValidUntil:            domain.StoredDate(v.ValidUntil, enumPtr(v.ValidUntilPrecision)),
 					ValidUntilPrecision:   enumPtr(v.ValidUntilPrecision),
 					DurationNote:          v.DurationNote,
 					StatedPurpose:         enumPtr(v.StatedPurpose),
@@ -190,16 +190,16 @@ func setLicense(m *ent.LicenseMutation, f domain.LicenseFields) error {
 	opt(f.IssuingAuthority, m.SetIssuingAuthority, m.ClearIssuingAuthority)
 	opt(f.Reference, m.SetReference, m.ClearReference)
 	m.SetLicenseStatus(license.LicenseStatus(orDefault(f.LicenseStatus, "unknown")))
-	opt(f.DecisionDate, m.SetDecisionDate, m.ClearDecisionDate)
+	opt(domain.StoreDate(f.DecisionDate), m.SetDecisionDate, m.ClearDecisionDate)
 	opt(enumOf[license.DecisionDatePrecision](f.DecisionDatePrecision), m.SetDecisionDatePrecision, m.ClearDecisionDatePrecision)
 	opt(f.MaxTargets, m.SetMaxTargets, m.ClearMaxTargets)
 	opt(f.MaxConcurrentTargets, m.SetMaxConcurrentTargets, m.ClearMaxConcurrentTargets)
 	opt(f.VolumeNote, m.SetVolumeNote, m.ClearVolumeNote)
 	optList(f.Geography, m.SetGeography, m.ClearGeography)
 	opt(f.GeographyNote, m.SetGeographyNote, m.ClearGeographyNote)
-	opt(f.ValidFrom, m.SetValidFrom, m.ClearValidFrom)
+	opt(domain.StoreDate(f.ValidFrom), m.SetValidFrom, m.ClearValidFrom)
 	opt(enumOf[license.ValidFromPrecision](f.ValidFromPrecision), m.SetValidFromPrecision, m.ClearValidFromPrecision)
-	opt(f.ValidUntil, m.SetValidUntil, m.ClearValidUntil)
+	opt(domain.StoreDate(f.ValidUntil), m.SetValidUntil, m.ClearValidUntil)
 	opt(enumOf[license.ValidUntilPrecision](f.ValidUntilPrecision), m.SetValidUntilPrecision, m.ClearValidUntilPrecision)
 	opt(f.DurationNote, m.SetDurationNote, m.ClearDurationNote)
 	opt(enumOf[license.StatedPurpose](f.StatedPurpose), m.SetStatedPurpose, m.ClearStatedPurpose)

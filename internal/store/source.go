@@ -68,7 +68,7 @@ func toSource(v *ent.Source) domain.Source {
 			Publisher:            v.Publisher,
 			URL:                  v.URL,
 			ArchivedURL:          v.ArchivedURL,
-			PublishedOn:          v.PublishedOn,
+			PublishedOn:          domain.StoredDate(v.PublishedOn, enumPtr(v.PublishedOnPrecision)),
 			PublishedOnPrecision: enumPtr(v.PublishedOnPrecision),
 			DocumentSymbol:       v.DocumentSymbol,
 			Language:             v.Language,
@@ -84,7 +84,7 @@ func setSource(m *ent.SourceMutation, f domain.SourceFields) {
 	opt(f.Publisher, m.SetPublisher, m.ClearPublisher)
 	opt(f.URL, m.SetURL, m.ClearURL)
 	opt(f.ArchivedURL, m.SetArchivedURL, m.ClearArchivedURL)
-	opt(f.PublishedOn, m.SetPublishedOn, m.ClearPublishedOn)
+	opt(domain.StoreDate(f.PublishedOn), m.SetPublishedOn, m.ClearPublishedOn)
 	opt(enumOf[source.PublishedOnPrecision](f.PublishedOnPrecision), m.SetPublishedOnPrecision, m.ClearPublishedOnPrecision)
 	opt(f.DocumentSymbol, m.SetDocumentSymbol, m.ClearDocumentSymbol)
 	opt(f.Language, m.SetLanguage, m.ClearLanguage)

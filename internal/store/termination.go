@@ -90,7 +90,7 @@ func (s *Store) terminations(ctx context.Context, rows []*ent.Termination, draft
 					LicenseID:             domain.IDPtr(v.LicenseID),
 					StateCode:             v.StateCode,
 					AgencyID:              domain.IDPtr(v.AgencyID),
-					TerminatedOn:          v.TerminatedOn,
+					TerminatedOn:          domain.StoredDate(v.TerminatedOn, enumPtr(v.TerminatedOnPrecision)),
 					TerminatedOnPrecision: enumPtr(v.TerminatedOnPrecision),
 					InitiatedBy:           string(v.InitiatedBy),
 					Reason:                string(v.Reason),
@@ -110,7 +110,7 @@ func setTermination(m *ent.TerminationMutation, f domain.TerminationFields) {
 	opt(intPtr(f.LicenseID), m.SetLicenseID, m.ClearLicenseID)
 	opt(f.StateCode, m.SetStateCode, m.ClearStateCode)
 	opt(intPtr(f.AgencyID), m.SetAgencyID, m.ClearAgencyID)
-	opt(f.TerminatedOn, m.SetTerminatedOn, m.ClearTerminatedOn)
+	opt(domain.StoreDate(f.TerminatedOn), m.SetTerminatedOn, m.ClearTerminatedOn)
 	opt(enumOf[termination.TerminatedOnPrecision](f.TerminatedOnPrecision), m.SetTerminatedOnPrecision, m.ClearTerminatedOnPrecision)
 	m.SetInitiatedBy(termination.InitiatedBy(orDefault(f.InitiatedBy, "unknown")))
 	m.SetReason(termination.Reason(orDefault(f.Reason, "unknown")))

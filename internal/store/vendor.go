@@ -100,7 +100,7 @@ func (s *Store) vendors(ctx context.Context, rows []*ent.Vendor, drafts bool) ([
 				VendorFields: domain.VendorFields{
 					Slug:                   v.Slug,
 					Name:                   v.Name,
-					Aliases:                v.Aliases,
+					Aliases:                aliasDates(v.Aliases, readDate),
 					HeadquartersCountry:    v.HeadquartersCountry,
 					OtherJurisdictions:     v.OtherJurisdictions,
 					Website:                v.Website,
@@ -119,7 +119,7 @@ func (s *Store) vendors(ctx context.Context, rows []*ent.Vendor, drafts bool) ([
 func setVendor(m *ent.VendorMutation, f domain.VendorFields) {
 	m.SetSlug(f.Slug)
 	m.SetName(f.Name)
-	optList(f.Aliases, m.SetAliases, m.ClearAliases)
+	optList(aliasDates(f.Aliases, storedDate), m.SetAliases, m.ClearAliases)
 	opt(f.HeadquartersCountry, m.SetHeadquartersCountry, m.ClearHeadquartersCountry)
 	optList(f.OtherJurisdictions, m.SetOtherJurisdictions, m.ClearOtherJurisdictions)
 	opt(f.Website, m.SetWebsite, m.ClearWebsite)
@@ -129,4 +129,29 @@ func setVendor(m *ent.VendorMutation, f domain.VendorFields) {
 	opt(f.WhistleblowerPolicyURL, m.SetWhistleblowerPolicyURL, m.ClearWhistleblowerPolicyURL)
 	optList(f.Designations, m.SetDesignations, m.ClearDesignations)
 	opt(f.Description, m.SetDescription, m.ClearDescription)
+}
+
+// aliasDates returns a copy of aliases with their dates converted (nil stays nil). The
+// aliases column keeps each date as every date column does: the first day of its
+// period, beside its precision.
+func aliasDates(aliases []domain.Alias, conv func(*domain.Date, *string) *domain.Date) []domain.Alias {
+	if aliases == nil {
+		return nil
+	}
+	out := make([]domain.Alias, len(aliases))
+	for i, a := range aliases {
+		a.ValidFrom, a.ValidUntil = conv(a.ValidFrom, a.ValidFromPrecision), conv(a.ValidUntil, a.ValidUntilPrecision)
+		out[i] = a
+	}
+	return out
+}
+
+// readDate reads a date kept as the first day of its period.
+func readDate(d *domain.Date, precision *string) *domain.Date {
+	return domain.StoredDate((*string)(d), precision)
+}
+
+// storedDate is the form a date is kept in: the first day of its period.
+func storedDate(d *domain.Date, _ *string) *domain.Date {
+	return (*domain.Date)(domain.StoreDate(d))
 }

@@ -65,7 +65,7 @@ func (s *Store) inWriteTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 // Create writes a new draft, and its "create" revision, in one transaction.
 func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) (R, error) {
 	var out R
-	if err := k.check(f); err != nil {
+	if err := k.resolveCheck(&f); err != nil {
 		return out, err
 	}
 	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
@@ -100,7 +100,7 @@ func Update[F, R any](ctx context.Context, s *Store, k Kind[F, R], id, ifMatch i
 		if fields, err = apply(fields); err != nil {
 			return err
 		}
-		if err := k.check(fields); err != nil {
+		if err := k.resolveCheck(&fields); err != nil {
 			return err
 		}
 		if err := checkRefs(ctx, tx.Client(), fields); err != nil {

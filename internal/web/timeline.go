@@ -93,14 +93,14 @@ func buildTimeline(licenses []licenseView, now time.Time, maxBars int) timeline 
 			tl.Undated++
 			continue
 		}
-		start, err := domain.ParseDate(*l.License.ValidFrom)
+		start, _, err := l.License.ValidFrom.Parse()
 		if err != nil {
 			tl.Undated++
 			continue
 		}
 		sp := span{l: l, start: start, startEnd: periodEnd(start, l.ValidFromPrecision)}
 		if l.License.ValidUntil != nil {
-			if until, err := domain.ParseDate(*l.License.ValidUntil); err == nil {
+			if until, _, err := l.License.ValidUntil.Parse(); err == nil {
 				sp.endStart, sp.end = until, periodEnd(until, l.ValidUntilPrecision)
 			}
 		}

@@ -142,27 +142,22 @@ type dateView struct {
 	Precision string
 }
 
-// dateOf shows a stored date at its precision; an unknown precision is read as day,
-// the stored form's own.
-func dateOf(value, precision *string) dateView {
+// dateOf shows a date at its precision, the one its form says.
+func dateOf(value *domain.Date) dateView {
 	if value == nil {
 		return dateView{Text: "Unknown"}
 	}
-	t, err := domain.ParseDate(*value)
+	t, p, err := value.Parse()
 	if err != nil {
-		return dateView{Known: true, ISO: *value, Text: *value}
-	}
-	p := domain.PrecisionDay
-	if precision != nil {
-		p = *precision
+		return dateView{Known: true, ISO: string(*value), Text: string(*value)}
 	}
 	switch p {
 	case domain.PrecisionYear:
-		return dateView{Known: true, ISO: t.Format("2006"), Text: t.Format("2006") + " (year only)", Precision: p}
+		return dateView{Known: true, ISO: string(*value), Text: t.Format("2006") + " (year only)", Precision: p}
 	case domain.PrecisionMonth:
-		return dateView{Known: true, ISO: t.Format("2006-01"), Text: t.Format("January 2006") + " (month only)", Precision: p}
+		return dateView{Known: true, ISO: string(*value), Text: t.Format("January 2006") + " (month only)", Precision: p}
 	}
-	return dateView{Known: true, ISO: t.Format(domain.DateLayout), Text: t.Format("2 January 2006"), Precision: domain.PrecisionDay}
+	return dateView{Known: true, ISO: string(*value), Text: t.Format("2 January 2006"), Precision: domain.PrecisionDay}
 }
 
 // countryView is a country with its page.
@@ -364,8 +359,8 @@ func (r *refs) licenseView(l domain.License) licenseView {
 		License: l, Path: "/licenses/" + l.ID.String(),
 		Vendor: r.vendor(l.VendorID), Agency: r.agency(l.EndUserAgencyID),
 		EndUser: countryPtr(l.EndUserState), Exporter: countryPtr(l.ExportingState),
-		DecisionDate: dateOf(l.DecisionDate, l.DecisionDatePrecision),
-		ValidFrom:    dateOf(l.ValidFrom, l.ValidFromPrecision), ValidUntil: dateOf(l.ValidUntil, l.ValidUntilPrecision),
+		DecisionDate: dateOf(l.DecisionDate),
+		ValidFrom:    dateOf(l.ValidFrom), ValidUntil: dateOf(l.ValidUntil),
 		GeographyKnown: l.Geography != nil, GeographyCountries: countriesOf(l.Geography),
 	}
 	if l.ProductIDs != nil {
@@ -389,7 +384,7 @@ func (r *refs) terminationView(t domain.Termination) terminationView {
 	v := terminationView{
 		Termination: t, Path: "/terminations/" + t.ID.String(),
 		Vendor: r.vendor(&id), Agency: r.agency(t.AgencyID), License: recordRef("Licence", "licenses", t.LicenseID),
-		State: countryPtr(t.StateCode), TerminatedOn: dateOf(t.TerminatedOn, t.TerminatedOnPrecision),
+		State: countryPtr(t.StateCode), TerminatedOn: dateOf(t.TerminatedOn),
 	}
 	v.Label = "Termination " + t.ID.String() + ": " + v.Vendor.Name + ", reason " + strings.ToLower(label(t.Reason))
 	return v
@@ -400,7 +395,7 @@ func (r *refs) allegationView(a domain.Allegation) allegationView {
 		Allegation: a, Path: "/allegations/" + a.ID.String(),
 		Vendor: r.vendor(a.VendorID), Product: r.product(a.ProductID), Agency: r.agency(a.OperatorAgencyID),
 		Operator: countryPtr(a.OperatorState), Target: countryPtr(a.TargetCountry),
-		PeriodStart: dateOf(a.PeriodStart, a.PeriodStartPrecision), PeriodEnd: dateOf(a.PeriodEnd, a.PeriodEndPrecision),
+		PeriodStart: dateOf(a.PeriodStart), PeriodEnd: dateOf(a.PeriodEnd),
 	}
 	v.Label = "Allegation " + a.ID.String() + ": " + label(a.AllegationStatus) + ", targets: " + strings.ToLower(label(a.TargetCategory))
 	if v.Target.Known {
@@ -414,7 +409,7 @@ func (r *refs) communicationView(c domain.Communication) communicationView {
 		Communication: c, Path: "/communications/" + c.ID.String(),
 		RecipientVendor: r.vendor(c.RecipientVendorID), RecipientState: countryPtr(c.RecipientState),
 		InReplyTo: recordRef("Communication", "communications", c.InReplyToID),
-		SentOn:    dateOf(c.SentOn, c.SentOnPrecision), Copied: countriesOf(c.CopiedStates),
+		SentOn:    dateOf(c.SentOn), Copied: countriesOf(c.CopiedStates),
 	}
 	v.Label = "Communication " + c.ID.String() + ": "
 	switch {
@@ -430,5 +425,5 @@ func (r *refs) communicationView(c domain.Communication) communicationView {
 }
 
 func sourceViewOf(s domain.Source) sourceView {
-	return sourceView{Source: s, Path: "/sources/" + s.ID.String(), PublishedOn: dateOf(s.PublishedOn, s.PublishedOnPrecision)}
+	return sourceView{Source: s, Path: "/sources/" + s.ID.String(), PublishedOn: dateOf(s.PublishedOn)}
 }

@@ -379,12 +379,13 @@ func fixture(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := domain.SystemContext(context.Background())
 	s := func(v string) *string { return &v }
+	d := func(v string) *domain.Date { x := domain.Date(v); return &x }
 	id := func(n int) *domain.ID { v := domain.ID(n); return &v }
 	cites := []domain.Citation{{SourceID: 100, Confidence: "reported", Locator: s("p. 3")}}
 	pub := func(n int) domain.Record {
 		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: cites}
 	}
-	lic := func(r domain.Record, from, fromP, until, untilP *string) domain.License {
+	lic := func(r domain.Record, from *domain.Date, fromP *string, until *domain.Date, untilP *string) domain.License {
 		return domain.License{Record: r, LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(100),
 			EndUserState: s("MX"), EndUserAgencyID: id(100), ExportingState: s("IT"), LicenseStatus: "granted",
 			ValidFrom: from, ValidFromPrecision: fromP, ValidUntil: until, ValidUntilPrecision: untilP,
@@ -401,15 +402,15 @@ func fixture(t *testing.T, st *store.Store) {
 		},
 		Agencies: []domain.Agency{{Record: pub(100), AgencyFields: domain.AgencyFields{StateCode: "MX", Name: "Test Agency", Kind: "intelligence"}}},
 		Licenses: []domain.License{
-			lic(pub(100), s("2020-01-01"), s("day"), s("2021-01-01"), s("year")),
-			lic(pub(101), s("2019-01-01"), s("year"), nil, nil),
-			lic(pub(102), s("2018-03-01"), s("month"), s("2019-06-30"), s("day")),
+			lic(pub(100), d("2020-01-01"), s("day"), d("2021"), s("year")),
+			lic(pub(101), d("2019"), s("year"), nil, nil),
+			lic(pub(102), d("2018-03"), s("month"), d("2019-06-30"), s("day")),
 			lic(pub(103), nil, nil, nil, nil),
-			lic(domain.Record{ID: 104, Status: domain.StatusDraft}, s("2020-01-01"), s("day"), nil, nil),
+			lic(domain.Record{ID: 104, Status: domain.StatusDraft}, d("2020-01-01"), s("day"), nil, nil),
 		},
 		Allegations: []domain.Allegation{{Record: pub(100), AllegationFields: domain.AllegationFields{VendorID: id(100), OperatorState: s("MX"),
 			OperatorAgencyID: id(100), TargetCategory: "journalist", TargetCountry: s("MX"), AllegationStatus: "forensically_confirmed",
-			PeriodStart: s("2017-01-01"), PeriodStartPrecision: s("year")}}},
+			PeriodStart: d("2017"), PeriodStartPrecision: s("year")}}},
 	}
 	if _, err := st.Import(ctx, b); err != nil {
 		t.Fatalf("fixture: %v", err)
@@ -520,11 +521,11 @@ func TestPageBudget(t *testing.T) {
 			Sources: []domain.Source{{Record: domain.Record{ID: 1, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media", Title: "Source"}}},
 		}
 		for i := 1; i <= 120; i++ {
-			from := fmt.Sprintf("%d-01-01", 2000+i%20)
+			from := domain.Date(fmt.Sprintf("%d", 2000+i%20))
 			b.Licenses = append(b.Licenses, domain.License{
 				Record: domain.Record{ID: domain.ID(i), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 1, Confidence: "reported"}}},
 				LicenseFields: domain.LicenseFields{Kind: "export_authorization", EndUserState: s("BR"), LicenseStatus: "granted",
-					ValidFrom: s(from), ValidFromPrecision: s("year"), Description: s(long), StatedPurpose: s("unspecified"), PurposeSpecificity: "unknown"},
+					ValidFrom: &from, ValidFromPrecision: s("year"), Description: s(long), StatedPurpose: s("unspecified"), PurposeSpecificity: "unknown"},
 			})
 		}
 		if _, err := st.Import(domain.SystemContext(context.Background()), b); err != nil {

@@ -2766,7 +2766,7 @@ const docTemplate = `{
         },
         "/api/v1/licenses": {
             "get": {
-                "description": "Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
+                "description": "Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a start or end known only to its month or year counts as that whole period; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -2809,7 +2809,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "a day, YYYY-MM-DD",
+                        "description": "a day, YYYY-MM-DD (an instant: 2021 or 2021-07 is refused)",
                         "name": "active_on",
                         "in": "query"
                     },
@@ -7393,16 +7393,20 @@ const docTemplate = `{
                     "maxLength": 300
                 },
                 "valid_from": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2014"
                 },
                 "valid_from_precision": {
                     "type": "string",
                     "x-nullable": true
                 },
                 "valid_until": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2014"
                 },
                 "valid_until_precision": {
                     "type": "string",
@@ -7445,8 +7449,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "period_end": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "period_end_precision": {
                     "type": "string",
@@ -7458,8 +7464,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "period_start": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "period_start_precision": {
                     "type": "string",
@@ -7551,8 +7559,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "period_end": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "period_end_precision": {
                     "type": "string",
@@ -7564,8 +7574,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "period_start": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "period_start_precision": {
                     "type": "string",
@@ -7767,8 +7779,10 @@ const docTemplate = `{
                     "maxLength": 500
                 },
                 "sent_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "sent_on_precision": {
                     "type": "string",
@@ -7857,8 +7871,10 @@ const docTemplate = `{
                     "maxLength": 500
                 },
                 "sent_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "sent_on_precision": {
                     "type": "string",
@@ -7927,8 +7943,10 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "decision_date": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "decision_date_precision": {
                     "type": "string",
@@ -8066,8 +8084,10 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "valid_from": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "valid_from_precision": {
                     "type": "string",
@@ -8079,8 +8099,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "valid_until": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "valid_until_precision": {
                     "type": "string",
@@ -8113,8 +8135,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "decision_date": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "decision_date_precision": {
                     "type": "string",
@@ -8225,8 +8249,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "valid_from": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "valid_from_precision": {
                     "type": "string",
@@ -8238,8 +8264,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "valid_until": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "valid_until_precision": {
                     "type": "string",
@@ -8461,8 +8489,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "published_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "published_on_precision": {
                     "type": "string",
@@ -8552,8 +8582,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "published_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "published_on_precision": {
                     "type": "string",
@@ -8592,7 +8624,18 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "published_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "published_on_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
                     "x-nullable": true
                 },
                 "title": {
@@ -8728,8 +8771,10 @@ const docTemplate = `{
                     ]
                 },
                 "terminated_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "terminated_on_precision": {
                     "type": "string",
@@ -8819,8 +8864,10 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "terminated_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2019-05"
                 },
                 "terminated_on_precision": {
                     "type": "string",

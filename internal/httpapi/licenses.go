@@ -13,7 +13,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 // listLicenses lists licenses.
 //
 //	@Summary		List licenses
-//	@Description	Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
+//	@Description	Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a start or end known only to its month or year counts as that whole period; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			licenses
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country				query		string	false	"ISO 3166-1 alpha-2 code (either case)"
@@ -21,7 +21,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Param			vendor				query		string	false	"vendor id or slug"
 //	@Param			agency				query		string	false	"agency id"
 //	@Param			status				query		string	false	"comma-separated statuses (default: published)"
-//	@Param			active_on			query		string	false	"a day, YYYY-MM-DD"
+//	@Param			active_on			query		string	false	"a day, YYYY-MM-DD (an instant: 2021 or 2021-07 is refused)"
 //	@Param			covers				query		string	false	"ISO 3166-1 alpha-2 code in the permitted geography"
 //	@Param			updated_since		query		string	false	"YYYY-MM-DD or RFC 3339 time"
 //	@Param			q					query		string	false	"text to look for (case-insensitive substring)"

@@ -130,6 +130,8 @@ func TestPublicReads(t *testing.T) {
 			{name: "licences of a vendor", url: "/api/v1/licenses?vendor=nso-group", wantStatus: 200, wantCount: 1},
 			{name: "licences with unknown dates are not active", url: "/api/v1/licenses?active_on=2021-07-01", wantStatus: 200, wantCount: 0},
 			{name: "licences bad active_on", url: "/api/v1/licenses?active_on=2021-13-01", wantStatus: 400, wantCount: -1, wantError: "active_on"},
+			{name: "active_on is a day, not a year", url: "/api/v1/licenses?active_on=2021", wantStatus: 400, wantCount: -1, wantError: "active_on"},
+			{name: "active_on is a day, not a month", url: "/api/v1/licenses?active_on=2021-07", wantStatus: 400, wantCount: -1, wantError: "active_on"},
 			{name: "licences with unknown geography cover nothing", url: "/api/v1/licenses?covers=MX", wantStatus: 200, wantCount: 0},
 			{name: "licences bad covers", url: "/api/v1/licenses?covers=Mexico", wantStatus: 400, wantCount: -1, wantError: "covers"},
 			{name: "licences bad exporter", url: "/api/v1/licenses?exporter_country=1", wantStatus: 400, wantCount: -1, wantError: "exporter_country"},
@@ -326,6 +328,8 @@ func TestFilters(t *testing.T) {
 			{name: "active on 2021-07-01", url: "/api/v1/licenses?active_on=2021-07-01", wantStatus: 200, wantCount: 3, wantBody: []string{`"id":"100"`, `"id":"104"`, `"id":"106"`}},
 			{name: "active on 2021-06-30", url: "/api/v1/licenses?active_on=2021-06-30", wantStatus: 200, wantCount: 5},
 			{name: "active on 2018-06-01", url: "/api/v1/licenses?active_on=2018-06-01", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
+			// A start known only to its year is on or before every day of that year.
+			{name: "active on 2019-01-01, the first day of a start of 2019", url: "/api/v1/licenses?active_on=2019-01-01", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"104"`, `"valid_from":"2019","valid_from_precision":"year"`}},
 			{name: "covers GT", url: "/api/v1/licenses?covers=GT", wantStatus: 200, wantCount: 2},
 			{name: "covers FR", url: "/api/v1/licenses?covers=FR", wantStatus: 200, wantCount: 1, wantBody: []string{`"id":"110"`}},
 			{name: "to Mexico", url: "/api/v1/licenses?country=MX", wantStatus: 200, wantCount: 8},

@@ -68,9 +68,9 @@ func communicationStatements(t *testing.T, dialect string) {
 		byPos[s["position"].(float64)] = s
 	}
 	for pos, want := range map[float64]map[string]any{
-		5: {"kind": "vendor_statement", "speaker": "NSO Group", "speaker_vendor_id": "1", "source_id": "1", "original_source_id": "2", "refers_to": []any{}},
-		6: {"kind": "vendor_statement", "speaker": "Mr. Hulio", "speaker_vendor_id": "1", "original_source_id": "7", "said_on_precision": "year"},
-		8: {"kind": "assessment", "speaker_vendor_id": nil, "original_source_id": nil, "refers_to": []any{5.0, 6.0}},
+		5:  {"kind": "vendor_statement", "speaker": "NSO Group", "speaker_vendor_id": "1", "source_id": "1", "original_source_id": "2", "refers_to": []any{}},
+		6:  {"kind": "vendor_statement", "speaker": "Mr. Hulio", "speaker_vendor_id": "1", "original_source_id": "7", "said_on_precision": "year"},
+		8:  {"kind": "assessment", "speaker_vendor_id": nil, "original_source_id": nil, "refers_to": []any{5.0, 6.0}},
 		10: {"kind": "recommendation", "original_source_id": "4", "said_on_precision": "month"},
 	} {
 		for f, w := range want {

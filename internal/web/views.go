@@ -353,6 +353,9 @@ type statementView struct {
 	domain.Statement
 	SpeakerVendor, Source, OriginalSource ref
 	SaidOn                                dateView
+	// SpeakerIsVendor: the speaker is named as the vendor is, so the name links to
+	// the vendor's page instead of being followed by it.
+	SpeakerIsVendor bool
 }
 
 type sourceView struct {
@@ -436,8 +439,10 @@ func (r *refs) communicationView(c domain.Communication) communicationView {
 	}
 	for _, st := range c.Statements {
 		src := st.SourceID
-		v.Statements = append(v.Statements, statementView{Statement: st, SpeakerVendor: r.vendor(st.SpeakerVendorID),
-			Source: r.source(&src), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn, st.SaidOnPrecision)})
+		sv := statementView{Statement: st, SpeakerVendor: r.vendor(st.SpeakerVendorID),
+			Source: r.source(&src), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn, st.SaidOnPrecision)}
+		sv.SpeakerIsVendor = st.Speaker != nil && st.SpeakerVendorID != nil && sv.SpeakerVendor.URL != "" && *st.Speaker == sv.SpeakerVendor.Name
+		v.Statements = append(v.Statements, sv)
 	}
 	v.Label = "Communication " + c.ID.String() + ": "
 	switch {

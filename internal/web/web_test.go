@@ -291,7 +291,7 @@ func TestPages(t *testing.T) {
 				want: []string{"Communication 3: OL OTH 2/2020", "Copied to\nIsrael", "In reply to\nCommunication 2",
 					"The 34 questions and requests of", "Request (no question mark): I would be interested to know more about this assertion", "what are you doing to identify, rectify and prevent abuse and remedy violations?",
 					// The statements it records, attributed, with where they are from.
-					"Vendor statement by NSO Group (NSO Group), 10 December 2019:", "given the nature of government security investigations, “operational visibility is simply not permitted.”",
+					"Vendor statement by NSO Group, 10 December 2019:", "given the nature of government security investigations, “operational visibility is simply not permitted.”",
 					"Vendor statement by Mr. Hulio (NSO Group), 2019 (year only):", "Where: Letter of the Special Rapporteur on the promotion and protection of the right to freedom of opinion and expression to NSO Group (reference OL OTH 2/2020), 20 February 2020, “Operational visibility and monitoring”, first paragraph; first said in",
 					"Assessment by Special Rapporteur", "Such a claim appears to be at odds", "About: statement 5, statement 6",
 					"Recommendation by Special Rapporteur", "until legal mechanisms to govern their export and use are in place",
@@ -299,7 +299,8 @@ func TestPages(t *testing.T) {
 					// The law it invokes.
 					"ICCPR, provision 17", "ICCPR, provision 19", "UN Guiding Principles on Business and Human Rights, provision 17"},
 				wantHTML: []string{`<th scope="col">Question or request</th>`, `href="/countries/IL"`, `<a href="#statement-5">statement 5</a>`, `<li id="statement-8" value="8">`,
-					`first said in <a href="/sources/7">`, `first said in <a href="/sources/4">`}},
+					`first said in <a href="/sources/7">`, `first said in <a href="/sources/4">`, `<strong>Vendor statement</strong> by <a href="/vendors/nso-group">NSO Group</a>,`,
+					`by Mr. Hulio (<a href="/vendors/nso-group">NSO Group</a>)`}},
 			{name: "source with an address", path: "/sources/8", wantStatus: 200,
 				want:     []string{"UN surveillance expert urges global moratorium on sale of spyware", "Kind\nMedia"},
 				wantHTML: []string{`rel="noopener noreferrer"`}},

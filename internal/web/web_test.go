@@ -297,7 +297,7 @@ func TestPages(t *testing.T) {
 					"Recommendation by Special Rapporteur", "until legal mechanisms to govern their export and use are in place",
 					"is counterintuitive to whistleblowing as a principle", "extremely limited global framework",
 					// The law it invokes.
-					"ICCPR, provision 17", "ICCPR, provision 19", "UN Guiding Principles on Business and Human Rights, provision 17"},
+					"ICCPR, provision 17", "ICCPR, provision 19", "Statements recorded\n11", "Legal framework\nICCPR 17, ICCPR 19, UN Guiding Principles on Business and Human Rights 17", "UN Guiding Principles on Business and Human Rights, provision 17"},
 				wantHTML: []string{`<th scope="col">Question or request</th>`, `href="/countries/IL"`, `<a href="#statement-5">statement 5</a>`, `<li id="statement-8" value="8">`,
 					`first said in <a href="/sources/7">`, `first said in <a href="/sources/4">`, `<strong>Vendor statement</strong> by <a href="/vendors/nso-group">NSO Group</a>,`,
 					`by Mr. Hulio (<a href="/vendors/nso-group">NSO Group</a>)`}},

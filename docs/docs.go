@@ -1890,7 +1890,7 @@ const docTemplate = `{
         },
         "/api/v1/communications": {
             "get": {
-                "description": "Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
+                "description": "Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary. Each holds its questions (kind question, or request: one made without a question mark), the statements it records (kind vendor_statement, assessment or recommendation: who said it as the source words it, the exact quote, the source and locator it is found at, the source it was first made in, when, and the statements it is about) and the legal provisions it invokes (instrument and article or principle). In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is []; questions, statements and legal_references are each one cell of JSON.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -2103,7 +2103,7 @@ const docTemplate = `{
         },
         "/api/v1/communications/{id}": {
             "get": {
-                "description": "A published or retracted communication with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
+                "description": "A published or retracted communication with its citations, questions and requests, statements and legal references (null: not recorded; []: none); a retracted record stays at its URL, marked retracted. The ETag is the record's revision.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -7735,6 +7735,14 @@ const docTemplate = `{
                         "other"
                     ]
                 },
+                "legal_references": {
+                    "description": "The legal framework it invokes: treaty articles and principles, one reference\neach. Null when not recorded; [] when it invokes none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.LegalReference"
+                    },
+                    "x-nullable": true
+                },
                 "questions": {
                     "description": "Null when its questions are not known; [] when it asks none.",
                     "type": "array",
@@ -7793,6 +7801,14 @@ const docTemplate = `{
                     ],
                     "x-nullable": true
                 },
+                "statements": {
+                    "description": "The statements it records: what a vendor or person is quoted as saying, and the\nsender's own assessments and recommendations. Null when not recorded; [] when\nit records none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Statement"
+                    },
+                    "x-nullable": true
+                },
                 "status": {
                     "type": "string",
                     "enum": [
@@ -7838,6 +7854,14 @@ const docTemplate = `{
                         "reply",
                         "other"
                     ]
+                },
+                "legal_references": {
+                    "description": "The legal framework it invokes: treaty articles and principles, one reference\neach. Null when not recorded; [] when it invokes none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.LegalReference"
+                    },
+                    "x-nullable": true
                 },
                 "questions": {
                     "description": "Null when its questions are not known; [] when it asks none.",
@@ -7885,6 +7909,14 @@ const docTemplate = `{
                     ],
                     "x-nullable": true
                 },
+                "statements": {
+                    "description": "The statements it records: what a vendor or person is quoted as saying, and the\nsender's own assessments and recommendations. Null when not recorded; [] when\nit records none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Statement"
+                    },
+                    "x-nullable": true
+                },
                 "summary": {
                     "type": "string",
                     "maxLength": 20000,
@@ -7920,6 +7952,32 @@ const docTemplate = `{
                 "reference": {
                     "type": "string",
                     "maxLength": 300
+                }
+            }
+        },
+        "domain.LegalReference": {
+            "type": "object",
+            "properties": {
+                "instrument": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "ICCPR"
+                },
+                "locator": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "provision": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "x-nullable": true,
+                    "example": "17"
+                },
+                "quote": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
                 }
             }
         },
@@ -8423,6 +8481,13 @@ const docTemplate = `{
                 "id": {
                     "type": "string"
                 },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "question",
+                        "request"
+                    ]
+                },
                 "position": {
                     "type": "integer"
                 },
@@ -8664,6 +8729,72 @@ const docTemplate = `{
                 },
                 "official": {
                     "type": "boolean"
+                }
+            }
+        },
+        "domain.Statement": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "vendor_statement",
+                        "assessment",
+                        "recommendation"
+                    ]
+                },
+                "locator": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "original_source_id": {
+                    "description": "OriginalSourceID is the document the statement was first made in (a vendor's\nletter, an interview, a report) when the quote is taken from another that\nquotes it; null when the same or not known.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "position": {
+                    "description": "Position orders the statements of a communication and is how one statement\nrefers to another (refers_to).",
+                    "type": "integer"
+                },
+                "quote": {
+                    "description": "Quote is the source's exact words at the locator. Quotation marks inside it\nmark the speaker's own words; the rest is the source's paraphrase.",
+                    "type": "string",
+                    "maxLength": 20000
+                },
+                "refers_to": {
+                    "description": "RefersTo are the positions of this communication's statements this one is\nabout (an assessment that two claims \"appear to be at odds\"); [] when none.",
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "said_on": {
+                    "description": "SaidOn is when it was said, where the sources say.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "said_on_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "source_id": {
+                    "type": "string"
+                },
+                "speaker": {
+                    "description": "Speaker names who said it, as the source words it (\"NSO Group\", \"Mr. Hulio\");\nnull when the source does not say.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-nullable": true
+                },
+                "speaker_vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },

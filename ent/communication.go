@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // Communication is the model entity for the Communication schema.
@@ -51,6 +52,10 @@ type Communication struct {
 	URL *string `json:"url,omitempty"`
 	// Summary holds the value of the "summary" field.
 	Summary *string `json:"summary,omitempty"`
+	// Statements holds the value of the "statements" field.
+	Statements []domain.Statement `json:"statements,omitempty"`
+	// LegalReferences holds the value of the "legal_references" field.
+	LegalReferences []domain.LegalReference `json:"legal_references,omitempty"`
 	// false: the questions are unknown (questions null)
 	QuestionsKnown bool `json:"questions_known,omitempty"`
 	// SentOn holds the value of the "sent_on" field.
@@ -123,7 +128,7 @@ func (*Communication) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case communication.FieldCopiedStates:
+		case communication.FieldCopiedStates, communication.FieldStatements, communication.FieldLegalReferences:
 			values[i] = new([]byte)
 		case communication.FieldQuestionsKnown:
 			values[i] = new(sql.NullBool)
@@ -260,6 +265,22 @@ func (_m *Communication) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Summary = new(string)
 				*_m.Summary = value.String
+			}
+		case communication.FieldStatements:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field statements", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Statements); err != nil {
+					return fmt.Errorf("unmarshal field statements: %w", err)
+				}
+			}
+		case communication.FieldLegalReferences:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field legal_references", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.LegalReferences); err != nil {
+					return fmt.Errorf("unmarshal field legal_references: %w", err)
+				}
 			}
 		case communication.FieldQuestionsKnown:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -402,6 +423,12 @@ func (_m *Communication) String() string {
 		builder.WriteString("summary=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("statements=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Statements))
+	builder.WriteString(", ")
+	builder.WriteString("legal_references=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LegalReferences))
 	builder.WriteString(", ")
 	builder.WriteString("questions_known=")
 	builder.WriteString(fmt.Sprintf("%v", _m.QuestionsKnown))

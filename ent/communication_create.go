@@ -14,6 +14,7 @@ import (
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // CommunicationCreate is the builder for creating a Communication entity.
@@ -229,6 +230,18 @@ func (_c *CommunicationCreate) SetNillableSummary(v *string) *CommunicationCreat
 	if v != nil {
 		_c.SetSummary(*v)
 	}
+	return _c
+}
+
+// SetStatements sets the "statements" field.
+func (_c *CommunicationCreate) SetStatements(v []domain.Statement) *CommunicationCreate {
+	_c.mutation.SetStatements(v)
+	return _c
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (_c *CommunicationCreate) SetLegalReferences(v []domain.LegalReference) *CommunicationCreate {
+	_c.mutation.SetLegalReferences(v)
 	return _c
 }
 
@@ -561,6 +574,14 @@ func (_c *CommunicationCreate) createSpec() (*Communication, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.Summary(); ok {
 		_spec.SetField(communication.FieldSummary, field.TypeString, value)
 		_node.Summary = &value
+	}
+	if value, ok := _c.mutation.Statements(); ok {
+		_spec.SetField(communication.FieldStatements, field.TypeJSON, value)
+		_node.Statements = value
+	}
+	if value, ok := _c.mutation.LegalReferences(); ok {
+		_spec.SetField(communication.FieldLegalReferences, field.TypeJSON, value)
+		_node.LegalReferences = value
 	}
 	if value, ok := _c.mutation.QuestionsKnown(); ok {
 		_spec.SetField(communication.FieldQuestionsKnown, field.TypeBool, value)
@@ -935,6 +956,42 @@ func (u *CommunicationUpsert) UpdateSummary() *CommunicationUpsert {
 // ClearSummary clears the value of the "summary" field.
 func (u *CommunicationUpsert) ClearSummary() *CommunicationUpsert {
 	u.SetNull(communication.FieldSummary)
+	return u
+}
+
+// SetStatements sets the "statements" field.
+func (u *CommunicationUpsert) SetStatements(v []domain.Statement) *CommunicationUpsert {
+	u.Set(communication.FieldStatements, v)
+	return u
+}
+
+// UpdateStatements sets the "statements" field to the value that was provided on create.
+func (u *CommunicationUpsert) UpdateStatements() *CommunicationUpsert {
+	u.SetExcluded(communication.FieldStatements)
+	return u
+}
+
+// ClearStatements clears the value of the "statements" field.
+func (u *CommunicationUpsert) ClearStatements() *CommunicationUpsert {
+	u.SetNull(communication.FieldStatements)
+	return u
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (u *CommunicationUpsert) SetLegalReferences(v []domain.LegalReference) *CommunicationUpsert {
+	u.Set(communication.FieldLegalReferences, v)
+	return u
+}
+
+// UpdateLegalReferences sets the "legal_references" field to the value that was provided on create.
+func (u *CommunicationUpsert) UpdateLegalReferences() *CommunicationUpsert {
+	u.SetExcluded(communication.FieldLegalReferences)
+	return u
+}
+
+// ClearLegalReferences clears the value of the "legal_references" field.
+func (u *CommunicationUpsert) ClearLegalReferences() *CommunicationUpsert {
+	u.SetNull(communication.FieldLegalReferences)
 	return u
 }
 
@@ -1321,6 +1378,48 @@ func (u *CommunicationUpsertOne) UpdateSummary() *CommunicationUpsertOne {
 func (u *CommunicationUpsertOne) ClearSummary() *CommunicationUpsertOne {
 	return u.Update(func(s *CommunicationUpsert) {
 		s.ClearSummary()
+	})
+}
+
+// SetStatements sets the "statements" field.
+func (u *CommunicationUpsertOne) SetStatements(v []domain.Statement) *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.SetStatements(v)
+	})
+}
+
+// UpdateStatements sets the "statements" field to the value that was provided on create.
+func (u *CommunicationUpsertOne) UpdateStatements() *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.UpdateStatements()
+	})
+}
+
+// ClearStatements clears the value of the "statements" field.
+func (u *CommunicationUpsertOne) ClearStatements() *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.ClearStatements()
+	})
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (u *CommunicationUpsertOne) SetLegalReferences(v []domain.LegalReference) *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.SetLegalReferences(v)
+	})
+}
+
+// UpdateLegalReferences sets the "legal_references" field to the value that was provided on create.
+func (u *CommunicationUpsertOne) UpdateLegalReferences() *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.UpdateLegalReferences()
+	})
+}
+
+// ClearLegalReferences clears the value of the "legal_references" field.
+func (u *CommunicationUpsertOne) ClearLegalReferences() *CommunicationUpsertOne {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.ClearLegalReferences()
 	})
 }
 
@@ -1881,6 +1980,48 @@ func (u *CommunicationUpsertBulk) UpdateSummary() *CommunicationUpsertBulk {
 func (u *CommunicationUpsertBulk) ClearSummary() *CommunicationUpsertBulk {
 	return u.Update(func(s *CommunicationUpsert) {
 		s.ClearSummary()
+	})
+}
+
+// SetStatements sets the "statements" field.
+func (u *CommunicationUpsertBulk) SetStatements(v []domain.Statement) *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.SetStatements(v)
+	})
+}
+
+// UpdateStatements sets the "statements" field to the value that was provided on create.
+func (u *CommunicationUpsertBulk) UpdateStatements() *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.UpdateStatements()
+	})
+}
+
+// ClearStatements clears the value of the "statements" field.
+func (u *CommunicationUpsertBulk) ClearStatements() *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.ClearStatements()
+	})
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (u *CommunicationUpsertBulk) SetLegalReferences(v []domain.LegalReference) *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.SetLegalReferences(v)
+	})
+}
+
+// UpdateLegalReferences sets the "legal_references" field to the value that was provided on create.
+func (u *CommunicationUpsertBulk) UpdateLegalReferences() *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.UpdateLegalReferences()
+	})
+}
+
+// ClearLegalReferences clears the value of the "legal_references" field.
+func (u *CommunicationUpsertBulk) ClearLegalReferences() *CommunicationUpsertBulk {
+	return u.Update(func(s *CommunicationUpsert) {
+		s.ClearLegalReferences()
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/vendor"
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // CommunicationUpdate is the builder for updating Communication entities.
@@ -296,6 +297,42 @@ func (_u *CommunicationUpdate) SetNillableSummary(v *string) *CommunicationUpdat
 // ClearSummary clears the value of the "summary" field.
 func (_u *CommunicationUpdate) ClearSummary() *CommunicationUpdate {
 	_u.mutation.ClearSummary()
+	return _u
+}
+
+// SetStatements sets the "statements" field.
+func (_u *CommunicationUpdate) SetStatements(v []domain.Statement) *CommunicationUpdate {
+	_u.mutation.SetStatements(v)
+	return _u
+}
+
+// AppendStatements appends value to the "statements" field.
+func (_u *CommunicationUpdate) AppendStatements(v []domain.Statement) *CommunicationUpdate {
+	_u.mutation.AppendStatements(v)
+	return _u
+}
+
+// ClearStatements clears the value of the "statements" field.
+func (_u *CommunicationUpdate) ClearStatements() *CommunicationUpdate {
+	_u.mutation.ClearStatements()
+	return _u
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (_u *CommunicationUpdate) SetLegalReferences(v []domain.LegalReference) *CommunicationUpdate {
+	_u.mutation.SetLegalReferences(v)
+	return _u
+}
+
+// AppendLegalReferences appends value to the "legal_references" field.
+func (_u *CommunicationUpdate) AppendLegalReferences(v []domain.LegalReference) *CommunicationUpdate {
+	_u.mutation.AppendLegalReferences(v)
+	return _u
+}
+
+// ClearLegalReferences clears the value of the "legal_references" field.
+func (_u *CommunicationUpdate) ClearLegalReferences() *CommunicationUpdate {
+	_u.mutation.ClearLegalReferences()
 	return _u
 }
 
@@ -642,6 +679,28 @@ func (_u *CommunicationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(communication.FieldSummary, field.TypeString)
+	}
+	if value, ok := _u.mutation.Statements(); ok {
+		_spec.SetField(communication.FieldStatements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedStatements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, communication.FieldStatements, value)
+		})
+	}
+	if _u.mutation.StatementsCleared() {
+		_spec.ClearField(communication.FieldStatements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.LegalReferences(); ok {
+		_spec.SetField(communication.FieldLegalReferences, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLegalReferences(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, communication.FieldLegalReferences, value)
+		})
+	}
+	if _u.mutation.LegalReferencesCleared() {
+		_spec.ClearField(communication.FieldLegalReferences, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.QuestionsKnown(); ok {
 		_spec.SetField(communication.FieldQuestionsKnown, field.TypeBool, value)
@@ -1095,6 +1154,42 @@ func (_u *CommunicationUpdateOne) ClearSummary() *CommunicationUpdateOne {
 	return _u
 }
 
+// SetStatements sets the "statements" field.
+func (_u *CommunicationUpdateOne) SetStatements(v []domain.Statement) *CommunicationUpdateOne {
+	_u.mutation.SetStatements(v)
+	return _u
+}
+
+// AppendStatements appends value to the "statements" field.
+func (_u *CommunicationUpdateOne) AppendStatements(v []domain.Statement) *CommunicationUpdateOne {
+	_u.mutation.AppendStatements(v)
+	return _u
+}
+
+// ClearStatements clears the value of the "statements" field.
+func (_u *CommunicationUpdateOne) ClearStatements() *CommunicationUpdateOne {
+	_u.mutation.ClearStatements()
+	return _u
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (_u *CommunicationUpdateOne) SetLegalReferences(v []domain.LegalReference) *CommunicationUpdateOne {
+	_u.mutation.SetLegalReferences(v)
+	return _u
+}
+
+// AppendLegalReferences appends value to the "legal_references" field.
+func (_u *CommunicationUpdateOne) AppendLegalReferences(v []domain.LegalReference) *CommunicationUpdateOne {
+	_u.mutation.AppendLegalReferences(v)
+	return _u
+}
+
+// ClearLegalReferences clears the value of the "legal_references" field.
+func (_u *CommunicationUpdateOne) ClearLegalReferences() *CommunicationUpdateOne {
+	_u.mutation.ClearLegalReferences()
+	return _u
+}
+
 // SetQuestionsKnown sets the "questions_known" field.
 func (_u *CommunicationUpdateOne) SetQuestionsKnown(v bool) *CommunicationUpdateOne {
 	_u.mutation.SetQuestionsKnown(v)
@@ -1468,6 +1563,28 @@ func (_u *CommunicationUpdateOne) sqlSave(ctx context.Context) (_node *Communica
 	}
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(communication.FieldSummary, field.TypeString)
+	}
+	if value, ok := _u.mutation.Statements(); ok {
+		_spec.SetField(communication.FieldStatements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedStatements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, communication.FieldStatements, value)
+		})
+	}
+	if _u.mutation.StatementsCleared() {
+		_spec.ClearField(communication.FieldStatements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.LegalReferences(); ok {
+		_spec.SetField(communication.FieldLegalReferences, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLegalReferences(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, communication.FieldLegalReferences, value)
+		})
+	}
+	if _u.mutation.LegalReferencesCleared() {
+		_spec.ClearField(communication.FieldLegalReferences, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.QuestionsKnown(); ok {
 		_spec.SetField(communication.FieldQuestionsKnown, field.TypeBool, value)

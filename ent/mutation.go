@@ -4144,6 +4144,10 @@ type CommunicationMutation struct {
 	appendcopied_states     []string
 	url                     *string
 	summary                 *string
+	statements              *[]domain.Statement
+	appendstatements        []domain.Statement
+	legal_references        *[]domain.LegalReference
+	appendlegal_references  []domain.LegalReference
 	questions_known         *bool
 	sent_on                 *string
 	sent_on_precision       *communication.SentOnPrecision
@@ -5009,6 +5013,136 @@ func (m *CommunicationMutation) ResetSummary() {
 	delete(m.clearedFields, communication.FieldSummary)
 }
 
+// SetStatements sets the "statements" field.
+func (m *CommunicationMutation) SetStatements(d []domain.Statement) {
+	m.statements = &d
+	m.appendstatements = nil
+}
+
+// Statements returns the value of the "statements" field in the mutation.
+func (m *CommunicationMutation) Statements() (r []domain.Statement, exists bool) {
+	v := m.statements
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatements returns the old "statements" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldStatements(ctx context.Context) (v []domain.Statement, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatements is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatements requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatements: %w", err)
+	}
+	return oldValue.Statements, nil
+}
+
+// AppendStatements adds d to the "statements" field.
+func (m *CommunicationMutation) AppendStatements(d []domain.Statement) {
+	m.appendstatements = append(m.appendstatements, d...)
+}
+
+// AppendedStatements returns the list of values that were appended to the "statements" field in this mutation.
+func (m *CommunicationMutation) AppendedStatements() ([]domain.Statement, bool) {
+	if len(m.appendstatements) == 0 {
+		return nil, false
+	}
+	return m.appendstatements, true
+}
+
+// ClearStatements clears the value of the "statements" field.
+func (m *CommunicationMutation) ClearStatements() {
+	m.statements = nil
+	m.appendstatements = nil
+	m.clearedFields[communication.FieldStatements] = struct{}{}
+}
+
+// StatementsCleared returns if the "statements" field was cleared in this mutation.
+func (m *CommunicationMutation) StatementsCleared() bool {
+	_, ok := m.clearedFields[communication.FieldStatements]
+	return ok
+}
+
+// ResetStatements resets all changes to the "statements" field.
+func (m *CommunicationMutation) ResetStatements() {
+	m.statements = nil
+	m.appendstatements = nil
+	delete(m.clearedFields, communication.FieldStatements)
+}
+
+// SetLegalReferences sets the "legal_references" field.
+func (m *CommunicationMutation) SetLegalReferences(dr []domain.LegalReference) {
+	m.legal_references = &dr
+	m.appendlegal_references = nil
+}
+
+// LegalReferences returns the value of the "legal_references" field in the mutation.
+func (m *CommunicationMutation) LegalReferences() (r []domain.LegalReference, exists bool) {
+	v := m.legal_references
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalReferences returns the old "legal_references" field's value of the Communication entity.
+// If the Communication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommunicationMutation) OldLegalReferences(ctx context.Context) (v []domain.LegalReference, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalReferences is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalReferences requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalReferences: %w", err)
+	}
+	return oldValue.LegalReferences, nil
+}
+
+// AppendLegalReferences adds dr to the "legal_references" field.
+func (m *CommunicationMutation) AppendLegalReferences(dr []domain.LegalReference) {
+	m.appendlegal_references = append(m.appendlegal_references, dr...)
+}
+
+// AppendedLegalReferences returns the list of values that were appended to the "legal_references" field in this mutation.
+func (m *CommunicationMutation) AppendedLegalReferences() ([]domain.LegalReference, bool) {
+	if len(m.appendlegal_references) == 0 {
+		return nil, false
+	}
+	return m.appendlegal_references, true
+}
+
+// ClearLegalReferences clears the value of the "legal_references" field.
+func (m *CommunicationMutation) ClearLegalReferences() {
+	m.legal_references = nil
+	m.appendlegal_references = nil
+	m.clearedFields[communication.FieldLegalReferences] = struct{}{}
+}
+
+// LegalReferencesCleared returns if the "legal_references" field was cleared in this mutation.
+func (m *CommunicationMutation) LegalReferencesCleared() bool {
+	_, ok := m.clearedFields[communication.FieldLegalReferences]
+	return ok
+}
+
+// ResetLegalReferences resets all changes to the "legal_references" field.
+func (m *CommunicationMutation) ResetLegalReferences() {
+	m.legal_references = nil
+	m.appendlegal_references = nil
+	delete(m.clearedFields, communication.FieldLegalReferences)
+}
+
 // SetQuestionsKnown sets the "questions_known" field.
 func (m *CommunicationMutation) SetQuestionsKnown(b bool) {
 	m.questions_known = &b
@@ -5339,7 +5473,7 @@ func (m *CommunicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CommunicationMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, communication.FieldCreatedAt)
 	}
@@ -5387,6 +5521,12 @@ func (m *CommunicationMutation) Fields() []string {
 	}
 	if m.summary != nil {
 		fields = append(fields, communication.FieldSummary)
+	}
+	if m.statements != nil {
+		fields = append(fields, communication.FieldStatements)
+	}
+	if m.legal_references != nil {
+		fields = append(fields, communication.FieldLegalReferences)
 	}
 	if m.questions_known != nil {
 		fields = append(fields, communication.FieldQuestionsKnown)
@@ -5437,6 +5577,10 @@ func (m *CommunicationMutation) Field(name string) (ent.Value, bool) {
 		return m.URL()
 	case communication.FieldSummary:
 		return m.Summary()
+	case communication.FieldStatements:
+		return m.Statements()
+	case communication.FieldLegalReferences:
+		return m.LegalReferences()
 	case communication.FieldQuestionsKnown:
 		return m.QuestionsKnown()
 	case communication.FieldSentOn:
@@ -5484,6 +5628,10 @@ func (m *CommunicationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldURL(ctx)
 	case communication.FieldSummary:
 		return m.OldSummary(ctx)
+	case communication.FieldStatements:
+		return m.OldStatements(ctx)
+	case communication.FieldLegalReferences:
+		return m.OldLegalReferences(ctx)
 	case communication.FieldQuestionsKnown:
 		return m.OldQuestionsKnown(ctx)
 	case communication.FieldSentOn:
@@ -5611,6 +5759,20 @@ func (m *CommunicationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSummary(v)
 		return nil
+	case communication.FieldStatements:
+		v, ok := value.([]domain.Statement)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatements(v)
+		return nil
+	case communication.FieldLegalReferences:
+		v, ok := value.([]domain.LegalReference)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalReferences(v)
+		return nil
 	case communication.FieldQuestionsKnown:
 		v, ok := value.(bool)
 		if !ok {
@@ -5707,6 +5869,12 @@ func (m *CommunicationMutation) ClearedFields() []string {
 	if m.FieldCleared(communication.FieldSummary) {
 		fields = append(fields, communication.FieldSummary)
 	}
+	if m.FieldCleared(communication.FieldStatements) {
+		fields = append(fields, communication.FieldStatements)
+	}
+	if m.FieldCleared(communication.FieldLegalReferences) {
+		fields = append(fields, communication.FieldLegalReferences)
+	}
 	if m.FieldCleared(communication.FieldSentOn) {
 		fields = append(fields, communication.FieldSentOn)
 	}
@@ -5756,6 +5924,12 @@ func (m *CommunicationMutation) ClearField(name string) error {
 		return nil
 	case communication.FieldSummary:
 		m.ClearSummary()
+		return nil
+	case communication.FieldStatements:
+		m.ClearStatements()
+		return nil
+	case communication.FieldLegalReferences:
+		m.ClearLegalReferences()
 		return nil
 	case communication.FieldSentOn:
 		m.ClearSentOn()
@@ -5818,6 +5992,12 @@ func (m *CommunicationMutation) ResetField(name string) error {
 		return nil
 	case communication.FieldSummary:
 		m.ResetSummary()
+		return nil
+	case communication.FieldStatements:
+		m.ResetStatements()
+		return nil
+	case communication.FieldLegalReferences:
+		m.ResetLegalReferences()
 		return nil
 	case communication.FieldQuestionsKnown:
 		m.ResetQuestionsKnown()
@@ -10254,6 +10434,7 @@ type QuestionMutation struct {
 	id                   *int
 	position             *int
 	addposition          *int
+	kind                 *question.Kind
 	topic                *string
 	text                 *string
 	answer_status        *question.AnswerStatus
@@ -10460,6 +10641,42 @@ func (m *QuestionMutation) AddedPosition() (r int, exists bool) {
 func (m *QuestionMutation) ResetPosition() {
 	m.position = nil
 	m.addposition = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *QuestionMutation) SetKind(q question.Kind) {
+	m.kind = &q
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *QuestionMutation) Kind() (r question.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldKind(ctx context.Context) (v question.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *QuestionMutation) ResetKind() {
+	m.kind = nil
 }
 
 // SetTopic sets the "topic" field.
@@ -10693,12 +10910,15 @@ func (m *QuestionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *QuestionMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.communication != nil {
 		fields = append(fields, question.FieldCommunicationID)
 	}
 	if m.position != nil {
 		fields = append(fields, question.FieldPosition)
+	}
+	if m.kind != nil {
+		fields = append(fields, question.FieldKind)
 	}
 	if m.topic != nil {
 		fields = append(fields, question.FieldTopic)
@@ -10724,6 +10944,8 @@ func (m *QuestionMutation) Field(name string) (ent.Value, bool) {
 		return m.CommunicationID()
 	case question.FieldPosition:
 		return m.Position()
+	case question.FieldKind:
+		return m.Kind()
 	case question.FieldTopic:
 		return m.Topic()
 	case question.FieldText:
@@ -10745,6 +10967,8 @@ func (m *QuestionMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCommunicationID(ctx)
 	case question.FieldPosition:
 		return m.OldPosition(ctx)
+	case question.FieldKind:
+		return m.OldKind(ctx)
 	case question.FieldTopic:
 		return m.OldTopic(ctx)
 	case question.FieldText:
@@ -10775,6 +10999,13 @@ func (m *QuestionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPosition(v)
+		return nil
+	case question.FieldKind:
+		v, ok := value.(question.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
 		return nil
 	case question.FieldTopic:
 		v, ok := value.(string)
@@ -10888,6 +11119,9 @@ func (m *QuestionMutation) ResetField(name string) error {
 		return nil
 	case question.FieldPosition:
 		m.ResetPosition()
+		return nil
+	case question.FieldKind:
+		m.ResetKind()
 		return nil
 	case question.FieldTopic:
 		m.ResetTopic()

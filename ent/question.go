@@ -21,6 +21,8 @@ type Question struct {
 	CommunicationID int `json:"communication_id,omitempty"`
 	// Position holds the value of the "position" field.
 	Position int `json:"position,omitempty"`
+	// request: asked without a question mark
+	Kind question.Kind `json:"kind,omitempty"`
 	// Topic holds the value of the "topic" field.
 	Topic *string `json:"topic,omitempty"`
 	// Text holds the value of the "text" field.
@@ -62,7 +64,7 @@ func (*Question) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case question.FieldID, question.FieldCommunicationID, question.FieldPosition:
 			values[i] = new(sql.NullInt64)
-		case question.FieldTopic, question.FieldText, question.FieldAnswerStatus, question.FieldAnswerNote:
+		case question.FieldKind, question.FieldTopic, question.FieldText, question.FieldAnswerStatus, question.FieldAnswerNote:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -96,6 +98,12 @@ func (_m *Question) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field position", values[i])
 			} else if value.Valid {
 				_m.Position = int(value.Int64)
+			}
+		case question.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = question.Kind(value.String)
 			}
 		case question.FieldTopic:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -169,6 +177,9 @@ func (_m *Question) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("position=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Position))
+	builder.WriteString(", ")
+	builder.WriteString("kind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
 	builder.WriteString(", ")
 	if v := _m.Topic; v != nil {
 		builder.WriteString("topic=")

@@ -34,6 +34,20 @@ func (_c *QuestionCreate) SetPosition(v int) *QuestionCreate {
 	return _c
 }
 
+// SetKind sets the "kind" field.
+func (_c *QuestionCreate) SetKind(v question.Kind) *QuestionCreate {
+	_c.mutation.SetKind(v)
+	return _c
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_c *QuestionCreate) SetNillableKind(v *question.Kind) *QuestionCreate {
+	if v != nil {
+		_c.SetKind(*v)
+	}
+	return _c
+}
+
 // SetTopic sets the "topic" field.
 func (_c *QuestionCreate) SetTopic(v string) *QuestionCreate {
 	_c.mutation.SetTopic(v)
@@ -130,6 +144,10 @@ func (_c *QuestionCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *QuestionCreate) defaults() error {
+	if _, ok := _c.mutation.Kind(); !ok {
+		v := question.DefaultKind
+		_c.mutation.SetKind(v)
+	}
 	if _, ok := _c.mutation.AnswerStatus(); !ok {
 		v := question.DefaultAnswerStatus
 		_c.mutation.SetAnswerStatus(v)
@@ -148,6 +166,14 @@ func (_c *QuestionCreate) check() error {
 	if v, ok := _c.mutation.Position(); ok {
 		if err := question.PositionValidator(v); err != nil {
 			return &ValidationError{Name: "position", err: fmt.Errorf(`ent: validator failed for field "Question.position": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Kind(); !ok {
+		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Question.kind"`)}
+	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := question.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Question.kind": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.Topic(); ok {
@@ -215,6 +241,10 @@ func (_c *QuestionCreate) createSpec() (*Question, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Position(); ok {
 		_spec.SetField(question.FieldPosition, field.TypeInt, value)
 		_node.Position = value
+	}
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(question.FieldKind, field.TypeEnum, value)
+		_node.Kind = value
 	}
 	if value, ok := _c.mutation.Topic(); ok {
 		_spec.SetField(question.FieldTopic, field.TypeString, value)
@@ -328,6 +358,18 @@ func (u *QuestionUpsert) UpdatePosition() *QuestionUpsert {
 // AddPosition adds v to the "position" field.
 func (u *QuestionUpsert) AddPosition(v int) *QuestionUpsert {
 	u.Add(question.FieldPosition, v)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *QuestionUpsert) SetKind(v question.Kind) *QuestionUpsert {
+	u.Set(question.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *QuestionUpsert) UpdateKind() *QuestionUpsert {
+	u.SetExcluded(question.FieldKind)
 	return u
 }
 
@@ -471,6 +513,20 @@ func (u *QuestionUpsertOne) AddPosition(v int) *QuestionUpsertOne {
 func (u *QuestionUpsertOne) UpdatePosition() *QuestionUpsertOne {
 	return u.Update(func(s *QuestionUpsert) {
 		s.UpdatePosition()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *QuestionUpsertOne) SetKind(v question.Kind) *QuestionUpsertOne {
+	return u.Update(func(s *QuestionUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *QuestionUpsertOne) UpdateKind() *QuestionUpsertOne {
+	return u.Update(func(s *QuestionUpsert) {
+		s.UpdateKind()
 	})
 }
 
@@ -790,6 +846,20 @@ func (u *QuestionUpsertBulk) AddPosition(v int) *QuestionUpsertBulk {
 func (u *QuestionUpsertBulk) UpdatePosition() *QuestionUpsertBulk {
 	return u.Update(func(s *QuestionUpsert) {
 		s.UpdatePosition()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *QuestionUpsertBulk) SetKind(v question.Kind) *QuestionUpsertBulk {
+	return u.Update(func(s *QuestionUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *QuestionUpsertBulk) UpdateKind() *QuestionUpsertBulk {
+	return u.Update(func(s *QuestionUpsert) {
+		s.UpdateKind()
 	})
 }
 

@@ -64,6 +64,20 @@ func (_u *QuestionUpdate) AddPosition(v int) *QuestionUpdate {
 	return _u
 }
 
+// SetKind sets the "kind" field.
+func (_u *QuestionUpdate) SetKind(v question.Kind) *QuestionUpdate {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *QuestionUpdate) SetNillableKind(v *question.Kind) *QuestionUpdate {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
 // SetTopic sets the "topic" field.
 func (_u *QuestionUpdate) SetTopic(v string) *QuestionUpdate {
 	_u.mutation.SetTopic(v)
@@ -182,6 +196,11 @@ func (_u *QuestionUpdate) check() error {
 			return &ValidationError{Name: "position", err: fmt.Errorf(`ent: validator failed for field "Question.position": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := question.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Question.kind": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Topic(); ok {
 		if err := question.TopicValidator(v); err != nil {
 			return &ValidationError{Name: "topic", err: fmt.Errorf(`ent: validator failed for field "Question.topic": %w`, err)}
@@ -226,6 +245,9 @@ func (_u *QuestionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedPosition(); ok {
 		_spec.AddField(question.FieldPosition, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(question.FieldKind, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Topic(); ok {
 		_spec.SetField(question.FieldTopic, field.TypeString, value)
@@ -328,6 +350,20 @@ func (_u *QuestionUpdateOne) SetNillablePosition(v *int) *QuestionUpdateOne {
 // AddPosition adds value to the "position" field.
 func (_u *QuestionUpdateOne) AddPosition(v int) *QuestionUpdateOne {
 	_u.mutation.AddPosition(v)
+	return _u
+}
+
+// SetKind sets the "kind" field.
+func (_u *QuestionUpdateOne) SetKind(v question.Kind) *QuestionUpdateOne {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *QuestionUpdateOne) SetNillableKind(v *question.Kind) *QuestionUpdateOne {
+	if v != nil {
+		_u.SetKind(*v)
+	}
 	return _u
 }
 
@@ -462,6 +498,11 @@ func (_u *QuestionUpdateOne) check() error {
 			return &ValidationError{Name: "position", err: fmt.Errorf(`ent: validator failed for field "Question.position": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := question.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Question.kind": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Topic(); ok {
 		if err := question.TopicValidator(v); err != nil {
 			return &ValidationError{Name: "topic", err: fmt.Errorf(`ent: validator failed for field "Question.topic": %w`, err)}
@@ -523,6 +564,9 @@ func (_u *QuestionUpdateOne) sqlSave(ctx context.Context) (_node *Question, err 
 	}
 	if value, ok := _u.mutation.AddedPosition(); ok {
 		_spec.AddField(question.FieldPosition, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(question.FieldKind, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Topic(); ok {
 		_spec.SetField(question.FieldTopic, field.TypeString, value)

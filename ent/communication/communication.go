@@ -48,6 +48,10 @@ const (
 	FieldURL = "url"
 	// FieldSummary holds the string denoting the summary field in the database.
 	FieldSummary = "summary"
+	// FieldStatements holds the string denoting the statements field in the database.
+	FieldStatements = "statements"
+	// FieldLegalReferences holds the string denoting the legal_references field in the database.
+	FieldLegalReferences = "legal_references"
 	// FieldQuestionsKnown holds the string denoting the questions_known field in the database.
 	FieldQuestionsKnown = "questions_known"
 	// FieldSentOn holds the string denoting the sent_on field in the database.
@@ -107,6 +111,8 @@ var Columns = []string{
 	FieldInReplyToID,
 	FieldURL,
 	FieldSummary,
+	FieldStatements,
+	FieldLegalReferences,
 	FieldQuestionsKnown,
 	FieldSentOn,
 	FieldSentOnPrecision,

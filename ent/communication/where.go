@@ -925,6 +925,26 @@ func SummaryContainsFold(v string) predicate.Communication {
 	return predicate.Communication(sql.FieldContainsFold(FieldSummary, v))
 }
 
+// StatementsIsNil applies the IsNil predicate on the "statements" field.
+func StatementsIsNil() predicate.Communication {
+	return predicate.Communication(sql.FieldIsNull(FieldStatements))
+}
+
+// StatementsNotNil applies the NotNil predicate on the "statements" field.
+func StatementsNotNil() predicate.Communication {
+	return predicate.Communication(sql.FieldNotNull(FieldStatements))
+}
+
+// LegalReferencesIsNil applies the IsNil predicate on the "legal_references" field.
+func LegalReferencesIsNil() predicate.Communication {
+	return predicate.Communication(sql.FieldIsNull(FieldLegalReferences))
+}
+
+// LegalReferencesNotNil applies the NotNil predicate on the "legal_references" field.
+func LegalReferencesNotNil() predicate.Communication {
+	return predicate.Communication(sql.FieldNotNull(FieldLegalReferences))
+}
+
 // QuestionsKnownEQ applies the EQ predicate on the "questions_known" field.
 func QuestionsKnownEQ(v bool) predicate.Communication {
 	return predicate.Communication(sql.FieldEQ(FieldQuestionsKnown, v))

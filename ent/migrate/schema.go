@@ -216,6 +216,8 @@ var (
 		{Name: "copied_states", Type: field.TypeJSON, Nullable: true},
 		{Name: "url", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "statements", Type: field.TypeJSON, Nullable: true},
+		{Name: "legal_references", Type: field.TypeJSON, Nullable: true},
 		{Name: "questions_known", Type: field.TypeBool, Default: false},
 		{Name: "sent_on", Type: field.TypeString, Nullable: true, Size: 10},
 		{Name: "sent_on_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"day", "month", "year"}},
@@ -230,13 +232,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "communications_communications_replies",
-				Columns:    []*schema.Column{CommunicationsColumns[18]},
+				Columns:    []*schema.Column{CommunicationsColumns[20]},
 				RefColumns: []*schema.Column{CommunicationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "communications_vendors_communications",
-				Columns:    []*schema.Column{CommunicationsColumns[19]},
+				Columns:    []*schema.Column{CommunicationsColumns[21]},
 				RefColumns: []*schema.Column{VendorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -255,7 +257,7 @@ var (
 			{
 				Name:    "communication_recipient_vendor_id",
 				Unique:  false,
-				Columns: []*schema.Column{CommunicationsColumns[19]},
+				Columns: []*schema.Column{CommunicationsColumns[21]},
 			},
 			{
 				Name:    "communication_recipient_state",
@@ -265,7 +267,7 @@ var (
 			{
 				Name:    "communication_in_reply_to_id",
 				Unique:  false,
-				Columns: []*schema.Column{CommunicationsColumns[18]},
+				Columns: []*schema.Column{CommunicationsColumns[20]},
 			},
 		},
 	}
@@ -439,6 +441,7 @@ var (
 	QuestionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "position", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"question", "request"}, Default: "question"},
 		{Name: "topic", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "text", Type: field.TypeString, Size: 2147483647},
 		{Name: "answer_status", Type: field.TypeEnum, Enums: []string{"answered", "partly_answered", "unanswered", "unknown"}, Default: "unknown"},
@@ -453,7 +456,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "questions_communications_questions",
-				Columns:    []*schema.Column{QuestionsColumns[6]},
+				Columns:    []*schema.Column{QuestionsColumns[7]},
 				RefColumns: []*schema.Column{CommunicationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -462,7 +465,7 @@ var (
 			{
 				Name:    "question_communication_id_position",
 				Unique:  true,
-				Columns: []*schema.Column{QuestionsColumns[6], QuestionsColumns[1]},
+				Columns: []*schema.Column{QuestionsColumns[7], QuestionsColumns[1]},
 			},
 		},
 	}

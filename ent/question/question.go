@@ -19,6 +19,8 @@ const (
 	FieldCommunicationID = "communication_id"
 	// FieldPosition holds the string denoting the position field in the database.
 	FieldPosition = "position"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
 	// FieldTopic holds the string denoting the topic field in the database.
 	FieldTopic = "topic"
 	// FieldText holds the string denoting the text field in the database.
@@ -45,6 +47,7 @@ var Columns = []string{
 	FieldID,
 	FieldCommunicationID,
 	FieldPosition,
+	FieldKind,
 	FieldTopic,
 	FieldText,
 	FieldAnswerStatus,
@@ -78,6 +81,32 @@ var (
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(int) error
 )
+
+// Kind defines the type for the "kind" enum field.
+type Kind string
+
+// KindQuestion is the default value of the Kind enum.
+const DefaultKind = KindQuestion
+
+// Kind values.
+const (
+	KindQuestion Kind = "question"
+	KindRequest  Kind = "request"
+)
+
+func (k Kind) String() string {
+	return string(k)
+}
+
+// KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
+func KindValidator(k Kind) error {
+	switch k {
+	case KindQuestion, KindRequest:
+		return nil
+	default:
+		return fmt.Errorf("question: invalid enum value for kind field: %q", k)
+	}
+}
 
 // AnswerStatus defines the type for the "answer_status" enum field.
 type AnswerStatus string
@@ -123,6 +152,11 @@ func ByCommunicationID(opts ...sql.OrderTermOption) OrderOption {
 // ByPosition orders the results by the position field.
 func ByPosition(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPosition, opts...).ToFunc()
+}
+
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
 }
 
 // ByTopic orders the results by the topic field.

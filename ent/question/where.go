@@ -138,6 +138,26 @@ func PositionLTE(v int) predicate.Question {
 	return predicate.Question(sql.FieldLTE(FieldPosition, v))
 }
 
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v Kind) predicate.Question {
+	return predicate.Question(sql.FieldEQ(FieldKind, v))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v Kind) predicate.Question {
+	return predicate.Question(sql.FieldNEQ(FieldKind, v))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...Kind) predicate.Question {
+	return predicate.Question(sql.FieldIn(FieldKind, vs...))
+}
+
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...Kind) predicate.Question {
+	return predicate.Question(sql.FieldNotIn(FieldKind, vs...))
+}
+
 // TopicEQ applies the EQ predicate on the "topic" field.
 func TopicEQ(v string) predicate.Question {
 	return predicate.Question(sql.FieldEQ(FieldTopic, v))

@@ -319,11 +319,11 @@ func init() {
 	// communication.URLValidator is a validator for the "url" field. It is called by the builders before save.
 	communication.URLValidator = communicationDescURL.Validators[0].(func(string) error)
 	// communicationDescQuestionsKnown is the schema descriptor for questions_known field.
-	communicationDescQuestionsKnown := communicationFields[10].Descriptor()
+	communicationDescQuestionsKnown := communicationFields[12].Descriptor()
 	// communication.DefaultQuestionsKnown holds the default value on creation for the questions_known field.
 	communication.DefaultQuestionsKnown = communicationDescQuestionsKnown.Default.(bool)
 	// communicationDescSentOn is the schema descriptor for sent_on field.
-	communicationDescSentOn := communicationFields[11].Descriptor()
+	communicationDescSentOn := communicationFields[13].Descriptor()
 	// communication.SentOnValidator is a validator for the "sent_on" field. It is called by the builders before save.
 	communication.SentOnValidator = func() func(string) error {
 		validators := communicationDescSentOn.Validators
@@ -582,11 +582,11 @@ func init() {
 	// question.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	question.PositionValidator = questionDescPosition.Validators[0].(func(int) error)
 	// questionDescTopic is the schema descriptor for topic field.
-	questionDescTopic := questionFields[3].Descriptor()
+	questionDescTopic := questionFields[4].Descriptor()
 	// question.TopicValidator is a validator for the "topic" field. It is called by the builders before save.
 	question.TopicValidator = questionDescTopic.Validators[0].(func(string) error)
 	// questionDescText is the schema descriptor for text field.
-	questionDescText := questionFields[4].Descriptor()
+	questionDescText := questionFields[5].Descriptor()
 	// question.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	question.TextValidator = questionDescText.Validators[0].(func(string) error)
 	// questionDescID is the schema descriptor for id field.

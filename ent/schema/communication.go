@@ -34,6 +34,10 @@ func (Communication) Fields() []ent.Field {
 		// The questions are rows of their own, which cannot be null: this keeps "the
 		// questions are not known" (false, questions null) apart from a known list,
 		// which may be empty.
+		// Statements and legal references belong to their communication and change
+		// with it; null is "not recorded", [] is "none".
+		field.JSON("statements", []domain.Statement{}).Optional(),
+		field.JSON("legal_references", []domain.LegalReference{}).Optional(),
 		field.Bool("questions_known").Default(false).Comment("false: the questions are unknown (questions null)"),
 	}, fuzzyDate("sent_on")...)
 }

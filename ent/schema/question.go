@@ -22,6 +22,7 @@ func (Question) Fields() []ent.Field {
 		field.Int("id").Positive().Immutable(),
 		field.Int("communication_id"),
 		field.Int("position").NonNegative(),
+		field.Enum("kind").Values(domain.QuestionKinds...).Default("question").Comment("request: asked without a question mark"),
 		field.String("topic").Optional().Nillable().MaxLen(200),
 		field.Text("text").NotEmpty(),
 		field.Enum("answer_status").Values(domain.AnswerStatuses...).Default("unknown"),

@@ -40,7 +40,21 @@ var sourceFieldsChecked = []string{"title", "published_on", "published_on_precis
 
 // nameFields are short texts made of the source's words (names, titles, references):
 // every word of the value must be a word of the quotes it rests on.
-var nameFields = map[string]bool{"name": true, "sender": true, "recipient_name": true, "reference": true, "title": true, "document_symbol": true}
+var nameFields = map[string]bool{"name": true, "sender": true, "recipient_name": true, "reference": true, "title": true, "document_symbol": true,
+	"speaker": true, "instrument": true}
+
+// nestedLists are the lists of objects a record holds whose entries are held to the
+// letter one by one, each like a record of its own: the table's key of an entry is
+// "collection/id/list/N", N its position (or its place in the list, from 1, when it
+// has none). Every entry's quote must be the letter's words, verbatim, and every
+// other value it holds needs the letter's words in the table.
+var nestedLists = []string{"statements", "legal_references"}
+
+// entryOwnFields are the fields of a nested entry checked by their own rules rather
+// than against the table: its position, its verbatim quote, its locator (public text
+// whose quotations must be the letter's) and the source its quote is from (a letter
+// source).
+var entryOwnFields = map[string]bool{"position": true, "quote": true, "locator": true, "source_id": true}
 
 // basis is what the letter says for one field of one record.
 type basis struct {
@@ -48,8 +62,10 @@ type basis struct {
 	// (whitespace aside). A prose value must contain each of them, so a summary cannot
 	// paraphrase away what the letter says.
 	quotes []string
-	// value, for a field that is neither prose, a name nor a date, is the value the
-	// quotes support; the record must hold exactly it.
+	// value, for a field that is neither prose nor a name, is the value the quotes
+	// support; the record must hold exactly it. A date needs it only when the quotes
+	// say more than the date may (an interview "last year", reported in an article
+	// of 1 November 2019).
 	value any
 }
 
@@ -60,7 +76,44 @@ const (
 	copyIL     = "A copy of this letter is sent also to the Government of the State of Israel."
 	ungp       = "I appreciate your stated commitment to the UN Guiding Principles on Business and Human Rights"
 	licensing  = "You write that your “licenses are limited in volume, geography, and duration”."
+	nsoLetter  = "You also indicated that NSO Group is"
+	hulio      = "The interview quoted you as saying the following"
+	ynet       = "Weaving a cyber web, Ynet, 1 November 2019"
 )
+
+// nsoSaid is the table of a statement of NSO Group's letter of 10 December 2019 as OL
+// OTH 2/2020 quotes it; lead is the letter's words that introduce it.
+func nsoSaid(lead string) map[string]basis {
+	return map[string]basis{
+		"kind":               {quotes: []string{lead}, value: "vendor_statement"},
+		"speaker":            {quotes: []string{nsoLetter}},
+		"speaker_vendor_id":  {quotes: []string{nsoLetter}, value: "1"},
+		"original_source_id": {quotes: []string{thanks, lead}, value: "2"},
+		"said_on":            {quotes: []string{"your letter of 10 December 2019"}},
+	}
+}
+
+// hulioSaid is the table of Mr. Hulio's words in the Ynet interview the letter quotes.
+func hulioSaid() map[string]basis {
+	return map[string]basis{
+		"kind":               {quotes: []string{hulio}, value: "vendor_statement"},
+		"speaker":            {quotes: []string{"Dear Mr. Hulio,", hulio}},
+		"speaker_vendor_id":  {quotes: []string{"governments using your company’s technology", hulio}, value: "1"},
+		"original_source_id": {quotes: []string{"an interview that you gave to Ynet Media journalist Ronen Bergman", ynet}, value: "7"},
+		// "last year" in a letter of 2020, and the article of 1 November 2019: the
+		// year, not the article's day.
+		"said_on": {quotes: []string{"Ronen Bergman last year", ynet}, value: "2019-01-01"},
+	}
+}
+
+// rapporteurSays is the table of the letter's own assessment; lead is its words.
+func rapporteurSays(lead string) map[string]basis {
+	return map[string]basis{
+		"kind":    {quotes: []string{lead}, value: "assessment"},
+		"speaker": {quotes: []string{"David Kaye", rapporteur}},
+		"said_on": {quotes: []string{"20 February 2020"}},
+	}
+}
 
 // letterSays maps each record ("collection/id") and each of its fields that a citation
 // of a letter source supports (for a letter source itself: sourceFieldsChecked) to the
@@ -140,6 +193,40 @@ var letterSays = map[string]map[string]basis{
 		"initiated_by": {quotes: []string{"you have “terminated relationships” when you have “concluded that customers have failed to abide by our contract.”"}, value: "vendor"},
 		"reason":       {quotes: []string{"may be terminated for material breach of contract"}, value: "material_breach"},
 		"description":  {quotes: []string{"may be terminated for material breach of contract", "terminated relationships", "concluded that customers have failed to abide by our contract."}},
+	},
+	"communications/3/statements/1": nsoSaid("You also indicated that NSO Group is"),
+	"communications/3/statements/2": nsoSaid("Your December letter begins by noting that you aim to"),
+	"communications/3/statements/3": nsoSaid("You mention that you seek to identify"),
+	"communications/3/statements/4": nsoSaid("your letter also notes that the use of your technology may be terminated for material breach of contract"),
+	"communications/3/statements/5": nsoSaid("You assert in your letter that NSO Group is"),
+	"communications/3/statements/6": hulioSaid(),
+	"communications/3/statements/7": hulioSaid(),
+	"communications/3/statements/8": func() map[string]basis {
+		b := rapporteurSays("Such a claim appears to be at odds with an interview that you gave")
+		// The claim is statement 5 (“operational visibility is simply not
+		// permitted”), the interview statement 6.
+		b["refers_to"] = basis{quotes: []string{"Such a claim appears to be at odds with an interview that you gave", hulio}, value: []int{5, 6}}
+		return b
+	}(),
+	"communications/3/statements/9": rapporteurSays("there is an extremely limited global framework"),
+	"communications/3/statements/10": {
+		"kind":               {quotes: []string{"urged a moratorium on the sale and transfer of such surveillance technologies until legal mechanisms to govern their export and use are in place"}, value: "recommendation"},
+		"speaker":            {quotes: []string{"my report on the subject", "David Kaye", rapporteur}},
+		"original_source_id": {quotes: []string{"my report on the subject to the UN Human Rights Council in May 2019 (A/HRC/41/35)"}, value: "4"},
+		"said_on":            {quotes: []string{"in May 2019"}},
+	},
+	"communications/3/statements/11": rapporteurSays("an internal investigative team is counterintuitive to whistleblowing as a principle"),
+	"communications/3/legal_references/1": {
+		"instrument": {quotes: []string{"International Covenant on Civil and Political Rights (“ICCPR”)"}},
+		"provision":  {quotes: []string{"Under Article 17 of the International Covenant on Civil and Political Rights"}, value: "17"},
+	},
+	"communications/3/legal_references/2": {
+		"instrument": {quotes: []string{"Under Article 19 of the ICCPR"}},
+		"provision":  {quotes: []string{"Under Article 19 of the ICCPR"}, value: "19"},
+	},
+	"communications/3/legal_references/3": {
+		"instrument": {quotes: []string{ungp}},
+		"provision":  {quotes: []string{"the UN Guiding Principles norm of ongoing evaluation and due diligence (Principle 17)"}, value: "17"},
 	},
 	"communications/1": {
 		"kind":                {quotes: []string{"my letter of 18 October 2019"}, value: "letter"},
@@ -234,9 +321,15 @@ func TestFidelity(t *testing.T) {
 		}
 	}
 	prose := proseFields()
+	visited := map[string]bool{}
 	for _, r := range records(t, b) {
-		fc := fidelityCheck{t: t, l: l, r: r, prose: prose, held: heldText}
+		fc := fidelityCheck{t: t, l: l, r: r, prose: prose, held: heldText, visited: visited}
 		fc.run()
+	}
+	for key := range letterSays {
+		if strings.Count(key, "/") == 3 && !visited[key] {
+			t.Errorf("the table has words for %s, which the dataset does not hold", key)
+		}
 	}
 }
 
@@ -247,6 +340,8 @@ type fidelityCheck struct {
 	r     record
 	prose map[string]bool
 	held  map[domain.ID]string
+	// visited are the nested entries checked (their keys in letterSays).
+	visited map[string]bool
 }
 
 func (c fidelityCheck) errorf(format string, args ...any) {
@@ -322,6 +417,65 @@ func (c fidelityCheck) run() {
 			if note, ok := q["answer_note"].(string); ok {
 				c.publicText(name+" answer note", note, true, nil)
 			}
+			// A request is a sentence without a question mark; a question has one.
+			want := "request"
+			if text, _ := q["text"].(string); strings.HasSuffix(strings.TrimSpace(text), "?") {
+				want = "question"
+			}
+			if q["kind"] != want {
+				c.errorf("%s is a %s in the letter's words, not a %v", name, want, q["kind"])
+			}
+		}
+	}
+	for _, list := range nestedLists {
+		entries, _ := r.fields[list].([]any)
+		if len(entries) > 0 && !supported[list] {
+			c.errorf("%s has entries, but no citation of the letter supports it", list)
+		}
+		for i, e := range entries {
+			c.entry(list, i, e.(map[string]any))
+		}
+	}
+}
+
+// entry checks one entry of a nested list (a statement, a legal reference) like a
+// record of its own.
+func (c fidelityCheck) entry(list string, i int, fields map[string]any) {
+	n := i + 1
+	if p, ok := fields["position"].(float64); ok {
+		n = int(p)
+	}
+	key := fmt.Sprintf("%s/%s/%d", c.r.key, list, n)
+	c.visited[key] = true
+	sub := c
+	sub.r = record{collection: c.r.collection, id: c.r.id, key: key, fields: fields}
+	if src, ok := fields["source_id"].(string); ok {
+		if id, err := domain.ParseID(src); err != nil || !letterSources[id] {
+			sub.errorf("its quote is from source %s, whose words the dataset does not hold", src)
+		}
+	}
+	if q, ok := fields["quote"].(string); ok {
+		if !c.l.has(q) {
+			sub.errorf("quote is not the letter's words: %q", q)
+		}
+		sub.publicText("quote", q, true, nil)
+	}
+	if loc, ok := fields["locator"].(string); ok {
+		sub.publicText("locator", loc, true, nil)
+	}
+	table := letterSays[key]
+	for f, v := range fields {
+		if entryOwnFields[f] {
+			continue
+		}
+		if l, ok := v.([]any); ok && len(l) == 0 {
+			continue // refers to none: claims nothing
+		}
+		sub.field(f, table[f])
+	}
+	for f := range table {
+		if _, ok := fields[f]; !ok {
+			sub.errorf("the table has words for %s, which the entry does not have", f)
 		}
 	}
 }
@@ -339,7 +493,7 @@ func (c fidelityCheck) field(f string, b basis) {
 			return
 		}
 	}
-	if v == nil || v == "unknown" || f == "questions" {
+	if v == nil || v == "unknown" || f == "questions" || slices.Contains(nestedLists, f) {
 		return
 	}
 	if len(b.quotes) == 0 {
@@ -363,6 +517,9 @@ func (c fidelityCheck) field(f string, b basis) {
 		said := map[string]string{domain.PrecisionDay: "2 January 2006", domain.PrecisionMonth: "January 2006", domain.PrecisionYear: "2006"}[prec]
 		if said == "" || !containsAny(b.quotes, day.Format(said)) {
 			c.errorf("%s %s at %s precision: the letter's words %q do not say %q", f, s, prec, b.quotes, day.Format(said))
+		}
+		if b.value != nil && b.value != s {
+			c.errorf("%s %s: the letter's words %q support only %v", f, s, b.quotes, b.value)
 		}
 	case isText && c.prose[f]:
 		for _, q := range b.quotes {

@@ -101,5 +101,12 @@ var CommunicationKinds = tagEnum[CommunicationFields]("kind")
 // AnswerStatuses say how far a communication's question was answered.
 var AnswerStatuses = tagEnum[Question]("answer_status")
 
+// QuestionKinds say whether a communication's question is a question or a request
+// made without a question mark.
+var QuestionKinds = tagEnum[Question]("kind")
+
+// StatementKinds are the kinds of attributed statement a communication records.
+var StatementKinds = tagEnum[Statement]("kind")
+
 // SourceKinds are the kinds of public source.
 var SourceKinds = tagEnum[SourceFields]("kind")

@@ -258,16 +258,66 @@ type CommunicationFields struct {
 	Summary           *string  `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	// Null when its questions are not known; [] when it asks none.
 	Questions []Question `json:"questions" extensions:"x-nullable"`
+	// The statements it records: what a vendor or person is quoted as saying, and the
+	// sender's own assessments and recommendations. Null when not recorded; [] when
+	// it records none.
+	Statements []Statement `json:"statements" extensions:"x-nullable"`
+	// The legal framework it invokes: treaty articles and principles, one reference
+	// each. Null when not recorded; [] when it invokes none.
+	LegalReferences []LegalReference `json:"legal_references" extensions:"x-nullable"`
 }
 
-// Question is one question of a communication.
+// Question is one question of a communication, or one request it makes without a
+// question mark ("I would be interested to know more about this assertion").
 type Question struct {
 	ID           ID      `json:"id"`
 	Position     int     `json:"position"`
+	Kind         string  `json:"kind" enums:"question,request"`
 	Topic        *string `json:"topic" extensions:"x-nullable" maxLength:"200"`
 	Text         string  `json:"text" maxLength:"20000" text:"prose"`
 	AnswerStatus string  `json:"answer_status" enums:"answered,partly_answered,unanswered,unknown"`
 	AnswerNote   *string `json:"answer_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+}
+
+// Statement is an attributed statement a communication records: what a vendor or a
+// named person is quoted as saying (vendor_statement), the sender's own assessment
+// (assessment), or a recommendation the sender recalls from a report
+// (recommendation). A vendor statement is evidence of what was said, never of
+// what is true.
+type Statement struct {
+	// Position orders the statements of a communication and is how one statement
+	// refers to another (refers_to).
+	Position int    `json:"position"`
+	Kind     string `json:"kind" enums:"vendor_statement,assessment,recommendation"`
+	// Speaker names who said it, as the source words it ("NSO Group", "Mr. Hulio");
+	// null when the source does not say.
+	Speaker         *string `json:"speaker" extensions:"x-nullable" maxLength:"500"`
+	SpeakerVendorID *ID     `json:"speaker_vendor_id" extensions:"x-nullable" ref:"vendor"`
+	// Quote is the source's exact words at the locator. Quotation marks inside it
+	// mark the speaker's own words; the rest is the source's paraphrase.
+	Quote    string  `json:"quote" maxLength:"20000" text:"prose"`
+	SourceID ID      `json:"source_id" ref:"source"`
+	Locator  *string `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// OriginalSourceID is the document the statement was first made in (a vendor's
+	// letter, an interview, a report) when the quote is taken from another that
+	// quotes it; null when the same or not known.
+	OriginalSourceID *ID `json:"original_source_id" extensions:"x-nullable" ref:"source"`
+	// SaidOn is when it was said, where the sources say.
+	SaidOn          *string `json:"said_on" extensions:"x-nullable"`
+	SaidOnPrecision *string `json:"said_on_precision" enums:"day,month,year" extensions:"x-nullable"`
+	// RefersTo are the positions of this communication's statements this one is
+	// about (an assessment that two claims "appear to be at odds"); [] when none.
+	RefersTo []int `json:"refers_to"`
+}
+
+// LegalReference is one provision of law a communication invokes: the instrument
+// as the communication names it ("ICCPR", "UN Guiding Principles") and its article
+// or principle number ("17"), with the communication's words on it where quoted.
+type LegalReference struct {
+	Instrument string  `json:"instrument" example:"ICCPR" maxLength:"300"`
+	Provision  *string `json:"provision" example:"17" extensions:"x-nullable" maxLength:"64"`
+	Quote      *string `json:"quote" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	Locator    *string `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Source is a public document behind the registry's facts. It is its own evidence,

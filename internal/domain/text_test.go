@@ -88,7 +88,7 @@ func TestEveryTextFieldHasALimit(t *testing.T) {
 	checked := []string{
 		// dates, checked against their precision
 		"valid_from", "valid_until", "listed_on", "delisted_on", "decision_date", "terminated_on",
-		"period_start", "period_end", "sent_on", "published_on", "valid_from_precision", "valid_until_precision",
+		"period_start", "period_end", "sent_on", "published_on", "said_on", "valid_from_precision", "valid_until_precision",
 		// country codes
 		"headquarters_country", "other_jurisdictions", "state_code", "end_user_state", "exporting_state",
 		"geography", "operator_state", "target_country", "recipient_state", "copied_states",

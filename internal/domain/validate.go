@@ -192,6 +192,20 @@ func (v CommunicationFields) Check() error {
 		if strings.TrimSpace(q.Text) == "" {
 			p.Add("questions", "a question needs its text")
 		}
+		if q.Kind != "" && ValidateOneOf([]string{q.Kind}, QuestionKinds...) != nil {
+			p.Add("questions.kind", "must be one of "+strings.Join(QuestionKinds, ", "))
+		}
+	}
+	p.checkStatements(v.Statements)
+	for _, l := range v.LegalReferences {
+		if strings.TrimSpace(l.Instrument) == "" {
+			p.Add("legal_references.instrument", "required: the instrument the provision belongs to")
+		}
+		for name, t := range map[string]*string{"provision": l.Provision, "quote": l.Quote, "locator": l.Locator} {
+			if t != nil && strings.TrimSpace(*t) == "" {
+				p.Add("legal_references."+name, "empty: leave it out instead")
+			}
+		}
 	}
 	return p.Err("invalid communication")
 }
@@ -203,4 +217,39 @@ func (v SourceFields) Check() error {
 	p.CheckTexts(v)
 	p.checkDate("published_on", v.PublishedOn, v.PublishedOnPrecision)
 	return p.Err("invalid source")
+}
+
+// checkStatements checks a communication's statements: a known kind, a quote and
+// the source it is found in, unique positions, and references to statements of the
+// same communication only.
+func (p Problems) checkStatements(ss []Statement) {
+	positions := map[int]bool{}
+	for _, st := range ss {
+		if positions[st.Position] {
+			p.Add("statements.position", "two statements share a position")
+		}
+		positions[st.Position] = true
+	}
+	for _, st := range ss {
+		if ValidateOneOf([]string{st.Kind}, StatementKinds...) != nil {
+			p.Add("statements.kind", "must be one of "+strings.Join(StatementKinds, ", "))
+		}
+		if strings.TrimSpace(st.Quote) == "" {
+			p.Add("statements.quote", "required: the source's exact words")
+		}
+		if st.SourceID <= 0 {
+			p.Add("statements.source_id", "required: the source the quote is found in")
+		}
+		for name, t := range map[string]*string{"speaker": st.Speaker, "locator": st.Locator} {
+			if t != nil && strings.TrimSpace(*t) == "" {
+				p.Add("statements."+name, "empty: leave it out instead")
+			}
+		}
+		p.checkDate("statements.said_on", st.SaidOn, st.SaidOnPrecision)
+		for _, r := range st.RefersTo {
+			if r == st.Position || !positions[r] {
+				p.Add("statements.refers_to", "must name the position of another statement of this communication")
+			}
+		}
+	}
 }

@@ -13,7 +13,7 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 // listCommunications lists communications.
 //
 //	@Summary		List communications
-//	@Description	Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
+//	@Description	Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary. Each holds its questions (kind question, or request: one made without a question mark), the statements it records (kind vendor_statement, assessment or recommendation: who said it as the source words it, the exact quote, the source and locator it is found at, the source it was first made in, when, and the statements it is about) and the legal provisions it invokes (instrument and article or principle). In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is []; questions, statements and legal_references are each one cell of JSON.
 //	@Tags			communications
 //	@Produce		json,text/csv,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
@@ -42,7 +42,7 @@ func (s *Server) listCommunications(c echo.Context) error {
 // getCommunication returns one communication.
 //
 //	@Summary		Get a communication
-//	@Description	A published or retracted communication with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.
+//	@Description	A published or retracted communication with its citations, questions and requests, statements and legal references (null: not recorded; []: none); a retracted record stays at its URL, marked retracted. The ETag is the record's revision.
 //	@Tags			communications
 //	@Produce		json,application/problem+json
 //	@Param			id	path		string	true	"communication id"

@@ -37,7 +37,7 @@ var nullables = []struct {
 	{"terminations", func(string) map[string]any { return map[string]any{"vendor_id": "1"} },
 		[]string{"rights_involved", "reported_to"}, nil},
 	{"communications", func(tag string) map[string]any { return map[string]any{"kind": "letter", "sender": "Null " + tag} },
-		[]string{"copied_states", "questions"}, nil},
+		[]string{"copied_states", "questions", "statements", "legal_references"}, nil},
 }
 
 // TestUnknownIsNotNone: a list a record does not know is null and one it knows to be

@@ -70,6 +70,7 @@ var Communications = Kind[domain.CommunicationFields, domain.Communication]{
 func writeQuestions(ctx context.Context, c *ent.Client, commID int, qs []domain.Question, keep func(domain.ID) bool) error {
 	for _, q := range qs {
 		b := c.Question.Create().SetCommunicationID(commID).SetPosition(q.Position).
+			SetKind(question.Kind(orDefault(q.Kind, "question"))).
 			SetNillableTopic(q.Topic).SetText(q.Text).
 			SetAnswerStatus(question.AnswerStatus(orDefault(q.AnswerStatus, "unknown"))).
 			SetNillableAnswerNote(q.AnswerNote)
@@ -131,7 +132,7 @@ func (s *Store) communications(ctx context.Context, rows []*ent.Communication, d
 			if v.QuestionsKnown {
 				qs = make([]domain.Question, len(v.Edges.Questions))
 				for i, q := range v.Edges.Questions {
-					qs[i] = domain.Question{ID: domain.ID(q.ID), Position: q.Position, Topic: q.Topic, Text: q.Text, AnswerStatus: string(q.AnswerStatus), AnswerNote: q.AnswerNote}
+					qs[i] = domain.Question{ID: domain.ID(q.ID), Position: q.Position, Kind: string(q.Kind), Topic: q.Topic, Text: q.Text, AnswerStatus: string(q.AnswerStatus), AnswerNote: q.AnswerNote}
 				}
 				sort.Slice(qs, func(i, j int) bool { return qs[i].Position < qs[j].Position })
 			}
@@ -151,6 +152,8 @@ func (s *Store) communications(ctx context.Context, rows []*ent.Communication, d
 					URL:               v.URL,
 					Summary:           v.Summary,
 					Questions:         qs,
+					Statements:        v.Statements,
+					LegalReferences:   v.LegalReferences,
 				},
 			}
 		})
@@ -172,4 +175,22 @@ func setCommunication(m *ent.CommunicationMutation, f domain.CommunicationFields
 	opt(f.URL, m.SetURL, m.ClearURL)
 	opt(f.Summary, m.SetSummary, m.ClearSummary)
 	m.SetQuestionsKnown(f.Questions != nil)
+	optList(statements(f.Statements), m.SetStatements, m.ClearStatements)
+	optList(f.LegalReferences, m.SetLegalReferences, m.ClearLegalReferences)
+}
+
+// statements returns a communication's statements in position order, each with a
+// list (never null) of the statements it refers to.
+func statements(ss []domain.Statement) []domain.Statement {
+	if ss == nil {
+		return nil
+	}
+	out := slices.Clone(ss)
+	for i := range out {
+		if out[i].RefersTo == nil {
+			out[i].RefersTo = []int{}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Position < out[j].Position })
+	return out
 }

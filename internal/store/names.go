@@ -7,6 +7,7 @@ import (
 
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 )
@@ -18,8 +19,8 @@ type Name struct {
 	Slug string
 }
 
-// Names are public records' names by record type ("vendor", "product", "agency")
-// and id. A record the public may not see has no entry.
+// Names are public records' names by record type ("vendor", "product", "agency",
+// and "source" by title when asked for) and id. A record the public may not see has no entry.
 type Names map[string]map[domain.ID]Name
 
 // Of returns the name of a record of the type, and whether it is public.
@@ -37,6 +38,9 @@ func (s *Store) PublicNames(ctx context.Context, ids map[string][]domain.ID) (Na
 	b := entsql.Dialect(s.dialect)
 	for _, k := range namedKinds {
 		out[k.kind] = map[domain.ID]Name{}
+		if k.onlyAsked && ids == nil {
+			continue
+		}
 		t := b.Table(k.table)
 		where := []*entsql.Predicate{entsql.In(t.C("status"), anys(domain.PublicStatuses)...)}
 		if ids != nil {
@@ -49,7 +53,7 @@ func (s *Store) PublicNames(ctx context.Context, ids map[string][]domain.ID) (Na
 			}
 			where = append(where, entsql.InInts(t.C("id"), only...))
 		}
-		cols := []string{t.C("id"), t.C("name")}
+		cols := []string{t.C("id"), t.C(k.nameColumn)}
 		if k.slug {
 			cols = append(cols, t.C(vendor.FieldSlug))
 		}
@@ -73,8 +77,11 @@ func (s *Store) PublicNames(ctx context.Context, ids map[string][]domain.ID) (Na
 	return out, nil
 }
 
-// namedKinds are the record types other records show by name, with their tables.
+// namedKinds are the record types other records show by name, with their tables and
+// the column that names them. Sources (by title, for the pages' statements) are
+// looked up only when asked for by id: no CSV names them.
 var namedKinds = []struct {
-	kind, table string
-	slug        bool
-}{{"vendor", vendor.Table, true}, {"product", product.Table, false}, {"agency", agency.Table, false}}
+	kind, table, nameColumn string
+	slug, onlyAsked         bool
+}{{"vendor", vendor.Table, "name", true, false}, {"product", product.Table, "name", false, false}, {"agency", agency.Table, "name", false, false},
+	{"source", source.Table, source.FieldTitle, false, true}}

@@ -11,6 +11,7 @@ import (
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 )
@@ -29,6 +30,9 @@ var exists = map[string]func(context.Context, *ent.Client, int) (bool, error){
 	"license": func(ctx context.Context, c *ent.Client, id int) (bool, error) {
 		return c.License.Query().Where(license.ID(id)).Exist(ctx)
 	},
+	"source": func(ctx context.Context, c *ent.Client, id int) (bool, error) {
+		return c.Source.Query().Where(source.ID(id)).Exist(ctx)
+	},
 	"communication": func(ctx context.Context, c *ent.Client, id int) (bool, error) {
 		return c.Communication.Query().Where(communication.ID(id)).Exist(ctx)
 	},
@@ -38,15 +42,31 @@ var exists = map[string]func(context.Context, *ent.Client, int) (bool, error){
 // names an existing record, and names the field that does not. The foreign keys
 // would refuse it too, but without saying which field.
 func checkRefs(ctx context.Context, c *ent.Client, fields any) error {
-	v := reflect.ValueOf(fields)
-	t := v.Type()
 	p := domain.Problems{}
+	if err := refsOf(ctx, c, "", reflect.ValueOf(fields), p); err != nil {
+		return err
+	}
+	return p.Err("a referenced record does not exist")
+}
+
+// refsOf checks the ref fields of the struct v, and those of the structs in its
+// lists of objects (a communication's statements), named list.field.
+func refsOf(ctx context.Context, c *ent.Client, prefix string, v reflect.Value, p domain.Problems) error {
+	t := v.Type()
 	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if ft := t.Field(i).Type; ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && !t.Field(i).Anonymous {
+			for j := range v.Field(i).Len() {
+				if err := refsOf(ctx, c, prefix+name+".", v.Field(i).Index(j), p); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		kind := t.Field(i).Tag.Get("ref")
 		if kind == "" {
 			continue
 		}
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		var ids []domain.ID
 		switch f := v.Field(i).Interface().(type) {
 		case domain.ID:
@@ -66,9 +86,9 @@ func checkRefs(ctx context.Context, c *ent.Client, fields any) error {
 				return err
 			}
 			if !ok {
-				p.Add(name, fmt.Sprintf("no %s has id %s", kind, id))
+				p.Add(prefix+name, fmt.Sprintf("no %s has id %s", kind, id))
 			}
 		}
 	}
-	return p.Err("a referenced record does not exist")
+	return nil
 }

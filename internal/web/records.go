@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -86,6 +87,31 @@ type vendorPage struct {
 	Terminations   section[terminationView]
 	Allegations    section[allegationView]
 	Communications section[communicationView]
+	// Statements are those the communications shown attribute to the vendor.
+	Statements []attributedStatement
+}
+
+// attributedStatement is a statement a communication attributes to a vendor, with
+// the communication it is recorded in.
+type attributedStatement struct {
+	domain.Statement
+	In     string // the communication's label
+	InPath string // its page, at the statement
+	SaidOn dateView
+}
+
+// vendorStatements are the statements the communications attribute to the vendor.
+func vendorStatements(vendor domain.ID, cs []communicationView) []attributedStatement {
+	var out []attributedStatement
+	for _, c := range cs {
+		for _, st := range c.Communication.Statements {
+			if st.SpeakerVendorID != nil && *st.SpeakerVendorID == vendor {
+				out = append(out, attributedStatement{Statement: st, In: c.Label,
+					InPath: fmt.Sprintf("%s#statement-%d", c.Path, st.Position), SaidOn: dateOf(st.SaidOn, st.SaidOnPrecision)})
+			}
+		}
+	}
+	return out
 }
 
 // vendor serves /vendors/{ref}: a vendor by its slug. An id or a differently spelled
@@ -177,6 +203,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		unknownTotal(&data.Terminations, full[2])
 		unknownTotal(&data.Allegations, full[3])
 		unknownTotal(&data.Communications, full[4])
+		data.Statements = vendorStatements(v.ID, data.Communications.Items)
 		return page{Title: v.Name, Path: "/vendors/" + v.Slug, JSON: jsonLinks, CSV: csv,
 			Retraction: retractionOf(v.Record), Data: data}
 	})
@@ -337,6 +364,12 @@ func (s *server) allegation(w http.ResponseWriter, r *http.Request) {
 func (s *server) communication(w http.ResponseWriter, r *http.Request) {
 	recordPage(s, w, r, "communications", "communication", s.st.GetCommunication, func(c domain.Communication, n *needs) {
 		n.vendor(c.RecipientVendorID)
+		for _, st := range c.Statements {
+			src := st.SourceID
+			n.vendor(st.SpeakerVendorID)
+			n.source(&src)
+			n.source(st.OriginalSourceID)
+		}
 	}, (*refs).communicationView)
 }
 

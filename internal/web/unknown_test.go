@@ -46,7 +46,7 @@ func TestUnknownAndNoneOnPages(t *testing.T) {
 			},
 			Communications: []domain.Communication{
 				{Record: pub(200), CommunicationFields: domain.CommunicationFields{Kind: "letter", Sender: "A sender",
-					CopiedStates: []string{}, Questions: []domain.Question{}}},
+					CopiedStates: []string{}, Questions: []domain.Question{}, Statements: []domain.Statement{}, LegalReferences: []domain.LegalReference{}}},
 			},
 		}
 		if _, err := st.Import(ctx, b); err != nil {
@@ -58,9 +58,11 @@ func TestUnknownAndNoneOnPages(t *testing.T) {
 			{name: "a licence known to name none", path: "/licenses/200", wantStatus: 200,
 				want: []string{"Products\nNone recorded", "Control-list entries\nNone recorded", "Geography\nNone recorded", "Stated purpose: Unspecified"}},
 			{name: "a letter whose questions are not known", path: "/communications/1", wantStatus: 200,
-				want: []string{"Questions\nUnknown", "Copied to\nUnknown", "Unknown: the text of its questions is not available"}},
+				want: []string{"Questions\nUnknown", "Copied to\nUnknown", "Unknown: the text of its questions is not available",
+					"Unknown: the statements it records have not been entered.", "Statements recorded\nUnknown", "Legal framework\nUnknown", "Unknown: the law it invokes has not been entered."}},
 			{name: "a letter known to ask none", path: "/communications/200", wantStatus: 200,
-				want: []string{"Questions\nNone recorded", "Copied to\nNone recorded", "None recorded: the sources show no questions in it."}},
+				want: []string{"Questions\nNone recorded", "Copied to\nNone recorded", "None recorded: the sources show no questions in it.",
+					"None recorded: it records no statements.", "Statements recorded\nNone recorded", "Legal framework\nNone recorded", "None recorded: it invokes no provision of law."}},
 			{name: "a vendor known to have none", path: "/vendors/none-vendor", wantStatus: 200,
 				want: []string{"Also known as\nNone recorded", "Other jurisdictions\nNone recorded", "Designations\nNone recorded"}},
 			{name: "a vendor that does not know them", path: "/vendors/unknown-vendor", wantStatus: 200,

@@ -222,6 +222,7 @@ func (n *needs) add(kind string, id *domain.ID) {
 func (n *needs) vendor(id *domain.ID)  { n.add("vendor", id) }
 func (n *needs) product(id *domain.ID) { n.add("product", id) }
 func (n *needs) agency(id *domain.ID)  { n.add("agency", id) }
+func (n *needs) source(id *domain.ID)  { n.add("source", id) }
 
 // resolve loads the names (and vendor slugs) of the collected ids, in one query per
 // kind.
@@ -248,6 +249,11 @@ func (r *refs) vendor(id *domain.ID) ref {
 
 func (r *refs) product(id *domain.ID) ref {
 	return r.named("product", id, func(store.Name) string { return "/products/" + id.String() })
+}
+
+// source links a source by its title; one the public cannot see is named by id only.
+func (r *refs) source(id *domain.ID) ref {
+	return r.named("source", id, func(store.Name) string { return "/sources/" + id.String() })
 }
 
 func (r *refs) agency(id *domain.ID) ref {
@@ -333,6 +339,18 @@ type communicationView struct {
 	InReplyTo       ref
 	SentOn          dateView
 	Copied          []countryView
+	Statements      []statementView
+}
+
+// statementView is a communication's statement with its speaker's vendor, its
+// sources and its date resolved.
+type statementView struct {
+	domain.Statement
+	SpeakerVendor, Source, OriginalSource ref
+	SaidOn                                dateView
+	// SpeakerIsVendor: the speaker is named as the vendor is, so the name links to
+	// the vendor's page instead of being followed by it.
+	SpeakerIsVendor bool
 }
 
 type sourceView struct {
@@ -410,6 +428,16 @@ func (r *refs) communicationView(c domain.Communication) communicationView {
 		RecipientVendor: r.vendor(c.RecipientVendorID), RecipientState: countryPtr(c.RecipientState),
 		InReplyTo: recordRef("Communication", "communications", c.InReplyToID),
 		SentOn:    dateOf(c.SentOn), Copied: countriesOf(c.CopiedStates),
+	}
+	if c.Statements != nil {
+		v.Statements = make([]statementView, 0, len(c.Statements)) // known: none or some
+	}
+	for _, st := range c.Statements {
+		src := st.SourceID
+		sv := statementView{Statement: st, SpeakerVendor: r.vendor(st.SpeakerVendorID),
+			Source: r.source(&src), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn, st.SaidOnPrecision)}
+		sv.SpeakerIsVendor = st.Speaker != nil && st.SpeakerVendorID != nil && sv.SpeakerVendor.URL != "" && *st.Speaker == sv.SpeakerVendor.Name
+		v.Statements = append(v.Statements, sv)
 	}
 	v.Label = "Communication " + c.ID.String() + ": "
 	switch {

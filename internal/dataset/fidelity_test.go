@@ -102,7 +102,7 @@ func hulioSaid() map[string]basis {
 		"original_source_id": {quotes: []string{"an interview that you gave to Ynet Media journalist Ronen Bergman", ynet}, value: "7"},
 		// "last year" in a letter of 2020, and the article of 1 November 2019: the
 		// year, not the article's day.
-		"said_on": {quotes: []string{"Ronen Bergman last year", ynet}, value: "2019-01-01"},
+		"said_on": {quotes: []string{"Ronen Bergman last year", ynet}, value: "2019"},
 	}
 }
 

@@ -303,7 +303,7 @@ type Statement struct {
 	// quotes it; null when the same or not known.
 	OriginalSourceID *ID `json:"original_source_id" extensions:"x-nullable" ref:"source"`
 	// SaidOn is when it was said, where the sources say.
-	SaidOn          *string `json:"said_on" extensions:"x-nullable"`
+	SaidOn          *Date   `json:"said_on" extensions:"x-nullable"`
 	SaidOnPrecision *string `json:"said_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	// RefersTo are the positions of this communication's statements this one is
 	// about (an assessment that two claims "appear to be at odds"); [] when none.

@@ -36,7 +36,7 @@ func TestCommunicationStatements(t *testing.T) {
 		statements := []domain.Statement{
 			{Position: 2, Kind: "assessment", Speaker: s("The sender"), Quote: "That claim appears to be at odds.", SourceID: src.ID, RefersTo: []int{1}},
 			{Position: 1, Kind: "vendor_statement", Speaker: s("Acme"), SpeakerVendorID: &ven.ID, Quote: "We see nothing.", SourceID: src.ID,
-				Locator: s("para. 2"), OriginalSourceID: &src.ID, SaidOn: s("2019-01-01"), SaidOnPrecision: s("year")},
+				Locator: s("para. 2"), OriginalSourceID: &src.ID, SaidOn: new(domain.Date("2019")), SaidOnPrecision: s("year")},
 		}
 		law := []domain.LegalReference{{Instrument: "ICCPR", Provision: s("17"), Quote: s("arbitrary and unlawful interference")}}
 		c, err := store.Create(ctx, st, store.Communications, domain.CommunicationFields{Kind: "letter", Sender: "The sender",

@@ -107,7 +107,7 @@ func vendorStatements(vendor domain.ID, cs []communicationView) []attributedStat
 		for _, st := range c.Communication.Statements {
 			if st.SpeakerVendorID != nil && *st.SpeakerVendorID == vendor {
 				out = append(out, attributedStatement{Statement: st, In: c.Label,
-					InPath: fmt.Sprintf("%s#statement-%d", c.Path, st.Position), SaidOn: dateOf(st.SaidOn, st.SaidOnPrecision)})
+					InPath: fmt.Sprintf("%s#statement-%d", c.Path, st.Position), SaidOn: dateOf(st.SaidOn)})
 			}
 		}
 	}

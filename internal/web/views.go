@@ -435,7 +435,7 @@ func (r *refs) communicationView(c domain.Communication) communicationView {
 	for _, st := range c.Statements {
 		src := st.SourceID
 		sv := statementView{Statement: st, SpeakerVendor: r.vendor(st.SpeakerVendorID),
-			Source: r.source(&src), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn, st.SaidOnPrecision)}
+			Source: r.source(&src), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn)}
 		sv.SpeakerIsVendor = st.Speaker != nil && st.SpeakerVendorID != nil && sv.SpeakerVendor.URL != "" && *st.Speaker == sv.SpeakerVendor.Name
 		v.Statements = append(v.Statements, sv)
 	}

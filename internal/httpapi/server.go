@@ -190,14 +190,14 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 func (s *Server) Close() error { return s.exports.close() }
 
 // Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
 
 // HTTPServer returns an http.Server for the handler with timeouts set, so a slow or
 // stalled client cannot hold a connection open.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
-		Handler:           s.echo,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       s.readTimeout,
 		WriteTimeout:      120 * time.Second, // exports stream for a while

@@ -85,3 +85,41 @@ func seed(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 }
+
+// TestCursorBoundToItsList: a list's cursor pages that list only; given to another
+// list it is a 400 naming cursor, never a page that skips records or ends early.
+func TestCursorBoundToItsList(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	seed(t, st)
+	a := newAPI(t, st)
+	next := func(path string) string {
+		t.Helper()
+		r := a.do(http.MethodGet, path, nil)
+		cursor, _ := r.json(t)["meta"].(map[string]any)["next_cursor"].(string)
+		if r.status != 200 || cursor == "" {
+			t.Fatalf("%s: %d, no next cursor", path, r.status)
+		}
+		return cursor
+	}
+	// The bundled dataset has one licence, three communications and eight sources.
+	sources, states := next("/api/v1/sources?limit=1"), next("/api/v1/states?limit=1")
+	for _, tc := range []struct{ path, cursor string }{
+		{"/api/v1/licenses", sources}, {"/api/v1/vendors", sources}, {"/api/v1/communications", sources},
+		{"/api/v1/states", sources}, {"/api/v1/sources", states},
+	} {
+		r := a.do(http.MethodGet, tc.path+"?cursor="+tc.cursor, nil)
+		if r.status != 400 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s with another list's cursor: %d %s", tc.path, r.status, truncate(r.body))
+			continue
+		}
+		if errs, _ := r.json(t)["errors"].(map[string]any); errs["cursor"] == nil {
+			t.Errorf("%s: the problem does not name cursor: %s", tc.path, r.body)
+		}
+	}
+	// Its own list takes it, and pages on.
+	for _, path := range []string{"/api/v1/sources?limit=1&cursor=" + sources, "/api/v1/states?limit=1&cursor=" + states} {
+		if r := a.do(http.MethodGet, path, nil); r.status != 200 || len(r.json(t)["data"].([]any)) != 1 {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+}

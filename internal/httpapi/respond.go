@@ -101,6 +101,7 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 		return err
 	}
 	if next != "" {
+		next = bindCursor(c.Path(), next)
 		u := *c.Request().URL
 		q := u.Query()
 		q.Set("cursor", next)

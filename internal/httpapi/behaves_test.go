@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -121,5 +122,48 @@ func TestCursorBoundToItsList(t *testing.T) {
 		if r := a.do(http.MethodGet, path, nil); r.status != 200 || len(r.json(t)["data"].([]any)) != 1 {
 			t.Errorf("%s: %d %s", path, r.status, r.body)
 		}
+	}
+}
+
+// TestAtomEntriesLinkPages: an Atom entry is titled as its record's page names it,
+// in the pages' words, and links first to that page, then to the JSON.
+func TestAtomEntriesLinkPages(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	seed(t, st)
+	a := newAPI(t, st)
+	r := a.do(http.MethodGet, "/feeds/changes.atom", nil)
+	var feed struct {
+		Entries []struct {
+			Title string `xml:"title"`
+			Links []struct {
+				Rel  string `xml:"rel,attr"`
+				Href string `xml:"href,attr"`
+				Type string `xml:"type,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(r.body, &feed); err != nil || r.status != 200 {
+		t.Fatalf("%d %v", r.status, err)
+	}
+	titles := map[string]string{} // page path: title
+	for _, e := range feed.Entries {
+		if len(e.Links) != 2 || e.Links[0].Type != "text/html" || e.Links[1].Type != "application/json" ||
+			!strings.HasPrefix(e.Links[0].Href, a.url+"/") || strings.Contains(e.Links[0].Href, "/api/") {
+			t.Errorf("%q: links %+v, want the page then the JSON", e.Title, e.Links)
+			continue
+		}
+		titles[strings.TrimPrefix(e.Links[0].Href, a.url)] = e.Title
+	}
+	for path, want := range map[string]string{
+		"/licenses/1":        "Licence 1: ",
+		"/vendors/nso-group": "Vendor: NSO Group — added",
+		"/terminations/1":    "Termination 1: NSO Group",
+	} {
+		if got, ok := titles[path]; !ok || !strings.HasPrefix(got, want) {
+			t.Errorf("entry of %s: title %q, want it to start %q (entries: %v)", path, got, want, titles)
+		}
+	}
+	if got := titles["/licenses/1"]; !strings.Contains(got, "NSO Group") || !strings.HasSuffix(got, " — added") {
+		t.Errorf("the licence's entry %q does not name its vendor and what happened", got)
 	}
 }

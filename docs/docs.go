@@ -7137,7 +7137,7 @@ const docTemplate = `{
         },
         "/feeds/changes.atom": {
             "get": {
-                "description": "The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes.",
+                "description": "The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes. Each entry is titled as its record's page names it (\"Licence 1: end-user licence, NSO Group to Mexico — published\") and links to that page (text/html) and to the record in the API (application/json).",
                 "produces": [
                     "application/atom+xml",
                     "application/problem+json"

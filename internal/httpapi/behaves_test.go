@@ -167,3 +167,49 @@ func TestAtomEntriesLinkPages(t *testing.T) {
 		t.Errorf("the licence's entry %q does not name its vendor and what happened", got)
 	}
 }
+
+// TestFormatNotGivenIs406: a format a route cannot give is a 406 problem naming what
+// asked for it, never JSON in its place; what a route can give is still given.
+func TestFormatNotGivenIs406(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	seed(t, st)
+	a := newAPI(t, st)
+	csv := map[string]string{"Accept": "text/csv"}
+	for _, tc := range []struct {
+		path   string
+		header map[string]string
+		status int
+		field  string // named by the problem
+	}{
+		{"/api/v1/licenses/1?format=csv", nil, 406, "format"},
+		{"/api/v1/states/IL?format=csv", nil, 406, "format"},
+		{"/api/v1/vendors/nso-group/history?format=csv", nil, 406, "format"},
+		{"/api/v1/version?format=csv", nil, 406, "format"},
+		{"/api/v1/licenses/1?format=xlsx", nil, 406, "format"},
+		{"/api/v1/licenses?format=xml", nil, 406, "format"},
+		{"/api/v1/licenses/1", csv, 406, "Accept"},
+		{"/api/v1/states/IL", csv, 406, "Accept"},
+		// What the routes give.
+		{"/api/v1/licenses/1?format=json", nil, 200, ""},
+		{"/api/v1/licenses/1", map[string]string{"Accept": "text/csv, application/json;q=0.5"}, 200, ""},
+		{"/api/v1/licenses/1", map[string]string{"Accept": "text/html,*/*;q=0.8"}, 200, ""},
+		{"/api/v1/licenses?format=csv", nil, 200, ""},
+		{"/api/v1/licenses", csv, 200, ""},
+		{"/api/v1/states/IL", nil, 200, ""},
+	} {
+		r := a.do(http.MethodGet, tc.path, tc.header)
+		if r.status != tc.status {
+			t.Errorf("%s %v: %d, want %d\n%s", tc.path, tc.header, r.status, tc.status, truncate(r.body))
+			continue
+		}
+		if tc.status != 406 {
+			continue
+		}
+		if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Errorf("%s: Content-Type %q", tc.path, ct)
+		}
+		if errs, _ := r.json(t)["errors"].(map[string]any); errs[tc.field] == nil {
+			t.Errorf("%s: the problem does not name %s: %s", tc.path, tc.field, r.body)
+		}
+	}
+}

@@ -117,7 +117,7 @@ func TestPublicReads(t *testing.T) {
 			{name: "vendors bad updated_since", url: "/api/v1/vendors?updated_since=yesterday", wantStatus: 400, wantCount: -1, wantError: "updated_since"},
 			{name: "vendors updated since", url: "/api/v1/vendors?updated_since=2000-01-01", wantStatus: 200, wantCount: 1},
 			{name: "vendors updated in the future", url: "/api/v1/vendors?updated_since=2999-01-01T00:00:00Z", wantStatus: 200, wantCount: 0},
-			{name: "vendors bad format", url: "/api/v1/vendors?format=xml", wantStatus: 400, wantCount: -1, wantError: "format"},
+			{name: "vendors bad format", url: "/api/v1/vendors?format=xml", wantStatus: 406, wantCount: -1, wantError: "format"},
 			{name: "vendor history", url: "/api/v1/vendors/nso-group/history", wantStatus: 200, wantCount: 1, wantBody: []string{`"action":"create"`, `"actor":"registry"`}},
 
 			{name: "products of a vendor", url: "/api/v1/products?vendor=nso-group", wantStatus: 200, wantCount: 1, wantBody: []string{"Pegasus"}},

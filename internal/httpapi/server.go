@@ -177,6 +177,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e.Use(s.limitInFlight)
 	e.Use(limitHeaders)
 	e.Use(checkQuery)
+	e.Use(negotiate)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written

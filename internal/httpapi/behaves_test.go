@@ -213,3 +213,47 @@ func TestFormatNotGivenIs406(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVByteOrderMark: bom=1 puts a UTF-8 byte order mark before a CSV (lists and
+// exports, plain and gzipped), for Excel on Windows; without it the bytes are as
+// before, and NDJSON and JSON ignore it.
+func TestCSVByteOrderMark(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	seed(t, st)
+	a := newAPI(t, st)
+	bom := "\xEF\xBB\xBF"
+	for _, path := range []string{"/api/v1/communications?format=csv", "/api/v1/states?format=csv", "/api/v1/export/licenses.csv", "/api/v1/export/sources.csv"} {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		for _, enc := range []string{"identity", "gzip"} {
+			h := map[string]string{"Accept-Encoding": enc}
+			plain := a.do(http.MethodGet, path, h)
+			zero := a.do(http.MethodGet, path+sep+"bom=0", h)
+			with := a.do(http.MethodGet, path+sep+"bom=1", h)
+			if plain.status != 200 || with.status != 200 || zero.status != 200 {
+				t.Fatalf("%s (%s): %d, %d with bom=1, %d with bom=0", path, enc, plain.status, with.status, zero.status)
+			}
+			if strings.HasPrefix(string(plain.plain), bom) || string(zero.plain) != string(plain.plain) {
+				t.Errorf("%s (%s): without bom=1 the bytes changed", path, enc)
+			}
+			if string(with.plain) != bom+string(plain.plain) {
+				t.Errorf("%s (%s) bom=1: starts %q, want the BOM then the same CSV", path, enc, truncate(with.plain[:min(10, len(with.plain))]))
+			}
+			if with.header.Get("ETag") == plain.header.Get("ETag") {
+				t.Errorf("%s (%s): the CSV with a BOM has the ETag of the one without", path, enc)
+			}
+		}
+	}
+	for _, path := range []string{"/api/v1/export/licenses.ndjson?bom=1", "/api/v1/licenses?bom=1"} {
+		if r := a.do(http.MethodGet, path, nil); r.status != 200 || strings.HasPrefix(string(r.plain), bom) {
+			t.Errorf("%s: %d, a BOM before what is not CSV", path, r.status)
+		}
+	}
+	for _, path := range []string{"/api/v1/export/licenses.csv?bom=yes", "/api/v1/licenses?format=csv&bom=2"} {
+		if r := a.do(http.MethodGet, path, nil); r.status != 400 || !strings.Contains(string(r.body), `"bom"`) {
+			t.Errorf("%s: %d %s, want a 400 naming bom", path, r.status, r.body)
+		}
+	}
+}

@@ -28,7 +28,7 @@ const (
 )
 
 // paging are the parameters every list takes besides its filters.
-var paging = []string{"limit", "cursor", "format"}
+var paging = []string{"limit", "cursor", "format", "bom"}
 
 // maxQ bounds a text query.
 const maxQ = 200

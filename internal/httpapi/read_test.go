@@ -402,7 +402,7 @@ func TestNoInputIs5xx(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		a := newAPI(t, st)
 		values := []string{"", "%00", "%FF%FE", "'; DROP TABLE vendors; --", "9999999999999999999999", "-1", "2021-02-30", "../../etc/passwd", strings.Repeat("x", 300), "%E2%80%AE", "null", "[]", "1e9", "ZZ", "il"}
-		params := []string{"country", "exporter_country", "vendor", "agency", "status", "active_on", "covers", "updated_since", "q", "limit", "cursor", "format"}
+		params := []string{"country", "exporter_country", "vendor", "agency", "status", "active_on", "covers", "updated_since", "q", "limit", "cursor", "format", "bom"}
 		for _, list := range []string{"vendors", "products", "agencies", "licenses", "terminations", "allegations", "communications", "sources", "states"} {
 			for _, p := range params {
 				for _, v := range values {

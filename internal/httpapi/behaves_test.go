@@ -2,10 +2,15 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
@@ -255,5 +260,72 @@ func TestCSVByteOrderMark(t *testing.T) {
 		if r := a.do(http.MethodGet, path, nil); r.status != 400 || !strings.Contains(string(r.body), `"bom"`) {
 			t.Errorf("%s: %d %s, want a 400 naming bom", path, r.status, r.body)
 		}
+	}
+}
+
+// TestOpenAPIForGenerators: /openapi.json is the OpenAPI 3 contract (api/openapi.yaml,
+// the same document), and what client generators need: every operation has a unique
+// camelCase operationId, a description and defined tags, each with a description.
+func TestOpenAPIForGenerators(t *testing.T) {
+	a := newAPI(t, storetest.Open(t, "sqlite"))
+	r := a.do(http.MethodGet, "/openapi.json", nil)
+	served, err := openapi3.NewLoader().LoadFromData(r.body)
+	if err != nil || r.status != 200 {
+		t.Fatalf("/openapi.json: %d %v", r.status, err)
+	}
+	if err := served.Validate(context.Background()); err != nil {
+		t.Fatalf("/openapi.json is not valid OpenAPI 3: %v", err)
+	}
+	contract, err := openapi3.NewLoader().LoadFromFile(filepath.Join("..", "..", "api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sj, _ := json.Marshal(served)
+	cj, _ := json.Marshal(contract)
+	if string(sj) != string(cj) {
+		t.Errorf("/openapi.json differs from api/openapi.yaml: run make docs")
+	}
+	tags := map[string]bool{}
+	for _, tag := range served.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %s has no description", tag.Name)
+		}
+		tags[tag.Name] = true
+	}
+	camel := regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
+	ids := map[string]string{}
+	n := 0
+	for path, item := range served.Paths.Map() {
+		for method, op := range item.Operations() {
+			n++
+			where := method + " " + path
+			if !camel.MatchString(op.OperationID) {
+				t.Errorf("%s: operationId %q is not camelCase", where, op.OperationID)
+			}
+			if other, ok := ids[op.OperationID]; ok {
+				t.Errorf("%s and %s share the operationId %q", where, other, op.OperationID)
+			}
+			ids[op.OperationID] = where
+			if op.Description == "" {
+				t.Errorf("%s (%s) has no description", where, op.OperationID)
+			}
+			for _, tag := range op.Tags {
+				if !tags[tag] {
+					t.Errorf("%s: tag %q is not defined", where, tag)
+				}
+			}
+		}
+	}
+	for _, id := range []string{"listLicenses", "getVendor", "publishVendor", "getLicenseHistory", "exportCollection"} {
+		if _, ok := ids[id]; !ok {
+			t.Errorf("no operation %s", id)
+		}
+	}
+	if n < 90 {
+		t.Errorf("%d operations", n)
+	}
+	// The Swagger UI reads the OpenAPI 3 document.
+	if r := a.sendRaw(http.MethodGet, "/docs/index.html", nil, nil); r.status != 200 || !strings.Contains(string(r.body), "/openapi.json") {
+		t.Errorf("the Swagger UI does not read /openapi.json: %d\n%s", r.status, truncate(r.body))
 	}
 }

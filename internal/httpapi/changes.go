@@ -94,6 +94,7 @@ func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParam
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/api/v1/changes [get]
+//	@ID				listChanges
 func (s *Server) listChanges(c echo.Context) error {
 	p, err := s.parseChanges(c, true)
 	if err != nil {
@@ -170,6 +171,7 @@ const atomTag = "tag:surveillance-export-registry,2026:"
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/feeds/changes.atom [get]
+//	@ID				getChangesAtom
 func (s *Server) changesAtom(c echo.Context) error {
 	p, err := s.parseChanges(c, false)
 	if err != nil {

@@ -44,6 +44,7 @@ type versionData struct {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/version [get]
+//	@ID				getVersion
 func (s *Server) getVersion(c echo.Context) error {
 	ctx := c.Request().Context()
 	version, err := s.version(c)
@@ -107,6 +108,7 @@ func exporter[T any](collection string, list func(*store.Store, context.Context,
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem	"the data kept changing while the export was made; retry"
 //	@Router			/api/v1/export/{file} [get]
+//	@ID				exportCollection
 func (s *Server) export(c echo.Context) error {
 	file := c.Param("file")
 	name, ext, _ := strings.Cut(file, ".")

@@ -77,7 +77,8 @@ func TestPublicReads(t *testing.T) {
 		run(t, a, []scenario{
 			{name: "health", url: "/healthz", wantStatus: 200, wantBody: []string{`"ok"`}, wantCount: -1},
 			{name: "ready", url: "/readyz", wantStatus: 200, wantCount: -1},
-			{name: "openapi document", url: "/openapi.json", wantStatus: 200, wantBody: []string{`"swagger": "2.0"`, `/api/v1/states/{iso2}`}, wantCount: -1},
+			{name: "openapi document", url: "/openapi.json", wantStatus: 200, wantBody: []string{`"openapi":"3.0.3"`, `/api/v1/states/{iso2}`}, wantCount: -1},
+			{name: "swagger document", url: "/swagger.json", wantStatus: 200, wantBody: []string{`"swagger": "2.0"`, `/api/v1/states/{iso2}`}, wantCount: -1},
 			{name: "docs redirect", url: "/docs", wantStatus: 301, wantCount: -1},
 			{name: "swagger ui", url: "/docs/index.html", wantStatus: 200, wantBody: []string{"swagger"}, wantCount: -1},
 

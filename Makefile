@@ -8,8 +8,10 @@ export GOTOOLCHAIN := go1.27.3
 
 SHELL   := /bin/bash
 GO      ?= go
-DB      ?= ./data/registry.db
-ADDR    ?= 127.0.0.1:8080
+# DB and ADDR, when given (make run ADDR=0.0.0.0:8080), override REGISTRY_DB and
+# REGISTRY_ADDR; unset, serve reads those (defaults ./data/registry.db, 127.0.0.1:8080).
+DB      ?=
+ADDR    ?=
 PG_DSN  ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 SWAG     = $(GO) run github.com/swaggo/swag/cmd/swag
 # govulncheck and the vulnerability database it reads, pinned: vuln.go.dev is not
@@ -20,9 +22,12 @@ VULNDB_DIR  ?= $(or $(TMPDIR),/tmp)/registry-vulndb
 
 .PHONY: map test-browser run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
 
-## run: serve on SQLite with the bundled sourced dataset loaded
+## run: serve on SQLite with the bundled sourced dataset loaded (REGISTRY_ADDR or ADDR=host:port, REGISTRY_DB or DB=path)
 run:
-	$(GO) run ./cmd/registry serve --db $(DB) --addr $(ADDR) --seed
+	@echo "make run: building ./cmd/registry with $(GOTOOLCHAIN). The first time, the go command downloads that toolchain (~76 MB) and the modules, then compiles each package (a few minutes; they are listed as they build); later runs take seconds."
+	$(GO) build -v -o bin/registry ./cmd/registry
+	@echo "make run: starting the server on $(or $(ADDR),$(REGISTRY_ADDR),127.0.0.1:8080)"
+	./bin/registry serve$(if $(DB), --db $(DB))$(if $(ADDR), --addr $(ADDR)) --seed
 
 ## test: the whole suite on SQLite, and on PostgreSQL too when REGISTRY_TEST_POSTGRES_DSN is set
 test:

@@ -30,6 +30,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "List agencies",
+                "operationId": "listAgencies",
                 "parameters": [
                     {
                         "type": "string",
@@ -152,6 +153,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Create a agency",
+                "operationId": "createAgency",
                 "parameters": [
                     {
                         "description": "the agency",
@@ -236,6 +238,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Get a agency",
+                "operationId": "getAgency",
                 "parameters": [
                     {
                         "type": "string",
@@ -306,6 +309,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Change a agency",
+                "operationId": "updateAgency",
                 "parameters": [
                     {
                         "type": "string",
@@ -414,6 +418,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Cite a source for a agency",
+                "operationId": "citeAgency",
                 "parameters": [
                     {
                         "type": "string",
@@ -506,6 +511,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Remove a citation from a agency",
+                "operationId": "unciteAgency",
                 "parameters": [
                     {
                         "type": "string",
@@ -585,6 +591,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "History of a agency",
+                "operationId": "getAgencyHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -647,6 +654,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Publish a agency",
+                "operationId": "publishAgency",
                 "parameters": [
                     {
                         "type": "string",
@@ -727,6 +735,7 @@ const docTemplate = `{
                     "agencies"
                 ],
                 "summary": "Retract a agency",
+                "operationId": "retractAgency",
                 "parameters": [
                     {
                         "type": "string",
@@ -821,6 +830,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "List allegations",
+                "operationId": "listAllegations",
                 "parameters": [
                     {
                         "type": "string",
@@ -949,6 +959,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Create a allegation",
+                "operationId": "createAllegation",
                 "parameters": [
                     {
                         "description": "the allegation",
@@ -1033,6 +1044,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Get a allegation",
+                "operationId": "getAllegation",
                 "parameters": [
                     {
                         "type": "string",
@@ -1103,6 +1115,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Change a allegation",
+                "operationId": "updateAllegation",
                 "parameters": [
                     {
                         "type": "string",
@@ -1211,6 +1224,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Cite a source for a allegation",
+                "operationId": "citeAllegation",
                 "parameters": [
                     {
                         "type": "string",
@@ -1303,6 +1317,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Remove a citation from a allegation",
+                "operationId": "unciteAllegation",
                 "parameters": [
                     {
                         "type": "string",
@@ -1382,6 +1397,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "History of a allegation",
+                "operationId": "getAllegationHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -1444,6 +1460,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Publish a allegation",
+                "operationId": "publishAllegation",
                 "parameters": [
                     {
                         "type": "string",
@@ -1524,6 +1541,7 @@ const docTemplate = `{
                     "allegations"
                 ],
                 "summary": "Retract a allegation",
+                "operationId": "retractAllegation",
                 "parameters": [
                     {
                         "type": "string",
@@ -1620,6 +1638,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "credentials",
@@ -1693,6 +1712,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log out",
+                "operationId": "logout",
                 "responses": {
                     "204": {
                         "description": "No Content"
@@ -1719,6 +1739,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
+                "description": "The staff account the bearer token belongs to, with its role.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1727,6 +1748,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Who am I",
+                "operationId": "getCurrentUser",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -1763,6 +1785,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Refresh",
+                "operationId": "refreshToken",
                 "parameters": [
                     {
                         "description": "the refresh token",
@@ -1825,6 +1848,7 @@ const docTemplate = `{
                     "changes"
                 ],
                 "summary": "Change feed",
+                "operationId": "listChanges",
                 "parameters": [
                     {
                         "type": "string",
@@ -1900,6 +1924,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "List communications",
+                "operationId": "listCommunications",
                 "parameters": [
                     {
                         "type": "string",
@@ -2028,6 +2053,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Create a communication",
+                "operationId": "createCommunication",
                 "parameters": [
                     {
                         "description": "the communication",
@@ -2112,6 +2138,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Get a communication",
+                "operationId": "getCommunication",
                 "parameters": [
                     {
                         "type": "string",
@@ -2182,6 +2209,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Change a communication",
+                "operationId": "updateCommunication",
                 "parameters": [
                     {
                         "type": "string",
@@ -2290,6 +2318,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Cite a source for a communication",
+                "operationId": "citeCommunication",
                 "parameters": [
                     {
                         "type": "string",
@@ -2382,6 +2411,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Remove a citation from a communication",
+                "operationId": "unciteCommunication",
                 "parameters": [
                     {
                         "type": "string",
@@ -2461,6 +2491,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "History of a communication",
+                "operationId": "getCommunicationHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -2523,6 +2554,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Publish a communication",
+                "operationId": "publishCommunication",
                 "parameters": [
                     {
                         "type": "string",
@@ -2603,6 +2635,7 @@ const docTemplate = `{
                     "communications"
                 ],
                 "summary": "Retract a communication",
+                "operationId": "retractCommunication",
                 "parameters": [
                     {
                         "type": "string",
@@ -2697,6 +2730,7 @@ const docTemplate = `{
                     "export"
                 ],
                 "summary": "Export a collection",
+                "operationId": "exportCollection",
                 "parameters": [
                     {
                         "type": "string",
@@ -2704,6 +2738,16 @@ const docTemplate = `{
                         "name": "file",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "enum": [
+                            "0",
+                            "1"
+                        ],
+                        "type": "string",
+                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON ignores it)",
+                        "name": "bom",
+                        "in": "query"
                     },
                     {
                         "type": "string",
@@ -2733,6 +2777,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "an unknown parameter, or a bom other than 0 or 1",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -2776,6 +2826,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "List licenses",
+                "operationId": "listLicenses",
                 "parameters": [
                     {
                         "type": "string",
@@ -2928,6 +2979,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Create a license",
+                "operationId": "createLicense",
                 "parameters": [
                     {
                         "description": "the license",
@@ -3012,6 +3064,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Get a license",
+                "operationId": "getLicense",
                 "parameters": [
                     {
                         "type": "string",
@@ -3082,6 +3135,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Change a license",
+                "operationId": "updateLicense",
                 "parameters": [
                     {
                         "type": "string",
@@ -3190,6 +3244,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Cite a source for a license",
+                "operationId": "citeLicense",
                 "parameters": [
                     {
                         "type": "string",
@@ -3282,6 +3337,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Remove a citation from a license",
+                "operationId": "unciteLicense",
                 "parameters": [
                     {
                         "type": "string",
@@ -3361,6 +3417,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "History of a license",
+                "operationId": "getLicenseHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -3423,6 +3480,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Publish a license",
+                "operationId": "publishLicense",
                 "parameters": [
                     {
                         "type": "string",
@@ -3503,6 +3561,7 @@ const docTemplate = `{
                     "licenses"
                 ],
                 "summary": "Retract a license",
+                "operationId": "retractLicense",
                 "parameters": [
                     {
                         "type": "string",
@@ -3597,6 +3656,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "List products",
+                "operationId": "listProducts",
                 "parameters": [
                     {
                         "type": "string",
@@ -3725,6 +3785,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Create a product",
+                "operationId": "createProduct",
                 "parameters": [
                     {
                         "description": "the product",
@@ -3809,6 +3870,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Get a product",
+                "operationId": "getProduct",
                 "parameters": [
                     {
                         "type": "string",
@@ -3879,6 +3941,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Change a product",
+                "operationId": "updateProduct",
                 "parameters": [
                     {
                         "type": "string",
@@ -3987,6 +4050,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Cite a source for a product",
+                "operationId": "citeProduct",
                 "parameters": [
                     {
                         "type": "string",
@@ -4079,6 +4143,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Remove a citation from a product",
+                "operationId": "unciteProduct",
                 "parameters": [
                     {
                         "type": "string",
@@ -4158,6 +4223,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "History of a product",
+                "operationId": "getProductHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -4220,6 +4286,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Publish a product",
+                "operationId": "publishProduct",
                 "parameters": [
                     {
                         "type": "string",
@@ -4300,6 +4367,7 @@ const docTemplate = `{
                     "products"
                 ],
                 "summary": "Retract a product",
+                "operationId": "retractProduct",
                 "parameters": [
                     {
                         "type": "string",
@@ -4393,6 +4461,7 @@ const docTemplate = `{
                     "search"
                 ],
                 "summary": "Search",
+                "operationId": "search",
                 "parameters": [
                     {
                         "type": "string",
@@ -4463,6 +4532,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "List sources",
+                "operationId": "listSources",
                 "parameters": [
                     {
                         "type": "string",
@@ -4579,6 +4649,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "Create a source",
+                "operationId": "createSource",
                 "parameters": [
                     {
                         "description": "the source",
@@ -4663,6 +4734,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "Get a source",
+                "operationId": "getSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -4733,6 +4805,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "Change a source",
+                "operationId": "updateSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -4833,6 +4906,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "History of a source",
+                "operationId": "getSourceHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -4895,6 +4969,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "Publish a source",
+                "operationId": "publishSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -4975,6 +5050,7 @@ const docTemplate = `{
                     "sources"
                 ],
                 "summary": "Retract a source",
+                "operationId": "retractSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -5069,6 +5145,7 @@ const docTemplate = `{
                     "states"
                 ],
                 "summary": "List states",
+                "operationId": "listStates",
                 "parameters": [
                     {
                         "type": "string",
@@ -5147,6 +5224,7 @@ const docTemplate = `{
                     "states"
                 ],
                 "summary": "Country profile",
+                "operationId": "getState",
                 "parameters": [
                     {
                         "type": "string",
@@ -5208,6 +5286,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "List terminations",
+                "operationId": "listTerminations",
                 "parameters": [
                     {
                         "type": "string",
@@ -5336,6 +5415,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Create a termination",
+                "operationId": "createTermination",
                 "parameters": [
                     {
                         "description": "the termination",
@@ -5420,6 +5500,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Get a termination",
+                "operationId": "getTermination",
                 "parameters": [
                     {
                         "type": "string",
@@ -5490,6 +5571,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Change a termination",
+                "operationId": "updateTermination",
                 "parameters": [
                     {
                         "type": "string",
@@ -5598,6 +5680,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Cite a source for a termination",
+                "operationId": "citeTermination",
                 "parameters": [
                     {
                         "type": "string",
@@ -5690,6 +5773,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Remove a citation from a termination",
+                "operationId": "unciteTermination",
                 "parameters": [
                     {
                         "type": "string",
@@ -5769,6 +5853,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "History of a termination",
+                "operationId": "getTerminationHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -5831,6 +5916,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Publish a termination",
+                "operationId": "publishTermination",
                 "parameters": [
                     {
                         "type": "string",
@@ -5911,6 +5997,7 @@ const docTemplate = `{
                     "terminations"
                 ],
                 "summary": "Retract a termination",
+                "operationId": "retractTermination",
                 "parameters": [
                     {
                         "type": "string",
@@ -6000,6 +6087,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
+                "description": "Every staff account, with its role and whether it is disabled. Admins only; never cached.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -6008,6 +6096,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "List accounts",
+                "operationId": "listUsers",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -6053,6 +6142,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Create an account",
+                "operationId": "createUser",
                 "parameters": [
                     {
                         "description": "the account",
@@ -6117,6 +6207,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
+                "description": "One staff account by id. Admins only; never cached.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -6125,6 +6216,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get an account",
+                "operationId": "getUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -6185,6 +6277,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Change an account",
+                "operationId": "updateUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -6267,6 +6360,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "List vendors",
+                "operationId": "listVendors",
                 "parameters": [
                     {
                         "type": "string",
@@ -6389,6 +6483,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Create a vendor",
+                "operationId": "createVendor",
                 "parameters": [
                     {
                         "description": "the vendor",
@@ -6473,6 +6568,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Get a vendor",
+                "operationId": "getVendor",
                 "parameters": [
                     {
                         "type": "string",
@@ -6543,6 +6639,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Change a vendor",
+                "operationId": "updateVendor",
                 "parameters": [
                     {
                         "type": "string",
@@ -6651,6 +6748,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Cite a source for a vendor",
+                "operationId": "citeVendor",
                 "parameters": [
                     {
                         "type": "string",
@@ -6743,6 +6841,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Remove a citation from a vendor",
+                "operationId": "unciteVendor",
                 "parameters": [
                     {
                         "type": "string",
@@ -6822,6 +6921,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "History of a vendor",
+                "operationId": "getVendorHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -6884,6 +6984,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Publish a vendor",
+                "operationId": "publishVendor",
                 "parameters": [
                     {
                         "type": "string",
@@ -6964,6 +7065,7 @@ const docTemplate = `{
                     "vendors"
                 ],
                 "summary": "Retract a vendor",
+                "operationId": "retractVendor",
                 "parameters": [
                     {
                         "type": "string",
@@ -7057,6 +7159,7 @@ const docTemplate = `{
                     "export"
                 ],
                 "summary": "Dataset version",
+                "operationId": "getVersion",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -7090,10 +7193,12 @@ const docTemplate = `{
         },
         "/docs": {
             "get": {
+                "description": "Redirects to the Swagger UI page, /docs/index.html.",
                 "tags": [
                     "operations"
                 ],
                 "summary": "Swagger UI (redirects to /docs/index.html)",
+                "operationId": "getDocs",
                 "responses": {
                     "301": {
                         "description": "to /docs/index.html"
@@ -7103,6 +7208,7 @@ const docTemplate = `{
         },
         "/docs/{file}": {
             "get": {
+                "description": "The Swagger UI page and its scripts and styles, served by the registry itself, reading /openapi.json.",
                 "produces": [
                     "text/html"
                 ],
@@ -7110,6 +7216,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Swagger UI over /openapi.json",
+                "operationId": "getSwaggerUI",
                 "parameters": [
                     {
                         "type": "string",
@@ -7137,7 +7244,7 @@ const docTemplate = `{
         },
         "/feeds/changes.atom": {
             "get": {
-                "description": "The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes.",
+                "description": "The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes. Each entry is titled as its record's page names it (\"Licence 1: end-user licence, NSO Group to Mexico — published\") and links to that page (text/html) and to the record in the API (application/json).",
                 "produces": [
                     "application/atom+xml",
                     "application/problem+json"
@@ -7146,6 +7253,7 @@ const docTemplate = `{
                     "changes"
                 ],
                 "summary": "Change feed (Atom)",
+                "operationId": "getChangesAtom",
                 "parameters": [
                     {
                         "type": "string",
@@ -7199,6 +7307,7 @@ const docTemplate = `{
         },
         "/healthz": {
             "get": {
+                "description": "Answers 200 while the process serves, without touching the database: for a load balancer or orchestrator deciding whether to restart it.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -7207,6 +7316,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Liveness",
+                "operationId": "getHealth",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -7219,6 +7329,7 @@ const docTemplate = `{
         },
         "/openapi.json": {
             "get": {
+                "description": "The OpenAPI 3 document of this API, as api/openapi.yaml in the repository: what client generators and the Swagger UI read. Every operation has an operationId. The Swagger 2.0 document swag generates is at /swagger.json.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -7226,7 +7337,8 @@ const docTemplate = `{
                 "tags": [
                     "operations"
                 ],
-                "summary": "The API description (Swagger 2.0, generated from the code)",
+                "summary": "The API description (OpenAPI 3, generated from the code)",
+                "operationId": "getOpenAPI",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -7239,6 +7351,7 @@ const docTemplate = `{
         },
         "/readyz": {
             "get": {
+                "description": "Answers 200 when the database answers too, and 503 when it does not: for a load balancer deciding whether to send traffic.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -7247,6 +7360,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Readiness",
+                "operationId": "getReadiness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -7258,6 +7372,28 @@ const docTemplate = `{
                         "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/swagger.json": {
+            "get": {
+                "description": "The Swagger 2.0 document swag generates from the code's annotations, from which /openapi.json is converted. Prefer /openapi.json.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "The API description (Swagger 2.0, as swag generates it)",
+                "operationId": "getSwagger",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object"
                         }
                     }
                 }
@@ -9951,7 +10087,69 @@ const docTemplate = `{
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Countries by ISO 3166-1 alpha-2 code (the 249 officially assigned and XK), and each country's profile: everything the registry holds about it in one call.",
+            "name": "states"
+        },
+        {
+            "description": "Companies that sell surveillance technology (spyware, interception tools), with their headquarters, aliases and designations.",
+            "name": "vendors"
+        },
+        {
+            "description": "What vendors sell, with categories, capabilities and the export-control list entries (Wassenaar, EU 2021/821) that cover them.",
+            "name": "products"
+        },
+        {
+            "description": "State bodies (police, intelligence, military…) that buy or operate surveillance technology.",
+            "name": "agencies"
+        },
+        {
+            "description": "Licences: a state's export authorisation, or a vendor's end-user licence to a customer, with their limits of volume, geography and duration where the sources give them.",
+            "name": "licenses"
+        },
+        {
+            "description": "Customer relationships a vendor ended, and why, where the sources say.",
+            "name": "terminations"
+        },
+        {
+            "description": "Documented allegations of misuse: who was targeted (by category and country, never by name), with what, by whom, and how far it is established.",
+            "name": "allegations"
+        },
+        {
+            "description": "UN communications (letters of Special Rapporteurs such as OL OTH 2/2020) and replies, with the questions they asked and whether each was answered.",
+            "name": "communications"
+        },
+        {
+            "description": "The public documents behind every fact (UN documents, court records, reports, vendor statements cited as claims); every record cites them.",
+            "name": "sources"
+        },
+        {
+            "description": "Typo-tolerant search across vendors, products, agencies, states and sources.",
+            "name": "search"
+        },
+        {
+            "description": "Every public change, as a feed to poll (JSON) or to subscribe to (Atom).",
+            "name": "changes"
+        },
+        {
+            "description": "Whole collections as NDJSON or CSV files, and the dataset version to cite.",
+            "name": "export"
+        },
+        {
+            "description": "Staff sessions: log in for an access token, refresh it, log out.",
+            "name": "auth"
+        },
+        {
+            "description": "Staff accounts (admins only).",
+            "name": "users"
+        },
+        {
+            "description": "Health checks and this API's description (OpenAPI 3 at /openapi.json, Swagger 2.0 at /swagger.json, the Swagger UI at /docs).",
+            "name": "operations"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
@@ -9961,7 +10159,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{"http", "https"},
 	Title:            "Surveillance Export Registry API",
-	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. A value the sources do not settle is null, and a list known to be empty is `[]`: the two are never conflated. Every list answers CSV to `Accept: text/csv` or `format=csv` (null is the empty cell and an empty list `[]`; formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.\nEach client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.",
+	Description:      "A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.\nLists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. A value the sources do not settle is null, and a list known to be empty is `[]`: the two are never conflated. Every list answers CSV to `Accept: text/csv` or `format=csv`, with a UTF-8 byte order mark first for `bom=1` (for Excel on Windows; without it the bytes are UTF-8 alone) (null is the empty cell and an empty list `[]`; formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.\nEach client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -65,24 +67,118 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 		return err
 	}
 	defer st.Close()
-	var bar *bar
+	b, lines, err := dataset.ReadPath(path)
+	if err != nil {
+		return err
+	}
+	dryRun := ""
+	if *dry {
+		dryRun = "dry run, nothing written: "
+	}
+	// An import creates records with their ids and never overwrites one: records the
+	// database holds already are named before anything is tried.
+	existing, err := st.Existing(ctx, b)
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return errors.New(dryRun + existingReport(path, b, existing))
+	}
+	bar := newBar(stdout, dataset.Count(b), "importing")
 	done := 0
-	counts, err := dataset.LoadPath(domain.SystemContext(ctx), st, path, store.ImportOptions{
+	counts, err := st.ImportWith(domain.SystemContext(ctx), b, store.ImportOptions{
 		DryRun:   *dry,
 		Progress: func() { done++; bar.set(done) },
-	}, func(total int) { bar = newBar(stdout, total, "importing") })
-	if bar != nil {
-		bar.finish()
-	}
+	})
+	bar.finish()
 	if err != nil {
-		return explain(err)
+		return explainImport(dryRun+"the import would fail at ", lines.Locate(err))
 	}
 	verb := "imported"
 	if *dry {
-		verb = "checked (dry run, nothing written)"
+		verb = dryRun + "the import would create"
 	}
-	fmt.Fprintf(stdout, "%s %v\n", verb, counts)
+	fmt.Fprintf(stdout, "%s %s\n", verb, summary(counts))
 	return nil
+}
+
+// summary says how many records of each collection, in the import's order:
+// "23 records: 8 sources, 1 vendor, 0 agencies, …".
+func summary(counts map[string]int) string {
+	total, parts := 0, []string{}
+	for _, c := range store.Collections {
+		total += counts[c]
+		parts = append(parts, records(counts[c], c))
+	}
+	return records(total, "records") + ": " + strings.Join(parts, ", ")
+}
+
+// records says n records of a collection, singular for one ("1 licence").
+func records(n int, collection string) string {
+	name := strings.ReplaceAll(collection, "license", "licence") // as the pages spell it
+	if n == 1 {
+		switch {
+		case strings.HasSuffix(name, "ies"):
+			name = strings.TrimSuffix(name, "ies") + "y"
+		default:
+			name = strings.TrimSuffix(name, "s")
+		}
+	}
+	return strconv.Itoa(n) + " " + name
+}
+
+// existingReport says which of a batch's records the database holds already.
+func existingReport(path string, b store.Batch, existing map[string][]int) string {
+	inBatch := map[string]int{"sources": len(b.Sources), "vendors": len(b.Vendors), "products": len(b.Products),
+		"agencies": len(b.Agencies), "licenses": len(b.Licenses), "terminations": len(b.Terminations),
+		"allegations": len(b.Allegations), "communications": len(b.Communications)}
+	n := 0
+	var lines []string
+	for _, c := range store.Collections {
+		if ids := existing[c]; len(ids) > 0 {
+			n += len(ids)
+			lines = append(lines, fmt.Sprintf("  %s: %d of %d, %s", strings.ReplaceAll(c, "license", "licence"), len(ids), inBatch[c], idRanges(ids)))
+		}
+	}
+	return fmt.Sprintf("the import would fail: %d of the %s in %s already exist in this database, by id "+
+		"(an import creates records with their ids and never overwrites one):\n%s\n"+
+		"Import into an empty database (--db), or leave these records out of %s.",
+		n, records(dataset.Count(b), "records"), path, strings.Join(lines, "\n"), path)
+}
+
+// idRanges writes ascending ids as ranges: "ids 1-8, 12", at most 20 ranges.
+func idRanges(ids []int) string {
+	var parts []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
+			j++
+		}
+		if len(parts) == 20 {
+			parts = append(parts, "…")
+			break
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", ids[i], ids[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(ids[i]))
+		}
+		i = j + 1
+	}
+	if len(ids) == 1 {
+		return "id " + parts[0]
+	}
+	return "ids " + strings.Join(parts, ", ")
+}
+
+// explainImport says where an import failed (file and line) and why, in words.
+func explainImport(prefix string, err error) error {
+	var le *dataset.LineError
+	if !errors.As(err, &le) || domain.ErrorCode(err) == domain.EINTERNAL {
+		return explain(err)
+	}
+	where := fmt.Sprintf("%s line %d", le.File, le.Line)
+	return fmt.Errorf("%s%s: %w", prefix, where, explain(le.Err))
 }
 
 // bar is a progress bar shown only when the output is a terminal.
@@ -137,6 +233,6 @@ func seedSyntheticCommand(ctx context.Context, cfg config.Config, args []string,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "synthetic registry (marked synthetic; not real data) in %s: %v\n", time.Since(start).Round(time.Millisecond), counts)
+	fmt.Fprintf(stdout, "synthetic registry (marked synthetic; not real data) in %s: %s\n", time.Since(start).Round(time.Millisecond), summary(counts))
 	return nil
 }

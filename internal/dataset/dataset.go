@@ -182,9 +182,23 @@ func Load(ctx context.Context, st *store.Store, dir fs.FS) (store.ImportCounts, 
 // single COLLECTION.ndjson file, all or nothing. read, when set, is told how many
 // records were read before the import starts.
 func LoadPath(ctx context.Context, st *store.Store, path string, opts store.ImportOptions, read func(total int)) (store.ImportCounts, error) {
-	info, err := os.Stat(path)
+	b, lines, err := ReadPath(path)
 	if err != nil {
 		return nil, err
+	}
+	if read != nil {
+		read(Count(b))
+	}
+	counts, err := st.ImportWith(ctx, b, opts)
+	return counts, lines.Locate(err)
+}
+
+// ReadPath reads a directory of the export format, or one COLLECTION.ndjson file,
+// into a batch, with each record's line kept for errors (Lines.Locate).
+func ReadPath(path string) (store.Batch, Lines, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return store.Batch{}, nil, err
 	}
 	var dir fs.FS
 	if info.IsDir() {
@@ -193,24 +207,16 @@ func LoadPath(ctx context.Context, st *store.Store, path string, opts store.Impo
 		name := filepath.Base(path)
 		collection, ok := strings.CutSuffix(name, ".ndjson")
 		if !ok || !slices.Contains(store.Collections, collection) {
-			return nil, fmt.Errorf("%s: a single file must be COLLECTION.ndjson, one of %s", path, strings.Join(store.Collections, ", "))
+			return store.Batch{}, nil, fmt.Errorf("%s: a single file must be COLLECTION.ndjson, one of %s", path, strings.Join(store.Collections, ", "))
 		}
 		dir = os.DirFS(filepath.Dir(path))
 		dir = onlyFile{FS: dir, name: name}
 	}
-	b, lines, err := Read(dir)
-	if err != nil {
-		return nil, err
-	}
-	if read != nil {
-		read(count(b))
-	}
-	counts, err := st.ImportWith(ctx, b, opts)
-	return counts, lines.Locate(err)
+	return Read(dir)
 }
 
-// count returns the number of records a batch holds.
-func count(b store.Batch) int {
+// Count returns the number of records a batch holds.
+func Count(b store.Batch) int {
 	return len(b.Sources) + len(b.Vendors) + len(b.Products) + len(b.Agencies) + len(b.Licenses) +
 		len(b.Terminations) + len(b.Allegations) + len(b.Communications)
 }

@@ -41,7 +41,7 @@ func Synthetic(ctx context.Context, st *store.Store, opts SyntheticOptions) (sto
 		return nil, errors.New("synthetic: the database holds records; a synthetic registry needs an empty one")
 	}
 	b := generate(opts.Licenses, opts.Seed)
-	total := count(b)
+	total := Count(b)
 	done := 0
 	counts, err := st.ImportWith(ctx, b, store.ImportOptions{Generated: true, Progress: func() {
 		done++

@@ -26,6 +26,8 @@ const (
 	ETOOMANY = "too_many_requests"
 	// EUNAVAILABLE: the answer cannot be given now; the same request may succeed later.
 	EUNAVAILABLE = "unavailable"
+	// ENOTACCEPTABLE: the representation asked for (a format) is one the route cannot give.
+	ENOTACCEPTABLE = "not_acceptable"
 )
 
 // Error is a failure the registry can explain to its user: a code, a message safe to

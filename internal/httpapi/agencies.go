@@ -34,6 +34,7 @@ var agenciesSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, 
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/agencies [get]
+//	@ID				listAgencies
 func (s *Server) listAgencies(c echo.Context) error {
 	return list[domain.Agency](s, c, agenciesSpec, s.store.ListAgencies)
 }
@@ -53,6 +54,7 @@ func (s *Server) listAgencies(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/agencies/{id} [get]
+//	@ID				getAgency
 func (s *Server) getAgency(c echo.Context) error {
 	return item(s, c, "agency", s.store.GetAgency)
 }
@@ -71,6 +73,7 @@ func (s *Server) getAgency(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/agencies/{id}/history [get]
+//	@ID				getAgencyHistory
 func (s *Server) getAgencyHistory(c echo.Context) error {
 	return history(s, c, "agency", s.store.GetAgency)
 }
@@ -95,6 +98,7 @@ func (s *Server) getAgencyHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/agencies [post]
+//	@ID				createAgency
 func (s *Server) createAgency(c echo.Context) error {
 	return createRecord[domain.AgencyFields, domain.Agency](s, c, store.Agencies, "agencies")
 }
@@ -121,6 +125,7 @@ func (s *Server) createAgency(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/agencies/{id} [patch]
+//	@ID				updateAgency
 func (s *Server) updateAgency(c echo.Context) error {
 	return patchRecord(s, c, store.Agencies, numericID("agency"))
 }
@@ -142,6 +147,7 @@ func (s *Server) updateAgency(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/agencies/{id}/publish [post]
+//	@ID				publishAgency
 func (s *Server) publishAgency(c echo.Context) error {
 	return publishRecord(s, c, store.Agencies, numericID("agency"))
 }
@@ -167,6 +173,7 @@ func (s *Server) publishAgency(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/agencies/{id}/retract [post]
+//	@ID				retractAgency
 func (s *Server) retractAgency(c echo.Context) error {
 	return retractRecord(s, c, store.Agencies, numericID("agency"))
 }
@@ -191,6 +198,7 @@ func (s *Server) retractAgency(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/agencies/{id}/citations [post]
+//	@ID				citeAgency
 func (s *Server) citeAgency(c echo.Context) error {
 	return citeRecord(s, c, store.Agencies, numericID("agency"))
 }
@@ -213,6 +221,7 @@ func (s *Server) citeAgency(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/agencies/{id}/citations/{citation_id} [delete]
+//	@ID				unciteAgency
 func (s *Server) unciteAgency(c echo.Context) error {
 	return uncite(s, c, store.Agencies, numericID("agency"))
 }

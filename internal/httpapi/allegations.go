@@ -35,6 +35,7 @@ var allegationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fSt
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/allegations [get]
+//	@ID				listAllegations
 func (s *Server) listAllegations(c echo.Context) error {
 	return list[domain.Allegation](s, c, allegationsSpec, s.store.ListAllegations)
 }
@@ -54,6 +55,7 @@ func (s *Server) listAllegations(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/allegations/{id} [get]
+//	@ID				getAllegation
 func (s *Server) getAllegation(c echo.Context) error {
 	return item(s, c, "allegation", s.store.GetAllegation)
 }
@@ -72,6 +74,7 @@ func (s *Server) getAllegation(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/allegations/{id}/history [get]
+//	@ID				getAllegationHistory
 func (s *Server) getAllegationHistory(c echo.Context) error {
 	return history(s, c, "allegation", s.store.GetAllegation)
 }
@@ -96,6 +99,7 @@ func (s *Server) getAllegationHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/allegations [post]
+//	@ID				createAllegation
 func (s *Server) createAllegation(c echo.Context) error {
 	return createRecord[domain.AllegationFields, domain.Allegation](s, c, store.Allegations, "allegations")
 }
@@ -122,6 +126,7 @@ func (s *Server) createAllegation(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/allegations/{id} [patch]
+//	@ID				updateAllegation
 func (s *Server) updateAllegation(c echo.Context) error {
 	return patchRecord(s, c, store.Allegations, numericID("allegation"))
 }
@@ -143,6 +148,7 @@ func (s *Server) updateAllegation(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/allegations/{id}/publish [post]
+//	@ID				publishAllegation
 func (s *Server) publishAllegation(c echo.Context) error {
 	return publishRecord(s, c, store.Allegations, numericID("allegation"))
 }
@@ -168,6 +174,7 @@ func (s *Server) publishAllegation(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/allegations/{id}/retract [post]
+//	@ID				retractAllegation
 func (s *Server) retractAllegation(c echo.Context) error {
 	return retractRecord(s, c, store.Allegations, numericID("allegation"))
 }
@@ -192,6 +199,7 @@ func (s *Server) retractAllegation(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/allegations/{id}/citations [post]
+//	@ID				citeAllegation
 func (s *Server) citeAllegation(c echo.Context) error {
 	return citeRecord(s, c, store.Allegations, numericID("allegation"))
 }
@@ -214,6 +222,7 @@ func (s *Server) citeAllegation(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/allegations/{id}/citations/{citation_id} [delete]
+//	@ID				unciteAllegation
 func (s *Server) unciteAllegation(c echo.Context) error {
 	return uncite(s, c, store.Allegations, numericID("allegation"))
 }

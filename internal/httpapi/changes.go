@@ -11,6 +11,7 @@ import (
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/httpx"
 	"github.com/export-registry/registry/internal/store"
+	"github.com/export-registry/registry/internal/web"
 )
 
 // changesMeta is the meta of the change feed: where to poll from next.
@@ -93,6 +94,7 @@ func (s *Server) parseChanges(c echo.Context, withSince bool) (store.ChangeParam
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/api/v1/changes [get]
+//	@ID				listChanges
 func (s *Server) listChanges(c echo.Context) error {
 	p, err := s.parseChanges(c, true)
 	if err != nil {
@@ -143,11 +145,11 @@ type atomLink struct {
 }
 
 type atomEntry struct {
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary"`
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary string     `xml:"summary"`
 }
 
 // atomTag is the scheme of the feed's ids: tag URIs (RFC 4151), stable whatever host
@@ -157,7 +159,7 @@ const atomTag = "tag:surveillance-export-registry,2026:"
 // changesAtom is the change feed as Atom.
 //
 //	@Summary		Change feed (Atom)
-//	@Description	The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes.
+//	@Description	The newest 50 public changes as an Atom feed (RFC 4287) for feed readers, with the same filters as /api/v1/changes. Each entry is titled as its record's page names it ("Licence 1: end-user licence, NSO Group to Mexico — published") and links to that page (text/html) and to the record in the API (application/json).
 //	@Tags			changes
 //	@Produce		application/atom+xml,application/problem+json
 //	@Param			country	query		string	false	"ISO 3166-1 alpha-2"
@@ -169,6 +171,7 @@ const atomTag = "tag:surveillance-export-registry,2026:"
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/feeds/changes.atom [get]
+//	@ID				getChangesAtom
 func (s *Server) changesAtom(c echo.Context) error {
 	p, err := s.parseChanges(c, false)
 	if err != nil {
@@ -203,21 +206,31 @@ func (s *Server) changesAtom(c echo.Context) error {
 			{Rel: "alternate", Href: base + "/api/v1/changes", Type: "application/json"},
 		},
 	}
+	// Each entry is named as its record's page names it, and links to that page first
+	// (what a feed reader opens), then to the record in the API.
+	heads, err := web.Headlines(ctx, s.store, changes)
+	if err != nil {
+		return err
+	}
 	for i, ch := range changes {
 		at := ch.At.Format(time.RFC3339)
 		if i == 0 {
 			feed.Updated = at
 		}
-		url := base + "/api/v1/" + plurals[ch.RecordType] + "/" + ch.RecordID.String()
-		summary := ch.RecordType + " " + ch.RecordID.String() + " " + past[ch.Action] + " (revision " + strconv.Itoa(ch.Revision) + ")"
+		var links []atomLink
+		if heads[i].Path != "" {
+			links = append(links, atomLink{Rel: "alternate", Href: base + heads[i].Path, Type: "text/html"})
+		}
+		links = append(links, atomLink{Rel: "alternate", Href: base + "/api/v1/" + plurals[ch.RecordType] + "/" + ch.RecordID.String(), Type: "application/json"})
+		summary := heads[i].Title + ": " + past[ch.Action] + " (revision " + strconv.Itoa(ch.Revision) + ")"
 		if ch.Reason != nil {
-			summary += ": " + *ch.Reason
+			summary += ". Reason: " + *ch.Reason
 		}
 		feed.Entries = append(feed.Entries, atomEntry{
 			ID:      atomTag + "change/" + strconv.FormatInt(ch.Seq, 10),
-			Title:   ch.Label + " " + past[ch.Action],
+			Title:   heads[i].Title + " — " + past[ch.Action],
 			Updated: at,
-			Link:    atomLink{Rel: "alternate", Href: url, Type: "application/json"},
+			Links:   links,
 			Summary: summary,
 		})
 	}

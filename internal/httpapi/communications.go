@@ -35,6 +35,7 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/communications [get]
+//	@ID				listCommunications
 func (s *Server) listCommunications(c echo.Context) error {
 	return list[domain.Communication](s, c, communicationsSpec, s.store.ListCommunications)
 }
@@ -54,6 +55,7 @@ func (s *Server) listCommunications(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/communications/{id} [get]
+//	@ID				getCommunication
 func (s *Server) getCommunication(c echo.Context) error {
 	return item(s, c, "communication", s.store.GetCommunication)
 }
@@ -72,6 +74,7 @@ func (s *Server) getCommunication(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/communications/{id}/history [get]
+//	@ID				getCommunicationHistory
 func (s *Server) getCommunicationHistory(c echo.Context) error {
 	return history(s, c, "communication", s.store.GetCommunication)
 }
@@ -96,6 +99,7 @@ func (s *Server) getCommunicationHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/communications [post]
+//	@ID				createCommunication
 func (s *Server) createCommunication(c echo.Context) error {
 	return createRecord[domain.CommunicationFields, domain.Communication](s, c, store.Communications, "communications")
 }
@@ -122,6 +126,7 @@ func (s *Server) createCommunication(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/communications/{id} [patch]
+//	@ID				updateCommunication
 func (s *Server) updateCommunication(c echo.Context) error {
 	return patchRecord(s, c, store.Communications, numericID("communication"))
 }
@@ -143,6 +148,7 @@ func (s *Server) updateCommunication(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/communications/{id}/publish [post]
+//	@ID				publishCommunication
 func (s *Server) publishCommunication(c echo.Context) error {
 	return publishRecord(s, c, store.Communications, numericID("communication"))
 }
@@ -168,6 +174,7 @@ func (s *Server) publishCommunication(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/communications/{id}/retract [post]
+//	@ID				retractCommunication
 func (s *Server) retractCommunication(c echo.Context) error {
 	return retractRecord(s, c, store.Communications, numericID("communication"))
 }
@@ -192,6 +199,7 @@ func (s *Server) retractCommunication(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/communications/{id}/citations [post]
+//	@ID				citeCommunication
 func (s *Server) citeCommunication(c echo.Context) error {
 	return citeRecord(s, c, store.Communications, numericID("communication"))
 }
@@ -214,6 +222,7 @@ func (s *Server) citeCommunication(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/communications/{id}/citations/{citation_id} [delete]
+//	@ID				unciteCommunication
 func (s *Server) unciteCommunication(c echo.Context) error {
 	return uncite(s, c, store.Communications, numericID("communication"))
 }

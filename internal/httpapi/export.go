@@ -44,6 +44,7 @@ type versionData struct {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/version [get]
+//	@ID				getVersion
 func (s *Server) getVersion(c echo.Context) error {
 	ctx := c.Request().Context()
 	version, err := s.version(c)
@@ -94,17 +95,20 @@ func exporter[T any](collection string, list func(*store.Store, context.Context,
 //	@Tags			export
 //	@Produce		application/x-ndjson,text/csv,application/problem+json
 //	@Param			file			path		string	true	"COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson"
+//	@Param			bom				query		string	false	"1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON ignores it)"	Enums(0, 1)
 //	@Param			Range			header		string	false	"bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)"
 //	@Param			Accept-Encoding	header		string	false	"gzip, for a compressed answer"
 //	@Success		200				{string}	string	"the records"
 //	@Success		206				{string}	string	"the range asked for"
 //	@Success		304				"not modified"
+//	@Failure		400				{object}	Problem	"an unknown parameter, or a bom other than 0 or 1"
 //	@Failure		404				{object}	Problem
 //	@Failure		416				"the range is outside the export"
 //	@Failure		429				{object}	Problem
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem	"the data kept changing while the export was made; retry"
 //	@Router			/api/v1/export/{file} [get]
+//	@ID				exportCollection
 func (s *Server) export(c echo.Context) error {
 	file := c.Param("file")
 	name, ext, _ := strings.Cut(file, ".")
@@ -113,12 +117,21 @@ func (s *Server) export(c echo.Context) error {
 		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson or COLLECTION.csv for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states", file)
 	}
 	csvOut := ext == "csv"
+	bom, err := wantsBOM(c)
+	if err != nil {
+		return err
+	}
+	bom = bom && csvOut
 	version, err := s.version(c)
 	if err != nil {
 		return err
 	}
 	gz := acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
-	stored := file
+	plain := file // the kept file before any compression
+	if bom {
+		plain += bomSuffix
+	}
+	stored := plain
 	if gz {
 		stored += ".gz"
 	}
@@ -135,8 +148,11 @@ func (s *Server) export(c echo.Context) error {
 	}
 	write := func(ctx context.Context, w io.Writer) error { return exp(ctx, s, w, csvOut) }
 	maker := func(ctx context.Context, w io.Writer) (int64, error) { return s.exports.consistent(ctx, w, write) }
+	if bom {
+		maker = s.exports.withBOM(file, want, maker)
+	}
 	if gz {
-		maker = s.exports.gzipped(file, want, maker)
+		maker = s.exports.gzipped(plain, want, maker)
 	}
 	// The headers are set once the export is there: an error is a problem+json of
 	// its own, not an export's.
@@ -146,6 +162,18 @@ func (s *Server) export(c echo.Context) error {
 		// No disk to keep exports on: stream from the database, as it reads.
 		s.log.WarnContext(c.Request().Context(), "exports are streamed, not kept", "err", err)
 		setExportHeaders(h, file, file, version, csvOut)
+		if isHead(c) {
+			return c.NoContent(http.StatusOK) // the headers only: no export read for nothing
+		}
+		if bom {
+			bare := write
+			write = func(ctx context.Context, w io.Writer) error {
+				if _, err := w.Write(utf8BOM); err != nil {
+					return err
+				}
+				return bare(ctx, w)
+			}
+		}
 		return stream(s, c, write)
 	case errors.Is(err, errChanged):
 		h.Set("Retry-After", "1")
@@ -170,7 +198,13 @@ func (s *Server) export(c echo.Context) error {
 	}
 	// ServeContent answers Range, If-Range and If-None-Match (against the ETag set),
 	// and copies the file (100 MB in about 25 ms here).
-	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, f)
+	r := c.Request()
+	if isHead(c) {
+		// Served as GET, but ServeContent copies the file for a GET: it needs to know.
+		r = r.Clone(r.Context())
+		r.Method = http.MethodHead
+	}
+	http.ServeContent(c.Response(), r, "", time.Time{}, f)
 	return nil
 }
 
@@ -192,7 +226,7 @@ func setExportHeaders(h http.Header, file, stored, version string, csvOut bool) 
 		contentType = "text/csv; charset=utf-8"
 	}
 	h.Set(echo.HeaderContentType, contentType)
-	if stored != file {
+	if strings.HasSuffix(stored, ".gz") {
 		h.Set(echo.HeaderContentEncoding, "gzip")
 	}
 	h.Set("Content-Disposition", `attachment; filename="`+file+`"`)

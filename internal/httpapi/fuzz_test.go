@@ -149,7 +149,7 @@ func FuzzParseListLicenses(f *testing.F) {
 	for _, q := range []string{
 		"", "limit=50", "limit=500", "limit=501", "limit=0", "limit=-1", "limit=99999999999999999999", "limit=1e3",
 		"country=il&exporter_country=DE&covers=xk", "country=ZZ", "country=%C4%B1l", "country=IL&country=IL",
-		"cursor=" + store.EncodeCursor(7), "cursor=..%2f..%2f", "agency=1", "agency=0", "agency=01",
+		"cursor=" + bindCursor("/api/v1/licenses", store.EncodeCursor(7)), "cursor=" + bindCursor("/api/v1/sources", store.EncodeCursor(7)), "cursor=..%2f..%2f", "agency=1", "agency=0", "agency=01",
 		"status=published,retracted", "status=draft", "status=granted,%20refused", "status=", "status=,,",
 		"active_on=2019-10-01", "active_on=2019-02-30", "updated_since=2019-10-01T00:00:00Z", "updated_since=yesterday",
 		"q=" + strings.Repeat("x", 201), "q=%00", "q=%ff", "q=%27%20OR%20%271%27%3D%271", "vendor=nso-group",
@@ -168,7 +168,9 @@ func FuzzParseListLicenses(f *testing.F) {
 		if staff {
 			req = req.WithContext(staffCtx)
 		}
-		p, err := (&Server{}).parseList(e.NewContext(req, httptest.NewRecorder()), licensesSpec)
+		c := e.NewContext(req, httptest.NewRecorder())
+		c.SetPath("/api/v1/licenses")
+		p, err := (&Server{}).parseList(c, licensesSpec)
 		if err != nil {
 			code := domain.ErrorCode(err)
 			if code != domain.EINVALID && (code != domain.EUNAUTHORIZED || staff) {

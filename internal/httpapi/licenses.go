@@ -39,6 +39,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Failure		500					{object}	Problem
 //	@Failure		503					{object}	Problem
 //	@Router			/api/v1/licenses [get]
+//	@ID				listLicenses
 func (s *Server) listLicenses(c echo.Context) error {
 	return list[domain.License](s, c, licensesSpec, s.store.ListLicenses)
 }
@@ -58,6 +59,7 @@ func (s *Server) listLicenses(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/licenses/{id} [get]
+//	@ID				getLicense
 func (s *Server) getLicense(c echo.Context) error {
 	return item(s, c, "license", s.store.GetLicense)
 }
@@ -76,6 +78,7 @@ func (s *Server) getLicense(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/licenses/{id}/history [get]
+//	@ID				getLicenseHistory
 func (s *Server) getLicenseHistory(c echo.Context) error {
 	return history(s, c, "license", s.store.GetLicense)
 }
@@ -100,6 +103,7 @@ func (s *Server) getLicenseHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/licenses [post]
+//	@ID				createLicense
 func (s *Server) createLicense(c echo.Context) error {
 	return createRecord[domain.LicenseFields, domain.License](s, c, store.Licenses, "licenses")
 }
@@ -126,6 +130,7 @@ func (s *Server) createLicense(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/licenses/{id} [patch]
+//	@ID				updateLicense
 func (s *Server) updateLicense(c echo.Context) error {
 	return patchRecord(s, c, store.Licenses, numericID("license"))
 }
@@ -147,6 +152,7 @@ func (s *Server) updateLicense(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/licenses/{id}/publish [post]
+//	@ID				publishLicense
 func (s *Server) publishLicense(c echo.Context) error {
 	return publishRecord(s, c, store.Licenses, numericID("license"))
 }
@@ -172,6 +178,7 @@ func (s *Server) publishLicense(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/licenses/{id}/retract [post]
+//	@ID				retractLicense
 func (s *Server) retractLicense(c echo.Context) error {
 	return retractRecord(s, c, store.Licenses, numericID("license"))
 }
@@ -196,6 +203,7 @@ func (s *Server) retractLicense(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/licenses/{id}/citations [post]
+//	@ID				citeLicense
 func (s *Server) citeLicense(c echo.Context) error {
 	return citeRecord(s, c, store.Licenses, numericID("license"))
 }
@@ -218,6 +226,7 @@ func (s *Server) citeLicense(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/licenses/{id}/citations/{citation_id} [delete]
+//	@ID				unciteLicense
 func (s *Server) unciteLicense(c echo.Context) error {
 	return uncite(s, c, store.Licenses, numericID("license"))
 }

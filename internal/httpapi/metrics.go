@@ -62,8 +62,8 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		code := strconv.Itoa(status)
-		s.metrics.requests.WithLabelValues(route, c.Request().Method, code).Inc()
-		s.metrics.latency.WithLabelValues(route, c.Request().Method, code).Observe(elapsed.Seconds())
+		s.metrics.requests.WithLabelValues(route, method(c), code).Inc()
+		s.metrics.latency.WithLabelValues(route, method(c), code).Observe(elapsed.Seconds())
 		level := slog.LevelInfo
 		switch {
 		case serverFault(status, c.Response().Header()):
@@ -73,7 +73,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.log.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
-			slog.String("method", c.Request().Method),
+			slog.String("method", method(c)),
 			slog.String("route", route),
 			slog.String("path", c.Request().URL.Path),
 			slog.Int("status", status),

@@ -28,7 +28,7 @@ const (
 )
 
 // paging are the parameters every list takes besides its filters.
-var paging = []string{"limit", "cursor", "format"}
+var paging = []string{"limit", "cursor", "format", "bom"}
 
 // maxQ bounds a text query.
 const maxQ = 200
@@ -68,7 +68,11 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 		}
 		p.Limit = min(n, store.MaxLimit)
 	}
-	switch v := q.Get("cursor"); {
+	v, err := unbindCursor(c.Path(), q.Get("cursor"))
+	if err != nil {
+		return p, err
+	}
+	switch {
 	case v == "":
 	case spec.byCode:
 		if p.AfterCode, err = store.DecodeCodeCursor(v); err != nil {

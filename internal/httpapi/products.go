@@ -35,6 +35,7 @@ var productsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, fUpdat
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/products [get]
+//	@ID				listProducts
 func (s *Server) listProducts(c echo.Context) error {
 	return list[domain.Product](s, c, productsSpec, s.store.ListProducts)
 }
@@ -54,6 +55,7 @@ func (s *Server) listProducts(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/products/{id} [get]
+//	@ID				getProduct
 func (s *Server) getProduct(c echo.Context) error {
 	return item(s, c, "product", s.store.GetProduct)
 }
@@ -72,6 +74,7 @@ func (s *Server) getProduct(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/products/{id}/history [get]
+//	@ID				getProductHistory
 func (s *Server) getProductHistory(c echo.Context) error {
 	return history(s, c, "product", s.store.GetProduct)
 }
@@ -96,6 +99,7 @@ func (s *Server) getProductHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/products [post]
+//	@ID				createProduct
 func (s *Server) createProduct(c echo.Context) error {
 	return createRecord[domain.ProductFields, domain.Product](s, c, store.Products, "products")
 }
@@ -122,6 +126,7 @@ func (s *Server) createProduct(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/products/{id} [patch]
+//	@ID				updateProduct
 func (s *Server) updateProduct(c echo.Context) error {
 	return patchRecord(s, c, store.Products, numericID("product"))
 }
@@ -143,6 +148,7 @@ func (s *Server) updateProduct(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/products/{id}/publish [post]
+//	@ID				publishProduct
 func (s *Server) publishProduct(c echo.Context) error {
 	return publishRecord(s, c, store.Products, numericID("product"))
 }
@@ -168,6 +174,7 @@ func (s *Server) publishProduct(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/products/{id}/retract [post]
+//	@ID				retractProduct
 func (s *Server) retractProduct(c echo.Context) error {
 	return retractRecord(s, c, store.Products, numericID("product"))
 }
@@ -192,6 +199,7 @@ func (s *Server) retractProduct(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/products/{id}/citations [post]
+//	@ID				citeProduct
 func (s *Server) citeProduct(c echo.Context) error {
 	return citeRecord(s, c, store.Products, numericID("product"))
 }
@@ -214,6 +222,7 @@ func (s *Server) citeProduct(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/products/{id}/citations/{citation_id} [delete]
+//	@ID				unciteProduct
 func (s *Server) unciteProduct(c echo.Context) error {
 	return uncite(s, c, store.Products, numericID("product"))
 }

@@ -30,6 +30,7 @@ var routeQuery = map[string][]string{
 	"/api/v1/changes":        changesParams(true),
 	"/feeds/changes.atom":    changesParams(false),
 	"/api/v1/search":         searchParams,
+	"/api/v1/export/:file":   {"bom"},
 }
 
 // The pages' parameters come from package web's table of its routes.

@@ -77,7 +77,8 @@ func TestPublicReads(t *testing.T) {
 		run(t, a, []scenario{
 			{name: "health", url: "/healthz", wantStatus: 200, wantBody: []string{`"ok"`}, wantCount: -1},
 			{name: "ready", url: "/readyz", wantStatus: 200, wantCount: -1},
-			{name: "openapi document", url: "/openapi.json", wantStatus: 200, wantBody: []string{`"swagger": "2.0"`, `/api/v1/states/{iso2}`}, wantCount: -1},
+			{name: "openapi document", url: "/openapi.json", wantStatus: 200, wantBody: []string{`"openapi":"3.0.3"`, `/api/v1/states/{iso2}`}, wantCount: -1},
+			{name: "swagger document", url: "/swagger.json", wantStatus: 200, wantBody: []string{`"swagger": "2.0"`, `/api/v1/states/{iso2}`}, wantCount: -1},
 			{name: "docs redirect", url: "/docs", wantStatus: 301, wantCount: -1},
 			{name: "swagger ui", url: "/docs/index.html", wantStatus: 200, wantBody: []string{"swagger"}, wantCount: -1},
 
@@ -117,7 +118,7 @@ func TestPublicReads(t *testing.T) {
 			{name: "vendors bad updated_since", url: "/api/v1/vendors?updated_since=yesterday", wantStatus: 400, wantCount: -1, wantError: "updated_since"},
 			{name: "vendors updated since", url: "/api/v1/vendors?updated_since=2000-01-01", wantStatus: 200, wantCount: 1},
 			{name: "vendors updated in the future", url: "/api/v1/vendors?updated_since=2999-01-01T00:00:00Z", wantStatus: 200, wantCount: 0},
-			{name: "vendors bad format", url: "/api/v1/vendors?format=xml", wantStatus: 400, wantCount: -1, wantError: "format"},
+			{name: "vendors bad format", url: "/api/v1/vendors?format=xml", wantStatus: 406, wantCount: -1, wantError: "format"},
 			{name: "vendor history", url: "/api/v1/vendors/nso-group/history", wantStatus: 200, wantCount: 1, wantBody: []string{`"action":"create"`, `"actor":"registry"`}},
 
 			{name: "products of a vendor", url: "/api/v1/products?vendor=nso-group", wantStatus: 200, wantCount: 1, wantBody: []string{"Pegasus"}},
@@ -408,7 +409,7 @@ func TestNoInputIs5xx(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		a := newAPI(t, st)
 		values := []string{"", "%00", "%FF%FE", "'; DROP TABLE vendors; --", "9999999999999999999999", "-1", "2021-02-30", "../../etc/passwd", strings.Repeat("x", 300), "%E2%80%AE", "null", "[]", "1e9", "ZZ", "il"}
-		params := []string{"country", "exporter_country", "vendor", "agency", "status", "active_on", "covers", "updated_since", "q", "limit", "cursor", "format"}
+		params := []string{"country", "exporter_country", "vendor", "agency", "status", "active_on", "covers", "updated_since", "q", "limit", "cursor", "format", "bom"}
 		for _, list := range []string{"vendors", "products", "agencies", "licenses", "terminations", "allegations", "communications", "sources", "states"} {
 			for _, p := range params {
 				for _, v := range values {

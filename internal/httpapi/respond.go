@@ -101,6 +101,7 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 		return err
 	}
 	if next != "" {
+		next = bindCursor(c.Path(), next)
 		u := *c.Request().URL
 		q := u.Query()
 		q.Set("cursor", next)
@@ -108,11 +109,18 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 		c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
 	}
 	if csvOut {
+		bom, err := wantsBOM(c)
+		if err != nil {
+			return err
+		}
 		names, err := s.store.PublicNames(c.Request().Context(), nil)
 		if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
+		if bom {
+			buf.Write(utf8BOM)
+		}
 		if err := dataset.WriteCSV(&buf, rows, names); err != nil {
 			return err
 		}

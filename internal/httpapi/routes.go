@@ -12,6 +12,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.json", s.openapi)
+	e.GET("/swagger.json", s.swagger)
 	e.GET("/docs", s.docsIndex)
 	e.GET("/docs/*", s.swaggerUI)
 

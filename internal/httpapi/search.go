@@ -46,6 +46,7 @@ var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/api/v1/search [get]
+//	@ID				search
 func (s *Server) searchRecords(c echo.Context) error {
 	params := c.QueryParams()
 	for name, vals := range params {

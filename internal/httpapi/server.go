@@ -23,9 +23,39 @@ import (
 //	@title						Surveillance Export Registry API
 //	@version					1
 //	@description				A public registry of surveillance-technology exports: vendors, the states and agencies that buy from them, the licences that limit each sale, terminations, allegations of misuse, UN communications, and the public sources behind every fact.
-//	@description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. A value the sources do not settle is null, and a list known to be empty is `[]`: the two are never conflated. Every list answers CSV to `Accept: text/csv` or `format=csv` (null is the empty cell and an empty list `[]`; formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.
+//	@description				Lists take `limit` (default 50; a larger value than 500 is clamped to 500) and an opaque `cursor`; the next page's URL is in `meta.next_cursor` and the `Link: rel=next` header. A value the sources do not settle is null, and a list known to be empty is `[]`: the two are never conflated. Every list answers CSV to `Accept: text/csv` or `format=csv`, with a UTF-8 byte order mark first for `bom=1` (for Excel on Windows; without it the bytes are UTF-8 alone) (null is the empty cell and an empty list `[]`; formula-safe: a text cell starting with =, +, -, @, tab or carriage return gets a leading '; JSON and NDJSON are exact). A text field's `maxLength` counts bytes of UTF-8; a `uri` field takes an absolute http or https URL; no text holds bidi embedding, override or isolate controls, and names, titles, codes and URLs no zero-width characters or directional marks either. Errors are RFC 9457 problem+json. Public answers over 1,400 bytes are gzip-compressed for clients that send `Accept-Encoding: gzip`, with a weak ETag; single records and answers to staff are sent as they are, so a record's ETag (its revision) stays strong for `If-Match`.
 //	@description				Each client (IP) may have 8 requests in progress at once besides its rate limit; one more is a 429. A server with no room for a public read the cache cannot answer says so at once with a 503. Both carry Retry-After. A request body that has not arrived within 30 s is a 408. A route that takes parameters refuses any other with a 400 naming it; a route that takes none ignores them.
 //	@license.name				Data: cite the registry and the sources each record names
+//	@tag.name					states
+//	@tag.description			Countries by ISO 3166-1 alpha-2 code (the 249 officially assigned and XK), and each country's profile: everything the registry holds about it in one call.
+//	@tag.name					vendors
+//	@tag.description			Companies that sell surveillance technology (spyware, interception tools), with their headquarters, aliases and designations.
+//	@tag.name					products
+//	@tag.description			What vendors sell, with categories, capabilities and the export-control list entries (Wassenaar, EU 2021/821) that cover them.
+//	@tag.name					agencies
+//	@tag.description			State bodies (police, intelligence, military…) that buy or operate surveillance technology.
+//	@tag.name					licenses
+//	@tag.description			Licences: a state's export authorisation, or a vendor's end-user licence to a customer, with their limits of volume, geography and duration where the sources give them.
+//	@tag.name					terminations
+//	@tag.description			Customer relationships a vendor ended, and why, where the sources say.
+//	@tag.name					allegations
+//	@tag.description			Documented allegations of misuse: who was targeted (by category and country, never by name), with what, by whom, and how far it is established.
+//	@tag.name					communications
+//	@tag.description			UN communications (letters of Special Rapporteurs such as OL OTH 2/2020) and replies, with the questions they asked and whether each was answered.
+//	@tag.name					sources
+//	@tag.description			The public documents behind every fact (UN documents, court records, reports, vendor statements cited as claims); every record cites them.
+//	@tag.name					search
+//	@tag.description			Typo-tolerant search across vendors, products, agencies, states and sources.
+//	@tag.name					changes
+//	@tag.description			Every public change, as a feed to poll (JSON) or to subscribe to (Atom).
+//	@tag.name					export
+//	@tag.description			Whole collections as NDJSON or CSV files, and the dataset version to cite.
+//	@tag.name					auth
+//	@tag.description			Staff sessions: log in for an access token, refresh it, log out.
+//	@tag.name					users
+//	@tag.description			Staff accounts (admins only).
+//	@tag.name					operations
+//	@tag.description			Health checks and this API's description (OpenAPI 3 at /openapi.json, Swagger 2.0 at /swagger.json, the Swagger UI at /docs).
 //	@BasePath					/
 //	@schemes					http https
 //	@securityDefinitions.apikey	Bearer
@@ -177,6 +207,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e.Use(s.limitInFlight)
 	e.Use(limitHeaders)
 	e.Use(checkQuery)
+	e.Use(negotiate)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written
@@ -190,14 +221,14 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 func (s *Server) Close() error { return s.exports.close() }
 
 // Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
 
 // HTTPServer returns an http.Server for the handler with timeouts set, so a slow or
 // stalled client cannot hold a connection open.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
-		Handler:           s.echo,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       s.readTimeout,
 		WriteTimeout:      120 * time.Second, // exports stream for a while

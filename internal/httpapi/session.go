@@ -59,6 +59,7 @@ type meResponse struct {
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/auth/login [post]
+//	@ID				login
 func (s *Server) login(c echo.Context) error {
 	req, err := decodeValid[loginRequest](c)
 	if err != nil {
@@ -111,6 +112,7 @@ func (s *Server) grant(c echo.Context, g store.Grant, deviceToken string) error 
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/auth/refresh [post]
+//	@ID				refreshToken
 func (s *Server) refresh(c echo.Context) error {
 	if err := s.refreshByIP.allow(c.RealIP(), time.Now()); err != nil {
 		return err
@@ -137,6 +139,7 @@ func (s *Server) refresh(c echo.Context) error {
 //	@Failure		401	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/auth/logout [post]
+//	@ID				logout
 func (s *Server) logout(c echo.Context) error {
 	sid, _ := c.Get(sessionKey).(string)
 	if sid == "" {
@@ -150,14 +153,16 @@ func (s *Server) logout(c echo.Context) error {
 
 // me returns the authenticated staff member.
 //
-//	@Summary	Who am I
-//	@Tags		auth
-//	@Produce	json,application/problem+json
-//	@Security	Bearer
-//	@Success	200	{object}	meResponse
-//	@Failure	401	{object}	Problem
-//	@Failure	500	{object}	Problem
-//	@Router		/api/v1/auth/me [get]
+//	@Summary		Who am I
+//	@Description	The staff account the bearer token belongs to, with its role.
+//	@Tags			auth
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Success		200	{object}	meResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/auth/me [get]
+//	@ID				getCurrentUser
 func (s *Server) me(c echo.Context) error {
 	v, ok := viewer(c)
 	if !ok {

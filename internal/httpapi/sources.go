@@ -33,6 +33,7 @@ var sourcesSpec = listSpec{filters: []string{fStatus, fUpdatedSince, fQ}}
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/sources [get]
+//	@ID				listSources
 func (s *Server) listSources(c echo.Context) error {
 	return list[domain.Source](s, c, sourcesSpec, s.store.ListSources)
 }
@@ -52,6 +53,7 @@ func (s *Server) listSources(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/sources/{id} [get]
+//	@ID				getSource
 func (s *Server) getSource(c echo.Context) error {
 	return item(s, c, "source", s.store.GetSource)
 }
@@ -70,6 +72,7 @@ func (s *Server) getSource(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/sources/{id}/history [get]
+//	@ID				getSourceHistory
 func (s *Server) getSourceHistory(c echo.Context) error {
 	return history(s, c, "source", s.store.GetSource)
 }
@@ -94,6 +97,7 @@ func (s *Server) getSourceHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/sources [post]
+//	@ID				createSource
 func (s *Server) createSource(c echo.Context) error {
 	return createRecord[domain.SourceFields, domain.Source](s, c, store.Sources, "sources")
 }
@@ -120,6 +124,7 @@ func (s *Server) createSource(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/sources/{id} [patch]
+//	@ID				updateSource
 func (s *Server) updateSource(c echo.Context) error {
 	return patchRecord(s, c, store.Sources, numericID("source"))
 }
@@ -141,6 +146,7 @@ func (s *Server) updateSource(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/sources/{id}/publish [post]
+//	@ID				publishSource
 func (s *Server) publishSource(c echo.Context) error {
 	return publishRecord(s, c, store.Sources, numericID("source"))
 }
@@ -166,6 +172,7 @@ func (s *Server) publishSource(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/sources/{id}/retract [post]
+//	@ID				retractSource
 func (s *Server) retractSource(c echo.Context) error {
 	return retractRecord(s, c, store.Sources, numericID("source"))
 }

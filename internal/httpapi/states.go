@@ -27,6 +27,7 @@ import (
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/api/v1/states [get]
+//	@ID				listStates
 func (s *Server) listStates(c echo.Context) error {
 	return list[domain.State](s, c, statesSpec, s.store.ListStates)
 }
@@ -55,6 +56,7 @@ type profileResponse struct {
 //	@Failure		500		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/api/v1/states/{iso2} [get]
+//	@ID				getState
 func (s *Server) getState(c echo.Context) error {
 	raw := c.Param("iso2")
 	code, ok := domain.NormalizeCountry(raw)

@@ -35,6 +35,7 @@ var terminationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fS
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/terminations [get]
+//	@ID				listTerminations
 func (s *Server) listTerminations(c echo.Context) error {
 	return list[domain.Termination](s, c, terminationsSpec, s.store.ListTerminations)
 }
@@ -54,6 +55,7 @@ func (s *Server) listTerminations(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/terminations/{id} [get]
+//	@ID				getTermination
 func (s *Server) getTermination(c echo.Context) error {
 	return item(s, c, "termination", s.store.GetTermination)
 }
@@ -72,6 +74,7 @@ func (s *Server) getTermination(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/terminations/{id}/history [get]
+//	@ID				getTerminationHistory
 func (s *Server) getTerminationHistory(c echo.Context) error {
 	return history(s, c, "termination", s.store.GetTermination)
 }
@@ -96,6 +99,7 @@ func (s *Server) getTerminationHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/terminations [post]
+//	@ID				createTermination
 func (s *Server) createTermination(c echo.Context) error {
 	return createRecord[domain.TerminationFields, domain.Termination](s, c, store.Terminations, "terminations")
 }
@@ -122,6 +126,7 @@ func (s *Server) createTermination(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/terminations/{id} [patch]
+//	@ID				updateTermination
 func (s *Server) updateTermination(c echo.Context) error {
 	return patchRecord(s, c, store.Terminations, numericID("termination"))
 }
@@ -143,6 +148,7 @@ func (s *Server) updateTermination(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/terminations/{id}/publish [post]
+//	@ID				publishTermination
 func (s *Server) publishTermination(c echo.Context) error {
 	return publishRecord(s, c, store.Terminations, numericID("termination"))
 }
@@ -168,6 +174,7 @@ func (s *Server) publishTermination(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/terminations/{id}/retract [post]
+//	@ID				retractTermination
 func (s *Server) retractTermination(c echo.Context) error {
 	return retractRecord(s, c, store.Terminations, numericID("termination"))
 }
@@ -192,6 +199,7 @@ func (s *Server) retractTermination(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/terminations/{id}/citations [post]
+//	@ID				citeTermination
 func (s *Server) citeTermination(c echo.Context) error {
 	return citeRecord(s, c, store.Terminations, numericID("termination"))
 }
@@ -214,6 +222,7 @@ func (s *Server) citeTermination(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/terminations/{id}/citations/{citation_id} [delete]
+//	@ID				unciteTermination
 func (s *Server) unciteTermination(c echo.Context) error {
 	return uncite(s, c, store.Terminations, numericID("termination"))
 }

@@ -16,15 +16,17 @@ type userList struct {
 
 // listUsers lists the staff accounts.
 //
-//	@Summary	List accounts
-//	@Tags		users
-//	@Produce	json,application/problem+json
-//	@Security	Bearer
-//	@Success	200	{object}	userList
-//	@Failure	401	{object}	Problem
-//	@Failure	403	{object}	Problem
-//	@Failure	500	{object}	Problem
-//	@Router		/api/v1/users [get]
+//	@Summary		List accounts
+//	@Description	Every staff account, with its role and whether it is disabled. Admins only; never cached.
+//	@Tags			users
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Success		200	{object}	userList
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/users [get]
+//	@ID				listUsers
 func (s *Server) listUsers(c echo.Context) error {
 	users, err := s.store.ListUsers(c.Request().Context())
 	if err != nil {
@@ -51,6 +53,7 @@ func (s *Server) listUsers(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/users [post]
+//	@ID				createUser
 func (s *Server) createUser(c echo.Context) error {
 	req, err := decodeValid[store.NewUser](c)
 	if err != nil {
@@ -66,17 +69,19 @@ func (s *Server) createUser(c echo.Context) error {
 
 // getUser returns an account.
 //
-//	@Summary	Get an account
-//	@Tags		users
-//	@Produce	json,application/problem+json
-//	@Security	Bearer
-//	@Param		id	path		string	true	"user id"
-//	@Success	200	{object}	meResponse
-//	@Failure	401	{object}	Problem
-//	@Failure	403	{object}	Problem
-//	@Failure	404	{object}	Problem
-//	@Failure	500	{object}	Problem
-//	@Router		/api/v1/users/{id} [get]
+//	@Summary		Get an account
+//	@Description	One staff account by id. Admins only; never cached.
+//	@Tags			users
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id	path		string	true	"user id"
+//	@Success		200	{object}	meResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/users/{id} [get]
+//	@ID				getUser
 func (s *Server) getUser(c echo.Context) error {
 	id, err := pathID(c, "user")
 	if err != nil {
@@ -109,6 +114,7 @@ func (s *Server) getUser(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/users/{id} [patch]
+//	@ID				updateUser
 func (s *Server) updateUser(c echo.Context) error {
 	id, err := pathID(c, "user")
 	if err != nil {

@@ -34,6 +34,7 @@ var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, f
 //	@Failure		500				{object}	Problem
 //	@Failure		503				{object}	Problem
 //	@Router			/api/v1/vendors [get]
+//	@ID				listVendors
 func (s *Server) listVendors(c echo.Context) error {
 	return list[domain.Vendor](s, c, vendorsSpec, s.store.ListVendors)
 }
@@ -53,6 +54,7 @@ func (s *Server) listVendors(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/vendors/{id} [get]
+//	@ID				getVendor
 func (s *Server) getVendor(c echo.Context) error {
 	v, err := s.store.GetVendor(c.Request().Context(), c.Param("id"), s.canSeeDrafts(c))
 	if err != nil {
@@ -75,6 +77,7 @@ func (s *Server) getVendor(c echo.Context) error {
 //	@Failure		500	{object}	Problem
 //	@Failure		503	{object}	Problem
 //	@Router			/api/v1/vendors/{id}/history [get]
+//	@ID				getVendorHistory
 func (s *Server) getVendorHistory(c echo.Context) error {
 	v, err := s.store.GetVendor(c.Request().Context(), c.Param("id"), s.canSeeDrafts(c))
 	if err != nil {
@@ -103,6 +106,7 @@ func (s *Server) getVendorHistory(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/vendors [post]
+//	@ID				createVendor
 func (s *Server) createVendor(c echo.Context) error {
 	return createRecord[domain.VendorFields, domain.Vendor](s, c, store.Vendors, "vendors")
 }
@@ -129,6 +133,7 @@ func (s *Server) createVendor(c echo.Context) error {
 //	@Failure		428			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/vendors/{id} [patch]
+//	@ID				updateVendor
 func (s *Server) updateVendor(c echo.Context) error {
 	return patchRecord(s, c, store.Vendors, s.vendorID)
 }
@@ -150,6 +155,7 @@ func (s *Server) updateVendor(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/vendors/{id}/publish [post]
+//	@ID				publishVendor
 func (s *Server) publishVendor(c echo.Context) error {
 	return publishRecord(s, c, store.Vendors, s.vendorID)
 }
@@ -175,6 +181,7 @@ func (s *Server) publishVendor(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/vendors/{id}/retract [post]
+//	@ID				retractVendor
 func (s *Server) retractVendor(c echo.Context) error {
 	return retractRecord(s, c, store.Vendors, s.vendorID)
 }
@@ -199,6 +206,7 @@ func (s *Server) retractVendor(c echo.Context) error {
 //	@Failure		415			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/vendors/{id}/citations [post]
+//	@ID				citeVendor
 func (s *Server) citeVendor(c echo.Context) error {
 	return citeRecord(s, c, store.Vendors, s.vendorID)
 }
@@ -221,6 +229,7 @@ func (s *Server) citeVendor(c echo.Context) error {
 //	@Failure		412			{object}	Problem
 //	@Failure		500			{object}	Problem
 //	@Router			/api/v1/vendors/{id}/citations/{citation_id} [delete]
+//	@ID				unciteVendor
 func (s *Server) unciteVendor(c echo.Context) error {
 	return uncite(s, c, store.Vendors, s.vendorID)
 }

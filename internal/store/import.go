@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
@@ -290,4 +291,49 @@ func asMap(rec any) (map[string]any, error) {
 	}
 	var m map[string]any
 	return m, json.Unmarshal(b, &m)
+}
+
+// Existing returns, by collection, the ids of a batch's records that the database
+// already holds (in any status), ascending: an import creates records with their ids
+// and never overwrites one, so each of these would make it fail.
+func (s *Store) Existing(ctx context.Context, b Batch) (map[string][]int, error) {
+	wanted := map[string][]int{
+		"sources": ids(b.Sources), "vendors": ids(b.Vendors), "products": ids(b.Products), "agencies": ids(b.Agencies),
+		"licenses": ids(b.Licenses), "terminations": ids(b.Terminations), "allegations": ids(b.Allegations),
+		"communications": ids(b.Communications),
+	}
+	out := map[string][]int{}
+	bld := entsql.Dialect(s.dialect)
+	for _, collection := range Collections { // the tables are named as the collections
+		want := wanted[collection]
+		for len(want) > 0 {
+			chunk := want[:min(len(want), 500)]
+			want = want[len(chunk):]
+			t := bld.Table(collection)
+			query, args := bld.Select(t.C("id")).From(t).Where(entsql.InInts(t.C("id"), chunk...)).OrderBy(t.C("id")).Query()
+			err := s.scanRows(ctx, query, args, func(scan func(...any) error) error {
+				var id int
+				if err := scan(&id); err != nil {
+					return err
+				}
+				out[collection] = append(out[collection], id)
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// ids are the ids records carry (0 for one without).
+func ids[R interface{ Base() domain.Record }](recs []R) []int {
+	out := make([]int, 0, len(recs))
+	for _, r := range recs {
+		if id := int(r.Base().ID); id > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -86,6 +86,8 @@ var pages = []struct {
 	{"/allegations/{id}", nil, (*server).allegation},
 	{"/communications/{id}", nil, (*server).communication},
 	{"/sources/{id}", nil, (*server).source},
+	// The pages say "Licence": a reader who types it so is sent to the address.
+	{"/licences/{id}", nil, func(_ *server, w http.ResponseWriter, r *http.Request) { respell(w, r, "/licenses/") }},
 	{"/assets/{name}", []string{"v"}, func(_ *server, w http.ResponseWriter, r *http.Request) { serveAsset(w, r) }},
 }
 
@@ -396,4 +398,14 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write(b)
+}
+
+// respell sends a page asked for by its British spelling to its address (prefix and
+// the same id), for good: 301, as for a vendor's id.
+func respell(w http.ResponseWriter, r *http.Request, prefix string) {
+	to := prefix + url.PathEscape(r.PathValue("id"))
+	if r.URL.RawQuery != "" {
+		to += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, to, http.StatusMovedPermanently)
 }

@@ -277,6 +277,7 @@ func TestPages(t *testing.T) {
 					`Recorded in <a href="/communications/3#statement-5">`, `Recorded in <a href="/communications/3#statement-7">`},
 				notWant: []string{"Such a claim appears to be at odds", "There does not seem to be an independent nature"}},
 			{name: "a vendor by id redirects to its slug", path: "/vendors/1", wantStatus: 301, location: "/vendors/nso-group"},
+			{name: "a licence by its British spelling redirects", path: "/licences/1", wantStatus: 301, location: "/licenses/1"},
 			{name: "an unknown vendor", path: "/vendors/acme", wantStatus: 404},
 			{name: "product", path: "/products/1", wantStatus: 200,
 				want:     []string{"Pegasus (NSO Group)", "Intrusion spyware", "Capabilities\nUnknown", "UN surveillance expert urges global moratorium"},
@@ -323,6 +324,7 @@ func TestPages(t *testing.T) {
 			{name: "no allegations in the dataset", path: "/allegations/1", wantStatus: 404},
 			{name: "no agencies in the dataset", path: "/agencies/1", wantStatus: 404},
 			{name: "an unknown path", path: "/nothing/here", wantStatus: 404, want: []string{"Not found"}},
+			{name: "an unknown top-level path", path: "/nosuchpage", wantStatus: 404, want: []string{"Not found"}},
 		})
 	})
 }

@@ -1,6 +1,7 @@
 // Command openapi3 converts the Swagger 2.0 document swag generates (docs/swagger.json)
 // into the OpenAPI 3 contract the registry publishes (api/openapi.yaml), so the
-// contract is always derived from the code's annotations.
+// contract is always derived from the code's annotations. The conversion is package
+// apidoc's, which the server also uses for /openapi.json.
 //
 //	go run ./internal/tools/openapi3 docs/swagger.json api/openapi.yaml
 package main
@@ -10,9 +11,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/getkin/kin-openapi/openapi2"
-	"github.com/getkin/kin-openapi/openapi2conv"
 	"sigs.k8s.io/yaml"
+
+	"github.com/export-registry/registry/internal/apidoc"
 )
 
 func main() {
@@ -31,16 +32,10 @@ func convert(in, out string) error {
 	if err != nil {
 		return err
 	}
-	var v2 openapi2.T
-	if err := json.Unmarshal(b, &v2); err != nil {
-		return fmt.Errorf("read %s: %w", in, err)
-	}
-	v3, err := openapi2conv.ToV3(&v2)
+	v3, err := apidoc.V3(b)
 	if err != nil {
-		return fmt.Errorf("convert: %w", err)
+		return fmt.Errorf("%s: %w", in, err)
 	}
-	// Paths in the annotations are absolute; the document describes any host.
-	v3.Servers = nil
 	j, err := json.Marshal(v3)
 	if err != nil {
 		return err

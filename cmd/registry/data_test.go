@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// registry runs a command in-process and returns its output and error.
+func registry(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+// TestImportSaysWhatItWouldDo: an import (or a dry run) into a database that already
+// holds records of the snapshot names them by collection and id instead of failing
+// on the first with a message naming none; into an empty one, a dry run says in words
+// what it would create. No summary is a Go map.
+func TestImportSaysWhatItWouldDo(t *testing.T) {
+	dir := t.TempDir()
+	full, empty, snap := filepath.Join(dir, "full.db"), filepath.Join(dir, "empty.db"), filepath.Join(dir, "snapshot")
+	bundled := filepath.Join("..", "..", "internal", "dataset", "data")
+	want := "15 records: 8 sources, 1 vendor, 1 product, 0 agencies, 1 licence, 1 termination, 0 allegations, 3 communications"
+
+	out, err := registry(t, "import", "--db", full, bundled)
+	if err != nil || !strings.Contains(out, "imported "+want) {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := registry(t, "export", "--db", full, "--out", snap); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	for _, dry := range []bool{true, false} {
+		args := []string{"import", "--db", full, snap}
+		if dry {
+			args = []string{"import", "--dry-run", "--db", full, snap}
+		}
+		out, err := registry(t, args...)
+		if err == nil {
+			t.Fatalf("%v into the database it came from succeeded:\n%s", args, out)
+		}
+		msg := err.Error()
+		for _, w := range []string{"15 of the 15 records in " + snap + " already exist", "sources: 8 of 8, ids 1-8", "vendors: 1 of 1, id 1",
+			"licences: 1 of 1, id 1", "communications: 3 of 3, ids 1-3", "never overwrites"} {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%v: the error does not say %q:\n%s", args, w, msg)
+			}
+		}
+		if dry != strings.HasPrefix(msg, "dry run, nothing written: ") {
+			t.Errorf("%v: %q", args, msg)
+		}
+	}
+	out, err = registry(t, "import", "--dry-run", "--db", empty, snap)
+	if err != nil || !strings.Contains(out, "dry run, nothing written: the import would create "+want) || strings.Contains(out, "map[") {
+		t.Errorf("a dry run into an empty database: %v\n%s", err, out)
+	}
+	// Nothing was written: the real import still finds the database empty.
+	if out, err := registry(t, "import", "--db", empty, snap); err != nil || !strings.Contains(out, "imported "+want) {
+		t.Errorf("import after the dry run: %v\n%s", err, out)
+	}
+}

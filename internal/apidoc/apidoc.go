@@ -1,0 +1,47 @@
+// Package apidoc turns the Swagger 2.0 document swag generates from the handlers'
+// annotations into the OpenAPI 3 contract: the one conversion behind both
+// api/openapi.yaml (written by `make docs`) and the /openapi.json the server serves,
+// so the two cannot differ.
+package apidoc
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// V3 converts swag's Swagger 2.0 JSON to OpenAPI 3.
+func V3(swagger []byte) (*openapi3.T, error) {
+	var v2 openapi2.T
+	if err := json.Unmarshal(swagger, &v2); err != nil {
+		return nil, fmt.Errorf("read the Swagger 2.0 document: %w", err)
+	}
+	v3, err := openapi2conv.ToV3(&v2)
+	if err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
+	// Paths in the annotations are absolute; the document describes any host.
+	v3.Servers = nil
+	notAcceptable(v3)
+	return v3, nil
+}
+
+// notAcceptable documents the 406 every GET of the API that answers JSON may give (a
+// format it cannot give: format=csv on a record, Accept: text/csv alone, an unknown
+// format), which the server decides in one place (httpapi's negotiate), here in one
+// place too rather than on each handler.
+func notAcceptable(v3 *openapi3.T) {
+	for path, item := range v3.Paths.Map() {
+		if item.Get == nil || !strings.HasPrefix(path, "/api/v1/") || strings.HasPrefix(path, "/api/v1/export/") {
+			continue
+		}
+		problem := openapi3.NewSchemaRef("#/components/schemas/httpapi.Problem", nil)
+		r := openapi3.NewResponse().WithDescription("Not Acceptable: a format this route cannot give (format, or an Accept that asks for CSV only)").
+			WithContent(openapi3.NewContentWithSchemaRef(problem, []string{"application/problem+json"}))
+		item.Get.Responses.Set("406", &openapi3.ResponseRef{Value: r})
+	}
+}

@@ -140,7 +140,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -154,12 +154,12 @@ const docTemplate = `{
                 "summary": "Create a agency",
                 "parameters": [
                     {
-                        "description": "the agency",
+                        "description": "the agency, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.AgencyFields"
+                            "$ref": "#/definitions/httpapi.createAgencyRequest"
                         }
                     }
                 ],
@@ -293,7 +293,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the agency's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the agency's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -937,7 +937,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -951,12 +951,12 @@ const docTemplate = `{
                 "summary": "Create a allegation",
                 "parameters": [
                     {
-                        "description": "the allegation",
+                        "description": "the allegation, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.AllegationFields"
+                            "$ref": "#/definitions/httpapi.createAllegationRequest"
                         }
                     }
                 ],
@@ -1090,7 +1090,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the allegation's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the allegation's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -2016,7 +2016,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2030,12 +2030,12 @@ const docTemplate = `{
                 "summary": "Create a communication",
                 "parameters": [
                     {
-                        "description": "the communication",
+                        "description": "the communication, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.CommunicationFields"
+                            "$ref": "#/definitions/httpapi.createCommunicationRequest"
                         }
                     }
                 ],
@@ -2169,7 +2169,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the communication's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the communication's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -2916,7 +2916,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2930,12 +2930,12 @@ const docTemplate = `{
                 "summary": "Create a license",
                 "parameters": [
                     {
-                        "description": "the license",
+                        "description": "the license, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.LicenseFields"
+                            "$ref": "#/definitions/httpapi.createLicenseRequest"
                         }
                     }
                 ],
@@ -3069,7 +3069,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -3713,7 +3713,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3727,12 +3727,12 @@ const docTemplate = `{
                 "summary": "Create a product",
                 "parameters": [
                     {
-                        "description": "the product",
+                        "description": "the product, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.ProductFields"
+                            "$ref": "#/definitions/httpapi.createProductRequest"
                         }
                     }
                 ],
@@ -3866,7 +3866,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the product's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the product's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -4720,7 +4720,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -5324,7 +5324,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -5338,12 +5338,12 @@ const docTemplate = `{
                 "summary": "Create a termination",
                 "parameters": [
                     {
-                        "description": "the termination",
+                        "description": "the termination, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.TerminationFields"
+                            "$ref": "#/definitions/httpapi.createTerminationRequest"
                         }
                     }
                 ],
@@ -5477,7 +5477,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the termination's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the termination's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -6377,7 +6377,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -6391,12 +6391,12 @@ const docTemplate = `{
                 "summary": "Create a vendor",
                 "parameters": [
                     {
-                        "description": "the vendor",
+                        "description": "the vendor, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.VendorFields"
+                            "$ref": "#/definitions/httpapi.createVendorRequest"
                         }
                     }
                 ],
@@ -6530,7 +6530,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -7415,6 +7415,7 @@ const docTemplate = `{
             "properties": {
                 "allegation_status": {
                     "type": "string",
+                    "default": "alleged",
                     "enum": [
                         "alleged",
                         "forensically_confirmed",
@@ -7534,6 +7535,7 @@ const docTemplate = `{
             "properties": {
                 "allegation_status": {
                     "type": "string",
+                    "default": "alleged",
                     "enum": [
                         "alleged",
                         "forensically_confirmed",
@@ -7717,6 +7719,7 @@ const docTemplate = `{
                 },
                 "kind": {
                     "type": "string",
+                    "default": "letter",
                     "enum": [
                         "letter",
                         "reply",
@@ -7819,6 +7822,7 @@ const docTemplate = `{
                 },
                 "kind": {
                     "type": "string",
+                    "default": "letter",
                     "enum": [
                         "letter",
                         "reply",
@@ -9096,7 +9100,7 @@ const docTemplate = `{
                     ]
                 },
                 "fields": {
-                    "description": "Fields are the record's fields the source supports; empty: the whole record.",
+                    "description": "Fields are the record's fields the source supports (each must be a field of the\nrecord); empty: the whole record.",
                     "type": "array",
                     "items": {
                         "type": "string",
@@ -9110,8 +9114,626 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "source_id": {
+                    "description": "SourceID is the cited source's id, as a string or a number.",
                     "type": "string",
                     "example": "1"
+                }
+            }
+        },
+        "httpapi.createAgencyRequest": {
+            "type": "object",
+            "properties": {
+                "aliases": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "maxLength": 300
+                    },
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "intelligence",
+                        "police",
+                        "military",
+                        "ministry",
+                        "prosecutor",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 300
+                },
+                "parent_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "state_code": {
+                    "type": "string",
+                    "example": "MX"
+                }
+            }
+        },
+        "httpapi.createAllegationRequest": {
+            "type": "object",
+            "properties": {
+                "allegation_status": {
+                    "type": "string",
+                    "default": "alleged",
+                    "enum": [
+                        "alleged",
+                        "forensically_confirmed",
+                        "officially_acknowledged",
+                        "denied",
+                        "disputed"
+                    ]
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "operator_agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "operator_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "period_end": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "period_end_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "period_start": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "period_start_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "product_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "target_category": {
+                    "type": "string",
+                    "enum": [
+                        "journalist",
+                        "human_rights_defender",
+                        "lawyer",
+                        "politician",
+                        "activist",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "target_country": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "vendor_reply": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                }
+            }
+        },
+        "httpapi.createCommunicationRequest": {
+            "type": "object",
+            "properties": {
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "copied_states": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "in_reply_to_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "kind": {
+                    "type": "string",
+                    "default": "letter",
+                    "enum": [
+                        "letter",
+                        "reply",
+                        "other"
+                    ]
+                },
+                "questions": {
+                    "description": "Null when its questions are not known; [] when it asks none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Question"
+                    },
+                    "x-nullable": true
+                },
+                "recipient_name": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-nullable": true
+                },
+                "recipient_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "recipient_vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "reference": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "x-nullable": true,
+                    "example": "OL OTH 2/2020"
+                },
+                "sender": {
+                    "type": "string",
+                    "maxLength": 500
+                },
+                "sent_on": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "sent_on_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
+                }
+            }
+        },
+        "httpapi.createLicenseRequest": {
+            "type": "object",
+            "properties": {
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "control_list_entries": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "decision_date": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "decision_date_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "duration_note": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "end_user_agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "end_user_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "exporting_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "geography": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "geography_note": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "issuing_authority": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-nullable": true
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "export_authorization",
+                        "end_user_license"
+                    ]
+                },
+                "license_status": {
+                    "type": "string",
+                    "enum": [
+                        "applied",
+                        "granted",
+                        "refused",
+                        "revoked",
+                        "suspended",
+                        "expired",
+                        "unknown"
+                    ]
+                },
+                "max_concurrent_targets": {
+                    "type": "integer",
+                    "x-nullable": true
+                },
+                "max_targets": {
+                    "type": "integer",
+                    "x-nullable": true
+                },
+                "product_ids": {
+                    "description": "Null when the sources do not say which products; [] when they say none.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "purpose_specificity": {
+                    "type": "string",
+                    "enum": [
+                        "specific",
+                        "generic_assertion",
+                        "unknown"
+                    ]
+                },
+                "reference": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "x-nullable": true
+                },
+                "stated_purpose": {
+                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "type": "string",
+                    "enum": [
+                        "counter_terrorism",
+                        "serious_crime",
+                        "national_security",
+                        "law_enforcement",
+                        "unspecified"
+                    ],
+                    "x-nullable": true
+                },
+                "valid_from": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "valid_from_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "valid_until": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "valid_until_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "volume_note": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                }
+            }
+        },
+        "httpapi.createProductRequest": {
+            "type": "object",
+            "properties": {
+                "capabilities": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "categories": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "control_list_entries": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "Pegasus"
+                },
+                "vendor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.createTerminationRequest": {
+            "type": "object",
+            "properties": {
+                "agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "human_rights_basis": {
+                    "type": "string",
+                    "enum": [
+                        "yes",
+                        "no",
+                        "unknown"
+                    ]
+                },
+                "initiated_by": {
+                    "type": "string",
+                    "enum": [
+                        "vendor",
+                        "customer",
+                        "exporting_state",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "license_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "reason": {
+                    "type": "string",
+                    "enum": [
+                        "material_breach",
+                        "human_rights_concerns",
+                        "expiry",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "reported_to": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "rights_involved": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "scope": {
+                    "type": "string",
+                    "enum": [
+                        "agency_only",
+                        "whole_state",
+                        "unknown"
+                    ]
+                },
+                "state_code": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "terminated_on": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "terminated_on_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "vendor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.createVendorRequest": {
+            "type": "object",
+            "properties": {
+                "aliases": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Alias"
+                    },
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "designations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Designation"
+                    },
+                    "x-nullable": true
+                },
+                "headquarters_country": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "IL"
+                },
+                "human_rights_policy_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "NSO Group"
+                },
+                "other_jurisdictions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "parent_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "slug": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "nso-group"
+                },
+                "ungp_commitment": {
+                    "type": "string",
+                    "enum": [
+                        "yes",
+                        "no",
+                        "unknown"
+                    ]
+                },
+                "website": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
+                },
+                "whistleblower_policy_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
                 }
             }
         },

@@ -83,12 +83,12 @@ func (s *Server) getLicenseHistory(c echo.Context) error {
 // createLicense creates a draft license.
 //
 //	@Summary		Create a license
-//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Description	Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.
 //	@Tags			licenses
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
-//	@Param			body	body		domain.LicenseFields	true	"the license"
+//	@Param			body	body		createLicenseRequest	true	"the license, with its citations if any"
 //	@Success		201		{object}	itemEnvelope[domain.License]
 //	@Header			201		{string}	Location	"the record's URL"
 //	@Header			201		{string}	ETag		"the record's revision"
@@ -107,7 +107,7 @@ func (s *Server) createLicense(c echo.Context) error {
 // updateLicense changes a license.
 //
 //	@Summary		Change a license
-//	@Description	A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Description	A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.
 //	@Tags			licenses
 //	@Accept			json,application/merge-patch+json
 //	@Produce		json,application/problem+json

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 )
@@ -31,6 +35,9 @@ var exists = map[string]func(context.Context, *ent.Client, int) (bool, error){
 	},
 	"communication": func(ctx context.Context, c *ent.Client, id int) (bool, error) {
 		return c.Communication.Query().Where(communication.ID(id)).Exist(ctx)
+	},
+	"source": func(ctx context.Context, c *ent.Client, id int) (bool, error) {
+		return c.Source.Query().Where(source.ID(id)).Exist(ctx)
 	},
 }
 
@@ -71,4 +78,73 @@ func checkRefs(ctx context.Context, c *ent.Client, fields any) error {
 		}
 	}
 	return p.Err("a referenced record does not exist")
+}
+
+// RefID resolves a reference to a record of a kind (a `ref` tag's value) as staff
+// write it: a record id, or for a vendor its slug too. Drafts count: staff may refer
+// to a record not yet published. A reference that names nothing is ENOTFOUND.
+func (s *Store) RefID(ctx context.Context, kind, ref string) (domain.ID, error) {
+	if id, err := domain.ParseID(ref); err == nil {
+		if ok, err := exists[kind](ctx, s.client, int(id)); err != nil || ok {
+			return id, err
+		}
+		return 0, domain.Errorf(domain.ENOTFOUND, "no %s has id %s", kind, id)
+	}
+	if kind == "vendor" && domain.ValidSlug(ref) {
+		id, err := s.vendorRef(ref, domain.Statuses).OnlyID(ctx)
+		if ent.IsNotFound(err) {
+			return 0, domain.Errorf(domain.ENOTFOUND, "no vendor has the slug %q", ref)
+		}
+		return domain.ID(id), err
+	}
+	if kind == "vendor" {
+		return 0, domain.Errorf(domain.EINVALID, "not a vendor id or slug")
+	}
+	return 0, domain.Errorf(domain.EINVALID, "not a %s id", kind)
+}
+
+// slugFrom makes a slug from a name: lower-case ASCII letters and digits, accents
+// dropped, every other run of characters one hyphen, at most 90 bytes (so a suffix
+// still fits the 100 a slug may have).
+func slugFrom(name string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		case unicode.Is(unicode.Mn, r):
+			// a combining accent: "é" is "e" and its accent
+		default:
+			hyphen = true
+		}
+		if b.Len() >= 90 {
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		return "vendor"
+	}
+	return s
+}
+
+// freeSlug returns the slug made from a vendor's name, suffixed -2, -3… when a
+// vendor (of any status) has it already.
+func freeSlug(ctx context.Context, c *ent.Client, name string) (string, error) {
+	base := slugFrom(name)
+	for n := 1; ; n++ {
+		slug := base
+		if n > 1 {
+			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken, err := c.Vendor.Query().Where(vendor.Slug(slug)).Exist(ctx)
+		if err != nil || !taken {
+			return slug, err
+		}
+	}
 }

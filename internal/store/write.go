@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,8 +66,27 @@ func (s *Store) inWriteTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 
 // Create writes a new draft, and its "create" revision, in one transaction.
 func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) (R, error) {
+	return CreateCited(ctx, s, k, f, nil, e)
+}
+
+// CreateCited writes a new draft with its citations, and its "create" revision, in
+// one transaction: a record and the evidence for it arrive together or not at all.
+// A citation's problems are named citations[i].field.
+func CreateCited[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, cites []domain.Citation, e Edit) (R, error) {
 	var out R
 	if err := k.check(f); err != nil {
+		return out, err
+	}
+	if len(cites) > 0 && !k.cites {
+		return out, domain.Invalid("citations", "a source is its own evidence and takes no citations")
+	}
+	p := domain.Problems{}
+	for i, c := range cites {
+		for field, problem := range CitationProblems[F](c) {
+			p.Add(fmt.Sprintf("citations[%d].%s", i, field), problem)
+		}
+	}
+	if err := p.Err("invalid citation"); err != nil {
 		return out, err
 	}
 	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
@@ -75,6 +96,20 @@ func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) 
 		id, err := k.create(ctx, tx.Client(), domain.Record{Status: domain.StatusDraft, Revision: 1}, f)
 		if err != nil {
 			return translate(err)
+		}
+		for i, c := range cites {
+			if err := addCitation(ctx, tx.Client(), k.name, id, c); err != nil {
+				if fields := domain.ErrorFields(err); fields != nil {
+					for field, problem := range fields {
+						p.Add(fmt.Sprintf("citations[%d].%s", i, field), problem)
+					}
+					continue
+				}
+				return translate(err)
+			}
+		}
+		if err := p.Err("invalid citation"); err != nil {
+			return err
 		}
 		if out, err = k.get(ctx, ts, id); err != nil {
 			return err
@@ -94,6 +129,9 @@ func Update[F, R any](ctx context.Context, s *Store, k Kind[F, R], id, ifMatch i
 			return err
 		}
 		rec, fields := k.split(before)
+		if rec.Status == domain.StatusRetracted {
+			return domain.Errorf(domain.ECONFLICT, "this record is retracted (%s): a retraction is final and its record stays as it was withdrawn; create a new record instead", retractionSummary(rec))
+		}
 		if rec.Revision != ifMatch {
 			return stale(rec.Revision)
 		}
@@ -208,21 +246,57 @@ func AddCitation[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, 
 	if !k.cites {
 		return *new(R), domain.Errorf(domain.EINVALID, "a source is its own evidence and takes no citations")
 	}
-	if err := c.Check(); err != nil {
-		return *new(R), err
+	if p := CitationProblems[F](c); len(p) > 0 {
+		return *new(R), p.Err("invalid citation")
 	}
 	return citationChange(ctx, s, k, id, ifMatch, e, func(ctx context.Context, cl *ent.Client, rec domain.Record) error {
-		if ok, err := cl.Source.Query().Where(source.ID(int(c.SourceID))).Exist(ctx); err != nil || !ok {
-			if err == nil {
-				err = &domain.Error{Code: domain.EINVALID, Message: "invalid citation", Fields: map[string]string{"source_id": "no source has this id"}}
-			}
-			return err
-		}
-		return cl.Citation.Create().
-			SetRecordType(citation.RecordType(k.name)).SetRecordID(id).SetSourceID(int(c.SourceID)).
-			SetFields(c.Fields).SetNillableLocator(c.Locator).SetConfidence(citation.Confidence(c.Confidence)).
-			Exec(ctx)
+		return addCitation(ctx, cl, k.name, id, c)
 	})
+}
+
+// CitationProblems checks a citation of a record whose written fields are F: the
+// citation's own rules, and that the fields it names are fields of the record.
+func CitationProblems[F any](c domain.Citation) domain.Problems {
+	p := domain.Problems{}
+	for field, problem := range domain.ErrorFields(c.Check()) {
+		p.Add(field, problem)
+	}
+	names := domain.FieldNames[F]()
+	for _, f := range c.Fields {
+		if !slices.Contains(names, f) {
+			p.Add("fields", fmt.Sprintf("%q is not a field of this record (its fields: %s)", f, strings.Join(names, ", ")))
+		}
+	}
+	return p
+}
+
+// addCitation writes a citation of an existing source.
+func addCitation(ctx context.Context, cl *ent.Client, recordType string, id int, c domain.Citation) error {
+	if ok, err := cl.Source.Query().Where(source.ID(int(c.SourceID))).Exist(ctx); err != nil || !ok {
+		if err == nil {
+			err = &domain.Error{Code: domain.EINVALID, Message: "invalid citation", Fields: map[string]string{"source_id": "no source has this id"}}
+		}
+		return err
+	}
+	return cl.Citation.Create().
+		SetRecordType(citation.RecordType(recordType)).SetRecordID(id).SetSourceID(int(c.SourceID)).
+		SetFields(c.Fields).SetNillableLocator(c.Locator).SetConfidence(citation.Confidence(c.Confidence)).
+		Exec(ctx)
+}
+
+// retractionSummary says when and why a record was retracted.
+func retractionSummary(r domain.Record) string {
+	var parts []string
+	if r.RetractedAt != nil {
+		parts = append(parts, "on "+r.RetractedAt.Format("2006-01-02"))
+	}
+	if r.RetractionReason != nil {
+		parts = append(parts, "because "+strconv.Quote(*r.RetractionReason))
+	}
+	if len(parts) == 0 {
+		return "no reason recorded"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // DeleteCitation removes a record's citation. A published record keeps at least one

@@ -638,7 +638,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -667,6 +667,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Agency"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Agency"
                         }
                     },
                     "401": {
@@ -1435,7 +1441,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1464,6 +1470,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Allegation"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Allegation"
                         }
                     },
                     "401": {
@@ -2514,7 +2526,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2543,6 +2555,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Communication"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Communication"
                         }
                     },
                     "401": {
@@ -3414,7 +3432,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -3443,6 +3461,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_License"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_License"
                         }
                     },
                     "401": {
@@ -4211,7 +4235,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -4240,6 +4264,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Product"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Product"
                         }
                     },
                     "401": {
@@ -4369,6 +4399,50 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reviews": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "In two-person review (REGISTRY_REVIEW=two-person), the drafts whose last editor asked for another staff member to publish them, oldest first. A request closes when the record is published. \"Awaiting my review\" is those requested by someone else.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Open review requests",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.reviewsResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -4915,6 +4989,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Source"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Source"
                         }
                     },
                     "401": {
@@ -5822,7 +5902,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -5851,6 +5931,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Termination"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Termination"
                         }
                     },
                     "401": {
@@ -6875,7 +6961,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -6904,6 +6990,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Vendor"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Vendor"
                         }
                     },
                     "401": {
@@ -7642,6 +7734,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "reason": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "requested_by": {
+                    "description": "RequestedBy (a publish in two-person review) is the staff member, by display\nname, who asked for the publication; Actor approved it.",
                     "type": "string",
                     "x-nullable": true
                 },
@@ -9058,6 +9155,190 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.awaitingReview-domain_Agency": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Agency"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Allegation": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Allegation"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Communication": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Communication"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_License": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.License"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Product": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Product"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Source": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Source"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Termination": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Termination"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Vendor": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Vendor"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
         "httpapi.changesMeta": {
             "type": "object",
             "properties": {
@@ -10053,6 +10334,17 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.reviewsResponse": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.Review"
+                    }
+                }
+            }
+        },
         "httpapi.searchHit": {
             "type": "object",
             "properties": {
@@ -10334,6 +10626,35 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "vendors": {
+                    "type": "integer"
+                }
+            }
+        },
+        "store.Review": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "record_id": {
+                    "type": "string"
+                },
+                "record_type": {
+                    "type": "string",
+                    "example": "license"
+                },
+                "requested_at": {
+                    "type": "string"
+                },
+                "requested_by": {
+                    "description": "RequestedBy is the staff member's display name.",
+                    "type": "string"
+                },
+                "requested_by_id": {
+                    "type": "string"
+                },
+                "revision": {
+                    "description": "Revision is the record's revision when review was asked for.",
                     "type": "integer"
                 }
             }

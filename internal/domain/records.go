@@ -329,10 +329,13 @@ type Change struct {
 	At       time.Time `json:"at"`
 	// Actor is the staff member's display name, or "registry" for the registry's own
 	// imports. Staff are never named by email.
-	Actor  string         `json:"actor"`
-	Reason *string        `json:"reason" extensions:"x-nullable"`
-	Before map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
-	After  map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
+	Actor string `json:"actor"`
+	// RequestedBy (a publish in two-person review) is the staff member, by display
+	// name, who asked for the publication; Actor approved it.
+	RequestedBy *string        `json:"requested_by,omitempty" extensions:"x-nullable"`
+	Reason      *string        `json:"reason" extensions:"x-nullable"`
+	Before      map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
+	After       map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
 }
 
 // Base returns the part every record has: its id, revision (the ETag), status and

@@ -37,6 +37,9 @@ func (s *Server) routes() {
 	v1.GET("/users/:id", s.getUser, requireAdmin)
 	v1.PATCH("/users/:id", s.updateUser, requireAdmin)
 
+	// Two-person review: the drafts awaiting another staff member's publish.
+	v1.GET("/reviews", s.listReviews, requireWriter)
+
 	v1.GET("/version", s.getVersion)
 	v1.GET("/search", s.searchRecords)
 	v1.GET("/changes", s.listChanges)

@@ -134,6 +134,7 @@ func (s *Server) updateSource(c echo.Context) error {
 //	@Param			id			path		string	true	"source id"
 //	@Param			If-Match	header		string	false	"the record's ETag"
 //	@Success		200			{object}	itemEnvelope[domain.Source]
+//	@Success		202			{object}	awaitingReview[domain.Source]
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

@@ -136,13 +136,14 @@ func (s *Server) updateVendor(c echo.Context) error {
 // publishVendor publishes a draft vendor.
 //
 //	@Summary		Publish a vendor
-//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 "awaiting review" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).
 //	@Tags			vendors
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
 //	@Param			id			path		string	true	"vendor id or slug"
 //	@Param			If-Match	header		string	false	"the record's ETag"
 //	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Success		202			{object}	awaitingReview[domain.Vendor]
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -204,11 +205,39 @@ func applyPatch[F any](cur F, patch object, p domain.Problems) (F, error) {
 	return f, p.Err("the record has invalid fields")
 }
 
-// publishRecord publishes a draft.
+// publishRecord publishes a draft; in two-person review, a publish by the draft's
+// last editor is a review request, answered 202 with the unchanged record.
 func publishRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R], id idFunc) error {
-	return markRecord(s, c, id, func(ctx context.Context, n int, rev *int) (R, error) {
-		return store.Publish(ctx, s.store, k, n, rev, edit(c))
-	})
+	n, err := id(c)
+	if err != nil {
+		return err
+	}
+	rev, err := ifMatch(c, false)
+	if err != nil {
+		return err
+	}
+	e := edit(c)
+	e.Review = s.review
+	rec, err := store.Publish(c.Request().Context(), s.store, k, n, rev, e)
+	if errors.Is(err, store.ErrAwaitingReview) {
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+		c.Response().Header().Set("ETag", revisionTag(rec.Base().Revision))
+		return c.JSON(http.StatusAccepted, awaitingReview[R]{Status: "awaiting_review", Detail: domain.ErrorMessage(err), Data: rec})
+	}
+	if err != nil {
+		return err
+	}
+	return respondWritten(s, c, http.StatusOK, rec)
+}
+
+// awaitingReview answers a publish that became a review request (two-person review).
+type awaitingReview[R any] struct {
+	// Status is always awaiting_review.
+	Status string `json:"status" example:"awaiting_review"`
+	// Detail says why nothing was published and what happens next.
+	Detail string `json:"detail" example:"awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"`
+	// Data is the record, unchanged: still a draft.
+	Data R `json:"data"`
 }
 
 // retractRecord retracts a published record, with the body's reason.

@@ -26,6 +26,7 @@ var statuses = map[string]int{
 	domain.EPRECONDITIONREQUIRED: http.StatusPreconditionRequired,
 	domain.ETOOMANY:              http.StatusTooManyRequests,
 	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
+	domain.EAWAITINGREVIEW:       http.StatusAccepted,
 }
 
 // Status returns the HTTP status of an error by its domain code: 503 for a database

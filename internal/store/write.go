@@ -13,6 +13,7 @@ import (
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/internal/domain"
@@ -22,6 +23,11 @@ import (
 type Edit struct {
 	RequestID string
 	Reason    *string
+	// Review is the publishing rule (domain.ReviewSingle, the default, or
+	// domain.ReviewTwoPerson); Publish reads it.
+	Review string
+	// requestedBy is who asked for a reviewed publication (set by Publish).
+	requestedBy *int
 }
 
 // inTxStore runs a change to records in a write transaction, with a store whose
@@ -166,6 +172,15 @@ func stale(current int) error {
 
 // Publish makes a draft public. A record needs a citation of a published source
 // first; a source is its own evidence.
+//
+// In two-person review (e.Review is domain.ReviewTwoPerson) the staff member who
+// made the draft's last change may not publish it: their publish records a review
+// request instead, changes nothing else and returns the record as it is with
+// ErrAwaitingReview's error (domain code EAWAITINGREVIEW, which is not a failure:
+// the API answers 202). Any other staff member's publish publishes, closes the
+// request and records who asked (in the publish revision's requested_by) and who
+// approved (its actor). A draft whose last change the registry itself made (an
+// import) has no last editor: anyone may publish it.
 func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit) (R, error) {
 	return mark(ctx, s, k, id, ifMatch, e, revision.ActionPublish, func(ctx context.Context, c *ent.Client, rec domain.Record) (marking, error) {
 		if rec.Status != domain.StatusDraft {
@@ -181,9 +196,65 @@ func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMa
 					Fields: map[string]string{"citations": "none of a published source"}}
 			}
 		}
-		return marking{status: domain.StatusPublished}, nil
+		m := marking{status: domain.StatusPublished}
+		if e.Review != domain.ReviewTwoPerson {
+			return m, nil
+		}
+		return review(ctx, c, k.name, rec, m)
 	})
 }
+
+// review applies two-person review to a publish of rec by the context's viewer.
+func review(ctx context.Context, c *ent.Client, recordType string, rec domain.Record, m marking) (marking, error) {
+	v, _ := domain.ViewerFrom(ctx)
+	last, err := c.Revision.Query().
+		Where(revision.RecordTypeEQ(revision.RecordType(recordType)), revision.RecordID(int(rec.ID))).
+		Order(ent.Desc(revision.FieldRevision)).First(ctx)
+	if err != nil {
+		return m, err
+	}
+	open := c.ReviewRequest.Query().Where(reviewrequest.RecordTypeEQ(reviewrequest.RecordType(recordType)),
+		reviewrequest.RecordID(int(rec.ID)), reviewrequest.ResolvedAtIsNil())
+	if !v.System && last.ActorID != nil && *last.ActorID == v.UserID {
+		// The last editor asks; one open request per revision is enough.
+		ok, err := open.Clone().Where(reviewrequest.Revision(rec.Revision), reviewrequest.RequestedByID(v.UserID)).Exist(ctx)
+		if err != nil {
+			return m, err
+		}
+		if !ok {
+			if err := c.ReviewRequest.Create().SetRecordType(reviewrequest.RecordType(recordType)).SetRecordID(int(rec.ID)).
+				SetRevision(rec.Revision).SetRequestedByID(v.UserID).SetRequestedAt(time.Now().UTC()).Exec(ctx); err != nil {
+				return m, err
+			}
+		}
+		return marking{pending: true}, nil
+	}
+	// Another staff member approves: the latest open request is the one answered.
+	req, err := open.Clone().Order(ent.Desc(reviewrequest.FieldID)).First(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return m, nil
+	case err != nil:
+		return m, err
+	}
+	m.requestedBy = &req.RequestedByID
+	_, err = c.ReviewRequest.Update().Where(reviewrequest.RecordTypeEQ(reviewrequest.RecordType(recordType)),
+		reviewrequest.RecordID(int(rec.ID)), reviewrequest.ResolvedAtIsNil()).
+		SetResolvedAt(time.Now().UTC()).SetNillableResolvedByID(viewerID(v)).Save(ctx)
+	return m, err
+}
+
+// viewerID is a staff viewer's user id, nil for the registry itself.
+func viewerID(v domain.Viewer) *int {
+	if v.System || v.UserID <= 0 {
+		return nil
+	}
+	return &v.UserID
+}
+
+// ErrAwaitingReview is what Publish returns, beside the unchanged record, when in
+// two-person review it recorded a review request instead of publishing.
+var ErrAwaitingReview = domain.Errorf(domain.EAWAITINGREVIEW, "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded")
 
 // retractionReason is the rule of a retraction's reason, shown with the record:
 // prose of at most 2,000 bytes (the maxLength of the retract request).
@@ -213,6 +284,7 @@ func Retract[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMa
 func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit, action revision.Action,
 	decide func(context.Context, *ent.Client, domain.Record) (marking, error)) (R, error) {
 	var out R
+	pending := false
 	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
 		before, err := k.get(ctx, ts, id)
 		if err != nil {
@@ -226,6 +298,11 @@ func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch
 		if err != nil {
 			return err
 		}
+		if m.pending {
+			out, pending = before, true
+			return nil // the decision's own writes (a review request) stand
+		}
+		e.requestedBy = m.requestedBy
 		n, err := k.mark(ctx, tx.Client(), id, rec.Revision, m)
 		if err != nil {
 			return translate(err)
@@ -238,6 +315,9 @@ func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch
 		}
 		return revise(ctx, tx.Client(), k.name, id, rec.Revision+1, action, true, before, out, e)
 	})
+	if err == nil && pending {
+		return out, ErrAwaitingReview
+	}
 	return out, err
 }
 
@@ -366,7 +446,7 @@ func revise(ctx context.Context, c *ent.Client, recordType string, id, rev int, 
 	b := c.Revision.Create().
 		SetRecordType(revision.RecordType(recordType)).SetRecordID(id).SetRevision(rev).
 		SetAction(action).SetPublic(public).SetAt(time.Now().UTC()).
-		SetNillableReason(e.Reason)
+		SetNillableReason(e.Reason).SetNillableRequestedByID(e.requestedBy)
 	if e.RequestID != "" {
 		b.SetRequestID(e.RequestID)
 	}

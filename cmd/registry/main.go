@@ -58,7 +58,10 @@ commands:
   user      manage staff accounts:
               user add --email E --role admin|editor [--name N] --password-stdin
               user list
-              user disable --email E
+              user enable|disable --email E
+              user reset-password --email E --password-stdin
+              user role --email E --role admin|editor
+              (disable, reset-password and role end the account's sessions and tokens)
 
 Run "registry COMMAND -h" for a command's flags.`
 

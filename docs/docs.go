@@ -1620,7 +1620,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.\nA successful login also returns a ` + "`" + `device_token` + "`" + ` (and sets it as the HttpOnly cookie ` + "`" + `registry_device` + "`" + `). A later login to the same account that presents it, as ` + "`" + `device_token` + "`" + ` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.",
+                "description": "Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.\nAn account with a second factor (TOTP) sends ` + "`" + `otp` + "`" + ` too: the code from its authenticator app, or one of its recovery codes, each good once. Without it, or with a wrong one, the answer is 401 with the problem naming ` + "`" + `otp` + "`" + ` (said only after a right password). When REGISTRY_REQUIRE_2FA covers an account without a second factor, the answer has ` + "`" + `enrol_second_factor: true` + "`" + ` and its access token works only for enrolment (POST /api/v1/auth/totp, /api/v1/auth/totp/confirm), /api/v1/auth/me and /api/v1/auth/logout until it enrols: every other route answers 403.\nA successful login also returns a ` + "`" + `device_token` + "`" + ` (and sets it as the HttpOnly cookie ` + "`" + `registry_device` + "`" + `). A later login to the same account that presents it, as ` + "`" + `device_token` + "`" + ` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1813,6 +1813,187 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/totp": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Makes a new TOTP secret for the caller's account and answers with it this once: the otpauth URL, the secret and a QR code (a PNG data: URL). It counts only once confirmed (POST /api/v1/auth/totp/confirm); until then logins are as before. Starting again replaces an unconfirmed secret; an account whose second factor is on gets 409 (disable it first). The secret is never shown again and is left out of backups.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Start second-factor enrolment",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpEnrolment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/totp/confirm": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Turns the second factor on with a code from the app that read the secret, and answers with ten one-time recovery codes, shown this once (the registry keeps only their hashes). From now on a login needs ` + "`" + `otp` + "`" + `. A wrong code is 400 naming ` + "`" + `code` + "`" + `; no enrolment started, or one confirmed already, is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Confirm second-factor enrolment",
+                "parameters": [
+                    {
+                        "description": "the code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpConfirmRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpRecoveryCodes"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/totp/disable": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Turns the caller's second factor off, given a current code or a recovery code as ` + "`" + `otp` + "`" + ` (400 naming ` + "`" + `otp` + "`" + ` when wrong); its secret and recovery codes are deleted. Where REGISTRY_REQUIRE_2FA covers the account, it must enrol again before anything else.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Disable the second factor",
+                "parameters": [
+                    {
+                        "description": "a code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpDisableRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "disabled"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -10291,6 +10472,12 @@ const docTemplate = `{
                     "type": "string",
                     "example": "editor@example.org"
                 },
+                "otp": {
+                    "description": "OTP is the second factor of an account that has one: the six-digit code from\nits authenticator app, or one of its recovery codes (each good once).",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "123456"
+                },
                 "password": {
                     "type": "string"
                 }
@@ -10396,6 +10583,10 @@ const docTemplate = `{
                     "description": "DeviceToken (login only) proves on later logins that this client logged in to\nthis account; it is also set as an HttpOnly cookie. It is good for 90 days.",
                     "type": "string"
                 },
+                "enrol_second_factor": {
+                    "description": "EnrolSecondFactor is true when REGISTRY_REQUIRE_2FA covers this\naccount and it has no second factor yet: until it enrols one (POST\n/api/v1/auth/totp, then /api/v1/auth/totp/confirm) the access token works only\nfor those two routes, /api/v1/auth/me and /api/v1/auth/logout (403 elsewhere).",
+                    "type": "boolean"
+                },
                 "expires_in": {
                     "description": "ExpiresIn is the access token's lifetime in seconds.",
                     "type": "integer",
@@ -10407,6 +10598,60 @@ const docTemplate = `{
                 "token_type": {
                     "type": "string",
                     "example": "Bearer"
+                }
+            }
+        },
+        "httpapi.totpConfirmRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "description": "Code is the six-digit code the app shows now.",
+                    "type": "string",
+                    "maxLength": 16,
+                    "example": "123456"
+                }
+            }
+        },
+        "httpapi.totpDisableRequest": {
+            "type": "object",
+            "properties": {
+                "otp": {
+                    "description": "OTP is a current code, or a recovery code.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "123456"
+                }
+            }
+        },
+        "httpapi.totpEnrolment": {
+            "type": "object",
+            "properties": {
+                "otpauth_url": {
+                    "description": "OTPAuthURL is the otpauth:// URL authenticator apps read.",
+                    "type": "string",
+                    "example": "otpauth://totp/Surveillance%20Export%20Registry:editor@example.org?algorithm=SHA1\u0026digits=6\u0026issuer=Surveillance%20Export%20Registry\u0026period=30\u0026secret=JBSWY3DPEHPK3PXP"
+                },
+                "qr_png": {
+                    "description": "QRPNG is the URL as a QR code: a data: URL of a PNG image, for an \u003cimg\u003e.",
+                    "type": "string",
+                    "example": "data:image/png;base64,iVBORw0KGgo…"
+                },
+                "secret": {
+                    "description": "Secret is the base32 secret, for typing into an app that cannot scan.",
+                    "type": "string",
+                    "example": "JBSWY3DPEHPK3PXP"
+                }
+            }
+        },
+        "httpapi.totpRecoveryCodes": {
+            "type": "object",
+            "properties": {
+                "recovery_codes": {
+                    "description": "RecoveryCodes are shown this once; each works once in place of a code.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 }
             }
         },
@@ -10683,6 +10928,10 @@ const docTemplate = `{
                         "admin",
                         "editor"
                     ]
+                },
+                "second_factor": {
+                    "description": "SecondFactor: the account logs in with a TOTP code too.",
+                    "type": "boolean"
                 },
                 "updated_at": {
                     "type": "string"

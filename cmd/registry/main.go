@@ -61,7 +61,8 @@ commands:
               user enable|disable --email E
               user reset-password --email E --password-stdin
               user role --email E --role admin|editor
-              (disable, reset-password and role end the account's sessions and tokens)
+              user reset-2fa --email E   (turn off a lost second factor)
+              (disable, reset-password, reset-2fa and role end the account's sessions and tokens)
 
 Run "registry COMMAND -h" for a command's flags.`
 

@@ -18,7 +18,7 @@ import (
 // itself: whoever can run it can already read the database.
 func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("user: want add, list, enable, disable, reset-password or role")}
+		return usageError{errors.New("user: want add, list, enable, disable, reset-password, reset-2fa or role")}
 	}
 	sub, rest := args[0], args[1:]
 	fs := flags("user "+sub, &cfg, stderr)
@@ -30,7 +30,7 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 		fs.StringVar(&role, "role", "", "admin or editor")
 		fs.StringVar(&name, "name", "", "display name shown in history (default: the email's local part)")
 		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
-	case "enable", "disable":
+	case "enable", "disable", "reset-2fa":
 		fs.StringVar(&email, "email", "", "the account's email")
 	case "reset-password":
 		fs.StringVar(&email, "email", "", "the account's email")
@@ -84,7 +84,7 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", u.ID, u.Email, u.DisplayName, u.Role, u.Disabled)
 		}
 		return tw.Flush()
-	default: // enable, disable, reset-password, role: an existing account
+	default: // enable, disable, reset-password, reset-2fa, role: an existing account
 		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
 			return explain(err)
@@ -109,6 +109,11 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 				return explain(err)
 			}
 			fmt.Fprintf(stdout, "reset the password of %s; its sessions are ended\n", u.Email)
+		case "reset-2fa":
+			if err := st.ResetTOTP(ctx, int(u.ID)); err != nil {
+				return explain(err)
+			}
+			fmt.Fprintf(stdout, "turned off the second factor of %s; its sessions are ended\n", u.Email)
 		case "role":
 			if _, err := st.UpdateUser(ctx, int(u.ID), store.UserChange{Role: &role}); err != nil {
 				return explain(err)

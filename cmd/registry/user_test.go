@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"github.com/export-registry/registry/internal/store"
 )
@@ -110,5 +113,47 @@ func TestUserAccountCommands(t *testing.T) {
 	}
 	if _, err := login(second); err != nil {
 		t.Errorf("a refused change changed the account: %v", err)
+	}
+}
+
+// TestUserReset2FA: an account that lost its phone gets its second factor turned off
+// from the command line; its sessions end and it logs in with its password alone.
+func TestUserReset2FA(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "u.db")
+	none := func(string) string { return "" }
+	const password = "correct horse battery staple 42"
+	if err := run(ctx, []string{"user", "add", "--db", db, "--email", "ed@example.org", "--role", "editor", "--password-stdin"}, none, strings.NewReader(password), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g, err := st.Login(ctx, "ed@example.org", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := st.StartTOTP(ctx, int(g.User.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.GenerateCode(en.Secret, time.Now())
+	if _, err := st.ConfirmTOTP(ctx, int(g.User.ID), code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Login(ctx, "ed@example.org", password); err == nil {
+		t.Fatal("a login without otp passed an enrolled account")
+	}
+	var out strings.Builder
+	if err := run(ctx, []string{"user", "reset-2fa", "--db", db, "--email", "ed@example.org"}, none, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "second factor") {
+		t.Fatalf("user reset-2fa: %v %q", err, out.String())
+	}
+	if _, err := st.Refresh(ctx, g.RefreshToken); err == nil {
+		t.Error("a session from before the reset still refreshes")
+	}
+	if _, err := st.Login(ctx, "ed@example.org", password); err != nil {
+		t.Errorf("login after the reset: %v", err)
 	}
 }

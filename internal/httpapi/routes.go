@@ -29,6 +29,10 @@ func (s *Server) routes() {
 	v1.POST("/auth/refresh", s.refresh)
 	v1.POST("/auth/logout", s.logout, requireWriter)
 	v1.GET("/auth/me", s.me, requireWriter)
+	// The second factor (TOTP): each staff member enrols their own account.
+	v1.POST("/auth/totp", s.startTOTP, requireWriter)
+	v1.POST("/auth/totp/confirm", s.confirmTOTP, requireWriter)
+	v1.POST("/auth/totp/disable", s.disableTOTP, requireWriter)
 
 	// Accounts: admins only. Middleware goes on each route, not on a group: an echo
 	// group with middleware also catches the group's unknown paths.

@@ -28,13 +28,15 @@ type User struct {
 	DisplayName string    `json:"display_name"`
 	Role        string    `json:"role" enums:"admin,editor"`
 	Disabled    bool      `json:"disabled"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// SecondFactor: the account logs in with a TOTP code too.
+	SecondFactor bool      `json:"second_factor"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 func toUser(u *ent.User) User {
 	return User{ID: domain.ID(u.ID), Email: u.Email, DisplayName: u.DisplayName, Role: string(u.Role),
-		Disabled: u.Disabled, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+		Disabled: u.Disabled, SecondFactor: u.TotpEnabled, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
 }
 
 // NewUser is an account to create.

@@ -47,6 +47,8 @@ func TestStaffInput(t *testing.T) {
 				want: map[string]any{"reason": "unknown", "scope": "unknown", "initiated_by": "unknown", "human_rights_basis": "unknown"}},
 			{name: "a vendor's slug made from its name", url: "/api/v1/vendors",
 				body: map[string]any{"name": "Überwachung & Söhne GmbH"}, wantStatus: 201, want: map[string]any{"slug": "uberwachung-sohne-gmbh", "ungp_commitment": "unknown"}},
+			{name: "a name without Latin letters", url: "/api/v1/vendors",
+				body: map[string]any{"name": "Система 7"}, wantStatus: 201, want: map[string]any{"slug": "7"}},
 			{name: "a taken slug is suffixed", url: "/api/v1/vendors",
 				body: map[string]any{"name": "NSO Group"}, wantStatus: 201, want: map[string]any{"slug": "nso-group-2"}},
 			{name: "and suffixed again", url: "/api/v1/vendors",

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/agency"
@@ -17,6 +14,7 @@ import (
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/search"
 )
 
 // exists are the lookups of the record types a field may refer to (its `ref` tag).
@@ -103,34 +101,32 @@ func (s *Store) RefID(ctx context.Context, kind, ref string) (domain.ID, error) 
 	return 0, domain.Errorf(domain.EINVALID, "not a %s id", kind)
 }
 
-// slugFrom makes a slug from a name: lower-case ASCII letters and digits, accents
-// dropped, every other run of characters one hyphen, at most 90 bytes (so a suffix
-// still fits the 100 a slug may have).
+// slugFrom makes a slug from a name: its words as search.Normalize folds them
+// (lower case, accents dropped), of ASCII letters and digits only, joined by hyphens,
+// at most 90 bytes (so a suffix still fits the 100 a slug may have).
 func slugFrom(name string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
+	var words []string
+	n := 0
+	for _, w := range strings.Fields(search.Normalize(name)) {
+		w = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
 			}
-			hyphen = false
-			b.WriteRune(r)
-		case unicode.Is(unicode.Mn, r):
-			// a combining accent: "é" is "e" and its accent
-		default:
-			hyphen = true
-		}
-		if b.Len() >= 90 {
+			return -1 // a letter no ASCII spelling is known for
+		}, w)
+		if n+len(w) > 90 {
 			break
 		}
+		if w == "" {
+			continue
+		}
+		words = append(words, w)
+		n += len(w) + 1
 	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
+	if len(words) == 0 {
 		return "vendor"
 	}
-	return s
+	return strings.Join(words, "-")
 }
 
 // freeSlug returns the slug made from a vendor's name, suffixed -2, -3… when a

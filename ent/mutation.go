@@ -18732,6 +18732,8 @@ type UserMutation struct {
 	addtoken_epoch         *int
 	totp_secret            *string
 	totp_enabled           *bool
+	totp_last_step         *int64
+	addtotp_last_step      *int64
 	recovery_codes         *[]string
 	appendrecovery_codes   []string
 	created_at             *time.Time
@@ -19170,6 +19172,76 @@ func (m *UserMutation) ResetTotpEnabled() {
 	m.totp_enabled = nil
 }
 
+// SetTotpLastStep sets the "totp_last_step" field.
+func (m *UserMutation) SetTotpLastStep(i int64) {
+	m.totp_last_step = &i
+	m.addtotp_last_step = nil
+}
+
+// TotpLastStep returns the value of the "totp_last_step" field in the mutation.
+func (m *UserMutation) TotpLastStep() (r int64, exists bool) {
+	v := m.totp_last_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotpLastStep returns the old "totp_last_step" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldTotpLastStep(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotpLastStep is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotpLastStep requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotpLastStep: %w", err)
+	}
+	return oldValue.TotpLastStep, nil
+}
+
+// AddTotpLastStep adds i to the "totp_last_step" field.
+func (m *UserMutation) AddTotpLastStep(i int64) {
+	if m.addtotp_last_step != nil {
+		*m.addtotp_last_step += i
+	} else {
+		m.addtotp_last_step = &i
+	}
+}
+
+// AddedTotpLastStep returns the value that was added to the "totp_last_step" field in this mutation.
+func (m *UserMutation) AddedTotpLastStep() (r int64, exists bool) {
+	v := m.addtotp_last_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (m *UserMutation) ClearTotpLastStep() {
+	m.totp_last_step = nil
+	m.addtotp_last_step = nil
+	m.clearedFields[user.FieldTotpLastStep] = struct{}{}
+}
+
+// TotpLastStepCleared returns if the "totp_last_step" field was cleared in this mutation.
+func (m *UserMutation) TotpLastStepCleared() bool {
+	_, ok := m.clearedFields[user.FieldTotpLastStep]
+	return ok
+}
+
+// ResetTotpLastStep resets all changes to the "totp_last_step" field.
+func (m *UserMutation) ResetTotpLastStep() {
+	m.totp_last_step = nil
+	m.addtotp_last_step = nil
+	delete(m.clearedFields, user.FieldTotpLastStep)
+}
+
 // SetRecoveryCodes sets the "recovery_codes" field.
 func (m *UserMutation) SetRecoveryCodes(s []string) {
 	m.recovery_codes = &s
@@ -19503,7 +19575,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.email != nil {
 		fields = append(fields, user.FieldEmail)
 	}
@@ -19527,6 +19599,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.totp_enabled != nil {
 		fields = append(fields, user.FieldTotpEnabled)
+	}
+	if m.totp_last_step != nil {
+		fields = append(fields, user.FieldTotpLastStep)
 	}
 	if m.recovery_codes != nil {
 		fields = append(fields, user.FieldRecoveryCodes)
@@ -19561,6 +19636,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.TotpSecret()
 	case user.FieldTotpEnabled:
 		return m.TotpEnabled()
+	case user.FieldTotpLastStep:
+		return m.TotpLastStep()
 	case user.FieldRecoveryCodes:
 		return m.RecoveryCodes()
 	case user.FieldCreatedAt:
@@ -19592,6 +19669,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldTotpSecret(ctx)
 	case user.FieldTotpEnabled:
 		return m.OldTotpEnabled(ctx)
+	case user.FieldTotpLastStep:
+		return m.OldTotpLastStep(ctx)
 	case user.FieldRecoveryCodes:
 		return m.OldRecoveryCodes(ctx)
 	case user.FieldCreatedAt:
@@ -19663,6 +19742,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTotpEnabled(v)
 		return nil
+	case user.FieldTotpLastStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotpLastStep(v)
+		return nil
 	case user.FieldRecoveryCodes:
 		v, ok := value.([]string)
 		if !ok {
@@ -19695,6 +19781,9 @@ func (m *UserMutation) AddedFields() []string {
 	if m.addtoken_epoch != nil {
 		fields = append(fields, user.FieldTokenEpoch)
 	}
+	if m.addtotp_last_step != nil {
+		fields = append(fields, user.FieldTotpLastStep)
+	}
 	return fields
 }
 
@@ -19705,6 +19794,8 @@ func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case user.FieldTokenEpoch:
 		return m.AddedTokenEpoch()
+	case user.FieldTotpLastStep:
+		return m.AddedTotpLastStep()
 	}
 	return nil, false
 }
@@ -19721,6 +19812,13 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddTokenEpoch(v)
 		return nil
+	case user.FieldTotpLastStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotpLastStep(v)
+		return nil
 	}
 	return fmt.Errorf("unknown User numeric field %s", name)
 }
@@ -19731,6 +19829,9 @@ func (m *UserMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(user.FieldTotpSecret) {
 		fields = append(fields, user.FieldTotpSecret)
+	}
+	if m.FieldCleared(user.FieldTotpLastStep) {
+		fields = append(fields, user.FieldTotpLastStep)
 	}
 	if m.FieldCleared(user.FieldRecoveryCodes) {
 		fields = append(fields, user.FieldRecoveryCodes)
@@ -19751,6 +19852,9 @@ func (m *UserMutation) ClearField(name string) error {
 	switch name {
 	case user.FieldTotpSecret:
 		m.ClearTotpSecret()
+		return nil
+	case user.FieldTotpLastStep:
+		m.ClearTotpLastStep()
 		return nil
 	case user.FieldRecoveryCodes:
 		m.ClearRecoveryCodes()
@@ -19786,6 +19890,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldTotpEnabled:
 		m.ResetTotpEnabled()
+		return nil
+	case user.FieldTotpLastStep:
+		m.ResetTotpLastStep()
 		return nil
 	case user.FieldRecoveryCodes:
 		m.ResetRecoveryCodes()

@@ -34,6 +34,8 @@ type User struct {
 	TotpSecret *string `json:"-"`
 	// the TOTP secret was confirmed with a code: logins need one
 	TotpEnabled bool `json:"totp_enabled,omitempty"`
+	// the 30-second step of the last TOTP code accepted: a code is good once (RFC 6238 section 5.2)
+	TotpLastStep *int64 `json:"totp_last_step,omitempty"`
 	// SHA-256 of each unused one-time recovery code
 	RecoveryCodes []string `json:"-"`
 	// CreatedAt holds the value of the "created_at" field.
@@ -95,7 +97,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case user.FieldDisabled, user.FieldTotpEnabled:
 			values[i] = new(sql.NullBool)
-		case user.FieldID, user.FieldTokenEpoch:
+		case user.FieldID, user.FieldTokenEpoch, user.FieldTotpLastStep:
 			values[i] = new(sql.NullInt64)
 		case user.FieldEmail, user.FieldDisplayName, user.FieldRole, user.FieldPasswordHash, user.FieldTotpSecret:
 			values[i] = new(sql.NullString)
@@ -170,6 +172,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field totp_enabled", values[i])
 			} else if value.Valid {
 				_m.TotpEnabled = value.Bool
+			}
+		case user.FieldTotpLastStep:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field totp_last_step", values[i])
+			} else if value.Valid {
+				_m.TotpLastStep = new(int64)
+				*_m.TotpLastStep = value.Int64
 			}
 		case user.FieldRecoveryCodes:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -263,6 +272,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("totp_enabled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TotpEnabled))
+	builder.WriteString(", ")
+	if v := _m.TotpLastStep; v != nil {
+		builder.WriteString("totp_last_step=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("recovery_codes=<sensitive>")
 	builder.WriteString(", ")

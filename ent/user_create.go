@@ -105,6 +105,20 @@ func (_c *UserCreate) SetNillableTotpEnabled(v *bool) *UserCreate {
 	return _c
 }
 
+// SetTotpLastStep sets the "totp_last_step" field.
+func (_c *UserCreate) SetTotpLastStep(v int64) *UserCreate {
+	_c.mutation.SetTotpLastStep(v)
+	return _c
+}
+
+// SetNillableTotpLastStep sets the "totp_last_step" field if the given value is not nil.
+func (_c *UserCreate) SetNillableTotpLastStep(v *int64) *UserCreate {
+	if v != nil {
+		_c.SetTotpLastStep(*v)
+	}
+	return _c
+}
+
 // SetRecoveryCodes sets the "recovery_codes" field.
 func (_c *UserCreate) SetRecoveryCodes(v []string) *UserCreate {
 	_c.mutation.SetRecoveryCodes(v)
@@ -358,6 +372,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		_spec.SetField(user.FieldTotpEnabled, field.TypeBool, value)
 		_node.TotpEnabled = value
 	}
+	if value, ok := _c.mutation.TotpLastStep(); ok {
+		_spec.SetField(user.FieldTotpLastStep, field.TypeInt64, value)
+		_node.TotpLastStep = &value
+	}
 	if value, ok := _c.mutation.RecoveryCodes(); ok {
 		_spec.SetField(user.FieldRecoveryCodes, field.TypeJSON, value)
 		_node.RecoveryCodes = value
@@ -578,6 +596,30 @@ func (u *UserUpsert) UpdateTotpEnabled() *UserUpsert {
 	return u
 }
 
+// SetTotpLastStep sets the "totp_last_step" field.
+func (u *UserUpsert) SetTotpLastStep(v int64) *UserUpsert {
+	u.Set(user.FieldTotpLastStep, v)
+	return u
+}
+
+// UpdateTotpLastStep sets the "totp_last_step" field to the value that was provided on create.
+func (u *UserUpsert) UpdateTotpLastStep() *UserUpsert {
+	u.SetExcluded(user.FieldTotpLastStep)
+	return u
+}
+
+// AddTotpLastStep adds v to the "totp_last_step" field.
+func (u *UserUpsert) AddTotpLastStep(v int64) *UserUpsert {
+	u.Add(user.FieldTotpLastStep, v)
+	return u
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (u *UserUpsert) ClearTotpLastStep() *UserUpsert {
+	u.SetNull(user.FieldTotpLastStep)
+	return u
+}
+
 // SetRecoveryCodes sets the "recovery_codes" field.
 func (u *UserUpsert) SetRecoveryCodes(v []string) *UserUpsert {
 	u.Set(user.FieldRecoveryCodes, v)
@@ -776,6 +818,34 @@ func (u *UserUpsertOne) SetTotpEnabled(v bool) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateTotpEnabled() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateTotpEnabled()
+	})
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (u *UserUpsertOne) SetTotpLastStep(v int64) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpLastStep(v)
+	})
+}
+
+// AddTotpLastStep adds v to the "totp_last_step" field.
+func (u *UserUpsertOne) AddTotpLastStep(v int64) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.AddTotpLastStep(v)
+	})
+}
+
+// UpdateTotpLastStep sets the "totp_last_step" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateTotpLastStep() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpLastStep()
+	})
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (u *UserUpsertOne) ClearTotpLastStep() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearTotpLastStep()
 	})
 }
 
@@ -1148,6 +1218,34 @@ func (u *UserUpsertBulk) SetTotpEnabled(v bool) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateTotpEnabled() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateTotpEnabled()
+	})
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (u *UserUpsertBulk) SetTotpLastStep(v int64) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpLastStep(v)
+	})
+}
+
+// AddTotpLastStep adds v to the "totp_last_step" field.
+func (u *UserUpsertBulk) AddTotpLastStep(v int64) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.AddTotpLastStep(v)
+	})
+}
+
+// UpdateTotpLastStep sets the "totp_last_step" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateTotpLastStep() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpLastStep()
+	})
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (u *UserUpsertBulk) ClearTotpLastStep() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearTotpLastStep()
 	})
 }
 

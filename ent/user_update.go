@@ -158,6 +158,33 @@ func (_u *UserUpdate) SetNillableTotpEnabled(v *bool) *UserUpdate {
 	return _u
 }
 
+// SetTotpLastStep sets the "totp_last_step" field.
+func (_u *UserUpdate) SetTotpLastStep(v int64) *UserUpdate {
+	_u.mutation.ResetTotpLastStep()
+	_u.mutation.SetTotpLastStep(v)
+	return _u
+}
+
+// SetNillableTotpLastStep sets the "totp_last_step" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableTotpLastStep(v *int64) *UserUpdate {
+	if v != nil {
+		_u.SetTotpLastStep(*v)
+	}
+	return _u
+}
+
+// AddTotpLastStep adds value to the "totp_last_step" field.
+func (_u *UserUpdate) AddTotpLastStep(v int64) *UserUpdate {
+	_u.mutation.AddTotpLastStep(v)
+	return _u
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (_u *UserUpdate) ClearTotpLastStep() *UserUpdate {
+	_u.mutation.ClearTotpLastStep()
+	return _u
+}
+
 // SetRecoveryCodes sets the "recovery_codes" field.
 func (_u *UserUpdate) SetRecoveryCodes(v []string) *UserUpdate {
 	_u.mutation.SetRecoveryCodes(v)
@@ -409,6 +436,15 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.TotpEnabled(); ok {
 		_spec.SetField(user.FieldTotpEnabled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.TotpLastStep(); ok {
+		_spec.SetField(user.FieldTotpLastStep, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTotpLastStep(); ok {
+		_spec.AddField(user.FieldTotpLastStep, field.TypeInt64, value)
+	}
+	if _u.mutation.TotpLastStepCleared() {
+		_spec.ClearField(user.FieldTotpLastStep, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.RecoveryCodes(); ok {
 		_spec.SetField(user.FieldRecoveryCodes, field.TypeJSON, value)
@@ -706,6 +742,33 @@ func (_u *UserUpdateOne) SetNillableTotpEnabled(v *bool) *UserUpdateOne {
 	return _u
 }
 
+// SetTotpLastStep sets the "totp_last_step" field.
+func (_u *UserUpdateOne) SetTotpLastStep(v int64) *UserUpdateOne {
+	_u.mutation.ResetTotpLastStep()
+	_u.mutation.SetTotpLastStep(v)
+	return _u
+}
+
+// SetNillableTotpLastStep sets the "totp_last_step" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableTotpLastStep(v *int64) *UserUpdateOne {
+	if v != nil {
+		_u.SetTotpLastStep(*v)
+	}
+	return _u
+}
+
+// AddTotpLastStep adds value to the "totp_last_step" field.
+func (_u *UserUpdateOne) AddTotpLastStep(v int64) *UserUpdateOne {
+	_u.mutation.AddTotpLastStep(v)
+	return _u
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (_u *UserUpdateOne) ClearTotpLastStep() *UserUpdateOne {
+	_u.mutation.ClearTotpLastStep()
+	return _u
+}
+
 // SetRecoveryCodes sets the "recovery_codes" field.
 func (_u *UserUpdateOne) SetRecoveryCodes(v []string) *UserUpdateOne {
 	_u.mutation.SetRecoveryCodes(v)
@@ -987,6 +1050,15 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.TotpEnabled(); ok {
 		_spec.SetField(user.FieldTotpEnabled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.TotpLastStep(); ok {
+		_spec.SetField(user.FieldTotpLastStep, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTotpLastStep(); ok {
+		_spec.AddField(user.FieldTotpLastStep, field.TypeInt64, value)
+	}
+	if _u.mutation.TotpLastStepCleared() {
+		_spec.ClearField(user.FieldTotpLastStep, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.RecoveryCodes(); ok {
 		_spec.SetField(user.FieldRecoveryCodes, field.TypeJSON, value)

@@ -32,6 +32,8 @@ const (
 	FieldTotpSecret = "totp_secret"
 	// FieldTotpEnabled holds the string denoting the totp_enabled field in the database.
 	FieldTotpEnabled = "totp_enabled"
+	// FieldTotpLastStep holds the string denoting the totp_last_step field in the database.
+	FieldTotpLastStep = "totp_last_step"
 	// FieldRecoveryCodes holds the string denoting the recovery_codes field in the database.
 	FieldRecoveryCodes = "recovery_codes"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
@@ -80,6 +82,7 @@ var Columns = []string{
 	FieldTokenEpoch,
 	FieldTotpSecret,
 	FieldTotpEnabled,
+	FieldTotpLastStep,
 	FieldRecoveryCodes,
 	FieldCreatedAt,
 	FieldUpdatedAt,
@@ -192,6 +195,11 @@ func ByTotpSecret(opts ...sql.OrderTermOption) OrderOption {
 // ByTotpEnabled orders the results by the totp_enabled field.
 func ByTotpEnabled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTotpEnabled, opts...).ToFunc()
+}
+
+// ByTotpLastStep orders the results by the totp_last_step field.
+func ByTotpLastStep(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTotpLastStep, opts...).ToFunc()
 }
 
 // ByCreatedAt orders the results by the created_at field.

@@ -90,6 +90,11 @@ func TotpEnabled(v bool) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldTotpEnabled, v))
 }
 
+// TotpLastStep applies equality check predicate on the "totp_last_step" field. It's identical to TotpLastStepEQ.
+func TotpLastStep(v int64) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldTotpLastStep, v))
+}
+
 // CreatedAt applies equality check predicate on the "created_at" field. It's identical to CreatedAtEQ.
 func CreatedAt(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldCreatedAt, v))
@@ -448,6 +453,56 @@ func TotpEnabledEQ(v bool) predicate.User {
 // TotpEnabledNEQ applies the NEQ predicate on the "totp_enabled" field.
 func TotpEnabledNEQ(v bool) predicate.User {
 	return predicate.User(sql.FieldNEQ(FieldTotpEnabled, v))
+}
+
+// TotpLastStepEQ applies the EQ predicate on the "totp_last_step" field.
+func TotpLastStepEQ(v int64) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldTotpLastStep, v))
+}
+
+// TotpLastStepNEQ applies the NEQ predicate on the "totp_last_step" field.
+func TotpLastStepNEQ(v int64) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldTotpLastStep, v))
+}
+
+// TotpLastStepIn applies the In predicate on the "totp_last_step" field.
+func TotpLastStepIn(vs ...int64) predicate.User {
+	return predicate.User(sql.FieldIn(FieldTotpLastStep, vs...))
+}
+
+// TotpLastStepNotIn applies the NotIn predicate on the "totp_last_step" field.
+func TotpLastStepNotIn(vs ...int64) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldTotpLastStep, vs...))
+}
+
+// TotpLastStepGT applies the GT predicate on the "totp_last_step" field.
+func TotpLastStepGT(v int64) predicate.User {
+	return predicate.User(sql.FieldGT(FieldTotpLastStep, v))
+}
+
+// TotpLastStepGTE applies the GTE predicate on the "totp_last_step" field.
+func TotpLastStepGTE(v int64) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldTotpLastStep, v))
+}
+
+// TotpLastStepLT applies the LT predicate on the "totp_last_step" field.
+func TotpLastStepLT(v int64) predicate.User {
+	return predicate.User(sql.FieldLT(FieldTotpLastStep, v))
+}
+
+// TotpLastStepLTE applies the LTE predicate on the "totp_last_step" field.
+func TotpLastStepLTE(v int64) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldTotpLastStep, v))
+}
+
+// TotpLastStepIsNil applies the IsNil predicate on the "totp_last_step" field.
+func TotpLastStepIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldTotpLastStep))
+}
+
+// TotpLastStepNotNil applies the NotNil predicate on the "totp_last_step" field.
+func TotpLastStepNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldTotpLastStep))
 }
 
 // RecoveryCodesIsNil applies the IsNil predicate on the "recovery_codes" field.

@@ -65,12 +65,31 @@ func NewTOTP(account string) (Enrolment, error) {
 // ValidTOTP reports whether code is the secret's code at now, or one step either
 // side of it (a phone's clock drifts). Spaces in the code are ignored.
 func ValidTOTP(code, secret string, now time.Time) bool {
+	_, ok := MatchTOTP(code, secret, now)
+	return ok
+}
+
+// MatchTOTP returns the 30-second step (counted from the Unix epoch) whose code
+// code is, among now's step and one either side. A verifier keeps the step of the
+// last code it accepted and refuses any step not after it, so that a code is good
+// once (RFC 6238, section 5.2).
+func MatchTOTP(code, secret string, now time.Time) (step int64, ok bool) {
 	code = strings.ReplaceAll(code, " ", "")
 	if len(code) != 6 || secret == "" {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, now.UTC(), totpOpts)
-	return err == nil && ok
+	opts := totpOpts
+	for _, skew := range []int64{-1, 0, 1} {
+		at := now.UTC().Add(time.Duration(skew*int64(opts.Period)) * time.Second)
+		want, err := totp.GenerateCodeCustom(secret, at, opts)
+		if err != nil {
+			return 0, false
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			step, ok = at.Unix()/int64(opts.Period), true
+		}
+	}
+	return step, ok
 }
 
 // RecoveryCodeCount is how many recovery codes an enrolment gives.

@@ -39,6 +39,14 @@ func TestTOTP(t *testing.T) {
 	if auth.ValidTOTP("", en.Secret, now) || auth.ValidTOTP("12345", en.Secret, now) {
 		t.Error("an empty or short code is valid")
 	}
+	// MatchTOTP names the step of the code, so a verifier can refuse it twice.
+	for _, skew := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+		code, _ := totp.GenerateCode(en.Secret, now.Add(skew))
+		step, ok := auth.MatchTOTP(code, en.Secret, now)
+		if want := now.Add(skew).Unix() / 30; !ok || step != want {
+			t.Errorf("skew %v: step %d %v, want %d", skew, step, ok, want)
+		}
+	}
 
 	codes, hashes, err := auth.NewRecoveryCodes(3)
 	if err != nil || len(codes) != 3 || len(hashes) != 3 {

@@ -33,9 +33,10 @@ func (a *api) loginAs(email, otp string) response {
 	return a.send(http.MethodPost, "/api/v1/auth/login", nil, body)
 }
 
-// enrol starts and confirms a TOTP enrolment with a real code; it returns the secret
-// and the recovery codes.
-func enrol(t *testing.T, a *api, token string) (string, []string) {
+// enrol starts and confirms a TOTP enrolment with a real code; it returns the secret,
+// the recovery codes and the time of the code it confirmed with (a code is good
+// once: a later login takes the next step's).
+func enrol(t *testing.T, a *api, token string) (string, []string, time.Time) {
 	t.Helper()
 	r := a.send(http.MethodPost, "/api/v1/auth/totp", bearer(token), nil)
 	expect(t, "start enrolment", r, 200)
@@ -55,7 +56,8 @@ func enrol(t *testing.T, a *api, token string) (string, []string) {
 	if !problemField(t, r, "code") {
 		t.Errorf("the refusal does not name code: %s", r.body)
 	}
-	code, err := totp.GenerateCode(secret, time.Now())
+	at := time.Now()
+	code, err := totp.GenerateCode(secret, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func enrol(t *testing.T, a *api, token string) (string, []string) {
 	if len(codes) != auth.RecoveryCodeCount {
 		t.Fatalf("%d recovery codes", len(codes))
 	}
-	return secret, codes
+	return secret, codes, at
 }
 
 // TestSecondFactor: enrolment with a QR code and a real TOTP code, then a login needs
@@ -80,7 +82,7 @@ func TestSecondFactor(t *testing.T) {
 		staff(t, st, "boss@example.org", domain.RoleAdmin)
 		a := newAPIWith(t, st, manyLogins)
 		token, _ := a.login("ana@example.org", strongPassword)
-		secret, codes := enrol(t, a, token)
+		secret, codes, at := enrol(t, a, token)
 
 		me := a.do(http.MethodGet, "/api/v1/auth/me", bearer(token))
 		if d := expect(t, "me", me, 200); d["second_factor"] != true {
@@ -88,13 +90,14 @@ func TestSecondFactor(t *testing.T) {
 		}
 		expect(t, "start again while on", a.send(http.MethodPost, "/api/v1/auth/totp", bearer(token), nil), 409)
 
-		now := func() string {
-			c, err := totp.GenerateCode(secret, time.Now())
+		code := func(at time.Time) string {
+			c, err := totp.GenerateCode(secret, at)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return c
 		}
+		next := code(at.Add(30 * time.Second)) // the step after the one enrolment used
 		for _, tc := range []struct {
 			name, otp string
 			status    int
@@ -102,8 +105,9 @@ func TestSecondFactor(t *testing.T) {
 			{"no otp", "", 401},
 			{"a wrong code", "123456", 401},
 			{"a code of another secret", func() string { c, _ := totp.GenerateCode("JBSWY3DPEHPK3PXP", time.Now()); return c }(), 401},
-			{"the current code", now(), 200},
-			{"the current code with a space", now()[:3] + " " + now()[3:], 200},
+			{"the code enrolment used", code(at), 401},
+			{"the next code, with a space", next[:3] + " " + next[3:], 200},
+			{"the same code again", next, 401},
 			{"a recovery code", codes[0], 200},
 			{"the same recovery code again", codes[0], 401},
 			{"another recovery code, typed in capitals", strings.ToUpper(codes[1]), 200},
@@ -142,7 +146,7 @@ func TestSecondFactor(t *testing.T) {
 		if expect(t, "disable with a wrong code", r, 400); !problemField(t, r, "otp") {
 			t.Errorf("the refusal does not name otp: %s", r.body)
 		}
-		expect(t, "disable", a.send(http.MethodPost, "/api/v1/auth/totp/disable", bearer(token), map[string]string{"otp": now()}), 204)
+		expect(t, "disable with a recovery code", a.send(http.MethodPost, "/api/v1/auth/totp/disable", bearer(token), map[string]string{"otp": codes[3]}), 204)
 		expect(t, "login without otp after disabling", a.loginAs("ana@example.org", ""), 200)
 	})
 }
@@ -168,9 +172,9 @@ func TestRequireSecondFactor(t *testing.T) {
 		expect(t, "a write before enrolling", a.send(http.MethodPost, "/api/v1/sources", bearer(boss), src), 403)
 		expect(t, "the users before enrolling", a.do(http.MethodGet, "/api/v1/users", bearer(boss)), 403)
 		expect(t, "me before enrolling", a.do(http.MethodGet, "/api/v1/auth/me", bearer(boss)), 200)
-		secret, _ := enrol(t, a, boss)
+		secret, _, at := enrol(t, a, boss)
 		expect(t, "a write after enrolling", a.send(http.MethodPost, "/api/v1/sources", bearer(boss), src), 201)
-		code, _ := totp.GenerateCode(secret, time.Now())
+		code, _ := totp.GenerateCode(secret, at.Add(30*time.Second))
 		if r := a.loginAs("boss@example.org", code); expect(t, "login with a code", r, 200) != nil || r.json(t)["enrol_second_factor"] != nil {
 			t.Errorf("an enrolled admin is asked to enrol: %s", r.body)
 		}

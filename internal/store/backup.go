@@ -90,7 +90,7 @@ func stripSecrets(ctx context.Context, path string) error {
 		// Second factors: a secret in a backup would let its reader make codes. A
 		// restored account logs in with its password and enrols again (which
 		// REGISTRY_REQUIRE_2FA then demands).
-		if _, err := tx.User.Update().ClearTotpSecret().SetTotpEnabled(false).ClearRecoveryCodes().Save(ctx); err != nil {
+		if _, err := tx.User.Update().ClearTotpSecret().SetTotpEnabled(false).ClearRecoveryCodes().ClearTotpLastStep().Save(ctx); err != nil {
 			return err
 		}
 		_, err := tx.Setting.Delete().Where(setting.ID(signingKeySetting)).Exec(ctx)

@@ -36,8 +36,10 @@ func secondFactor(ctx context.Context, c *ent.Client, userID int, otp string) er
 	if err != nil {
 		return err
 	}
-	if u.TotpSecret != nil && auth.ValidTOTP(otp, *u.TotpSecret, time.Now()) {
-		return nil
+	if u.TotpSecret != nil {
+		if step, ok := auth.MatchTOTP(otp, *u.TotpSecret, time.Now()); ok {
+			return useStep(ctx, c, u, step)
+		}
 	}
 	i := auth.MatchRecoveryCode(otp, u.RecoveryCodes)
 	if i < 0 {
@@ -48,6 +50,24 @@ func secondFactor(ctx context.Context, c *ent.Client, userID int, otp string) er
 	// both succeed.
 	n, err := c.User.Update().Where(user.ID(u.ID), user.UpdatedAt(u.UpdatedAt)).
 		SetRecoveryCodes(slices.Delete(slices.Clone(u.RecoveryCodes), i, i+1)).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errOTPWrong
+	}
+	return nil
+}
+
+// useStep records that the account's TOTP code of step was accepted, refusing a
+// step not after the last one accepted: each code is good once, even within its 90
+// seconds (RFC 6238, section 5.2). Conditional, like a recovery code's use.
+func useStep(ctx context.Context, c *ent.Client, u *ent.User, step int64) error {
+	if u.TotpLastStep != nil && step <= *u.TotpLastStep {
+		return &domain.Error{Code: domain.EUNAUTHORIZED, Message: "this code was used already",
+			Fields: map[string]string{"otp": "used already: wait for the next code"}}
+	}
+	n, err := c.User.Update().Where(user.ID(u.ID), user.UpdatedAt(u.UpdatedAt)).SetTotpLastStep(step).Save(ctx)
 	if err != nil {
 		return err
 	}
@@ -74,7 +94,7 @@ func (s *Store) StartTOTP(ctx context.Context, userID int) (auth.Enrolment, erro
 	if err != nil {
 		return auth.Enrolment{}, err
 	}
-	if err := s.client.User.UpdateOneID(userID).SetTotpSecret(en.Secret).ClearRecoveryCodes().Exec(ctx); err != nil {
+	if err := s.client.User.UpdateOneID(userID).SetTotpSecret(en.Secret).ClearRecoveryCodes().ClearTotpLastStep().Exec(ctx); err != nil {
 		return auth.Enrolment{}, translate(err)
 	}
 	return en, nil
@@ -96,14 +116,16 @@ func (s *Store) ConfirmTOTP(ctx context.Context, userID int, code string) ([]str
 			return domain.Errorf(domain.ECONFLICT, "this account's second factor is on already")
 		case u.TotpSecret == nil:
 			return domain.Errorf(domain.ECONFLICT, "no enrolment started: start one first")
-		case !auth.ValidTOTP(code, *u.TotpSecret, time.Now()):
+		}
+		step, ok := auth.MatchTOTP(code, *u.TotpSecret, time.Now())
+		if !ok {
 			return domain.Invalid("code", "wrong or expired code: type the six digits your app shows now")
 		}
 		var hashes []string
 		if codes, hashes, err = auth.NewRecoveryCodes(auth.RecoveryCodeCount); err != nil {
 			return err
 		}
-		return tx.User.UpdateOne(u).SetTotpEnabled(true).SetRecoveryCodes(hashes).Exec(ctx)
+		return tx.User.UpdateOne(u).SetTotpEnabled(true).SetRecoveryCodes(hashes).SetTotpLastStep(step).Exec(ctx)
 	})
 	return codes, err
 }
@@ -121,7 +143,12 @@ func (s *Store) DisableTOTP(ctx context.Context, userID int, otp string) error {
 		if !u.TotpEnabled {
 			return domain.Errorf(domain.ECONFLICT, "this account has no second factor")
 		}
-		ok := u.TotpSecret != nil && auth.ValidTOTP(otp, *u.TotpSecret, time.Now()) || auth.MatchRecoveryCode(otp, u.RecoveryCodes) >= 0
+		ok := auth.MatchRecoveryCode(otp, u.RecoveryCodes) >= 0
+		if u.TotpSecret != nil {
+			if step, valid := auth.MatchTOTP(otp, *u.TotpSecret, time.Now()); valid && (u.TotpLastStep == nil || step > *u.TotpLastStep) {
+				ok = true
+			}
+		}
 		if !ok {
 			return domain.Invalid("otp", "wrong or expired code")
 		}
@@ -147,5 +174,5 @@ func (s *Store) ResetTOTP(ctx context.Context, userID int) error {
 
 // clearTOTP removes an account's secret and recovery codes.
 func clearTOTP(ctx context.Context, c *ent.Client, userID int) error {
-	return translate(c.User.UpdateOneID(userID).ClearTotpSecret().SetTotpEnabled(false).ClearRecoveryCodes().Exec(ctx))
+	return translate(c.User.UpdateOneID(userID).ClearTotpSecret().SetTotpEnabled(false).ClearRecoveryCodes().ClearTotpLastStep().Exec(ctx))
 }

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	v1.POST("/auth/totp", s.startTOTP, requireWriter)
 	v1.POST("/auth/totp/confirm", s.confirmTOTP, requireWriter)
 	v1.POST("/auth/totp/disable", s.disableTOTP, requireWriter)
+	v1.POST("/auth/password", s.changePassword, requireWriter)
 
 	// Accounts: admins only. Middleware goes on each route, not on a group: an echo
 	// group with middleware also catches the group's unknown paths.
@@ -40,6 +41,8 @@ func (s *Server) routes() {
 	v1.POST("/users", s.createUser, requireAdmin)
 	v1.GET("/users/:id", s.getUser, requireAdmin)
 	v1.PATCH("/users/:id", s.updateUser, requireAdmin)
+	v1.POST("/users/:id/password", s.resetPassword, requireAdmin)
+	v1.POST("/users/:id/reset-2fa", s.resetSecondFactor, requireAdmin)
 
 	// Two-person review: the drafts awaiting another staff member's publish.
 	v1.GET("/reviews", s.listReviews, requireWriter)

@@ -181,3 +181,44 @@ func (s *Server) me(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.JSON(http.StatusOK, meResponse{Data: u})
 }
+
+// passwordChangeRequest is a staff member's change of their own password.
+type passwordChangeRequest struct {
+	CurrentPassword string `json:"current_password"`
+	// NewPassword is at least 12 characters, not a common password.
+	NewPassword string `json:"new_password"`
+}
+
+// changePassword changes the caller's password.
+//
+//	@Summary		Change my password
+//	@Description	Needs the current password (401 naming current_password when wrong); the new one must pass the policy (400 naming new_password). Every session of the account ends, this one too: log in again with the new password.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body	passwordChangeRequest	true	"the passwords"
+//	@Success		204		"changed"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		429		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/auth/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	req, err := decodeValid[passwordChangeRequest](c)
+	if err != nil {
+		return err
+	}
+	v, _ := viewer(c)
+	// Guessing the current password through this route costs what a login does.
+	succeeded, err := s.throttleLogin(c, "user:"+domain.ID(v.UserID).String(), "", time.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.store.ChangePassword(c.Request().Context(), v.UserID, req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	succeeded()
+	return c.NoContent(http.StatusNoContent)
+}

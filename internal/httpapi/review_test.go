@@ -89,6 +89,16 @@ func TestTwoPersonReview(t *testing.T) {
 			expect(t, "ana approves", two.send(http.MethodPost, url+"/publish", bearer(ana), nil), 200)
 		})
 
+		t.Run("a request left open when the rule turns single is answered by the publish", func(t *testing.T) {
+			one.t, two.t = t, t
+			url := draft(two, ana, "Rule Changed Ltd")
+			expect(t, "ana asks", two.send(http.MethodPost, url+"/publish", bearer(ana), nil), 202)
+			expect(t, "ana publishes under single review", one.send(http.MethodPost, url+"/publish", bearer(ana), nil), 200)
+			if n := len(openReviews()); n != 0 {
+				t.Errorf("%d review requests still open after the publish", n)
+			}
+		})
+
 		t.Run("an admin's own draft needs a second person too", func(t *testing.T) {
 			one.t, two.t = t, t
 			url := draft(two, boss, "Admin Draft Ltd")

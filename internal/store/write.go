@@ -196,26 +196,24 @@ func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMa
 					Fields: map[string]string{"citations": "none of a published source"}}
 			}
 		}
-		m := marking{status: domain.StatusPublished}
-		if e.Review != domain.ReviewTwoPerson {
-			return m, nil
-		}
-		return review(ctx, c, k.name, rec, m)
+		return review(ctx, c, k.name, rec, e.Review == domain.ReviewTwoPerson, marking{status: domain.StatusPublished})
 	})
 }
 
-// review applies two-person review to a publish of rec by the context's viewer.
-func review(ctx context.Context, c *ent.Client, recordType string, rec domain.Record, m marking) (marking, error) {
+// review applies the publishing rule to a publish of rec by the context's viewer: in
+// two-person review the draft's last editor asks instead of publishing. A publish
+// (in either mode: the rule may have changed since) answers the open request.
+func review(ctx context.Context, c *ent.Client, recordType string, rec domain.Record, twoPerson bool, m marking) (marking, error) {
 	v, _ := domain.ViewerFrom(ctx)
+	open := c.ReviewRequest.Query().Where(reviewrequest.RecordTypeEQ(reviewrequest.RecordType(recordType)),
+		reviewrequest.RecordID(int(rec.ID)), reviewrequest.ResolvedAtIsNil())
 	last, err := c.Revision.Query().
 		Where(revision.RecordTypeEQ(revision.RecordType(recordType)), revision.RecordID(int(rec.ID))).
 		Order(ent.Desc(revision.FieldRevision)).First(ctx)
 	if err != nil {
 		return m, err
 	}
-	open := c.ReviewRequest.Query().Where(reviewrequest.RecordTypeEQ(reviewrequest.RecordType(recordType)),
-		reviewrequest.RecordID(int(rec.ID)), reviewrequest.ResolvedAtIsNil())
-	if !v.System && last.ActorID != nil && *last.ActorID == v.UserID {
+	if twoPerson && !v.System && last.ActorID != nil && *last.ActorID == v.UserID {
 		// The last editor asks; one open request per revision is enough.
 		ok, err := open.Clone().Where(reviewrequest.Revision(rec.Revision), reviewrequest.RequestedByID(v.UserID)).Exist(ctx)
 		if err != nil {

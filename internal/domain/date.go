@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"regexp"
 	"time"
 )
 
@@ -58,4 +59,28 @@ func PeriodStart(t time.Time, precision string) time.Time {
 	default:
 		return t
 	}
+}
+
+// reducedDate is a date as sources give it: a year, a month or a day.
+var reducedDate = regexp.MustCompile(`^([0-9]{4})(-[0-9]{2})?(-[0-9]{2})?$`)
+
+// ParseReducedDate reads a date in an ISO 8601 reduced form, 2014, 2014-03 or
+// 2014-03-05, as the stored date (the first day of the period) and the precision its
+// form gives (year, month, day). Staff write a date once, as the source gives it.
+func ParseReducedDate(s string) (date, precision string, err error) {
+	m := reducedDate.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", fmt.Errorf("%q is not a year (2014), a month (2014-03) or a day (2014-03-05)", s)
+	}
+	date, precision = s, PrecisionDay
+	switch {
+	case m[2] == "":
+		date, precision = s+"-01-01", PrecisionYear
+	case m[3] == "":
+		date, precision = s+"-01", PrecisionMonth
+	}
+	if ValidateDateAt(date, precision) != nil {
+		return "", "", fmt.Errorf("%q is not a year (2014), a month (2014-03) or a day (2014-03-05)", s)
+	}
+	return date, precision, nil
 }

@@ -147,3 +147,23 @@ func TestErrors(t *testing.T) {
 type errInternal string
 
 func (e errInternal) Error() string { return string(e) }
+
+// TestParseReducedDate: a year, a month or a day, each the first day of its period
+// with the precision its form gives; anything else is refused.
+func TestParseReducedDate(t *testing.T) {
+	for _, tc := range []struct{ in, date, precision string }{
+		{"2014", "2014-01-01", PrecisionYear},
+		{"2014-03", "2014-03-01", PrecisionMonth},
+		{"2014-03-05", "2014-03-05", PrecisionDay},
+		{"2014-13", "", ""},
+		{"2014-02-30", "", ""},
+		{"14", "", ""},
+		{"2014/03", "", ""},
+		{"", "", ""},
+	} {
+		date, precision, err := ParseReducedDate(tc.in)
+		if date != tc.date || precision != tc.precision || (err == nil) != (tc.date != "") {
+			t.Errorf("%q: %q %q %v, want %q %q", tc.in, date, precision, err, tc.date, tc.precision)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -204,12 +203,10 @@ func enumValue(v reflect.Value) *string {
 	return nil
 }
 
-// reducedDate is a date as sources give it: a year, a month or a day.
-var reducedDate = regexp.MustCompile(`^([0-9]{4})(-[0-9]{2})?(-[0-9]{2})?$`)
-
 // inferPrecisions reads a date sent in a reduced form (2014, 2014-03, 2014-03-05)
 // whose *_precision is left out or null as the first day of its period with the
-// precision its form says, so a staffer writes a date once, as the source gives it.
+// precision its form says (domain.ParseReducedDate), so a staffer writes a date once,
+// as the source gives it.
 func inferPrecisions(o object, fields []field, p domain.Problems) {
 	for _, f := range fields {
 		pf := f.name + "_precision"
@@ -219,26 +216,16 @@ func inferPrecisions(o object, fields []field, p domain.Problems) {
 		if raw, ok := o[pf]; ok && !isNull(raw) {
 			continue
 		}
-		var date string
-		if raw, ok := o[f.name]; !ok || json.Unmarshal(raw, &date) != nil {
+		var s string
+		if raw, ok := o[f.name]; !ok || isNull(raw) || json.Unmarshal(raw, &s) != nil {
+			continue // absent, null, or not a string: the field's own check says so
+		}
+		date, precision, err := domain.ParseReducedDate(s)
+		if err != nil {
+			p.Add(f.name, err.Error())
 			continue
 		}
-		m := reducedDate.FindStringSubmatch(date)
-		if m == nil {
-			continue // the field's own check says what is wrong
-		}
-		full, precision := date, domain.PrecisionDay
-		switch {
-		case m[2] == "":
-			full, precision = date+"-01-01", domain.PrecisionYear
-		case m[3] == "":
-			full, precision = date+"-01", domain.PrecisionMonth
-		}
-		if err := domain.ValidateDateAt(full, precision); err != nil {
-			p.Add(f.name, fmt.Sprintf("%q is not a year (2014), a month (2014-03) or a day (2014-03-05)", date))
-			continue
-		}
-		o[f.name], _ = json.Marshal(full)
+		o[f.name], _ = json.Marshal(date)
 		o[pf], _ = json.Marshal(precision)
 	}
 }

@@ -141,7 +141,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -156,12 +156,12 @@ const docTemplate = `{
                 "operationId": "createAgency",
                 "parameters": [
                     {
-                        "description": "the agency",
+                        "description": "the agency, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.AgencyFields"
+                            "$ref": "#/definitions/httpapi.createAgencyRequest"
                         }
                     }
                 ],
@@ -296,7 +296,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the agency's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the agency's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -645,7 +645,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -675,6 +675,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Agency"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Agency"
                         }
                     },
                     "401": {
@@ -947,7 +953,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -962,12 +968,12 @@ const docTemplate = `{
                 "operationId": "createAllegation",
                 "parameters": [
                     {
-                        "description": "the allegation",
+                        "description": "the allegation, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.AllegationFields"
+                            "$ref": "#/definitions/httpapi.createAllegationRequest"
                         }
                     }
                 ],
@@ -1102,7 +1108,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the allegation's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the allegation's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -1451,7 +1457,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1481,6 +1487,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Allegation"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Allegation"
                         }
                     },
                     "401": {
@@ -1626,7 +1638,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.\nA successful login also returns a ` + "`" + `device_token` + "`" + ` (and sets it as the HttpOnly cookie ` + "`" + `registry_device` + "`" + `). A later login to the same account that presents it, as ` + "`" + `device_token` + "`" + ` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.",
+                "description": "Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.\nAn account with a second factor (TOTP) sends ` + "`" + `otp` + "`" + ` too: the code from its authenticator app, or one of its recovery codes, each good once. Without it, or with a wrong one, the answer is 401 with the problem naming ` + "`" + `otp` + "`" + ` (said only after a right password). When REGISTRY_REQUIRE_2FA covers an account without a second factor, the answer has ` + "`" + `enrol_second_factor: true` + "`" + ` and its access token works only for enrolment (POST /api/v1/auth/totp, /api/v1/auth/totp/confirm), /api/v1/auth/me and /api/v1/auth/logout until it enrols: every other route answers 403.\nA successful login also returns a ` + "`" + `device_token` + "`" + ` (and sets it as the HttpOnly cookie ` + "`" + `registry_device` + "`" + `). A later login to the same account that presents it, as ` + "`" + `device_token` + "`" + ` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1771,6 +1783,73 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/auth/password": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Needs the current password (401 naming current_password when wrong); the new one must pass the policy (400 naming new_password). Every session of the account ends, this one too: log in again with the new password.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Change my password",
+                "parameters": [
+                    {
+                        "description": "the passwords",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.passwordChangeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "changed"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/refresh": {
             "post": {
                 "description": "Trades a refresh token for a new access token and the next refresh token. Each refresh token works once: presenting one again revokes its whole session. Refreshes are limited per client IP; over the limit the answer is 429 with Retry-After.",
@@ -1824,6 +1903,187 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/totp": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Makes a new TOTP secret for the caller's account and answers with it this once: the otpauth URL, the secret and a QR code (a PNG data: URL). It counts only once confirmed (POST /api/v1/auth/totp/confirm); until then logins are as before. Starting again replaces an unconfirmed secret; an account whose second factor is on gets 409 (disable it first). The secret is never shown again and is left out of backups.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Start second-factor enrolment",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpEnrolment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/totp/confirm": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Turns the second factor on with a code from the app that read the secret, and answers with ten one-time recovery codes, shown this once (the registry keeps only their hashes). From now on a login needs ` + "`" + `otp` + "`" + `. A wrong code is 400 naming ` + "`" + `code` + "`" + `; no enrolment started, or one confirmed already, is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Confirm second-factor enrolment",
+                "parameters": [
+                    {
+                        "description": "the code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpConfirmRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpRecoveryCodes"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/auth/totp/disable": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Turns the caller's second factor off, given a current code or a recovery code as ` + "`" + `otp` + "`" + ` (400 naming ` + "`" + `otp` + "`" + ` when wrong); its secret and recovery codes are deleted. Where REGISTRY_REQUIRE_2FA covers the account, it must enrol again before anything else.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Disable the second factor",
+                "parameters": [
+                    {
+                        "description": "a code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.totpDisableRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "disabled"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -2041,7 +2301,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2056,12 +2316,12 @@ const docTemplate = `{
                 "operationId": "createCommunication",
                 "parameters": [
                     {
-                        "description": "the communication",
+                        "description": "the communication, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.CommunicationFields"
+                            "$ref": "#/definitions/httpapi.createCommunicationRequest"
                         }
                     }
                 ],
@@ -2196,7 +2456,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the communication's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the communication's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -2545,7 +2805,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2575,6 +2835,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Communication"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Communication"
                         }
                     },
                     "401": {
@@ -2967,7 +3233,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2982,12 +3248,12 @@ const docTemplate = `{
                 "operationId": "createLicense",
                 "parameters": [
                     {
-                        "description": "the license",
+                        "description": "the license, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.LicenseFields"
+                            "$ref": "#/definitions/httpapi.createLicenseRequest"
                         }
                     }
                 ],
@@ -3122,7 +3388,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -3471,7 +3737,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -3501,6 +3767,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_License"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_License"
                         }
                     },
                     "401": {
@@ -3773,7 +4045,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3788,12 +4060,12 @@ const docTemplate = `{
                 "operationId": "createProduct",
                 "parameters": [
                     {
-                        "description": "the product",
+                        "description": "the product, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.ProductFields"
+                            "$ref": "#/definitions/httpapi.createProductRequest"
                         }
                     }
                 ],
@@ -3928,7 +4200,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the product's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the product's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -4277,7 +4549,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -4307,6 +4579,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Product"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Product"
                         }
                     },
                     "401": {
@@ -4437,6 +4715,50 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reviews": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "In two-person review (REGISTRY_REVIEW=two-person), the drafts whose last editor asked for another staff member to publish them, oldest first. A request closes when the record is published. \"Awaiting my review\" is those requested by someone else.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Open review requests",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.reviewsResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/httpapi.Problem"
                         }
@@ -4792,7 +5114,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -4990,6 +5312,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Source"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Source"
                         }
                     },
                     "401": {
@@ -5403,7 +5731,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -5418,12 +5746,12 @@ const docTemplate = `{
                 "operationId": "createTermination",
                 "parameters": [
                     {
-                        "description": "the termination",
+                        "description": "the termination, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.TerminationFields"
+                            "$ref": "#/definitions/httpapi.createTerminationRequest"
                         }
                     }
                 ],
@@ -5558,7 +5886,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the termination's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the termination's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -5907,7 +6235,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -5937,6 +6265,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Termination"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Termination"
                         }
                     },
                     "401": {
@@ -6348,6 +6682,142 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/users/{id}/password": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "An admin sets a new password for an account (the password policy applies: 400 naming password). Every session and token of the account ends at once.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Reset an account's password",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.passwordRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "reset"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/users/{id}/reset-2fa": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "An admin turns off the second factor (TOTP) of an account that lost it; its sessions and tokens end. Where REGISTRY_REQUIRE_2FA covers the account, it enrols again at its next login.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Reset an account's second factor",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "reset"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/vendors": {
             "get": {
                 "description": "Published vendors (and retracted ones when status=retracted is asked for), oldest first. country: headquarters country. q: name or slug. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
@@ -6471,7 +6941,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Creates a draft, visible only to staff until it is published. Unknown fields are refused.",
+                "description": "Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.",
                 "consumes": [
                     "application/json"
                 ],
@@ -6486,12 +6956,12 @@ const docTemplate = `{
                 "operationId": "createVendor",
                 "parameters": [
                     {
-                        "description": "the vendor",
+                        "description": "the vendor, with its citations if any",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/domain.VendorFields"
+                            "$ref": "#/definitions/httpapi.createVendorRequest"
                         }
                     }
                 ],
@@ -6626,7 +7096,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.",
+                "description": "A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.",
                 "consumes": [
                     "application/json",
                     "application/merge-patch+json"
@@ -6975,7 +7445,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.",
+                "description": "Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 \"awaiting review\" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -7005,6 +7475,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.itemEnvelope-domain_Vendor"
+                        }
+                    },
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.awaitingReview-domain_Vendor"
                         }
                     },
                     "401": {
@@ -7555,6 +8031,7 @@ const docTemplate = `{
             "properties": {
                 "allegation_status": {
                     "type": "string",
+                    "default": "alleged",
                     "enum": [
                         "alleged",
                         "forensically_confirmed",
@@ -7678,6 +8155,7 @@ const docTemplate = `{
             "properties": {
                 "allegation_status": {
                     "type": "string",
+                    "default": "alleged",
                     "enum": [
                         "alleged",
                         "forensically_confirmed",
@@ -7791,6 +8269,11 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true
                 },
+                "requested_by": {
+                    "description": "RequestedBy (a publish in two-person review) is the staff member, by display\nname, who asked for the publication; Actor approved it.",
+                    "type": "string",
+                    "x-nullable": true
+                },
                 "revision": {
                     "type": "integer"
                 }
@@ -7865,6 +8348,7 @@ const docTemplate = `{
                 },
                 "kind": {
                     "type": "string",
+                    "default": "letter",
                     "enum": [
                         "letter",
                         "reply",
@@ -7985,6 +8469,7 @@ const docTemplate = `{
                 },
                 "kind": {
                     "type": "string",
+                    "default": "letter",
                     "enum": [
                         "letter",
                         "reply",
@@ -9368,6 +9853,190 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.awaitingReview-domain_Agency": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Agency"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Allegation": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Allegation"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Communication": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Communication"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_License": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.License"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Product": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Product"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Source": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Source"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Termination": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Termination"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
+        "httpapi.awaitingReview-domain_Vendor": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "Data is the record, unchanged: still a draft.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Vendor"
+                        }
+                    ]
+                },
+                "detail": {
+                    "description": "Detail says why nothing was published and what happens next.",
+                    "type": "string",
+                    "example": "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded"
+                },
+                "status": {
+                    "description": "Status is always awaiting_review.",
+                    "type": "string",
+                    "example": "awaiting_review"
+                }
+            }
+        },
         "httpapi.changesMeta": {
             "type": "object",
             "properties": {
@@ -9410,7 +10079,7 @@ const docTemplate = `{
                     ]
                 },
                 "fields": {
-                    "description": "Fields are the record's fields the source supports; empty: the whole record.",
+                    "description": "Fields are the record's fields the source supports (each must be a field of the\nrecord); empty: the whole record.",
                     "type": "array",
                     "items": {
                         "type": "string",
@@ -9424,8 +10093,656 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "source_id": {
+                    "description": "SourceID is the cited source's id, as a string or a number.",
                     "type": "string",
                     "example": "1"
+                }
+            }
+        },
+        "httpapi.createAgencyRequest": {
+            "type": "object",
+            "properties": {
+                "aliases": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "maxLength": 300
+                    },
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "intelligence",
+                        "police",
+                        "military",
+                        "ministry",
+                        "prosecutor",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 300
+                },
+                "parent_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "state_code": {
+                    "type": "string",
+                    "example": "MX"
+                }
+            }
+        },
+        "httpapi.createAllegationRequest": {
+            "type": "object",
+            "properties": {
+                "allegation_status": {
+                    "type": "string",
+                    "default": "alleged",
+                    "enum": [
+                        "alleged",
+                        "forensically_confirmed",
+                        "officially_acknowledged",
+                        "denied",
+                        "disputed"
+                    ]
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "operator_agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "operator_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "period_end": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "period_end_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "period_start": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "period_start_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "product_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "target_category": {
+                    "type": "string",
+                    "enum": [
+                        "journalist",
+                        "human_rights_defender",
+                        "lawyer",
+                        "politician",
+                        "activist",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "target_country": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "vendor_reply": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                }
+            }
+        },
+        "httpapi.createCommunicationRequest": {
+            "type": "object",
+            "properties": {
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "copied_states": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "in_reply_to_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "kind": {
+                    "type": "string",
+                    "default": "letter",
+                    "enum": [
+                        "letter",
+                        "reply",
+                        "other"
+                    ]
+                },
+                "legal_references": {
+                    "description": "The legal framework it invokes: treaty articles and principles, one reference\neach. Null when not recorded; [] when it invokes none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.LegalReference"
+                    },
+                    "x-nullable": true
+                },
+                "questions": {
+                    "description": "Null when its questions are not known; [] when it asks none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Question"
+                    },
+                    "x-nullable": true
+                },
+                "recipient_name": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-nullable": true
+                },
+                "recipient_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "recipient_vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "reference": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "x-nullable": true,
+                    "example": "OL OTH 2/2020"
+                },
+                "sender": {
+                    "type": "string",
+                    "maxLength": 500
+                },
+                "sent_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "sent_on_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "statements": {
+                    "description": "The statements it records: what a vendor or person is quoted as saying, and the\nsender's own assessments and recommendations. Null when not recorded; [] when\nit records none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Statement"
+                    },
+                    "x-nullable": true
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
+                }
+            }
+        },
+        "httpapi.createLicenseRequest": {
+            "type": "object",
+            "properties": {
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "control_list_entries": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "decision_date": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "decision_date_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "duration_note": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "end_user_agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "end_user_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "exporting_state": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "geography": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "geography_note": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "issuing_authority": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-nullable": true
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "export_authorization",
+                        "end_user_license"
+                    ]
+                },
+                "license_status": {
+                    "type": "string",
+                    "enum": [
+                        "applied",
+                        "granted",
+                        "refused",
+                        "revoked",
+                        "suspended",
+                        "expired",
+                        "unknown"
+                    ]
+                },
+                "max_concurrent_targets": {
+                    "type": "integer",
+                    "x-nullable": true
+                },
+                "max_targets": {
+                    "type": "integer",
+                    "x-nullable": true
+                },
+                "product_ids": {
+                    "description": "Null when the sources do not say which products; [] when they say none.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "purpose_specificity": {
+                    "type": "string",
+                    "enum": [
+                        "specific",
+                        "generic_assertion",
+                        "unknown"
+                    ]
+                },
+                "reference": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "x-nullable": true
+                },
+                "stated_purpose": {
+                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "type": "string",
+                    "enum": [
+                        "counter_terrorism",
+                        "serious_crime",
+                        "national_security",
+                        "law_enforcement",
+                        "unspecified"
+                    ],
+                    "x-nullable": true
+                },
+                "valid_from": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "valid_from_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "valid_until": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "valid_until_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "vendor_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "volume_note": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                }
+            }
+        },
+        "httpapi.createProductRequest": {
+            "type": "object",
+            "properties": {
+                "capabilities": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "categories": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "control_list_entries": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "Pegasus"
+                },
+                "vendor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.createTerminationRequest": {
+            "type": "object",
+            "properties": {
+                "agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "human_rights_basis": {
+                    "type": "string",
+                    "enum": [
+                        "yes",
+                        "no",
+                        "unknown"
+                    ]
+                },
+                "initiated_by": {
+                    "type": "string",
+                    "enum": [
+                        "vendor",
+                        "customer",
+                        "exporting_state",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "license_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "reason": {
+                    "type": "string",
+                    "enum": [
+                        "material_breach",
+                        "human_rights_concerns",
+                        "expiry",
+                        "other",
+                        "unknown"
+                    ]
+                },
+                "reported_to": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "rights_involved": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "scope": {
+                    "type": "string",
+                    "enum": [
+                        "agency_only",
+                        "whole_state",
+                        "unknown"
+                    ]
+                },
+                "state_code": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "terminated_on": {
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2019-05"
+                },
+                "terminated_on_precision": {
+                    "type": "string",
+                    "enum": [
+                        "day",
+                        "month",
+                        "year"
+                    ],
+                    "x-nullable": true
+                },
+                "vendor_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.createVendorRequest": {
+            "type": "object",
+            "properties": {
+                "aliases": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Alias"
+                    },
+                    "x-nullable": true
+                },
+                "citations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.citationRequest"
+                    },
+                    "x-nullable": true
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "x-nullable": true
+                },
+                "designations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/domain.Designation"
+                    },
+                    "x-nullable": true
+                },
+                "headquarters_country": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "IL"
+                },
+                "human_rights_policy_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "NSO Group"
+                },
+                "other_jurisdictions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true
+                },
+                "parent_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "slug": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "nso-group"
+                },
+                "ungp_commitment": {
+                    "type": "string",
+                    "enum": [
+                        "yes",
+                        "no",
+                        "unknown"
+                    ]
+                },
+                "website": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
+                },
+                "whistleblower_policy_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "x-nullable": true
                 }
             }
         },
@@ -9702,6 +11019,12 @@ const docTemplate = `{
                     "type": "string",
                     "example": "editor@example.org"
                 },
+                "otp": {
+                    "description": "OTP is the second factor of an account that has one: the six-digit code from\nits authenticator app, or one of its recovery codes (each good once).",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "123456"
+                },
                 "password": {
                     "type": "string"
                 }
@@ -9712,6 +11035,27 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "$ref": "#/definitions/store.User"
+                }
+            }
+        },
+        "httpapi.passwordChangeRequest": {
+            "type": "object",
+            "properties": {
+                "current_password": {
+                    "type": "string"
+                },
+                "new_password": {
+                    "description": "NewPassword is at least 12 characters, not a common password.",
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.passwordRequest": {
+            "type": "object",
+            "properties": {
+                "password": {
+                    "description": "Password is the new password (at least 12 characters, not a common one).",
+                    "type": "string"
                 }
             }
         },
@@ -9742,6 +11086,17 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "the source was misread"
+                }
+            }
+        },
+        "httpapi.reviewsResponse": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.Review"
+                    }
                 }
             }
         },
@@ -9796,6 +11151,10 @@ const docTemplate = `{
                     "description": "DeviceToken (login only) proves on later logins that this client logged in to\nthis account; it is also set as an HttpOnly cookie. It is good for 90 days.",
                     "type": "string"
                 },
+                "enrol_second_factor": {
+                    "description": "EnrolSecondFactor is true when REGISTRY_REQUIRE_2FA covers this\naccount and it has no second factor yet: until it enrols one (POST\n/api/v1/auth/totp, then /api/v1/auth/totp/confirm) the access token works only\nfor those two routes, /api/v1/auth/me and /api/v1/auth/logout (403 elsewhere).",
+                    "type": "boolean"
+                },
                 "expires_in": {
                     "description": "ExpiresIn is the access token's lifetime in seconds.",
                     "type": "integer",
@@ -9807,6 +11166,60 @@ const docTemplate = `{
                 "token_type": {
                     "type": "string",
                     "example": "Bearer"
+                }
+            }
+        },
+        "httpapi.totpConfirmRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "description": "Code is the six-digit code the app shows now.",
+                    "type": "string",
+                    "maxLength": 16,
+                    "example": "123456"
+                }
+            }
+        },
+        "httpapi.totpDisableRequest": {
+            "type": "object",
+            "properties": {
+                "otp": {
+                    "description": "OTP is a current code, or a recovery code.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "123456"
+                }
+            }
+        },
+        "httpapi.totpEnrolment": {
+            "type": "object",
+            "properties": {
+                "otpauth_url": {
+                    "description": "OTPAuthURL is the otpauth:// URL authenticator apps read.",
+                    "type": "string",
+                    "example": "otpauth://totp/Surveillance%20Export%20Registry:editor@example.org?algorithm=SHA1\u0026digits=6\u0026issuer=Surveillance%20Export%20Registry\u0026period=30\u0026secret=JBSWY3DPEHPK3PXP"
+                },
+                "qr_png": {
+                    "description": "QRPNG is the URL as a QR code: a data: URL of a PNG image, for an \u003cimg\u003e.",
+                    "type": "string",
+                    "example": "data:image/png;base64,iVBORw0KGgo…"
+                },
+                "secret": {
+                    "description": "Secret is the base32 secret, for typing into an app that cannot scan.",
+                    "type": "string",
+                    "example": "JBSWY3DPEHPK3PXP"
+                }
+            }
+        },
+        "httpapi.totpRecoveryCodes": {
+            "type": "object",
+            "properties": {
+                "recovery_codes": {
+                    "description": "RecoveryCodes are shown this once; each works once in place of a code.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 }
             }
         },
@@ -10030,6 +11443,35 @@ const docTemplate = `{
                 }
             }
         },
+        "store.Review": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "record_id": {
+                    "type": "string"
+                },
+                "record_type": {
+                    "type": "string",
+                    "example": "license"
+                },
+                "requested_at": {
+                    "type": "string"
+                },
+                "requested_by": {
+                    "description": "RequestedBy is the staff member's display name.",
+                    "type": "string"
+                },
+                "requested_by_id": {
+                    "type": "string"
+                },
+                "revision": {
+                    "description": "Revision is the record's revision when review was asked for.",
+                    "type": "integer"
+                }
+            }
+        },
         "store.User": {
             "type": "object",
             "properties": {
@@ -10054,6 +11496,10 @@ const docTemplate = `{
                         "admin",
                         "editor"
                     ]
+                },
+                "second_factor": {
+                    "description": "SecondFactor: the account logs in with a TOTP code too.",
+                    "type": "boolean"
                 },
                 "updated_at": {
                     "type": "string"

@@ -23,6 +23,7 @@ import (
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
@@ -56,6 +57,8 @@ type Client struct {
 	Question *QuestionClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// ReviewRequest is the client for interacting with the ReviewRequest builders.
+	ReviewRequest *ReviewRequestClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
 	// Session is the client for interacting with the Session builders.
@@ -91,6 +94,7 @@ func (c *Client) init() {
 	c.Product = NewProductClient(c.config)
 	c.Question = NewQuestionClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
+	c.ReviewRequest = NewReviewRequestClient(c.config)
 	c.Revision = NewRevisionClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
@@ -199,6 +203,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Product:       NewProductClient(cfg),
 		Question:      NewQuestionClient(cfg),
 		RefreshToken:  NewRefreshTokenClient(cfg),
+		ReviewRequest: NewReviewRequestClient(cfg),
 		Revision:      NewRevisionClient(cfg),
 		Session:       NewSessionClient(cfg),
 		Setting:       NewSettingClient(cfg),
@@ -234,6 +239,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Product:       NewProductClient(cfg),
 		Question:      NewQuestionClient(cfg),
 		RefreshToken:  NewRefreshTokenClient(cfg),
+		ReviewRequest: NewReviewRequestClient(cfg),
 		Revision:      NewRevisionClient(cfg),
 		Session:       NewSessionClient(cfg),
 		Setting:       NewSettingClient(cfg),
@@ -272,8 +278,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.RefreshToken, c.Revision, c.Session, c.Setting, c.Source,
-		c.State, c.Termination, c.User, c.Vendor,
+		c.Question, c.RefreshToken, c.ReviewRequest, c.Revision, c.Session, c.Setting,
+		c.Source, c.State, c.Termination, c.User, c.Vendor,
 	} {
 		n.Use(hooks...)
 	}
@@ -284,8 +290,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.RefreshToken, c.Revision, c.Session, c.Setting, c.Source,
-		c.State, c.Termination, c.User, c.Vendor,
+		c.Question, c.RefreshToken, c.ReviewRequest, c.Revision, c.Session, c.Setting,
+		c.Source, c.State, c.Termination, c.User, c.Vendor,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -310,6 +316,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Question.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
+	case *ReviewRequestMutation:
+		return c.ReviewRequest.mutate(ctx, m)
 	case *RevisionMutation:
 		return c.Revision.mutate(ctx, m)
 	case *SessionMutation:
@@ -1803,6 +1811,156 @@ func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation
 	}
 }
 
+// ReviewRequestClient is a client for the ReviewRequest schema.
+type ReviewRequestClient struct {
+	config
+}
+
+// NewReviewRequestClient returns a client for the ReviewRequest from the given config.
+func NewReviewRequestClient(c config) *ReviewRequestClient {
+	return &ReviewRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `reviewrequest.Hooks(f(g(h())))`.
+func (c *ReviewRequestClient) Use(hooks ...Hook) {
+	c.hooks.ReviewRequest = append(c.hooks.ReviewRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `reviewrequest.Intercept(f(g(h())))`.
+func (c *ReviewRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ReviewRequest = append(c.inters.ReviewRequest, interceptors...)
+}
+
+// Create returns a builder for creating a ReviewRequest entity.
+func (c *ReviewRequestClient) Create() *ReviewRequestCreate {
+	mutation := newReviewRequestMutation(c.config, OpCreate)
+	return &ReviewRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ReviewRequest entities.
+func (c *ReviewRequestClient) CreateBulk(builders ...*ReviewRequestCreate) *ReviewRequestCreateBulk {
+	return &ReviewRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReviewRequestClient) MapCreateBulk(slice any, setFunc func(*ReviewRequestCreate, int)) *ReviewRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReviewRequestCreateBulk{err: fmt.Errorf("calling to ReviewRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReviewRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReviewRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ReviewRequest.
+func (c *ReviewRequestClient) Update() *ReviewRequestUpdate {
+	mutation := newReviewRequestMutation(c.config, OpUpdate)
+	return &ReviewRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReviewRequestClient) UpdateOne(_m *ReviewRequest) *ReviewRequestUpdateOne {
+	mutation := newReviewRequestMutation(c.config, OpUpdateOne, withReviewRequest(_m))
+	return &ReviewRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReviewRequestClient) UpdateOneID(id int) *ReviewRequestUpdateOne {
+	mutation := newReviewRequestMutation(c.config, OpUpdateOne, withReviewRequestID(id))
+	return &ReviewRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ReviewRequest.
+func (c *ReviewRequestClient) Delete() *ReviewRequestDelete {
+	mutation := newReviewRequestMutation(c.config, OpDelete)
+	return &ReviewRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReviewRequestClient) DeleteOne(_m *ReviewRequest) *ReviewRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReviewRequestClient) DeleteOneID(id int) *ReviewRequestDeleteOne {
+	builder := c.Delete().Where(reviewrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReviewRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for ReviewRequest.
+func (c *ReviewRequestClient) Query() *ReviewRequestQuery {
+	return &ReviewRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReviewRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ReviewRequest entity by its id.
+func (c *ReviewRequestClient) Get(ctx context.Context, id int) (*ReviewRequest, error) {
+	return c.Query().Where(reviewrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReviewRequestClient) GetX(ctx context.Context, id int) *ReviewRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRequestedBy queries the requested_by edge of a ReviewRequest.
+func (c *ReviewRequestClient) QueryRequestedBy(_m *ReviewRequest) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(reviewrequest.Table, reviewrequest.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, reviewrequest.RequestedByTable, reviewrequest.RequestedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReviewRequestClient) Hooks() []Hook {
+	hooks := c.hooks.ReviewRequest
+	return append(hooks[:len(hooks):len(hooks)], reviewrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReviewRequestClient) Interceptors() []Interceptor {
+	return c.inters.ReviewRequest
+}
+
+func (c *ReviewRequestClient) mutate(ctx context.Context, m *ReviewRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReviewRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReviewRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReviewRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReviewRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ReviewRequest mutation op: %q", m.Op())
+	}
+}
+
 // RevisionClient is a client for the Revision schema.
 type RevisionClient struct {
 	config
@@ -2923,6 +3081,22 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	return query
 }
 
+// QueryReviewRequests queries the review_requests edge of a User.
+func (c *UserClient) QueryReviewRequests(_m *User) *ReviewRequestQuery {
+	query := (&ReviewRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(reviewrequest.Table, reviewrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ReviewRequestsTable, user.ReviewRequestsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	hooks := c.hooks.User
@@ -3215,13 +3389,13 @@ func (c *VendorClient) mutate(ctx context.Context, m *VendorMutation) (Value, er
 type (
 	hooks struct {
 		Agency, Allegation, Citation, Communication, License, Product, Question,
-		RefreshToken, Revision, Session, Setting, Source, State, Termination, User,
-		Vendor []ent.Hook
+		RefreshToken, ReviewRequest, Revision, Session, Setting, Source, State,
+		Termination, User, Vendor []ent.Hook
 	}
 	inters struct {
 		Agency, Allegation, Citation, Communication, License, Product, Question,
-		RefreshToken, Revision, Session, Setting, Source, State, Termination, User,
-		Vendor []ent.Interceptor
+		RefreshToken, ReviewRequest, Revision, Session, Setting, Source, State,
+		Termination, User, Vendor []ent.Interceptor
 	}
 )
 

@@ -20,6 +20,7 @@ import (
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
@@ -96,6 +97,7 @@ func checkColumn(t, c string) error {
 			product.Table:       product.ValidColumn,
 			question.Table:      question.ValidColumn,
 			refreshtoken.Table:  refreshtoken.ValidColumn,
+			reviewrequest.Table: reviewrequest.ValidColumn,
 			revision.Table:      revision.ValidColumn,
 			session.Table:       session.ValidColumn,
 			setting.Table:       setting.ValidColumn,

@@ -20,6 +20,7 @@ import (
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
@@ -48,6 +49,7 @@ const (
 	TypeProduct       = "Product"
 	TypeQuestion      = "Question"
 	TypeRefreshToken  = "RefreshToken"
+	TypeReviewRequest = "ReviewRequest"
 	TypeRevision      = "Revision"
 	TypeSession       = "Session"
 	TypeSetting       = "Setting"
@@ -11831,30 +11833,880 @@ func (m *RefreshTokenMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown RefreshToken edge %s", name)
 }
 
+// ReviewRequestMutation represents an operation that mutates the ReviewRequest nodes in the graph.
+type ReviewRequestMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	record_type         *reviewrequest.RecordType
+	record_id           *int
+	addrecord_id        *int
+	revision            *int
+	addrevision         *int
+	requested_at        *time.Time
+	resolved_at         *time.Time
+	resolved_by_id      *int
+	addresolved_by_id   *int
+	clearedFields       map[string]struct{}
+	requested_by        *int
+	clearedrequested_by bool
+	done                bool
+	oldValue            func(context.Context) (*ReviewRequest, error)
+	predicates          []predicate.ReviewRequest
+}
+
+var _ ent.Mutation = (*ReviewRequestMutation)(nil)
+
+// reviewrequestOption allows management of the mutation configuration using functional options.
+type reviewrequestOption func(*ReviewRequestMutation)
+
+// newReviewRequestMutation creates new mutation for the ReviewRequest entity.
+func newReviewRequestMutation(c config, op Op, opts ...reviewrequestOption) *ReviewRequestMutation {
+	m := &ReviewRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReviewRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReviewRequestID sets the ID field of the mutation.
+func withReviewRequestID(id int) reviewrequestOption {
+	return func(m *ReviewRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ReviewRequest
+		)
+		m.oldValue = func(ctx context.Context) (*ReviewRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ReviewRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReviewRequest sets the old ReviewRequest of the mutation.
+func withReviewRequest(node *ReviewRequest) reviewrequestOption {
+	return func(m *ReviewRequestMutation) {
+		m.oldValue = func(context.Context) (*ReviewRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReviewRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReviewRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReviewRequestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReviewRequestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ReviewRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetRecordType sets the "record_type" field.
+func (m *ReviewRequestMutation) SetRecordType(rt reviewrequest.RecordType) {
+	m.record_type = &rt
+}
+
+// RecordType returns the value of the "record_type" field in the mutation.
+func (m *ReviewRequestMutation) RecordType() (r reviewrequest.RecordType, exists bool) {
+	v := m.record_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordType returns the old "record_type" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldRecordType(ctx context.Context) (v reviewrequest.RecordType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordType: %w", err)
+	}
+	return oldValue.RecordType, nil
+}
+
+// ResetRecordType resets all changes to the "record_type" field.
+func (m *ReviewRequestMutation) ResetRecordType() {
+	m.record_type = nil
+}
+
+// SetRecordID sets the "record_id" field.
+func (m *ReviewRequestMutation) SetRecordID(i int) {
+	m.record_id = &i
+	m.addrecord_id = nil
+}
+
+// RecordID returns the value of the "record_id" field in the mutation.
+func (m *ReviewRequestMutation) RecordID() (r int, exists bool) {
+	v := m.record_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordID returns the old "record_id" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldRecordID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordID: %w", err)
+	}
+	return oldValue.RecordID, nil
+}
+
+// AddRecordID adds i to the "record_id" field.
+func (m *ReviewRequestMutation) AddRecordID(i int) {
+	if m.addrecord_id != nil {
+		*m.addrecord_id += i
+	} else {
+		m.addrecord_id = &i
+	}
+}
+
+// AddedRecordID returns the value that was added to the "record_id" field in this mutation.
+func (m *ReviewRequestMutation) AddedRecordID() (r int, exists bool) {
+	v := m.addrecord_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecordID resets all changes to the "record_id" field.
+func (m *ReviewRequestMutation) ResetRecordID() {
+	m.record_id = nil
+	m.addrecord_id = nil
+}
+
+// SetRevision sets the "revision" field.
+func (m *ReviewRequestMutation) SetRevision(i int) {
+	m.revision = &i
+	m.addrevision = nil
+}
+
+// Revision returns the value of the "revision" field in the mutation.
+func (m *ReviewRequestMutation) Revision() (r int, exists bool) {
+	v := m.revision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevision returns the old "revision" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldRevision(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevision: %w", err)
+	}
+	return oldValue.Revision, nil
+}
+
+// AddRevision adds i to the "revision" field.
+func (m *ReviewRequestMutation) AddRevision(i int) {
+	if m.addrevision != nil {
+		*m.addrevision += i
+	} else {
+		m.addrevision = &i
+	}
+}
+
+// AddedRevision returns the value that was added to the "revision" field in this mutation.
+func (m *ReviewRequestMutation) AddedRevision() (r int, exists bool) {
+	v := m.addrevision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRevision resets all changes to the "revision" field.
+func (m *ReviewRequestMutation) ResetRevision() {
+	m.revision = nil
+	m.addrevision = nil
+}
+
+// SetRequestedByID sets the "requested_by_id" field.
+func (m *ReviewRequestMutation) SetRequestedByID(i int) {
+	m.requested_by = &i
+}
+
+// RequestedByID returns the value of the "requested_by_id" field in the mutation.
+func (m *ReviewRequestMutation) RequestedByID() (r int, exists bool) {
+	v := m.requested_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedByID returns the old "requested_by_id" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldRequestedByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedByID: %w", err)
+	}
+	return oldValue.RequestedByID, nil
+}
+
+// ResetRequestedByID resets all changes to the "requested_by_id" field.
+func (m *ReviewRequestMutation) ResetRequestedByID() {
+	m.requested_by = nil
+}
+
+// SetRequestedAt sets the "requested_at" field.
+func (m *ReviewRequestMutation) SetRequestedAt(t time.Time) {
+	m.requested_at = &t
+}
+
+// RequestedAt returns the value of the "requested_at" field in the mutation.
+func (m *ReviewRequestMutation) RequestedAt() (r time.Time, exists bool) {
+	v := m.requested_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedAt returns the old "requested_at" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldRequestedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedAt: %w", err)
+	}
+	return oldValue.RequestedAt, nil
+}
+
+// ResetRequestedAt resets all changes to the "requested_at" field.
+func (m *ReviewRequestMutation) ResetRequestedAt() {
+	m.requested_at = nil
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (m *ReviewRequestMutation) SetResolvedAt(t time.Time) {
+	m.resolved_at = &t
+}
+
+// ResolvedAt returns the value of the "resolved_at" field in the mutation.
+func (m *ReviewRequestMutation) ResolvedAt() (r time.Time, exists bool) {
+	v := m.resolved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedAt returns the old "resolved_at" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldResolvedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedAt: %w", err)
+	}
+	return oldValue.ResolvedAt, nil
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (m *ReviewRequestMutation) ClearResolvedAt() {
+	m.resolved_at = nil
+	m.clearedFields[reviewrequest.FieldResolvedAt] = struct{}{}
+}
+
+// ResolvedAtCleared returns if the "resolved_at" field was cleared in this mutation.
+func (m *ReviewRequestMutation) ResolvedAtCleared() bool {
+	_, ok := m.clearedFields[reviewrequest.FieldResolvedAt]
+	return ok
+}
+
+// ResetResolvedAt resets all changes to the "resolved_at" field.
+func (m *ReviewRequestMutation) ResetResolvedAt() {
+	m.resolved_at = nil
+	delete(m.clearedFields, reviewrequest.FieldResolvedAt)
+}
+
+// SetResolvedByID sets the "resolved_by_id" field.
+func (m *ReviewRequestMutation) SetResolvedByID(i int) {
+	m.resolved_by_id = &i
+	m.addresolved_by_id = nil
+}
+
+// ResolvedByID returns the value of the "resolved_by_id" field in the mutation.
+func (m *ReviewRequestMutation) ResolvedByID() (r int, exists bool) {
+	v := m.resolved_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedByID returns the old "resolved_by_id" field's value of the ReviewRequest entity.
+// If the ReviewRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewRequestMutation) OldResolvedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedByID: %w", err)
+	}
+	return oldValue.ResolvedByID, nil
+}
+
+// AddResolvedByID adds i to the "resolved_by_id" field.
+func (m *ReviewRequestMutation) AddResolvedByID(i int) {
+	if m.addresolved_by_id != nil {
+		*m.addresolved_by_id += i
+	} else {
+		m.addresolved_by_id = &i
+	}
+}
+
+// AddedResolvedByID returns the value that was added to the "resolved_by_id" field in this mutation.
+func (m *ReviewRequestMutation) AddedResolvedByID() (r int, exists bool) {
+	v := m.addresolved_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearResolvedByID clears the value of the "resolved_by_id" field.
+func (m *ReviewRequestMutation) ClearResolvedByID() {
+	m.resolved_by_id = nil
+	m.addresolved_by_id = nil
+	m.clearedFields[reviewrequest.FieldResolvedByID] = struct{}{}
+}
+
+// ResolvedByIDCleared returns if the "resolved_by_id" field was cleared in this mutation.
+func (m *ReviewRequestMutation) ResolvedByIDCleared() bool {
+	_, ok := m.clearedFields[reviewrequest.FieldResolvedByID]
+	return ok
+}
+
+// ResetResolvedByID resets all changes to the "resolved_by_id" field.
+func (m *ReviewRequestMutation) ResetResolvedByID() {
+	m.resolved_by_id = nil
+	m.addresolved_by_id = nil
+	delete(m.clearedFields, reviewrequest.FieldResolvedByID)
+}
+
+// ClearRequestedBy clears the "requested_by" edge to the User entity.
+func (m *ReviewRequestMutation) ClearRequestedBy() {
+	m.clearedrequested_by = true
+	m.clearedFields[reviewrequest.FieldRequestedByID] = struct{}{}
+}
+
+// RequestedByCleared reports if the "requested_by" edge to the User entity was cleared.
+func (m *ReviewRequestMutation) RequestedByCleared() bool {
+	return m.clearedrequested_by
+}
+
+// RequestedByIDs returns the "requested_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RequestedByID instead. It exists only for internal usage by the builders.
+func (m *ReviewRequestMutation) RequestedByIDs() (ids []int) {
+	if id := m.requested_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRequestedBy resets all changes to the "requested_by" edge.
+func (m *ReviewRequestMutation) ResetRequestedBy() {
+	m.requested_by = nil
+	m.clearedrequested_by = false
+}
+
+// Where appends a list predicates to the ReviewRequestMutation builder.
+func (m *ReviewRequestMutation) Where(ps ...predicate.ReviewRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReviewRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReviewRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ReviewRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReviewRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReviewRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ReviewRequest).
+func (m *ReviewRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReviewRequestMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.record_type != nil {
+		fields = append(fields, reviewrequest.FieldRecordType)
+	}
+	if m.record_id != nil {
+		fields = append(fields, reviewrequest.FieldRecordID)
+	}
+	if m.revision != nil {
+		fields = append(fields, reviewrequest.FieldRevision)
+	}
+	if m.requested_by != nil {
+		fields = append(fields, reviewrequest.FieldRequestedByID)
+	}
+	if m.requested_at != nil {
+		fields = append(fields, reviewrequest.FieldRequestedAt)
+	}
+	if m.resolved_at != nil {
+		fields = append(fields, reviewrequest.FieldResolvedAt)
+	}
+	if m.resolved_by_id != nil {
+		fields = append(fields, reviewrequest.FieldResolvedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReviewRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case reviewrequest.FieldRecordType:
+		return m.RecordType()
+	case reviewrequest.FieldRecordID:
+		return m.RecordID()
+	case reviewrequest.FieldRevision:
+		return m.Revision()
+	case reviewrequest.FieldRequestedByID:
+		return m.RequestedByID()
+	case reviewrequest.FieldRequestedAt:
+		return m.RequestedAt()
+	case reviewrequest.FieldResolvedAt:
+		return m.ResolvedAt()
+	case reviewrequest.FieldResolvedByID:
+		return m.ResolvedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReviewRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case reviewrequest.FieldRecordType:
+		return m.OldRecordType(ctx)
+	case reviewrequest.FieldRecordID:
+		return m.OldRecordID(ctx)
+	case reviewrequest.FieldRevision:
+		return m.OldRevision(ctx)
+	case reviewrequest.FieldRequestedByID:
+		return m.OldRequestedByID(ctx)
+	case reviewrequest.FieldRequestedAt:
+		return m.OldRequestedAt(ctx)
+	case reviewrequest.FieldResolvedAt:
+		return m.OldResolvedAt(ctx)
+	case reviewrequest.FieldResolvedByID:
+		return m.OldResolvedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ReviewRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReviewRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case reviewrequest.FieldRecordType:
+		v, ok := value.(reviewrequest.RecordType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordType(v)
+		return nil
+	case reviewrequest.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordID(v)
+		return nil
+	case reviewrequest.FieldRevision:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevision(v)
+		return nil
+	case reviewrequest.FieldRequestedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedByID(v)
+		return nil
+	case reviewrequest.FieldRequestedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedAt(v)
+		return nil
+	case reviewrequest.FieldResolvedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedAt(v)
+		return nil
+	case reviewrequest.FieldResolvedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReviewRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReviewRequestMutation) AddedFields() []string {
+	var fields []string
+	if m.addrecord_id != nil {
+		fields = append(fields, reviewrequest.FieldRecordID)
+	}
+	if m.addrevision != nil {
+		fields = append(fields, reviewrequest.FieldRevision)
+	}
+	if m.addresolved_by_id != nil {
+		fields = append(fields, reviewrequest.FieldResolvedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReviewRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case reviewrequest.FieldRecordID:
+		return m.AddedRecordID()
+	case reviewrequest.FieldRevision:
+		return m.AddedRevision()
+	case reviewrequest.FieldResolvedByID:
+		return m.AddedResolvedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReviewRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case reviewrequest.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordID(v)
+		return nil
+	case reviewrequest.FieldRevision:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRevision(v)
+		return nil
+	case reviewrequest.FieldResolvedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddResolvedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReviewRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReviewRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(reviewrequest.FieldResolvedAt) {
+		fields = append(fields, reviewrequest.FieldResolvedAt)
+	}
+	if m.FieldCleared(reviewrequest.FieldResolvedByID) {
+		fields = append(fields, reviewrequest.FieldResolvedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReviewRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReviewRequestMutation) ClearField(name string) error {
+	switch name {
+	case reviewrequest.FieldResolvedAt:
+		m.ClearResolvedAt()
+		return nil
+	case reviewrequest.FieldResolvedByID:
+		m.ClearResolvedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReviewRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReviewRequestMutation) ResetField(name string) error {
+	switch name {
+	case reviewrequest.FieldRecordType:
+		m.ResetRecordType()
+		return nil
+	case reviewrequest.FieldRecordID:
+		m.ResetRecordID()
+		return nil
+	case reviewrequest.FieldRevision:
+		m.ResetRevision()
+		return nil
+	case reviewrequest.FieldRequestedByID:
+		m.ResetRequestedByID()
+		return nil
+	case reviewrequest.FieldRequestedAt:
+		m.ResetRequestedAt()
+		return nil
+	case reviewrequest.FieldResolvedAt:
+		m.ResetResolvedAt()
+		return nil
+	case reviewrequest.FieldResolvedByID:
+		m.ResetResolvedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReviewRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReviewRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.requested_by != nil {
+		edges = append(edges, reviewrequest.EdgeRequestedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReviewRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case reviewrequest.EdgeRequestedBy:
+		if id := m.requested_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReviewRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReviewRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReviewRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedrequested_by {
+		edges = append(edges, reviewrequest.EdgeRequestedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReviewRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case reviewrequest.EdgeRequestedBy:
+		return m.clearedrequested_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReviewRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case reviewrequest.EdgeRequestedBy:
+		m.ClearRequestedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ReviewRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReviewRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case reviewrequest.EdgeRequestedBy:
+		m.ResetRequestedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ReviewRequest edge %s", name)
+}
+
 // RevisionMutation represents an operation that mutates the Revision nodes in the graph.
 type RevisionMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	record_type   *revision.RecordType
-	record_id     *int
-	addrecord_id  *int
-	revision      *int
-	addrevision   *int
-	at            *time.Time
-	action        *revision.Action
-	public        *bool
-	before        *map[string]interface{}
-	after         *map[string]interface{}
-	reason        *string
-	request_id    *string
-	clearedFields map[string]struct{}
-	actor         *int
-	clearedactor  bool
-	done          bool
-	oldValue      func(context.Context) (*Revision, error)
-	predicates    []predicate.Revision
+	op                 Op
+	typ                string
+	id                 *int
+	record_type        *revision.RecordType
+	record_id          *int
+	addrecord_id       *int
+	revision           *int
+	addrevision        *int
+	requested_by_id    *int
+	addrequested_by_id *int
+	at                 *time.Time
+	action             *revision.Action
+	public             *bool
+	before             *map[string]interface{}
+	after              *map[string]interface{}
+	reason             *string
+	request_id         *string
+	clearedFields      map[string]struct{}
+	actor              *int
+	clearedactor       bool
+	done               bool
+	oldValue           func(context.Context) (*Revision, error)
+	predicates         []predicate.Revision
 }
 
 var _ ent.Mutation = (*RevisionMutation)(nil)
@@ -12150,6 +13002,76 @@ func (m *RevisionMutation) ActorIDCleared() bool {
 func (m *RevisionMutation) ResetActorID() {
 	m.actor = nil
 	delete(m.clearedFields, revision.FieldActorID)
+}
+
+// SetRequestedByID sets the "requested_by_id" field.
+func (m *RevisionMutation) SetRequestedByID(i int) {
+	m.requested_by_id = &i
+	m.addrequested_by_id = nil
+}
+
+// RequestedByID returns the value of the "requested_by_id" field in the mutation.
+func (m *RevisionMutation) RequestedByID() (r int, exists bool) {
+	v := m.requested_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedByID returns the old "requested_by_id" field's value of the Revision entity.
+// If the Revision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevisionMutation) OldRequestedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedByID: %w", err)
+	}
+	return oldValue.RequestedByID, nil
+}
+
+// AddRequestedByID adds i to the "requested_by_id" field.
+func (m *RevisionMutation) AddRequestedByID(i int) {
+	if m.addrequested_by_id != nil {
+		*m.addrequested_by_id += i
+	} else {
+		m.addrequested_by_id = &i
+	}
+}
+
+// AddedRequestedByID returns the value that was added to the "requested_by_id" field in this mutation.
+func (m *RevisionMutation) AddedRequestedByID() (r int, exists bool) {
+	v := m.addrequested_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRequestedByID clears the value of the "requested_by_id" field.
+func (m *RevisionMutation) ClearRequestedByID() {
+	m.requested_by_id = nil
+	m.addrequested_by_id = nil
+	m.clearedFields[revision.FieldRequestedByID] = struct{}{}
+}
+
+// RequestedByIDCleared returns if the "requested_by_id" field was cleared in this mutation.
+func (m *RevisionMutation) RequestedByIDCleared() bool {
+	_, ok := m.clearedFields[revision.FieldRequestedByID]
+	return ok
+}
+
+// ResetRequestedByID resets all changes to the "requested_by_id" field.
+func (m *RevisionMutation) ResetRequestedByID() {
+	m.requested_by_id = nil
+	m.addrequested_by_id = nil
+	delete(m.clearedFields, revision.FieldRequestedByID)
 }
 
 // SetAt sets the "at" field.
@@ -12517,7 +13439,7 @@ func (m *RevisionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevisionMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.record_type != nil {
 		fields = append(fields, revision.FieldRecordType)
 	}
@@ -12529,6 +13451,9 @@ func (m *RevisionMutation) Fields() []string {
 	}
 	if m.actor != nil {
 		fields = append(fields, revision.FieldActorID)
+	}
+	if m.requested_by_id != nil {
+		fields = append(fields, revision.FieldRequestedByID)
 	}
 	if m.at != nil {
 		fields = append(fields, revision.FieldAt)
@@ -12567,6 +13492,8 @@ func (m *RevisionMutation) Field(name string) (ent.Value, bool) {
 		return m.Revision()
 	case revision.FieldActorID:
 		return m.ActorID()
+	case revision.FieldRequestedByID:
+		return m.RequestedByID()
 	case revision.FieldAt:
 		return m.At()
 	case revision.FieldAction:
@@ -12598,6 +13525,8 @@ func (m *RevisionMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRevision(ctx)
 	case revision.FieldActorID:
 		return m.OldActorID(ctx)
+	case revision.FieldRequestedByID:
+		return m.OldRequestedByID(ctx)
 	case revision.FieldAt:
 		return m.OldAt(ctx)
 	case revision.FieldAction:
@@ -12648,6 +13577,13 @@ func (m *RevisionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetActorID(v)
+		return nil
+	case revision.FieldRequestedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedByID(v)
 		return nil
 	case revision.FieldAt:
 		v, ok := value.(time.Time)
@@ -12712,6 +13648,9 @@ func (m *RevisionMutation) AddedFields() []string {
 	if m.addrevision != nil {
 		fields = append(fields, revision.FieldRevision)
 	}
+	if m.addrequested_by_id != nil {
+		fields = append(fields, revision.FieldRequestedByID)
+	}
 	return fields
 }
 
@@ -12724,6 +13663,8 @@ func (m *RevisionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedRecordID()
 	case revision.FieldRevision:
 		return m.AddedRevision()
+	case revision.FieldRequestedByID:
+		return m.AddedRequestedByID()
 	}
 	return nil, false
 }
@@ -12747,6 +13688,13 @@ func (m *RevisionMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddRevision(v)
 		return nil
+	case revision.FieldRequestedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRequestedByID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Revision numeric field %s", name)
 }
@@ -12757,6 +13705,9 @@ func (m *RevisionMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(revision.FieldActorID) {
 		fields = append(fields, revision.FieldActorID)
+	}
+	if m.FieldCleared(revision.FieldRequestedByID) {
+		fields = append(fields, revision.FieldRequestedByID)
 	}
 	if m.FieldCleared(revision.FieldBefore) {
 		fields = append(fields, revision.FieldBefore)
@@ -12786,6 +13737,9 @@ func (m *RevisionMutation) ClearField(name string) error {
 	switch name {
 	case revision.FieldActorID:
 		m.ClearActorID()
+		return nil
+	case revision.FieldRequestedByID:
+		m.ClearRequestedByID()
 		return nil
 	case revision.FieldBefore:
 		m.ClearBefore()
@@ -12818,6 +13772,9 @@ func (m *RevisionMutation) ResetField(name string) error {
 		return nil
 	case revision.FieldActorID:
 		m.ResetActorID()
+		return nil
+	case revision.FieldRequestedByID:
+		m.ResetRequestedByID()
 		return nil
 	case revision.FieldAt:
 		m.ResetAt()
@@ -17997,28 +18954,37 @@ func (m *TerminationMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	email            *string
-	display_name     *string
-	role             *user.Role
-	password_hash    *string
-	disabled         *bool
-	token_epoch      *int
-	addtoken_epoch   *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	clearedFields    map[string]struct{}
-	revisions        map[int]struct{}
-	removedrevisions map[int]struct{}
-	clearedrevisions bool
-	sessions         map[string]struct{}
-	removedsessions  map[string]struct{}
-	clearedsessions  bool
-	done             bool
-	oldValue         func(context.Context) (*User, error)
-	predicates       []predicate.User
+	op                     Op
+	typ                    string
+	id                     *int
+	email                  *string
+	display_name           *string
+	role                   *user.Role
+	password_hash          *string
+	disabled               *bool
+	token_epoch            *int
+	addtoken_epoch         *int
+	totp_secret            *string
+	totp_enabled           *bool
+	totp_last_step         *int64
+	addtotp_last_step      *int64
+	recovery_codes         *[]string
+	appendrecovery_codes   []string
+	created_at             *time.Time
+	updated_at             *time.Time
+	clearedFields          map[string]struct{}
+	revisions              map[int]struct{}
+	removedrevisions       map[int]struct{}
+	clearedrevisions       bool
+	sessions               map[string]struct{}
+	removedsessions        map[string]struct{}
+	clearedsessions        bool
+	review_requests        map[int]struct{}
+	removedreview_requests map[int]struct{}
+	clearedreview_requests bool
+	done                   bool
+	oldValue               func(context.Context) (*User, error)
+	predicates             []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -18355,6 +19321,226 @@ func (m *UserMutation) ResetTokenEpoch() {
 	m.addtoken_epoch = nil
 }
 
+// SetTotpSecret sets the "totp_secret" field.
+func (m *UserMutation) SetTotpSecret(s string) {
+	m.totp_secret = &s
+}
+
+// TotpSecret returns the value of the "totp_secret" field in the mutation.
+func (m *UserMutation) TotpSecret() (r string, exists bool) {
+	v := m.totp_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotpSecret returns the old "totp_secret" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldTotpSecret(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotpSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotpSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotpSecret: %w", err)
+	}
+	return oldValue.TotpSecret, nil
+}
+
+// ClearTotpSecret clears the value of the "totp_secret" field.
+func (m *UserMutation) ClearTotpSecret() {
+	m.totp_secret = nil
+	m.clearedFields[user.FieldTotpSecret] = struct{}{}
+}
+
+// TotpSecretCleared returns if the "totp_secret" field was cleared in this mutation.
+func (m *UserMutation) TotpSecretCleared() bool {
+	_, ok := m.clearedFields[user.FieldTotpSecret]
+	return ok
+}
+
+// ResetTotpSecret resets all changes to the "totp_secret" field.
+func (m *UserMutation) ResetTotpSecret() {
+	m.totp_secret = nil
+	delete(m.clearedFields, user.FieldTotpSecret)
+}
+
+// SetTotpEnabled sets the "totp_enabled" field.
+func (m *UserMutation) SetTotpEnabled(b bool) {
+	m.totp_enabled = &b
+}
+
+// TotpEnabled returns the value of the "totp_enabled" field in the mutation.
+func (m *UserMutation) TotpEnabled() (r bool, exists bool) {
+	v := m.totp_enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotpEnabled returns the old "totp_enabled" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldTotpEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotpEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotpEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotpEnabled: %w", err)
+	}
+	return oldValue.TotpEnabled, nil
+}
+
+// ResetTotpEnabled resets all changes to the "totp_enabled" field.
+func (m *UserMutation) ResetTotpEnabled() {
+	m.totp_enabled = nil
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (m *UserMutation) SetTotpLastStep(i int64) {
+	m.totp_last_step = &i
+	m.addtotp_last_step = nil
+}
+
+// TotpLastStep returns the value of the "totp_last_step" field in the mutation.
+func (m *UserMutation) TotpLastStep() (r int64, exists bool) {
+	v := m.totp_last_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotpLastStep returns the old "totp_last_step" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldTotpLastStep(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotpLastStep is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotpLastStep requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotpLastStep: %w", err)
+	}
+	return oldValue.TotpLastStep, nil
+}
+
+// AddTotpLastStep adds i to the "totp_last_step" field.
+func (m *UserMutation) AddTotpLastStep(i int64) {
+	if m.addtotp_last_step != nil {
+		*m.addtotp_last_step += i
+	} else {
+		m.addtotp_last_step = &i
+	}
+}
+
+// AddedTotpLastStep returns the value that was added to the "totp_last_step" field in this mutation.
+func (m *UserMutation) AddedTotpLastStep() (r int64, exists bool) {
+	v := m.addtotp_last_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (m *UserMutation) ClearTotpLastStep() {
+	m.totp_last_step = nil
+	m.addtotp_last_step = nil
+	m.clearedFields[user.FieldTotpLastStep] = struct{}{}
+}
+
+// TotpLastStepCleared returns if the "totp_last_step" field was cleared in this mutation.
+func (m *UserMutation) TotpLastStepCleared() bool {
+	_, ok := m.clearedFields[user.FieldTotpLastStep]
+	return ok
+}
+
+// ResetTotpLastStep resets all changes to the "totp_last_step" field.
+func (m *UserMutation) ResetTotpLastStep() {
+	m.totp_last_step = nil
+	m.addtotp_last_step = nil
+	delete(m.clearedFields, user.FieldTotpLastStep)
+}
+
+// SetRecoveryCodes sets the "recovery_codes" field.
+func (m *UserMutation) SetRecoveryCodes(s []string) {
+	m.recovery_codes = &s
+	m.appendrecovery_codes = nil
+}
+
+// RecoveryCodes returns the value of the "recovery_codes" field in the mutation.
+func (m *UserMutation) RecoveryCodes() (r []string, exists bool) {
+	v := m.recovery_codes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecoveryCodes returns the old "recovery_codes" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldRecoveryCodes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecoveryCodes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecoveryCodes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecoveryCodes: %w", err)
+	}
+	return oldValue.RecoveryCodes, nil
+}
+
+// AppendRecoveryCodes adds s to the "recovery_codes" field.
+func (m *UserMutation) AppendRecoveryCodes(s []string) {
+	m.appendrecovery_codes = append(m.appendrecovery_codes, s...)
+}
+
+// AppendedRecoveryCodes returns the list of values that were appended to the "recovery_codes" field in this mutation.
+func (m *UserMutation) AppendedRecoveryCodes() ([]string, bool) {
+	if len(m.appendrecovery_codes) == 0 {
+		return nil, false
+	}
+	return m.appendrecovery_codes, true
+}
+
+// ClearRecoveryCodes clears the value of the "recovery_codes" field.
+func (m *UserMutation) ClearRecoveryCodes() {
+	m.recovery_codes = nil
+	m.appendrecovery_codes = nil
+	m.clearedFields[user.FieldRecoveryCodes] = struct{}{}
+}
+
+// RecoveryCodesCleared returns if the "recovery_codes" field was cleared in this mutation.
+func (m *UserMutation) RecoveryCodesCleared() bool {
+	_, ok := m.clearedFields[user.FieldRecoveryCodes]
+	return ok
+}
+
+// ResetRecoveryCodes resets all changes to the "recovery_codes" field.
+func (m *UserMutation) ResetRecoveryCodes() {
+	m.recovery_codes = nil
+	m.appendrecovery_codes = nil
+	delete(m.clearedFields, user.FieldRecoveryCodes)
+}
+
 // SetCreatedAt sets the "created_at" field.
 func (m *UserMutation) SetCreatedAt(t time.Time) {
 	m.created_at = &t
@@ -18535,6 +19721,60 @@ func (m *UserMutation) ResetSessions() {
 	m.removedsessions = nil
 }
 
+// AddReviewRequestIDs adds the "review_requests" edge to the ReviewRequest entity by ids.
+func (m *UserMutation) AddReviewRequestIDs(ids ...int) {
+	if m.review_requests == nil {
+		m.review_requests = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.review_requests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReviewRequests clears the "review_requests" edge to the ReviewRequest entity.
+func (m *UserMutation) ClearReviewRequests() {
+	m.clearedreview_requests = true
+}
+
+// ReviewRequestsCleared reports if the "review_requests" edge to the ReviewRequest entity was cleared.
+func (m *UserMutation) ReviewRequestsCleared() bool {
+	return m.clearedreview_requests
+}
+
+// RemoveReviewRequestIDs removes the "review_requests" edge to the ReviewRequest entity by IDs.
+func (m *UserMutation) RemoveReviewRequestIDs(ids ...int) {
+	if m.removedreview_requests == nil {
+		m.removedreview_requests = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.review_requests, ids[i])
+		m.removedreview_requests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReviewRequests returns the removed IDs of the "review_requests" edge to the ReviewRequest entity.
+func (m *UserMutation) RemovedReviewRequestsIDs() (ids []int) {
+	for id := range m.removedreview_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReviewRequestsIDs returns the "review_requests" edge IDs in the mutation.
+func (m *UserMutation) ReviewRequestsIDs() (ids []int) {
+	for id := range m.review_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReviewRequests resets all changes to the "review_requests" edge.
+func (m *UserMutation) ResetReviewRequests() {
+	m.review_requests = nil
+	m.clearedreview_requests = false
+	m.removedreview_requests = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -18569,7 +19809,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 12)
 	if m.email != nil {
 		fields = append(fields, user.FieldEmail)
 	}
@@ -18587,6 +19827,18 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.token_epoch != nil {
 		fields = append(fields, user.FieldTokenEpoch)
+	}
+	if m.totp_secret != nil {
+		fields = append(fields, user.FieldTotpSecret)
+	}
+	if m.totp_enabled != nil {
+		fields = append(fields, user.FieldTotpEnabled)
+	}
+	if m.totp_last_step != nil {
+		fields = append(fields, user.FieldTotpLastStep)
+	}
+	if m.recovery_codes != nil {
+		fields = append(fields, user.FieldRecoveryCodes)
 	}
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
@@ -18614,6 +19866,14 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Disabled()
 	case user.FieldTokenEpoch:
 		return m.TokenEpoch()
+	case user.FieldTotpSecret:
+		return m.TotpSecret()
+	case user.FieldTotpEnabled:
+		return m.TotpEnabled()
+	case user.FieldTotpLastStep:
+		return m.TotpLastStep()
+	case user.FieldRecoveryCodes:
+		return m.RecoveryCodes()
 	case user.FieldCreatedAt:
 		return m.CreatedAt()
 	case user.FieldUpdatedAt:
@@ -18639,6 +19899,14 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldDisabled(ctx)
 	case user.FieldTokenEpoch:
 		return m.OldTokenEpoch(ctx)
+	case user.FieldTotpSecret:
+		return m.OldTotpSecret(ctx)
+	case user.FieldTotpEnabled:
+		return m.OldTotpEnabled(ctx)
+	case user.FieldTotpLastStep:
+		return m.OldTotpLastStep(ctx)
+	case user.FieldRecoveryCodes:
+		return m.OldRecoveryCodes(ctx)
 	case user.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
 	case user.FieldUpdatedAt:
@@ -18694,6 +19962,34 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTokenEpoch(v)
 		return nil
+	case user.FieldTotpSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotpSecret(v)
+		return nil
+	case user.FieldTotpEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotpEnabled(v)
+		return nil
+	case user.FieldTotpLastStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotpLastStep(v)
+		return nil
+	case user.FieldRecoveryCodes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecoveryCodes(v)
+		return nil
 	case user.FieldCreatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -18719,6 +20015,9 @@ func (m *UserMutation) AddedFields() []string {
 	if m.addtoken_epoch != nil {
 		fields = append(fields, user.FieldTokenEpoch)
 	}
+	if m.addtotp_last_step != nil {
+		fields = append(fields, user.FieldTotpLastStep)
+	}
 	return fields
 }
 
@@ -18729,6 +20028,8 @@ func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case user.FieldTokenEpoch:
 		return m.AddedTokenEpoch()
+	case user.FieldTotpLastStep:
+		return m.AddedTotpLastStep()
 	}
 	return nil, false
 }
@@ -18745,6 +20046,13 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddTokenEpoch(v)
 		return nil
+	case user.FieldTotpLastStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotpLastStep(v)
+		return nil
 	}
 	return fmt.Errorf("unknown User numeric field %s", name)
 }
@@ -18752,7 +20060,17 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *UserMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(user.FieldTotpSecret) {
+		fields = append(fields, user.FieldTotpSecret)
+	}
+	if m.FieldCleared(user.FieldTotpLastStep) {
+		fields = append(fields, user.FieldTotpLastStep)
+	}
+	if m.FieldCleared(user.FieldRecoveryCodes) {
+		fields = append(fields, user.FieldRecoveryCodes)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -18765,6 +20083,17 @@ func (m *UserMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *UserMutation) ClearField(name string) error {
+	switch name {
+	case user.FieldTotpSecret:
+		m.ClearTotpSecret()
+		return nil
+	case user.FieldTotpLastStep:
+		m.ClearTotpLastStep()
+		return nil
+	case user.FieldRecoveryCodes:
+		m.ClearRecoveryCodes()
+		return nil
+	}
 	return fmt.Errorf("unknown User nullable field %s", name)
 }
 
@@ -18790,6 +20119,18 @@ func (m *UserMutation) ResetField(name string) error {
 	case user.FieldTokenEpoch:
 		m.ResetTokenEpoch()
 		return nil
+	case user.FieldTotpSecret:
+		m.ResetTotpSecret()
+		return nil
+	case user.FieldTotpEnabled:
+		m.ResetTotpEnabled()
+		return nil
+	case user.FieldTotpLastStep:
+		m.ResetTotpLastStep()
+		return nil
+	case user.FieldRecoveryCodes:
+		m.ResetRecoveryCodes()
+		return nil
 	case user.FieldCreatedAt:
 		m.ResetCreatedAt()
 		return nil
@@ -18802,12 +20143,15 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.revisions != nil {
 		edges = append(edges, user.EdgeRevisions)
 	}
 	if m.sessions != nil {
 		edges = append(edges, user.EdgeSessions)
+	}
+	if m.review_requests != nil {
+		edges = append(edges, user.EdgeReviewRequests)
 	}
 	return edges
 }
@@ -18828,18 +20172,27 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeReviewRequests:
+		ids := make([]ent.Value, 0, len(m.review_requests))
+		for id := range m.review_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedrevisions != nil {
 		edges = append(edges, user.EdgeRevisions)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
+	}
+	if m.removedreview_requests != nil {
+		edges = append(edges, user.EdgeReviewRequests)
 	}
 	return edges
 }
@@ -18860,18 +20213,27 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeReviewRequests:
+		ids := make([]ent.Value, 0, len(m.removedreview_requests))
+		for id := range m.removedreview_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedrevisions {
 		edges = append(edges, user.EdgeRevisions)
 	}
 	if m.clearedsessions {
 		edges = append(edges, user.EdgeSessions)
+	}
+	if m.clearedreview_requests {
+		edges = append(edges, user.EdgeReviewRequests)
 	}
 	return edges
 }
@@ -18884,6 +20246,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedrevisions
 	case user.EdgeSessions:
 		return m.clearedsessions
+	case user.EdgeReviewRequests:
+		return m.clearedreview_requests
 	}
 	return false
 }
@@ -18905,6 +20269,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeSessions:
 		m.ResetSessions()
+		return nil
+	case user.EdgeReviewRequests:
+		m.ResetReviewRequests()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

@@ -27,6 +27,8 @@ type Revision struct {
 	Revision int `json:"revision,omitempty"`
 	// null: the registry itself (dataset import)
 	ActorID *int `json:"actor_id,omitempty"`
+	// two-person review: who asked for this publication (actor_id approved it)
+	RequestedByID *int `json:"requested_by_id,omitempty"`
 	// At holds the value of the "at" field.
 	At time.Time `json:"at,omitempty"`
 	// Action holds the value of the "action" field.
@@ -76,7 +78,7 @@ func (*Revision) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case revision.FieldPublic:
 			values[i] = new(sql.NullBool)
-		case revision.FieldID, revision.FieldRecordID, revision.FieldRevision, revision.FieldActorID:
+		case revision.FieldID, revision.FieldRecordID, revision.FieldRevision, revision.FieldActorID, revision.FieldRequestedByID:
 			values[i] = new(sql.NullInt64)
 		case revision.FieldRecordType, revision.FieldAction, revision.FieldReason, revision.FieldRequestID:
 			values[i] = new(sql.NullString)
@@ -127,6 +129,13 @@ func (_m *Revision) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ActorID = new(int)
 				*_m.ActorID = int(value.Int64)
+			}
+		case revision.FieldRequestedByID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field requested_by_id", values[i])
+			} else if value.Valid {
+				_m.RequestedByID = new(int)
+				*_m.RequestedByID = int(value.Int64)
 			}
 		case revision.FieldAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -228,6 +237,11 @@ func (_m *Revision) String() string {
 	builder.WriteString(", ")
 	if v := _m.ActorID; v != nil {
 		builder.WriteString("actor_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.RequestedByID; v != nil {
+		builder.WriteString("requested_by_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

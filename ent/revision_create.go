@@ -55,6 +55,20 @@ func (_c *RevisionCreate) SetNillableActorID(v *int) *RevisionCreate {
 	return _c
 }
 
+// SetRequestedByID sets the "requested_by_id" field.
+func (_c *RevisionCreate) SetRequestedByID(v int) *RevisionCreate {
+	_c.mutation.SetRequestedByID(v)
+	return _c
+}
+
+// SetNillableRequestedByID sets the "requested_by_id" field if the given value is not nil.
+func (_c *RevisionCreate) SetNillableRequestedByID(v *int) *RevisionCreate {
+	if v != nil {
+		_c.SetRequestedByID(*v)
+	}
+	return _c
+}
+
 // SetAt sets the "at" field.
 func (_c *RevisionCreate) SetAt(v time.Time) *RevisionCreate {
 	_c.mutation.SetAt(v)
@@ -269,6 +283,10 @@ func (_c *RevisionCreate) createSpec() (*Revision, *sqlgraph.CreateSpec) {
 		_spec.SetField(revision.FieldRevision, field.TypeInt, value)
 		_node.Revision = value
 	}
+	if value, ok := _c.mutation.RequestedByID(); ok {
+		_spec.SetField(revision.FieldRequestedByID, field.TypeInt, value)
+		_node.RequestedByID = &value
+	}
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(revision.FieldAt, field.TypeTime, value)
 		_node.At = value
@@ -388,6 +406,9 @@ func (u *RevisionUpsertOne) UpdateNewValues() *RevisionUpsertOne {
 		}
 		if _, exists := u.create.mutation.ActorID(); exists {
 			s.SetIgnore(revision.FieldActorID)
+		}
+		if _, exists := u.create.mutation.RequestedByID(); exists {
+			s.SetIgnore(revision.FieldRequestedByID)
 		}
 		if _, exists := u.create.mutation.At(); exists {
 			s.SetIgnore(revision.FieldAt)
@@ -628,6 +649,9 @@ func (u *RevisionUpsertBulk) UpdateNewValues() *RevisionUpsertBulk {
 			}
 			if _, exists := b.mutation.ActorID(); exists {
 				s.SetIgnore(revision.FieldActorID)
+			}
+			if _, exists := b.mutation.RequestedByID(); exists {
+				s.SetIgnore(revision.FieldRequestedByID)
 			}
 			if _, exists := b.mutation.At(); exists {
 				s.SetIgnore(revision.FieldAt)

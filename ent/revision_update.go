@@ -75,6 +75,9 @@ func (_u *RevisionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if _u.mutation.RequestedByIDCleared() {
+		_spec.ClearField(revision.FieldRequestedByID, field.TypeInt)
+	}
 	if _u.mutation.BeforeCleared() {
 		_spec.ClearField(revision.FieldBefore, field.TypeJSON)
 	}
@@ -185,6 +188,9 @@ func (_u *RevisionUpdateOne) sqlSave(ctx context.Context) (_node *Revision, err 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.RequestedByIDCleared() {
+		_spec.ClearField(revision.FieldRequestedByID, field.TypeInt)
 	}
 	if _u.mutation.BeforeCleared() {
 		_spec.ClearField(revision.FieldBefore, field.TypeJSON)

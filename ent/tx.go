@@ -30,6 +30,8 @@ type Tx struct {
 	Question *QuestionClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// ReviewRequest is the client for interacting with the ReviewRequest builders.
+	ReviewRequest *ReviewRequestClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
 	// Session is the client for interacting with the Session builders.
@@ -185,6 +187,7 @@ func (tx *Tx) init() {
 	tx.Product = NewProductClient(tx.config)
 	tx.Question = NewQuestionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
+	tx.ReviewRequest = NewReviewRequestClient(tx.config)
 	tx.Revision = NewRevisionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)

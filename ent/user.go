@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -29,6 +30,14 @@ type User struct {
 	Disabled bool `json:"disabled,omitempty"`
 	// raised to invalidate every token issued before
 	TokenEpoch int `json:"token_epoch,omitempty"`
+	// the TOTP secret (base32); never shown after enrolment starts, never in backups
+	TotpSecret *string `json:"-"`
+	// the TOTP secret was confirmed with a code: logins need one
+	TotpEnabled bool `json:"totp_enabled,omitempty"`
+	// the 30-second step of the last TOTP code accepted: a code is good once (RFC 6238 section 5.2)
+	TotpLastStep *int64 `json:"totp_last_step,omitempty"`
+	// SHA-256 of each unused one-time recovery code
+	RecoveryCodes []string `json:"-"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
@@ -45,9 +54,11 @@ type UserEdges struct {
 	Revisions []*Revision `json:"revisions,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
+	// ReviewRequests holds the value of the review_requests edge.
+	ReviewRequests []*ReviewRequest `json:"review_requests,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 }
 
 // RevisionsOrErr returns the Revisions value or an error if the edge
@@ -68,16 +79,27 @@ func (e UserEdges) SessionsOrErr() ([]*Session, error) {
 	return nil, &NotLoadedError{edge: "sessions"}
 }
 
+// ReviewRequestsOrErr returns the ReviewRequests value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) ReviewRequestsOrErr() ([]*ReviewRequest, error) {
+	if e.loadedTypes[2] {
+		return e.ReviewRequests, nil
+	}
+	return nil, &NotLoadedError{edge: "review_requests"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case user.FieldDisabled:
+		case user.FieldRecoveryCodes:
+			values[i] = new([]byte)
+		case user.FieldDisabled, user.FieldTotpEnabled:
 			values[i] = new(sql.NullBool)
-		case user.FieldID, user.FieldTokenEpoch:
+		case user.FieldID, user.FieldTokenEpoch, user.FieldTotpLastStep:
 			values[i] = new(sql.NullInt64)
-		case user.FieldEmail, user.FieldDisplayName, user.FieldRole, user.FieldPasswordHash:
+		case user.FieldEmail, user.FieldDisplayName, user.FieldRole, user.FieldPasswordHash, user.FieldTotpSecret:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -138,6 +160,34 @@ func (_m *User) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TokenEpoch = int(value.Int64)
 			}
+		case user.FieldTotpSecret:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field totp_secret", values[i])
+			} else if value.Valid {
+				_m.TotpSecret = new(string)
+				*_m.TotpSecret = value.String
+			}
+		case user.FieldTotpEnabled:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field totp_enabled", values[i])
+			} else if value.Valid {
+				_m.TotpEnabled = value.Bool
+			}
+		case user.FieldTotpLastStep:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field totp_last_step", values[i])
+			} else if value.Valid {
+				_m.TotpLastStep = new(int64)
+				*_m.TotpLastStep = value.Int64
+			}
+		case user.FieldRecoveryCodes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field recovery_codes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RecoveryCodes); err != nil {
+					return fmt.Errorf("unmarshal field recovery_codes: %w", err)
+				}
+			}
 		case user.FieldCreatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field created_at", values[i])
@@ -171,6 +221,11 @@ func (_m *User) QueryRevisions() *RevisionQuery {
 // QuerySessions queries the "sessions" edge of the User entity.
 func (_m *User) QuerySessions() *SessionQuery {
 	return NewUserClient(_m.config).QuerySessions(_m)
+}
+
+// QueryReviewRequests queries the "review_requests" edge of the User entity.
+func (_m *User) QueryReviewRequests() *ReviewRequestQuery {
+	return NewUserClient(_m.config).QueryReviewRequests(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -212,6 +267,18 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("token_epoch=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TokenEpoch))
+	builder.WriteString(", ")
+	builder.WriteString("totp_secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("totp_enabled=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TotpEnabled))
+	builder.WriteString(", ")
+	if v := _m.TotpLastStep; v != nil {
+		builder.WriteString("totp_last_step=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("recovery_codes=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/user"
@@ -76,6 +77,54 @@ func (_c *UserCreate) SetNillableTokenEpoch(v *int) *UserCreate {
 	return _c
 }
 
+// SetTotpSecret sets the "totp_secret" field.
+func (_c *UserCreate) SetTotpSecret(v string) *UserCreate {
+	_c.mutation.SetTotpSecret(v)
+	return _c
+}
+
+// SetNillableTotpSecret sets the "totp_secret" field if the given value is not nil.
+func (_c *UserCreate) SetNillableTotpSecret(v *string) *UserCreate {
+	if v != nil {
+		_c.SetTotpSecret(*v)
+	}
+	return _c
+}
+
+// SetTotpEnabled sets the "totp_enabled" field.
+func (_c *UserCreate) SetTotpEnabled(v bool) *UserCreate {
+	_c.mutation.SetTotpEnabled(v)
+	return _c
+}
+
+// SetNillableTotpEnabled sets the "totp_enabled" field if the given value is not nil.
+func (_c *UserCreate) SetNillableTotpEnabled(v *bool) *UserCreate {
+	if v != nil {
+		_c.SetTotpEnabled(*v)
+	}
+	return _c
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (_c *UserCreate) SetTotpLastStep(v int64) *UserCreate {
+	_c.mutation.SetTotpLastStep(v)
+	return _c
+}
+
+// SetNillableTotpLastStep sets the "totp_last_step" field if the given value is not nil.
+func (_c *UserCreate) SetNillableTotpLastStep(v *int64) *UserCreate {
+	if v != nil {
+		_c.SetTotpLastStep(*v)
+	}
+	return _c
+}
+
+// SetRecoveryCodes sets the "recovery_codes" field.
+func (_c *UserCreate) SetRecoveryCodes(v []string) *UserCreate {
+	_c.mutation.SetRecoveryCodes(v)
+	return _c
+}
+
 // SetCreatedAt sets the "created_at" field.
 func (_c *UserCreate) SetCreatedAt(v time.Time) *UserCreate {
 	_c.mutation.SetCreatedAt(v)
@@ -134,6 +183,21 @@ func (_c *UserCreate) AddSessions(v ...*Session) *UserCreate {
 	return _c.AddSessionIDs(ids...)
 }
 
+// AddReviewRequestIDs adds the "review_requests" edge to the ReviewRequest entity by IDs.
+func (_c *UserCreate) AddReviewRequestIDs(ids ...int) *UserCreate {
+	_c.mutation.AddReviewRequestIDs(ids...)
+	return _c
+}
+
+// AddReviewRequests adds the "review_requests" edges to the ReviewRequest entity.
+func (_c *UserCreate) AddReviewRequests(v ...*ReviewRequest) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddReviewRequestIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_c *UserCreate) Mutation() *UserMutation {
 	return _c.mutation
@@ -178,6 +242,10 @@ func (_c *UserCreate) defaults() error {
 	if _, ok := _c.mutation.TokenEpoch(); !ok {
 		v := user.DefaultTokenEpoch
 		_c.mutation.SetTokenEpoch(v)
+	}
+	if _, ok := _c.mutation.TotpEnabled(); !ok {
+		v := user.DefaultTotpEnabled
+		_c.mutation.SetTotpEnabled(v)
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		if user.DefaultCreatedAt == nil {
@@ -230,6 +298,14 @@ func (_c *UserCreate) check() error {
 	}
 	if _, ok := _c.mutation.TokenEpoch(); !ok {
 		return &ValidationError{Name: "token_epoch", err: errors.New(`ent: missing required field "User.token_epoch"`)}
+	}
+	if v, ok := _c.mutation.TotpSecret(); ok {
+		if err := user.TotpSecretValidator(v); err != nil {
+			return &ValidationError{Name: "totp_secret", err: fmt.Errorf(`ent: validator failed for field "User.totp_secret": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TotpEnabled(); !ok {
+		return &ValidationError{Name: "totp_enabled", err: errors.New(`ent: missing required field "User.totp_enabled"`)}
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "User.created_at"`)}
@@ -288,6 +364,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		_spec.SetField(user.FieldTokenEpoch, field.TypeInt, value)
 		_node.TokenEpoch = value
 	}
+	if value, ok := _c.mutation.TotpSecret(); ok {
+		_spec.SetField(user.FieldTotpSecret, field.TypeString, value)
+		_node.TotpSecret = &value
+	}
+	if value, ok := _c.mutation.TotpEnabled(); ok {
+		_spec.SetField(user.FieldTotpEnabled, field.TypeBool, value)
+		_node.TotpEnabled = value
+	}
+	if value, ok := _c.mutation.TotpLastStep(); ok {
+		_spec.SetField(user.FieldTotpLastStep, field.TypeInt64, value)
+		_node.TotpLastStep = &value
+	}
+	if value, ok := _c.mutation.RecoveryCodes(); ok {
+		_spec.SetField(user.FieldRecoveryCodes, field.TypeJSON, value)
+		_node.RecoveryCodes = value
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(user.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -321,6 +413,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReviewRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ReviewRequestsTable,
+			Columns: []string{user.ReviewRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reviewrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -455,6 +563,78 @@ func (u *UserUpsert) UpdateTokenEpoch() *UserUpsert {
 // AddTokenEpoch adds v to the "token_epoch" field.
 func (u *UserUpsert) AddTokenEpoch(v int) *UserUpsert {
 	u.Add(user.FieldTokenEpoch, v)
+	return u
+}
+
+// SetTotpSecret sets the "totp_secret" field.
+func (u *UserUpsert) SetTotpSecret(v string) *UserUpsert {
+	u.Set(user.FieldTotpSecret, v)
+	return u
+}
+
+// UpdateTotpSecret sets the "totp_secret" field to the value that was provided on create.
+func (u *UserUpsert) UpdateTotpSecret() *UserUpsert {
+	u.SetExcluded(user.FieldTotpSecret)
+	return u
+}
+
+// ClearTotpSecret clears the value of the "totp_secret" field.
+func (u *UserUpsert) ClearTotpSecret() *UserUpsert {
+	u.SetNull(user.FieldTotpSecret)
+	return u
+}
+
+// SetTotpEnabled sets the "totp_enabled" field.
+func (u *UserUpsert) SetTotpEnabled(v bool) *UserUpsert {
+	u.Set(user.FieldTotpEnabled, v)
+	return u
+}
+
+// UpdateTotpEnabled sets the "totp_enabled" field to the value that was provided on create.
+func (u *UserUpsert) UpdateTotpEnabled() *UserUpsert {
+	u.SetExcluded(user.FieldTotpEnabled)
+	return u
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (u *UserUpsert) SetTotpLastStep(v int64) *UserUpsert {
+	u.Set(user.FieldTotpLastStep, v)
+	return u
+}
+
+// UpdateTotpLastStep sets the "totp_last_step" field to the value that was provided on create.
+func (u *UserUpsert) UpdateTotpLastStep() *UserUpsert {
+	u.SetExcluded(user.FieldTotpLastStep)
+	return u
+}
+
+// AddTotpLastStep adds v to the "totp_last_step" field.
+func (u *UserUpsert) AddTotpLastStep(v int64) *UserUpsert {
+	u.Add(user.FieldTotpLastStep, v)
+	return u
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (u *UserUpsert) ClearTotpLastStep() *UserUpsert {
+	u.SetNull(user.FieldTotpLastStep)
+	return u
+}
+
+// SetRecoveryCodes sets the "recovery_codes" field.
+func (u *UserUpsert) SetRecoveryCodes(v []string) *UserUpsert {
+	u.Set(user.FieldRecoveryCodes, v)
+	return u
+}
+
+// UpdateRecoveryCodes sets the "recovery_codes" field to the value that was provided on create.
+func (u *UserUpsert) UpdateRecoveryCodes() *UserUpsert {
+	u.SetExcluded(user.FieldRecoveryCodes)
+	return u
+}
+
+// ClearRecoveryCodes clears the value of the "recovery_codes" field.
+func (u *UserUpsert) ClearRecoveryCodes() *UserUpsert {
+	u.SetNull(user.FieldRecoveryCodes)
 	return u
 }
 
@@ -603,6 +783,90 @@ func (u *UserUpsertOne) AddTokenEpoch(v int) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateTokenEpoch() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateTokenEpoch()
+	})
+}
+
+// SetTotpSecret sets the "totp_secret" field.
+func (u *UserUpsertOne) SetTotpSecret(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpSecret(v)
+	})
+}
+
+// UpdateTotpSecret sets the "totp_secret" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateTotpSecret() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpSecret()
+	})
+}
+
+// ClearTotpSecret clears the value of the "totp_secret" field.
+func (u *UserUpsertOne) ClearTotpSecret() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearTotpSecret()
+	})
+}
+
+// SetTotpEnabled sets the "totp_enabled" field.
+func (u *UserUpsertOne) SetTotpEnabled(v bool) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpEnabled(v)
+	})
+}
+
+// UpdateTotpEnabled sets the "totp_enabled" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateTotpEnabled() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpEnabled()
+	})
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (u *UserUpsertOne) SetTotpLastStep(v int64) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpLastStep(v)
+	})
+}
+
+// AddTotpLastStep adds v to the "totp_last_step" field.
+func (u *UserUpsertOne) AddTotpLastStep(v int64) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.AddTotpLastStep(v)
+	})
+}
+
+// UpdateTotpLastStep sets the "totp_last_step" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateTotpLastStep() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpLastStep()
+	})
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (u *UserUpsertOne) ClearTotpLastStep() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearTotpLastStep()
+	})
+}
+
+// SetRecoveryCodes sets the "recovery_codes" field.
+func (u *UserUpsertOne) SetRecoveryCodes(v []string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetRecoveryCodes(v)
+	})
+}
+
+// UpdateRecoveryCodes sets the "recovery_codes" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateRecoveryCodes() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateRecoveryCodes()
+	})
+}
+
+// ClearRecoveryCodes clears the value of the "recovery_codes" field.
+func (u *UserUpsertOne) ClearRecoveryCodes() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearRecoveryCodes()
 	})
 }
 
@@ -919,6 +1183,90 @@ func (u *UserUpsertBulk) AddTokenEpoch(v int) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateTokenEpoch() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateTokenEpoch()
+	})
+}
+
+// SetTotpSecret sets the "totp_secret" field.
+func (u *UserUpsertBulk) SetTotpSecret(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpSecret(v)
+	})
+}
+
+// UpdateTotpSecret sets the "totp_secret" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateTotpSecret() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpSecret()
+	})
+}
+
+// ClearTotpSecret clears the value of the "totp_secret" field.
+func (u *UserUpsertBulk) ClearTotpSecret() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearTotpSecret()
+	})
+}
+
+// SetTotpEnabled sets the "totp_enabled" field.
+func (u *UserUpsertBulk) SetTotpEnabled(v bool) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpEnabled(v)
+	})
+}
+
+// UpdateTotpEnabled sets the "totp_enabled" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateTotpEnabled() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpEnabled()
+	})
+}
+
+// SetTotpLastStep sets the "totp_last_step" field.
+func (u *UserUpsertBulk) SetTotpLastStep(v int64) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetTotpLastStep(v)
+	})
+}
+
+// AddTotpLastStep adds v to the "totp_last_step" field.
+func (u *UserUpsertBulk) AddTotpLastStep(v int64) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.AddTotpLastStep(v)
+	})
+}
+
+// UpdateTotpLastStep sets the "totp_last_step" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateTotpLastStep() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateTotpLastStep()
+	})
+}
+
+// ClearTotpLastStep clears the value of the "totp_last_step" field.
+func (u *UserUpsertBulk) ClearTotpLastStep() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearTotpLastStep()
+	})
+}
+
+// SetRecoveryCodes sets the "recovery_codes" field.
+func (u *UserUpsertBulk) SetRecoveryCodes(v []string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetRecoveryCodes(v)
+	})
+}
+
+// UpdateRecoveryCodes sets the "recovery_codes" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateRecoveryCodes() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateRecoveryCodes()
+	})
+}
+
+// ClearRecoveryCodes clears the value of the "recovery_codes" field.
+func (u *UserUpsertBulk) ClearRecoveryCodes() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearRecoveryCodes()
 	})
 }
 

@@ -48,7 +48,7 @@ type usageError struct{ error }
 const usage = `usage: registry COMMAND [flags]
 
 commands:
-  serve     serve the registry's API (--addr, --metrics-addr, --db, --seed)
+  serve     serve the registry's API (--addr, --metrics-addr, --db, --seed, --review, --require-2fa)
   migrate   apply the database migrations (--db)
   export    write a snapshot of the public records: export --out DIR
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
@@ -58,7 +58,11 @@ commands:
   user      manage staff accounts:
               user add --email E --role admin|editor [--name N] --password-stdin
               user list
-              user disable --email E
+              user enable|disable --email E
+              user reset-password --email E --password-stdin
+              user role --email E --role admin|editor
+              user reset-2fa --email E   (turn off a lost second factor)
+              (disable, reset-password, reset-2fa and role end the account's sessions and tokens)
 
 Run "registry COMMAND -h" for a command's flags.`
 
@@ -167,6 +171,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	fs := flags("serve", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (env REGISTRY_ADDR)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics on this host:port of its own; unset: none (env REGISTRY_METRICS_ADDR)")
+	fs.StringVar(&cfg.Review, "review", cfg.Review, "publishing rule: single, or two-person (a draft's last editor may not publish it) (env REGISTRY_REVIEW)")
+	fs.StringVar(&cfg.Require2FA, "require-2fa", cfg.Require2FA, "whose accounts need a second factor: none, admins or all (env REGISTRY_REQUIRE_2FA)")
 	seed := fs.Bool("seed", false, "load the bundled sourced dataset into an empty database")
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
@@ -200,7 +206,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		log.Warn("this database holds a synthetic registry: generated data, not facts")
 	}
 	api := httpapi.New(st, log, httpapi.Options{Keys: keys, TrustedProxies: proxies, ReadRate: cfg.ReadRate, ReadBurst: cfg.ReadBurst, Synthetic: synthetic,
-		ClientConcurrency: cfg.ClientConcurrency, MaxInFlight: cfg.MaxInFlight})
+		ClientConcurrency: cfg.ClientConcurrency, MaxInFlight: cfg.MaxInFlight, Review: cfg.Review, Require2FA: cfg.Require2FA})
 	defer func() {
 		if err := api.Close(); err != nil {
 			log.Warn("removing kept exports", "err", err)

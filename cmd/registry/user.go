@@ -18,7 +18,7 @@ import (
 // itself: whoever can run it can already read the database.
 func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("user: want add, list or disable")}
+		return usageError{errors.New("user: want add, list, enable, disable, reset-password, reset-2fa or role")}
 	}
 	sub, rest := args[0], args[1:]
 	fs := flags("user "+sub, &cfg, stderr)
@@ -30,8 +30,14 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 		fs.StringVar(&role, "role", "", "admin or editor")
 		fs.StringVar(&name, "name", "", "display name shown in history (default: the email's local part)")
 		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
-	case "disable":
+	case "enable", "disable", "reset-2fa":
 		fs.StringVar(&email, "email", "", "the account's email")
+	case "reset-password":
+		fs.StringVar(&email, "email", "", "the account's email")
+		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the new password from standard input")
+	case "role":
+		fs.StringVar(&email, "email", "", "the account's email")
+		fs.StringVar(&role, "role", "", "admin or editor")
 	case "list":
 	default:
 		return usageError{fmt.Errorf("user: unknown subcommand %q", sub)}
@@ -39,11 +45,15 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 	if err := parse(fs, rest, &cfg); err != nil {
 		return err
 	}
-	if sub == "add" && (email == "" || role == "" || !passwordStdin) {
+	switch {
+	case sub == "add" && (email == "" || role == "" || !passwordStdin):
 		return usageError{errors.New("user add: --email, --role and --password-stdin are required (passwords never go on the command line)")}
-	}
-	if sub == "disable" && email == "" {
-		return usageError{errors.New("user disable: --email is required")}
+	case sub == "reset-password" && (email == "" || !passwordStdin):
+		return usageError{errors.New("user reset-password: --email and --password-stdin are required (passwords never go on the command line)")}
+	case sub == "role" && (email == "" || role == ""):
+		return usageError{errors.New("user role: --email and --role are required")}
+	case sub != "add" && sub != "list" && email == "":
+		return usageError{fmt.Errorf("user %s: --email is required", sub)}
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -54,11 +64,11 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 
 	switch sub {
 	case "add":
-		password, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
+		password, err := readPassword(stdin)
+		if err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, store.NewUser{Email: email, Role: role, DisplayName: name, Password: strings.TrimRight(password, "\r\n")})
+		u, err := st.CreateUser(ctx, store.NewUser{Email: email, Role: role, DisplayName: name, Password: password})
 		if err != nil {
 			return explain(err)
 		}
@@ -74,18 +84,53 @@ func userCommand(ctx context.Context, cfg config.Config, args []string, stdin io
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", u.ID, u.Email, u.DisplayName, u.Role, u.Disabled)
 		}
 		return tw.Flush()
-	case "disable":
+	default: // enable, disable, reset-password, reset-2fa, role: an existing account
 		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
 			return explain(err)
 		}
-		disabled := true
-		if _, err := st.UpdateUser(ctx, int(u.ID), store.UserChange{Disabled: &disabled}); err != nil {
-			return explain(err)
+		switch sub {
+		case "enable", "disable":
+			disabled := sub == "disable"
+			if _, err := st.UpdateUser(ctx, int(u.ID), store.UserChange{Disabled: &disabled}); err != nil {
+				return explain(err)
+			}
+			if disabled {
+				fmt.Fprintf(stdout, "disabled %s; its sessions are ended\n", u.Email)
+			} else {
+				fmt.Fprintf(stdout, "enabled %s\n", u.Email)
+			}
+		case "reset-password":
+			password, err := readPassword(stdin)
+			if err != nil {
+				return err
+			}
+			if err := st.SetPassword(ctx, int(u.ID), password); err != nil {
+				return explain(err)
+			}
+			fmt.Fprintf(stdout, "reset the password of %s; its sessions are ended\n", u.Email)
+		case "reset-2fa":
+			if err := st.ResetTOTP(ctx, int(u.ID)); err != nil {
+				return explain(err)
+			}
+			fmt.Fprintf(stdout, "turned off the second factor of %s; its sessions are ended\n", u.Email)
+		case "role":
+			if _, err := st.UpdateUser(ctx, int(u.ID), store.UserChange{Role: &role}); err != nil {
+				return explain(err)
+			}
+			fmt.Fprintf(stdout, "%s is now %s; its sessions are ended\n", u.Email, role)
 		}
-		fmt.Fprintf(stdout, "disabled %s; its sessions are ended\n", u.Email)
 	}
 	return nil
+}
+
+// readPassword reads a password, one line of standard input.
+func readPassword(stdin io.Reader) (string, error) {
+	password, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(password, "\r\n"), nil
 }
 
 // explain turns a domain error into a message naming the fields at fault.

@@ -499,12 +499,50 @@ var (
 			},
 		},
 	}
+	// ReviewRequestsColumns holds the columns for the "review_requests" table.
+	ReviewRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "record_type", Type: field.TypeEnum, Enums: []string{"vendor", "product", "agency", "license", "termination", "allegation", "communication", "source"}},
+		{Name: "record_id", Type: field.TypeInt},
+		{Name: "revision", Type: field.TypeInt},
+		{Name: "requested_at", Type: field.TypeTime},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "resolved_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "requested_by_id", Type: field.TypeInt},
+	}
+	// ReviewRequestsTable holds the schema information for the "review_requests" table.
+	ReviewRequestsTable = &schema.Table{
+		Name:       "review_requests",
+		Columns:    ReviewRequestsColumns,
+		PrimaryKey: []*schema.Column{ReviewRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "review_requests_users_review_requests",
+				Columns:    []*schema.Column{ReviewRequestsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "reviewrequest_record_type_record_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReviewRequestsColumns[1], ReviewRequestsColumns[2]},
+			},
+			{
+				Name:    "reviewrequest_resolved_at",
+				Unique:  false,
+				Columns: []*schema.Column{ReviewRequestsColumns[5]},
+			},
+		},
+	}
 	// RevisionsColumns holds the columns for the "revisions" table.
 	RevisionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "record_type", Type: field.TypeEnum, Enums: []string{"vendor", "product", "agency", "license", "termination", "allegation", "communication", "source"}},
 		{Name: "record_id", Type: field.TypeInt},
 		{Name: "revision", Type: field.TypeInt},
+		{Name: "requested_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"create", "update", "publish", "retract"}},
 		{Name: "public", Type: field.TypeBool, Default: false},
@@ -522,7 +560,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "revisions_users_revisions",
-				Columns:    []*schema.Column{RevisionsColumns[11]},
+				Columns:    []*schema.Column{RevisionsColumns[12]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -536,7 +574,7 @@ var (
 			{
 				Name:    "revision_public",
 				Unique:  false,
-				Columns: []*schema.Column{RevisionsColumns[6]},
+				Columns: []*schema.Column{RevisionsColumns[7]},
 			},
 		},
 	}
@@ -733,6 +771,10 @@ var (
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
 		{Name: "token_epoch", Type: field.TypeInt, Default: 0},
+		{Name: "totp_secret", Type: field.TypeString, Nullable: true, Size: 128},
+		{Name: "totp_enabled", Type: field.TypeBool, Default: false},
+		{Name: "totp_last_step", Type: field.TypeInt64, Nullable: true},
+		{Name: "recovery_codes", Type: field.TypeJSON, Nullable: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 	}
@@ -846,6 +888,7 @@ var (
 		ProductsTable,
 		QuestionsTable,
 		RefreshTokensTable,
+		ReviewRequestsTable,
 		RevisionsTable,
 		SessionsTable,
 		SettingsTable,
@@ -874,6 +917,7 @@ func init() {
 	ProductsTable.ForeignKeys[0].RefTable = VendorsTable
 	QuestionsTable.ForeignKeys[0].RefTable = CommunicationsTable
 	RefreshTokensTable.ForeignKeys[0].RefTable = SessionsTable
+	ReviewRequestsTable.ForeignKeys[0].RefTable = UsersTable
 	RevisionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	TerminationsTable.ForeignKeys[0].RefTable = AgenciesTable

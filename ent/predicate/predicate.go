@@ -30,6 +30,9 @@ type Question func(*sql.Selector)
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)
 
+// ReviewRequest is the predicate function for reviewrequest builders.
+type ReviewRequest func(*sql.Selector)
+
 // Revision is the predicate function for revision builders.
 type Revision func(*sql.Selector)
 

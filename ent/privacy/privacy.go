@@ -302,6 +302,30 @@ func (f RefreshTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RefreshTokenMutation", m)
 }
 
+// The ReviewRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReviewRequestQueryRuleFunc func(context.Context, *ent.ReviewRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReviewRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReviewRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReviewRequestQuery", q)
+}
+
+// The ReviewRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReviewRequestMutationRuleFunc func(context.Context, *ent.ReviewRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReviewRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReviewRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReviewRequestMutation", m)
+}
+
 // The RevisionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RevisionQueryRuleFunc func(context.Context, *ent.RevisionQuery) error

@@ -24,6 +24,8 @@ const (
 	FieldRevision = "revision"
 	// FieldActorID holds the string denoting the actor_id field in the database.
 	FieldActorID = "actor_id"
+	// FieldRequestedByID holds the string denoting the requested_by_id field in the database.
+	FieldRequestedByID = "requested_by_id"
 	// FieldAt holds the string denoting the at field in the database.
 	FieldAt = "at"
 	// FieldAction holds the string denoting the action field in the database.
@@ -58,6 +60,7 @@ var Columns = []string{
 	FieldRecordID,
 	FieldRevision,
 	FieldActorID,
+	FieldRequestedByID,
 	FieldAt,
 	FieldAction,
 	FieldPublic,
@@ -177,6 +180,11 @@ func ByRevision(opts ...sql.OrderTermOption) OrderOption {
 // ByActorID orders the results by the actor_id field.
 func ByActorID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActorID, opts...).ToFunc()
+}
+
+// ByRequestedByID orders the results by the requested_by_id field.
+func ByRequestedByID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRequestedByID, opts...).ToFunc()
 }
 
 // ByAt orders the results by the at field.

@@ -70,6 +70,11 @@ func ActorID(v int) predicate.Revision {
 	return predicate.Revision(sql.FieldEQ(FieldActorID, v))
 }
 
+// RequestedByID applies equality check predicate on the "requested_by_id" field. It's identical to RequestedByIDEQ.
+func RequestedByID(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldEQ(FieldRequestedByID, v))
+}
+
 // At applies equality check predicate on the "at" field. It's identical to AtEQ.
 func At(v time.Time) predicate.Revision {
 	return predicate.Revision(sql.FieldEQ(FieldAt, v))
@@ -218,6 +223,56 @@ func ActorIDIsNil() predicate.Revision {
 // ActorIDNotNil applies the NotNil predicate on the "actor_id" field.
 func ActorIDNotNil() predicate.Revision {
 	return predicate.Revision(sql.FieldNotNull(FieldActorID))
+}
+
+// RequestedByIDEQ applies the EQ predicate on the "requested_by_id" field.
+func RequestedByIDEQ(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldEQ(FieldRequestedByID, v))
+}
+
+// RequestedByIDNEQ applies the NEQ predicate on the "requested_by_id" field.
+func RequestedByIDNEQ(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldNEQ(FieldRequestedByID, v))
+}
+
+// RequestedByIDIn applies the In predicate on the "requested_by_id" field.
+func RequestedByIDIn(vs ...int) predicate.Revision {
+	return predicate.Revision(sql.FieldIn(FieldRequestedByID, vs...))
+}
+
+// RequestedByIDNotIn applies the NotIn predicate on the "requested_by_id" field.
+func RequestedByIDNotIn(vs ...int) predicate.Revision {
+	return predicate.Revision(sql.FieldNotIn(FieldRequestedByID, vs...))
+}
+
+// RequestedByIDGT applies the GT predicate on the "requested_by_id" field.
+func RequestedByIDGT(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldGT(FieldRequestedByID, v))
+}
+
+// RequestedByIDGTE applies the GTE predicate on the "requested_by_id" field.
+func RequestedByIDGTE(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldGTE(FieldRequestedByID, v))
+}
+
+// RequestedByIDLT applies the LT predicate on the "requested_by_id" field.
+func RequestedByIDLT(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldLT(FieldRequestedByID, v))
+}
+
+// RequestedByIDLTE applies the LTE predicate on the "requested_by_id" field.
+func RequestedByIDLTE(v int) predicate.Revision {
+	return predicate.Revision(sql.FieldLTE(FieldRequestedByID, v))
+}
+
+// RequestedByIDIsNil applies the IsNil predicate on the "requested_by_id" field.
+func RequestedByIDIsNil() predicate.Revision {
+	return predicate.Revision(sql.FieldIsNull(FieldRequestedByID))
+}
+
+// RequestedByIDNotNil applies the NotNil predicate on the "requested_by_id" field.
+func RequestedByIDNotNil() predicate.Revision {
+	return predicate.Revision(sql.FieldNotNull(FieldRequestedByID))
 }
 
 // AtEQ applies the EQ predicate on the "at" field.

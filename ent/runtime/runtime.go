@@ -14,6 +14,7 @@ import (
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/schema"
 	"github.com/export-registry/registry/ent/session"
@@ -626,6 +627,29 @@ func init() {
 	refreshtokenDescCreatedAt := refreshtokenFields[2].Descriptor()
 	// refreshtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
 	refreshtoken.DefaultCreatedAt = refreshtokenDescCreatedAt.Default.(func() time.Time)
+	reviewrequest.Policy = privacy.NewPolicies(schema.ReviewRequest{})
+	reviewrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := reviewrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	reviewrequestFields := schema.ReviewRequest{}.Fields()
+	_ = reviewrequestFields
+	// reviewrequestDescRecordID is the schema descriptor for record_id field.
+	reviewrequestDescRecordID := reviewrequestFields[1].Descriptor()
+	// reviewrequest.RecordIDValidator is a validator for the "record_id" field. It is called by the builders before save.
+	reviewrequest.RecordIDValidator = reviewrequestDescRecordID.Validators[0].(func(int) error)
+	// reviewrequestDescRevision is the schema descriptor for revision field.
+	reviewrequestDescRevision := reviewrequestFields[2].Descriptor()
+	// reviewrequest.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
+	reviewrequest.RevisionValidator = reviewrequestDescRevision.Validators[0].(func(int) error)
+	// reviewrequestDescRequestedAt is the schema descriptor for requested_at field.
+	reviewrequestDescRequestedAt := reviewrequestFields[4].Descriptor()
+	// reviewrequest.DefaultRequestedAt holds the default value on creation for the requested_at field.
+	reviewrequest.DefaultRequestedAt = reviewrequestDescRequestedAt.Default.(func() time.Time)
 	revision.Policy = privacy.NewPolicies(schema.Revision{})
 	revision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -646,15 +670,15 @@ func init() {
 	// revision.RevisionValidator is a validator for the "revision" field. It is called by the builders before save.
 	revision.RevisionValidator = revisionDescRevision.Validators[0].(func(int) error)
 	// revisionDescAt is the schema descriptor for at field.
-	revisionDescAt := revisionFields[4].Descriptor()
+	revisionDescAt := revisionFields[5].Descriptor()
 	// revision.DefaultAt holds the default value on creation for the at field.
 	revision.DefaultAt = revisionDescAt.Default.(func() time.Time)
 	// revisionDescPublic is the schema descriptor for public field.
-	revisionDescPublic := revisionFields[6].Descriptor()
+	revisionDescPublic := revisionFields[7].Descriptor()
 	// revision.DefaultPublic holds the default value on creation for the public field.
 	revision.DefaultPublic = revisionDescPublic.Default.(bool)
 	// revisionDescRequestID is the schema descriptor for request_id field.
-	revisionDescRequestID := revisionFields[10].Descriptor()
+	revisionDescRequestID := revisionFields[11].Descriptor()
 	// revision.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	revision.RequestIDValidator = revisionDescRequestID.Validators[0].(func(string) error)
 	session.Policy = privacy.NewPolicies(schema.Session{})
@@ -996,12 +1020,20 @@ func init() {
 	userDescTokenEpoch := userFields[5].Descriptor()
 	// user.DefaultTokenEpoch holds the default value on creation for the token_epoch field.
 	user.DefaultTokenEpoch = userDescTokenEpoch.Default.(int)
+	// userDescTotpSecret is the schema descriptor for totp_secret field.
+	userDescTotpSecret := userFields[6].Descriptor()
+	// user.TotpSecretValidator is a validator for the "totp_secret" field. It is called by the builders before save.
+	user.TotpSecretValidator = userDescTotpSecret.Validators[0].(func(string) error)
+	// userDescTotpEnabled is the schema descriptor for totp_enabled field.
+	userDescTotpEnabled := userFields[7].Descriptor()
+	// user.DefaultTotpEnabled holds the default value on creation for the totp_enabled field.
+	user.DefaultTotpEnabled = userDescTotpEnabled.Default.(bool)
 	// userDescCreatedAt is the schema descriptor for created_at field.
-	userDescCreatedAt := userFields[6].Descriptor()
+	userDescCreatedAt := userFields[10].Descriptor()
 	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
 	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
 	// userDescUpdatedAt is the schema descriptor for updated_at field.
-	userDescUpdatedAt := userFields[7].Descriptor()
+	userDescUpdatedAt := userFields[11].Descriptor()
 	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
 	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -97,3 +97,6 @@ func (Session) Policy() ent.Policy { return systemPolicy() }
 
 // Policy of the RefreshToken.
 func (RefreshToken) Policy() ent.Policy { return systemPolicy() }
+
+// Policy of the ReviewRequest: writers ask for and resolve reviews.
+func (ReviewRequest) Policy() ent.Policy { return writersPolicy() }

@@ -25,6 +25,7 @@ func (Revision) Fields() []ent.Field {
 		field.Int("record_id").Positive().Immutable(),
 		field.Int("revision").Positive().Immutable(),
 		field.Int("actor_id").Optional().Nillable().Immutable().Comment("null: the registry itself (dataset import)"),
+		field.Int("requested_by_id").Optional().Nillable().Immutable().Comment("two-person review: who asked for this publication (actor_id approved it)"),
 		field.Time("at").Default(time.Now).Immutable(),
 		field.Enum("action").Values(domain.RevisionActions...).Immutable(),
 		field.Bool("public").Default(false).Immutable().Comment("the change is visible to the public: it moves the dataset_version"),

@@ -28,6 +28,14 @@ const (
 	FieldDisabled = "disabled"
 	// FieldTokenEpoch holds the string denoting the token_epoch field in the database.
 	FieldTokenEpoch = "token_epoch"
+	// FieldTotpSecret holds the string denoting the totp_secret field in the database.
+	FieldTotpSecret = "totp_secret"
+	// FieldTotpEnabled holds the string denoting the totp_enabled field in the database.
+	FieldTotpEnabled = "totp_enabled"
+	// FieldTotpLastStep holds the string denoting the totp_last_step field in the database.
+	FieldTotpLastStep = "totp_last_step"
+	// FieldRecoveryCodes holds the string denoting the recovery_codes field in the database.
+	FieldRecoveryCodes = "recovery_codes"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
@@ -36,6 +44,8 @@ const (
 	EdgeRevisions = "revisions"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
+	// EdgeReviewRequests holds the string denoting the review_requests edge name in mutations.
+	EdgeReviewRequests = "review_requests"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// RevisionsTable is the table that holds the revisions relation/edge.
@@ -52,6 +62,13 @@ const (
 	SessionsInverseTable = "sessions"
 	// SessionsColumn is the table column denoting the sessions relation/edge.
 	SessionsColumn = "user_id"
+	// ReviewRequestsTable is the table that holds the review_requests relation/edge.
+	ReviewRequestsTable = "review_requests"
+	// ReviewRequestsInverseTable is the table name for the ReviewRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "reviewrequest" package.
+	ReviewRequestsInverseTable = "review_requests"
+	// ReviewRequestsColumn is the table column denoting the review_requests relation/edge.
+	ReviewRequestsColumn = "requested_by_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -63,6 +80,10 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldDisabled,
 	FieldTokenEpoch,
+	FieldTotpSecret,
+	FieldTotpEnabled,
+	FieldTotpLastStep,
+	FieldRecoveryCodes,
 	FieldCreatedAt,
 	FieldUpdatedAt,
 }
@@ -93,6 +114,10 @@ var (
 	DefaultDisabled bool
 	// DefaultTokenEpoch holds the default value on creation for the "token_epoch" field.
 	DefaultTokenEpoch int
+	// TotpSecretValidator is a validator for the "totp_secret" field. It is called by the builders before save.
+	TotpSecretValidator func(string) error
+	// DefaultTotpEnabled holds the default value on creation for the "totp_enabled" field.
+	DefaultTotpEnabled bool
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -162,6 +187,21 @@ func ByTokenEpoch(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTokenEpoch, opts...).ToFunc()
 }
 
+// ByTotpSecret orders the results by the totp_secret field.
+func ByTotpSecret(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTotpSecret, opts...).ToFunc()
+}
+
+// ByTotpEnabled orders the results by the totp_enabled field.
+func ByTotpEnabled(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTotpEnabled, opts...).ToFunc()
+}
+
+// ByTotpLastStep orders the results by the totp_last_step field.
+func ByTotpLastStep(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTotpLastStep, opts...).ToFunc()
+}
+
 // ByCreatedAt orders the results by the created_at field.
 func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedAt, opts...).ToFunc()
@@ -199,6 +239,20 @@ func BySessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByReviewRequestsCount orders the results by review_requests count.
+func ByReviewRequestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newReviewRequestsStep(), opts...)
+	}
+}
+
+// ByReviewRequests orders the results by review_requests terms.
+func ByReviewRequests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReviewRequestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newRevisionsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -211,5 +265,12 @@ func newSessionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SessionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
+	)
+}
+func newReviewRequestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ReviewRequestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ReviewRequestsTable, ReviewRequestsColumn),
 	)
 }

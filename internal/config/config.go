@@ -48,6 +48,12 @@ type Config struct {
 	// once (REGISTRY_MAX_IN_FLIGHT, default one per core, at least 2; past it a request waits up to
 	// 100 ms, then is a 503).
 	MaxInFlight int
+	// Review is the publishing rule (REGISTRY_REVIEW, --review): single (default),
+	// or two-person, where a draft's last editor may not publish it.
+	Review string
+	// Require2FA says whose accounts must have a second factor (REGISTRY_REQUIRE_2FA,
+	// --require-2fa): none (default), admins or all.
+	Require2FA string
 }
 
 // Defaults are the values a fresh checkout runs with.
@@ -89,7 +95,17 @@ func Load(getenv func(string) string) Config {
 	c.ClientConcurrency = positiveInt(getenv("REGISTRY_CLIENT_CONCURRENCY"), 8)
 	c.ClientConnections = positiveInt(getenv("REGISTRY_CLIENT_CONNECTIONS"), 64)
 	c.MaxInFlight = positiveInt(getenv("REGISTRY_MAX_IN_FLIGHT"), 0) // 0: the server's default
+	c.Review = orDefault(getenv("REGISTRY_REVIEW"), "single")
+	c.Require2FA = orDefault(getenv("REGISTRY_REQUIRE_2FA"), "none")
 	return c
+}
+
+// orDefault returns v, or def when v is empty.
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 // positiveInt reads a whole number from the environment: def when unset, -1 (which
@@ -138,6 +154,12 @@ func (c Config) Validate() error {
 	}
 	if c.ClientConcurrency < 1 || c.ClientConnections < 1 || c.MaxInFlight < 0 {
 		errs = append(errs, errors.New("REGISTRY_CLIENT_CONCURRENCY, REGISTRY_CLIENT_CONNECTIONS and REGISTRY_MAX_IN_FLIGHT: positive whole numbers"))
+	}
+	if c.Review != "single" && c.Review != "two-person" {
+		errs = append(errs, fmt.Errorf("REGISTRY_REVIEW %q: want single or two-person", c.Review))
+	}
+	if c.Require2FA != "none" && c.Require2FA != "admins" && c.Require2FA != "all" {
+		errs = append(errs, fmt.Errorf("REGISTRY_REQUIRE_2FA %q: want none, admins or all", c.Require2FA))
 	}
 	return errors.Join(errs...)
 }

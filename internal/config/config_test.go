@@ -72,3 +72,28 @@ func TestSigningSecret(t *testing.T) {
 		t.Errorf("a 32-byte key file: %q, %v", b, err)
 	}
 }
+
+// TestReviewAndSecondFactor: REGISTRY_REVIEW and REGISTRY_REQUIRE_2FA default to
+// single and none, take their listed values, and refuse any other by name.
+func TestReviewAndSecondFactor(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if c := Load(env(nil)); c.Review != "single" || c.Require2FA != "none" || c.Validate() != nil {
+		t.Errorf("defaults: %q, %q, %v", c.Review, c.Require2FA, c.Validate())
+	}
+	for _, tc := range []struct {
+		key, value string
+		ok         bool
+	}{
+		{"REGISTRY_REVIEW", "two-person", true},
+		{"REGISTRY_REVIEW", "single", true},
+		{"REGISTRY_REVIEW", "two", false},
+		{"REGISTRY_REQUIRE_2FA", "admins", true},
+		{"REGISTRY_REQUIRE_2FA", "all", true},
+		{"REGISTRY_REQUIRE_2FA", "editors", false},
+	} {
+		err := Load(env(map[string]string{tc.key: tc.value})).Validate()
+		if tc.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%s=%s: %v, want ok %v and the variable named", tc.key, tc.value, err, tc.ok)
+		}
+	}
+}

@@ -151,3 +151,4 @@ func TestErrors(t *testing.T) {
 type errInternal string
 
 func (e errInternal) Error() string { return string(e) }
+

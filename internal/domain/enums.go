@@ -110,3 +110,24 @@ var StatementKinds = tagEnum[Statement]("kind")
 
 // SourceKinds are the kinds of public source.
 var SourceKinds = tagEnum[SourceFields]("kind")
+
+// FieldNames returns the JSON names of T's fields (embedded structs included): the
+// fields a citation of a record of that type may name.
+func FieldNames[T any]() []string {
+	var names []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				walk(f.Type)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				names = append(names, name)
+			}
+		}
+	}
+	walk(reflect.TypeFor[T]())
+	return names
+}

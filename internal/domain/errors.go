@@ -28,6 +28,16 @@ const (
 	EUNAVAILABLE = "unavailable"
 	// ENOTACCEPTABLE: the representation asked for (a format) is one the route cannot give.
 	ENOTACCEPTABLE = "not_acceptable"
+	// EAWAITINGREVIEW: not a failure; in two-person review a publish by the draft's
+	// last editor was recorded as a review request and published nothing.
+	EAWAITINGREVIEW = "awaiting_review"
+)
+
+// Publishing rules (REGISTRY_REVIEW): one staff member may publish their own draft,
+// or a second must.
+const (
+	ReviewSingle    = "single"
+	ReviewTwoPerson = "two-person"
 )
 
 // Error is a failure the registry can explain to its user: a code, a message safe to

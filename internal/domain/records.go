@@ -24,6 +24,29 @@ func (id *ID) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON reads an id sent as a JSON string ("12") or a JSON number (12): ids
+// are strings in the registry's answers, but a client that sends the number means
+// the same record.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		return nil // as encoding/json leaves any value it reads null
+	}
+	if len(s) >= 2 && s[0] == '"' {
+		u, err := strconv.Unquote(s)
+		if err != nil {
+			return fmt.Errorf("%s is not a record id", s)
+		}
+		s = u
+	}
+	n, err := ParseID(s)
+	if err != nil {
+		return err
+	}
+	*id = n
+	return nil
+}
+
 // String returns the id as its public decimal string.
 func (id ID) String() string { return strconv.Itoa(int(id)) }
 
@@ -229,7 +252,7 @@ type AllegationFields struct {
 	PeriodStartPrecision *string `json:"period_start_precision" enums:"day,month,year" extensions:"x-nullable"`
 	PeriodEnd            *Date   `json:"period_end" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	PeriodEndPrecision   *string `json:"period_end_precision" enums:"day,month,year" extensions:"x-nullable"`
-	AllegationStatus     string  `json:"allegation_status" enums:"alleged,forensically_confirmed,officially_acknowledged,denied,disputed"`
+	AllegationStatus     string  `json:"allegation_status" enums:"alleged,forensically_confirmed,officially_acknowledged,denied,disputed" default:"alleged"`
 	Summary              *string `json:"summary" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	VendorReply          *string `json:"vendor_reply" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
@@ -245,7 +268,7 @@ type Communication struct {
 // exactly these.
 type CommunicationFields struct {
 	Reference         *string  `json:"reference" example:"OL OTH 2/2020" extensions:"x-nullable" maxLength:"200"`
-	Kind              string   `json:"kind" enums:"letter,reply,other"`
+	Kind              string   `json:"kind" enums:"letter,reply,other" default:"letter"`
 	SentOn            *Date    `json:"sent_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	SentOnPrecision   *string  `json:"sent_on_precision" enums:"day,month,year" extensions:"x-nullable"`
 	Sender            string   `json:"sender" maxLength:"500"`
@@ -357,10 +380,13 @@ type Change struct {
 	At       time.Time `json:"at"`
 	// Actor is the staff member's display name, or "registry" for the registry's own
 	// imports. Staff are never named by email.
-	Actor  string         `json:"actor"`
-	Reason *string        `json:"reason" extensions:"x-nullable"`
-	Before map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
-	After  map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
+	Actor string `json:"actor"`
+	// RequestedBy (a publish in two-person review) is the staff member, by display
+	// name, who asked for the publication; Actor approved it.
+	RequestedBy *string        `json:"requested_by,omitempty" extensions:"x-nullable"`
+	Reason      *string        `json:"reason" extensions:"x-nullable"`
+	Before      map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
+	After       map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
 }
 
 // Base returns the part every record has: its id, revision (the ETag), status and

@@ -17,6 +17,8 @@ type Viewer struct {
 	Role   string
 	// System marks the registry's own work, never a request's.
 	System bool
+	// SecondFactor: the account has a confirmed second factor (TOTP).
+	SecondFactor bool
 }
 
 // CanWrite reports whether the viewer may change records.

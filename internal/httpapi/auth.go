@@ -35,10 +35,22 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if auth.MustEnrol(s.require2FA, viewer.Role, viewer.SecondFactor) && !enrolmentRoutes[c.Path()] {
+			return domain.Errorf(domain.EFORBIDDEN, "this account must enrol a second factor first (REGISTRY_REQUIRE_2FA): POST /api/v1/auth/totp, then /api/v1/auth/totp/confirm")
+		}
 		c.Set(sessionKey, claims.SessionID)
 		c.SetRequest(c.Request().WithContext(domain.WithViewer(ctx, viewer)))
 		return next(c)
 	}
+}
+
+// enrolmentRoutes are all a token may use while its account must enrol a second
+// factor (REGISTRY_REQUIRE_2FA): enrolment itself, who am I, and logout.
+var enrolmentRoutes = map[string]bool{
+	"/api/v1/auth/totp":         true,
+	"/api/v1/auth/totp/confirm": true,
+	"/api/v1/auth/me":           true,
+	"/api/v1/auth/logout":       true,
 }
 
 // viewer returns the authenticated staff member, if any.

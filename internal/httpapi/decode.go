@@ -223,47 +223,14 @@ func jsonKind(t reflect.Type) string {
 }
 
 // mergePatch applies an RFC 7396 JSON merge patch to cur: fields present replace (null
-// clears), absent fields stay. Unknown fields are refused by name.
+// clears), absent fields stay. Unknown fields are refused by name, and every field's
+// problem is named at once (applyPatch; the write path resolves references first).
 func mergePatch[F any](cur F, patch []byte) (F, error) {
-	// The patch is checked as sent: unmarshalled into a map, a key given twice would
-	// silently keep its last value.
-	if err := checkBody(patch); err != nil {
-		return cur, err
-	}
-	var p map[string]json.RawMessage
-	if err := json.Unmarshal(patch, &p); err != nil {
-		return cur, jsonError(err)
-	}
-	if p == nil {
-		return cur, domain.Errorf(domain.EINVALID, "the body must be a JSON object")
-	}
-	b, err := json.Marshal(cur)
+	o, err := readObject(patch)
 	if err != nil {
 		return cur, err
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return cur, err
-	}
-	for k, v := range p {
-		if _, ok := m[k]; !ok {
-			return cur, domain.Invalid(k, "not a field of this record that staff can write")
-		}
-		m[k] = v
-		// A date's precision is its form's: a patch that changes a date and not its
-		// precision lets the new form say it (see domain.ResolveDates).
-		if _, sent := p[k+"_precision"]; !sent {
-			if _, ok := m[k+"_precision"]; ok {
-				m[k+"_precision"] = json.RawMessage("null")
-			}
-		}
-	}
-	merged, err := json.Marshal(m)
-	if err != nil {
-		return cur, err
-	}
-	var out F
-	return out, decodeStrict(merged, &out)
+	return applyPatch(cur, o, domain.Problems{})
 }
 
 // etagRE is a record's ETag, quoted as sent or bare: "3" or 3.

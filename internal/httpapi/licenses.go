@@ -86,12 +86,12 @@ func (s *Server) getLicenseHistory(c echo.Context) error {
 // createLicense creates a draft license.
 //
 //	@Summary		Create a license
-//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Description	Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.
 //	@Tags			licenses
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
-//	@Param			body	body		domain.LicenseFields	true	"the license"
+//	@Param			body	body		createLicenseRequest	true	"the license, with its citations if any"
 //	@Success		201		{object}	itemEnvelope[domain.License]
 //	@Header			201		{string}	Location	"the record's URL"
 //	@Header			201		{string}	ETag		"the record's revision"
@@ -111,7 +111,7 @@ func (s *Server) createLicense(c echo.Context) error {
 // updateLicense changes a license.
 //
 //	@Summary		Change a license
-//	@Description	A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Description	A JSON merge patch (RFC 7396) of the license's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.
 //	@Tags			licenses
 //	@Accept			json,application/merge-patch+json
 //	@Produce		json,application/problem+json
@@ -138,13 +138,14 @@ func (s *Server) updateLicense(c echo.Context) error {
 // publishLicense publishes a draft license.
 //
 //	@Summary		Publish a license
-//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 "awaiting review" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).
 //	@Tags			licenses
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
 //	@Param			id			path		string	true	"license id"
 //	@Param			If-Match	header		string	false	"the record's ETag"
 //	@Success		200			{object}	itemEnvelope[domain.License]
+//	@Success		202			{object}	awaitingReview[domain.License]
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

@@ -82,12 +82,12 @@ func (s *Server) getProductHistory(c echo.Context) error {
 // createProduct creates a draft product.
 //
 //	@Summary		Create a product
-//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Description	Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.
 //	@Tags			products
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
-//	@Param			body	body		domain.ProductFields	true	"the product"
+//	@Param			body	body		createProductRequest	true	"the product, with its citations if any"
 //	@Success		201		{object}	itemEnvelope[domain.Product]
 //	@Header			201		{string}	Location	"the record's URL"
 //	@Header			201		{string}	ETag		"the record's revision"
@@ -107,7 +107,7 @@ func (s *Server) createProduct(c echo.Context) error {
 // updateProduct changes a product.
 //
 //	@Summary		Change a product
-//	@Description	A JSON merge patch (RFC 7396) of the product's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Description	A JSON merge patch (RFC 7396) of the product's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.
 //	@Tags			products
 //	@Accept			json,application/merge-patch+json
 //	@Produce		json,application/problem+json
@@ -134,13 +134,14 @@ func (s *Server) updateProduct(c echo.Context) error {
 // publishProduct publishes a draft product.
 //
 //	@Summary		Publish a product
-//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 "awaiting review" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).
 //	@Tags			products
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
 //	@Param			id			path		string	true	"product id"
 //	@Param			If-Match	header		string	false	"the record's ETag"
 //	@Success		200			{object}	itemEnvelope[domain.Product]
+//	@Success		202			{object}	awaitingReview[domain.Product]
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

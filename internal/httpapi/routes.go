@@ -30,6 +30,11 @@ func (s *Server) routes() {
 	v1.POST("/auth/refresh", s.refresh)
 	v1.POST("/auth/logout", s.logout, requireWriter)
 	v1.GET("/auth/me", s.me, requireWriter)
+	// The second factor (TOTP): each staff member enrols their own account.
+	v1.POST("/auth/totp", s.startTOTP, requireWriter)
+	v1.POST("/auth/totp/confirm", s.confirmTOTP, requireWriter)
+	v1.POST("/auth/totp/disable", s.disableTOTP, requireWriter)
+	v1.POST("/auth/password", s.changePassword, requireWriter)
 
 	// Accounts: admins only. Middleware goes on each route, not on a group: an echo
 	// group with middleware also catches the group's unknown paths.
@@ -37,6 +42,11 @@ func (s *Server) routes() {
 	v1.POST("/users", s.createUser, requireAdmin)
 	v1.GET("/users/:id", s.getUser, requireAdmin)
 	v1.PATCH("/users/:id", s.updateUser, requireAdmin)
+	v1.POST("/users/:id/password", s.resetPassword, requireAdmin)
+	v1.POST("/users/:id/reset-2fa", s.resetSecondFactor, requireAdmin)
+
+	// Two-person review: the drafts awaiting another staff member's publish.
+	v1.GET("/reviews", s.listReviews, requireWriter)
 
 	v1.GET("/version", s.getVersion)
 	v1.GET("/search", s.searchRecords)

@@ -105,6 +105,12 @@ type Options struct {
 	// ReadTimeout bounds the reading of a request, body included (default 30 s): a
 	// body that has not arrived by then is a 408.
 	ReadTimeout time.Duration
+	// Review is the publishing rule: domain.ReviewSingle (default) or
+	// domain.ReviewTwoPerson (REGISTRY_REVIEW).
+	Review string
+	// Require2FA is whose accounts must have a second factor: none (default),
+	// admins or all (REGISTRY_REQUIRE_2FA).
+	Require2FA string
 }
 
 // Server serves the registry over HTTP.
@@ -131,6 +137,8 @@ type Server struct {
 	maxInFlight       int
 	saturationWait    time.Duration
 	readTimeout       time.Duration
+	review            string
+	require2FA        string
 }
 
 // New returns a server over the store, logging to log.
@@ -168,7 +176,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
 		responses: newResponseCache(64 << 20),
 		clients:   newFlights(), working: newFlights(), clientConcurrency: opts.ClientConcurrency,
-		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout}
+		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout,
+		review: opts.Review, require2FA: opts.Require2FA}
 	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted

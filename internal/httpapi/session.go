@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/export-registry/registry/internal/auth"
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
 )
@@ -18,6 +19,9 @@ type loginRequest struct {
 	// (browsers send it as a cookie instead): such a login has a budget of its own,
 	// which others' wrong passwords for the account do not use up.
 	DeviceToken string `json:"device_token,omitempty" maxLength:"256"`
+	// OTP is the second factor of an account that has one: the six-digit code from
+	// its authenticator app, or one of its recovery codes (each good once).
+	OTP string `json:"otp,omitempty" example:"123456" maxLength:"64"`
 }
 
 // refreshRequest is the body of a refresh.
@@ -35,6 +39,11 @@ type tokenResponse struct {
 	// DeviceToken (login only) proves on later logins that this client logged in to
 	// this account; it is also set as an HttpOnly cookie. It is good for 90 days.
 	DeviceToken string `json:"device_token,omitempty"`
+	// EnrolSecondFactor is true when REGISTRY_REQUIRE_2FA covers this
+	// account and it has no second factor yet: until it enrols one (POST
+	// /api/v1/auth/totp, then /api/v1/auth/totp/confirm) the access token works only
+	// for those two routes, /api/v1/auth/me and /api/v1/auth/logout (403 elsewhere).
+	EnrolSecondFactor bool `json:"enrol_second_factor,omitempty"`
 }
 
 // meResponse is the authenticated staff member.
@@ -46,6 +55,7 @@ type meResponse struct {
 //
 //	@Summary		Log in
 //	@Description	Trades an email and password for a short-lived access token (a JWT for the Authorization header) and an opaque refresh token. An unknown email and a wrong password get the same answer. Attempts are limited per client IP and per account; over the limit the answer is 429 with Retry-After.
+//	@Description	An account with a second factor (TOTP) sends `otp` too: the code from its authenticator app, or one of its recovery codes, each good once. Without it, or with a wrong one, the answer is 401 with the problem naming `otp` (said only after a right password). When REGISTRY_REQUIRE_2FA covers an account without a second factor, the answer has `enrol_second_factor: true` and its access token works only for enrolment (POST /api/v1/auth/totp, /api/v1/auth/totp/confirm), /api/v1/auth/me and /api/v1/auth/logout until it enrols: every other route answers 403.
 //	@Description	A successful login also returns a `device_token` (and sets it as the HttpOnly cookie `registry_device`). A later login to the same account that presents it, as `device_token` or the cookie, has a small budget of its own (failed attempts: 5 per 15 minutes) instead of the client IP's and the account's, so that others guessing the account's password cannot lock its owner out. A device token that is forged, expired or another account's counts as none.
 //	@Tags			auth
 //	@Accept			json
@@ -71,7 +81,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	g, err := s.store.Login(c.Request().Context(), req.Email, req.Password)
+	g, err := s.store.LoginWith(c.Request().Context(), store.Credentials{Email: req.Email, Password: req.Password, OTP: req.OTP})
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
 			s.log.InfoContext(c.Request().Context(), "login refused", "remote_ip", c.RealIP())
@@ -94,7 +104,8 @@ func (s *Server) grant(c echo.Context, g store.Grant, deviceToken string) error 
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, tokenResponse{AccessToken: token, RefreshToken: g.RefreshToken, TokenType: "Bearer", ExpiresIn: expiresIn, DeviceToken: deviceToken})
+	return c.JSON(http.StatusOK, tokenResponse{AccessToken: token, RefreshToken: g.RefreshToken, TokenType: "Bearer", ExpiresIn: expiresIn, DeviceToken: deviceToken,
+		EnrolSecondFactor: auth.MustEnrol(s.require2FA, g.User.Role, g.User.SecondFactor)})
 }
 
 // refresh rotates a refresh token.
@@ -174,4 +185,45 @@ func (s *Server) me(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.JSON(http.StatusOK, meResponse{Data: u})
+}
+
+// passwordChangeRequest is a staff member's change of their own password.
+type passwordChangeRequest struct {
+	CurrentPassword string `json:"current_password"`
+	// NewPassword is at least 12 characters, not a common password.
+	NewPassword string `json:"new_password"`
+}
+
+// changePassword changes the caller's password.
+//
+//	@Summary		Change my password
+//	@Description	Needs the current password (401 naming current_password when wrong); the new one must pass the policy (400 naming new_password). Every session of the account ends, this one too: log in again with the new password.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			body	body	passwordChangeRequest	true	"the passwords"
+//	@Success		204		"changed"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		429		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/auth/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	req, err := decodeValid[passwordChangeRequest](c)
+	if err != nil {
+		return err
+	}
+	v, _ := viewer(c)
+	// Guessing the current password through this route costs what a login does.
+	succeeded, err := s.throttleLogin(c, "user:"+domain.ID(v.UserID).String(), "", time.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.store.ChangePassword(c.Request().Context(), v.UserID, req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	succeeded()
+	return c.NoContent(http.StatusNoContent)
 }

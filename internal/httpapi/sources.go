@@ -105,7 +105,7 @@ func (s *Server) createSource(c echo.Context) error {
 // updateSource changes a source.
 //
 //	@Summary		Change a source
-//	@Description	A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Description	A JSON merge patch (RFC 7396) of the source's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.
 //	@Tags			sources
 //	@Accept			json,application/merge-patch+json
 //	@Produce		json,application/problem+json
@@ -139,6 +139,7 @@ func (s *Server) updateSource(c echo.Context) error {
 //	@Param			id			path		string	true	"source id"
 //	@Param			If-Match	header		string	false	"the record's ETag"
 //	@Success		200			{object}	itemEnvelope[domain.Source]
+//	@Success		202			{object}	awaitingReview[domain.Source]
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

@@ -133,3 +133,70 @@ func (s *Server) updateUser(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, meResponse{Data: u})
 }
+
+// passwordRequest is an admin's reset of an account's password.
+type passwordRequest struct {
+	// Password is the new password (at least 12 characters, not a common one).
+	Password string `json:"password"`
+}
+
+// resetPassword sets an account's password.
+//
+//	@Summary		Reset an account's password
+//	@Description	An admin sets a new password for an account (the password policy applies: 400 naming password). Every session and token of the account ends at once.
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id		path	string			true	"user id"
+//	@Param			body	body	passwordRequest	true	"the new password"
+//	@Success		204		"reset"
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Router			/api/v1/users/{id}/password [post]
+func (s *Server) resetPassword(c echo.Context) error {
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	req, err := decodeValid[passwordRequest](c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPassword(c.Request().Context(), id, req.Password); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// resetSecondFactor turns an account's second factor off.
+//
+//	@Summary		Reset an account's second factor
+//	@Description	An admin turns off the second factor (TOTP) of an account that lost it; its sessions and tokens end. Where REGISTRY_REQUIRE_2FA covers the account, it enrols again at its next login.
+//	@Tags			users
+//	@Produce		json,application/problem+json
+//	@Security		Bearer
+//	@Param			id	path	string	true	"user id"
+//	@Success		204	"reset"
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Router			/api/v1/users/{id}/reset-2fa [post]
+func (s *Server) resetSecondFactor(c echo.Context) error {
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.GetUser(c.Request().Context(), id); err != nil {
+		return err
+	}
+	if err := s.store.ResetTOTP(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -89,12 +89,12 @@ func (s *Server) getVendorHistory(c echo.Context) error {
 // createVendor creates a draft vendor.
 //
 //	@Summary		Create a vendor
-//	@Description	Creates a draft, visible only to staff until it is published. Unknown fields are refused.
+//	@Description	Creates a draft, visible only to staff until it is published, with the citations the body carries (in one transaction). Every invalid field is named at once in the problem's errors (citations[i].field for a citation); unknown fields are refused. A reference takes an id (a string or a number) or, for a vendor, its slug; a field whose values include unknown may be left out or null (unknown); a date may be sent as 2014, 2014-03 or 2014-03-05 without its *_precision, which its form then gives.
 //	@Tags			vendors
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
-//	@Param			body	body		domain.VendorFields	true	"the vendor"
+//	@Param			body	body		createVendorRequest	true	"the vendor, with its citations if any"
 //	@Success		201		{object}	itemEnvelope[domain.Vendor]
 //	@Header			201		{string}	Location	"the record's URL"
 //	@Header			201		{string}	ETag		"the record's revision"
@@ -114,7 +114,7 @@ func (s *Server) createVendor(c echo.Context) error {
 // updateVendor changes a vendor.
 //
 //	@Summary		Change a vendor
-//	@Description	A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history.
+//	@Description	A JSON merge patch (RFC 7396) of the vendor's fields: fields present replace, null clears, absent fields stay. If-Match must be the record's current ETag (428 without it, 412 when stale). A change to a published record is public at once and recorded in its history. A retracted record refuses changes (409, saying when and why it was retracted). Every invalid field is named at once; references, open questions and dates read as on create.
 //	@Tags			vendors
 //	@Accept			json,application/merge-patch+json
 //	@Produce		json,application/problem+json
@@ -141,13 +141,14 @@ func (s *Server) updateVendor(c echo.Context) error {
 // publishVendor publishes a draft vendor.
 //
 //	@Summary		Publish a vendor
-//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag.
+//	@Description	Makes the draft public. The record needs a citation of a published source first (409 otherwise). If-Match, when sent, must be the current ETag. In two-person review (REGISTRY_REVIEW=two-person) a publish by the staff member who made the draft's last change publishes nothing: it records a review request and answers 202 "awaiting review" with the draft unchanged; a publish by anyone else publishes and closes the request, and the publish in the history names who asked (requested_by) and who approved (actor).
 //	@Tags			vendors
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
 //	@Param			id			path		string	true	"vendor id or slug"
 //	@Param			If-Match	header		string	false	"the record's ETag"
 //	@Success		200			{object}	itemEnvelope[domain.Vendor]
+//	@Success		202			{object}	awaitingReview[domain.Vendor]
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

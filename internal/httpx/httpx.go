@@ -27,6 +27,7 @@ var statuses = map[string]int{
 	domain.ETOOMANY:              http.StatusTooManyRequests,
 	domain.EUNAVAILABLE:          http.StatusServiceUnavailable,
 	domain.ENOTACCEPTABLE:        http.StatusNotAcceptable,
+	domain.EAWAITINGREVIEW:       http.StatusAccepted,
 }
 
 // Status returns the HTTP status of an error by its domain code: 503 for a database

@@ -26,7 +26,8 @@ import (
 // key and every session and refresh token are deleted from it, and it is vacuumed
 // again so that their bytes do not stay behind in free pages. A registry restored
 // from it makes a new signing key at start, and everyone logs in again. Password
-// hashes (argon2id) stay: the accounts must survive a restore. The file is made
+// hashes (argon2id) stay: the accounts must survive a restore. Second factors (TOTP
+// secrets and recovery-code hashes) do not: a restored account enrols again. The file is made
 // readable by its owner only.
 //
 // A PostgreSQL registry is refused: it is backed up with pg_dump (see the README).
@@ -84,6 +85,12 @@ func stripSecrets(ctx context.Context, path string) error {
 			return err
 		}
 		if _, err := tx.Session.Delete().Exec(ctx); err != nil {
+			return err
+		}
+		// Second factors: a secret in a backup would let its reader make codes. A
+		// restored account logs in with its password and enrols again (which
+		// REGISTRY_REQUIRE_2FA then demands).
+		if _, err := tx.User.Update().ClearTotpSecret().SetTotpEnabled(false).ClearRecoveryCodes().ClearTotpLastStep().Save(ctx); err != nil {
 			return err
 		}
 		_, err := tx.Setting.Delete().Where(setting.ID(signingKeySetting)).Exec(ctx)

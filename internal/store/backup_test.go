@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/export-registry/registry/internal/auth"
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
@@ -47,6 +49,20 @@ func TestBackupLeavesOutKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A second factor: its secret and recovery codes stay out of the copy.
+	en, err := st.StartTOTP(ctx, int(g.User.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := totp.GenerateCode(en.Secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recovery, err := st.ConfirmTOTP(ctx, int(g.User.ID), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := st.Backup(ctx, path); err != nil {
 		t.Fatal(err)
@@ -62,6 +78,8 @@ func TestBackupLeavesOutKeys(t *testing.T) {
 		"the session id":                 []byte(g.SessionID),
 		"the live refresh token's hash":  []byte(auth.HashRefreshToken(g.RefreshToken)),
 		"the setting's name (key's row)": []byte("jwt_signing_key"),
+		"the TOTP secret":                []byte(en.Secret),
+		"a recovery code's hash":         []byte(auth.HashRecoveryCode(recovery[0])),
 	} {
 		if bytes.Contains(file, secret) {
 			t.Errorf("the backup file holds %s", name)

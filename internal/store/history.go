@@ -6,6 +6,7 @@ import (
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/ent/user"
 	"github.com/export-registry/registry/internal/domain"
 )
 
@@ -24,6 +25,10 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 	if err != nil {
 		return nil, err
 	}
+	names, err := s.requesters(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]domain.Change, len(rows))
 	for i, r := range rows {
 		actor := "registry"
@@ -35,6 +40,10 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 		out[i] = domain.Change{
 			Revision: r.Revision, Action: string(r.Action), At: r.At.UTC(), Actor: actor,
 			Reason: r.Reason, Before: r.Before, After: r.After,
+		}
+		if r.RequestedByID != nil {
+			name := names[*r.RequestedByID]
+			out[i].RequestedBy = &name
 		}
 	}
 	if !drafts {
@@ -135,4 +144,24 @@ func citedSource(c map[string]any) (int, bool) {
 func sourceRef(v *ent.Source) domain.SourceRef {
 	return domain.SourceRef{Title: v.Title, Kind: string(v.Kind), URL: v.URL, DocumentSymbol: v.DocumentSymbol,
 		PublishedOn: domain.StoredDate(v.PublishedOn, enumPtr(v.PublishedOnPrecision)), PublishedOnPrecision: enumPtr(v.PublishedOnPrecision)}
+}
+
+// requesters returns the display names of the staff who asked for the reviewed
+// publications among rows, by user id.
+func (s *Store) requesters(ctx context.Context, rows []*ent.Revision) (map[int]string, error) {
+	var ids []int
+	for _, r := range rows {
+		if r.RequestedByID != nil {
+			ids = append(ids, *r.RequestedByID)
+		}
+	}
+	names := map[int]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	users, err := s.client.User.Query().Where(user.IDIn(ids...)).All(ctx)
+	for _, u := range users {
+		names[u.ID] = u.DisplayName
+	}
+	return names, err
 }

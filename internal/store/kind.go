@@ -45,6 +45,10 @@ type marking struct {
 	status      string
 	retractedAt *time.Time
 	reason      *string
+	// pending: nothing changes, the publish awaits review (two-person review).
+	pending bool
+	// requestedBy is who asked for the review this publication answers.
+	requestedBy *int
 }
 
 // recordMutation is what every record mutation offers for the common fields.

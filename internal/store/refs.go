@@ -14,6 +14,7 @@ import (
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/search"
 )
 
 // exists are the lookups of the record types a field may refer to (its `ref` tag).
@@ -91,4 +92,71 @@ func refsOf(ctx context.Context, c *ent.Client, prefix string, v reflect.Value, 
 		}
 	}
 	return nil
+}
+
+// RefID resolves a reference to a record of a kind (a `ref` tag's value) as staff
+// write it: a record id, or for a vendor its slug too. Drafts count: staff may refer
+// to a record not yet published. A reference that names nothing is ENOTFOUND.
+func (s *Store) RefID(ctx context.Context, kind, ref string) (domain.ID, error) {
+	if id, err := domain.ParseID(ref); err == nil {
+		if ok, err := exists[kind](ctx, s.client, int(id)); err != nil || ok {
+			return id, err
+		}
+		return 0, domain.Errorf(domain.ENOTFOUND, "no %s has id %s", kind, id)
+	}
+	if kind == "vendor" && domain.ValidSlug(ref) {
+		id, err := s.vendorRef(ref, domain.Statuses).OnlyID(ctx)
+		if ent.IsNotFound(err) {
+			return 0, domain.Errorf(domain.ENOTFOUND, "no vendor has the slug %q", ref)
+		}
+		return domain.ID(id), err
+	}
+	if kind == "vendor" {
+		return 0, domain.Errorf(domain.EINVALID, "not a vendor id or slug")
+	}
+	return 0, domain.Errorf(domain.EINVALID, "not a %s id", kind)
+}
+
+// slugFrom makes a slug from a name: its words as search.Normalize folds them
+// (lower case, accents dropped), of ASCII letters and digits only, joined by hyphens,
+// at most 90 bytes (so a suffix still fits the 100 a slug may have).
+func slugFrom(name string) string {
+	var words []string
+	n := 0
+	for _, w := range strings.Fields(search.Normalize(name)) {
+		w = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1 // a letter no ASCII spelling is known for
+		}, w)
+		if n+len(w) > 90 {
+			break
+		}
+		if w == "" {
+			continue
+		}
+		words = append(words, w)
+		n += len(w) + 1
+	}
+	if len(words) == 0 {
+		return "vendor"
+	}
+	return strings.Join(words, "-")
+}
+
+// freeSlug returns the slug made from a vendor's name, suffixed -2, -3… when a
+// vendor (of any status) has it already.
+func freeSlug(ctx context.Context, c *ent.Client, name string) (string, error) {
+	base := slugFrom(name)
+	for n := 1; ; n++ {
+		slug := base
+		if n > 1 {
+			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken, err := c.Vendor.Query().Where(vendor.Slug(slug)).Exist(ctx)
+		if err != nil || !taken {
+			return slug, err
+		}
+	}
 }

@@ -41,10 +41,31 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-// Login checks an email and password and opens a session. A hash made with older
-// parameters is replaced while the password is at hand.
+// Credentials are what a login presents: an email and password, and the second
+// factor when the account has one (a TOTP code, or one of its recovery codes).
+type Credentials struct {
+	Email    string
+	Password string
+	OTP      string
+}
+
+// Login checks an email and password and opens a session; an account with a second
+// factor is refused (see LoginWith).
 func (s *Store) Login(ctx context.Context, email, password string) (Grant, error) {
+	return s.LoginWith(ctx, Credentials{Email: email, Password: password})
+}
+
+// LoginWith checks credentials and opens a session: the API's login and the staff
+// console's call it alike. A hash made with older parameters is replaced while the
+// password is at hand.
+//
+// An account with a second factor needs c.OTP: without it, or with a wrong one, the
+// answer is EUNAUTHORIZED naming the field otp (and only after the password was
+// right, so it tells nothing to someone without it). A recovery code is good once:
+// it is used up in the login's transaction.
+func (s *Store) LoginWith(ctx context.Context, c Credentials) (Grant, error) {
 	ctx = domain.SystemContext(ctx) // the login's own bookkeeping
+	email, password := c.Email, c.Password
 	e, err := normalizeEmail(email)
 	if err != nil || len(password) > auth.MaxPasswordBytes {
 		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
@@ -71,6 +92,11 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 	}
 	var g Grant
 	err = s.inTx(ctx, func(tx *ent.Tx) error {
+		if u.TotpEnabled {
+			if err := secondFactor(ctx, tx.Client(), u.ID, c.OTP); err != nil {
+				return err
+			}
+		}
 		sid, sidHash, err := auth.NewSessionID()
 		if err != nil {
 			return err
@@ -186,7 +212,7 @@ func (s *Store) Authenticate(ctx context.Context, c *auth.Claims) (domain.Viewer
 		u.Disabled || u.TokenEpoch != c.Epoch || string(u.Role) != c.Role {
 		return domain.Viewer{}, domain.Errorf(domain.EUNAUTHORIZED, "invalid or expired token")
 	}
-	return domain.Viewer{UserID: u.ID, Role: string(u.Role)}, nil
+	return domain.Viewer{UserID: u.ID, Role: string(u.Role), SecondFactor: u.TotpEnabled}, nil
 }
 
 // signingKeySetting names the setting that keeps the generated signing key. A backup

@@ -28,13 +28,15 @@ type User struct {
 	DisplayName string    `json:"display_name"`
 	Role        string    `json:"role" enums:"admin,editor"`
 	Disabled    bool      `json:"disabled"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// SecondFactor: the account logs in with a TOTP code too.
+	SecondFactor bool      `json:"second_factor"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 func toUser(u *ent.User) User {
 	return User{ID: domain.ID(u.ID), Email: u.Email, DisplayName: u.DisplayName, Role: string(u.Role),
-		Disabled: u.Disabled, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+		Disabled: u.Disabled, SecondFactor: u.TotpEnabled, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
 }
 
 // NewUser is an account to create.
@@ -192,4 +194,57 @@ func revokeSessions(ctx context.Context, c *ent.Client, which predicate.Session,
 	_, err := c.Session.Update().Where(which, session.RevokedAtIsNil()).
 		SetRevokedAt(time.Now().UTC()).SetRevokedReason(reason).Save(ctx)
 	return err
+}
+
+// SetPassword replaces an account's password (an admin's reset, or the user's own
+// change): it must pass the policy, and every session and token the account holds
+// ends at once (its token epoch is raised), so whoever knew the old one is out.
+func (s *Store) SetPassword(ctx context.Context, id int, password string) error {
+	return s.inTx(ctx, func(tx *ent.Tx) error {
+		u, err := tx.User.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return domain.NotFound("user", domain.ID(id).String())
+		}
+		if err != nil {
+			return err
+		}
+		if err := auth.CheckPasswordPolicy(password, u.Email, u.DisplayName); err != nil {
+			return err
+		}
+		hash, err := auth.HashPassword(password, auth.DefaultParams)
+		if err != nil {
+			return err
+		}
+		if err := tx.User.UpdateOne(u).SetPasswordHash(hash).AddTokenEpoch(1).Exec(ctx); err != nil {
+			return translate(err)
+		}
+		return revokeSessions(domain.SystemContext(ctx), tx.Client(), session.UserID(id), "password changed")
+	})
+}
+
+// ChangePassword is an account's own password change: the current password must be
+// right (EUNAUTHORIZED naming current_password otherwise), and then SetPassword's
+// rules apply, ending every session the account holds, the caller's too.
+func (s *Store) ChangePassword(ctx context.Context, id int, current, next string) error {
+	u, err := s.client.User.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return domain.NotFound("user", domain.ID(id).String())
+	}
+	if err != nil {
+		return err
+	}
+	ok, _, err := auth.VerifyPassword(current, u.PasswordHash, auth.DefaultParams)
+	if err != nil || !ok {
+		return &domain.Error{Code: domain.EUNAUTHORIZED, Message: "the current password is wrong",
+			Fields: map[string]string{"current_password": "wrong password"}}
+	}
+	if err := s.SetPassword(domain.SystemContext(ctx), id, next); err != nil {
+		if fields := domain.ErrorFields(err); fields != nil {
+			if problem, ok := fields["password"]; ok {
+				return domain.Invalid("new_password", problem)
+			}
+		}
+		return err
+	}
+	return nil
 }

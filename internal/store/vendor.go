@@ -20,6 +20,14 @@ var Vendors = Kind[domain.VendorFields, domain.Vendor]{
 	split: func(r domain.Vendor) (domain.Record, domain.VendorFields) { return r.Record, r.VendorFields },
 	check: domain.VendorFields.Check,
 	create: func(ctx context.Context, c *ent.Client, r domain.Record, f domain.VendorFields) (int, error) {
+		if f.Slug == "" && r.ID == 0 {
+			// A new vendor without a slug gets one made from its name.
+			slug, err := freeSlug(ctx, c, f.Name)
+			if err != nil {
+				return 0, err
+			}
+			f.Slug = slug
+		}
 		b := withID(c.Vendor.Create(), r.ID).SetStatus(vendor.Status(r.Status))
 		setBase(b.Mutation(), r)
 		setVendor(b.Mutation(), f)

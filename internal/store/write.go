@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
 	"github.com/export-registry/registry/ent/source"
 	"github.com/export-registry/registry/internal/domain"
@@ -20,6 +23,11 @@ import (
 type Edit struct {
 	RequestID string
 	Reason    *string
+	// Review is the publishing rule (domain.ReviewSingle, the default, or
+	// domain.ReviewTwoPerson); Publish reads it.
+	Review string
+	// requestedBy is who asked for a reviewed publication (set by Publish).
+	requestedBy *int
 }
 
 // inTxStore runs a change to records in a write transaction, with a store whose
@@ -64,8 +72,27 @@ func (s *Store) inWriteTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 
 // Create writes a new draft, and its "create" revision, in one transaction.
 func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) (R, error) {
+	return CreateCited(ctx, s, k, f, nil, e)
+}
+
+// CreateCited writes a new draft with its citations, and its "create" revision, in
+// one transaction: a record and the evidence for it arrive together or not at all.
+// A citation's problems are named citations[i].field.
+func CreateCited[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, cites []domain.Citation, e Edit) (R, error) {
 	var out R
 	if err := k.resolveCheck(&f); err != nil {
+		return out, err
+	}
+	if len(cites) > 0 && !k.cites {
+		return out, domain.Invalid("citations", "a source is its own evidence and takes no citations")
+	}
+	p := domain.Problems{}
+	for i, c := range cites {
+		for field, problem := range CitationProblems[F](c) {
+			p.Add(fmt.Sprintf("citations[%d].%s", i, field), problem)
+		}
+	}
+	if err := p.Err("invalid citation"); err != nil {
 		return out, err
 	}
 	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
@@ -75,6 +102,20 @@ func Create[F, R any](ctx context.Context, s *Store, k Kind[F, R], f F, e Edit) 
 		id, err := k.create(ctx, tx.Client(), domain.Record{Status: domain.StatusDraft, Revision: 1}, f)
 		if err != nil {
 			return translate(err)
+		}
+		for i, c := range cites {
+			if err := addCitation(ctx, tx.Client(), k.name, id, c); err != nil {
+				if fields := domain.ErrorFields(err); fields != nil {
+					for field, problem := range fields {
+						p.Add(fmt.Sprintf("citations[%d].%s", i, field), problem)
+					}
+					continue
+				}
+				return translate(err)
+			}
+		}
+		if err := p.Err("invalid citation"); err != nil {
+			return err
 		}
 		if out, err = k.get(ctx, ts, id); err != nil {
 			return err
@@ -94,6 +135,9 @@ func Update[F, R any](ctx context.Context, s *Store, k Kind[F, R], id, ifMatch i
 			return err
 		}
 		rec, fields := k.split(before)
+		if rec.Status == domain.StatusRetracted {
+			return domain.Errorf(domain.ECONFLICT, "this record is retracted (%s): a retraction is final and its record stays as it was withdrawn; create a new record instead", retractionSummary(rec))
+		}
 		if rec.Revision != ifMatch {
 			return stale(rec.Revision)
 		}
@@ -128,6 +172,15 @@ func stale(current int) error {
 
 // Publish makes a draft public. A record needs a citation of a published source
 // first; a source is its own evidence.
+//
+// In two-person review (e.Review is domain.ReviewTwoPerson) the staff member who
+// made the draft's last change may not publish it: their publish records a review
+// request instead, changes nothing else and returns the record as it is with
+// ErrAwaitingReview's error (domain code EAWAITINGREVIEW, which is not a failure:
+// the API answers 202). Any other staff member's publish publishes, closes the
+// request and records who asked (in the publish revision's requested_by) and who
+// approved (its actor). A draft whose last change the registry itself made (an
+// import) has no last editor: anyone may publish it.
 func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit) (R, error) {
 	return mark(ctx, s, k, id, ifMatch, e, revision.ActionPublish, func(ctx context.Context, c *ent.Client, rec domain.Record) (marking, error) {
 		if rec.Status != domain.StatusDraft {
@@ -143,9 +196,63 @@ func Publish[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMa
 					Fields: map[string]string{"citations": "none of a published source"}}
 			}
 		}
-		return marking{status: domain.StatusPublished}, nil
+		return review(ctx, c, k.name, rec, e.Review == domain.ReviewTwoPerson, marking{status: domain.StatusPublished})
 	})
 }
+
+// review applies the publishing rule to a publish of rec by the context's viewer: in
+// two-person review the draft's last editor asks instead of publishing. A publish
+// (in either mode: the rule may have changed since) answers the open request.
+func review(ctx context.Context, c *ent.Client, recordType string, rec domain.Record, twoPerson bool, m marking) (marking, error) {
+	v, _ := domain.ViewerFrom(ctx)
+	open := c.ReviewRequest.Query().Where(reviewrequest.RecordTypeEQ(reviewrequest.RecordType(recordType)),
+		reviewrequest.RecordID(int(rec.ID)), reviewrequest.ResolvedAtIsNil())
+	last, err := c.Revision.Query().
+		Where(revision.RecordTypeEQ(revision.RecordType(recordType)), revision.RecordID(int(rec.ID))).
+		Order(ent.Desc(revision.FieldRevision)).First(ctx)
+	if err != nil {
+		return m, err
+	}
+	if twoPerson && !v.System && last.ActorID != nil && *last.ActorID == v.UserID {
+		// The last editor asks; one open request per revision is enough.
+		ok, err := open.Clone().Where(reviewrequest.Revision(rec.Revision), reviewrequest.RequestedByID(v.UserID)).Exist(ctx)
+		if err != nil {
+			return m, err
+		}
+		if !ok {
+			if err := c.ReviewRequest.Create().SetRecordType(reviewrequest.RecordType(recordType)).SetRecordID(int(rec.ID)).
+				SetRevision(rec.Revision).SetRequestedByID(v.UserID).SetRequestedAt(time.Now().UTC()).Exec(ctx); err != nil {
+				return m, err
+			}
+		}
+		return marking{pending: true}, nil
+	}
+	// Another staff member approves: the latest open request is the one answered.
+	req, err := open.Clone().Order(ent.Desc(reviewrequest.FieldID)).First(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return m, nil
+	case err != nil:
+		return m, err
+	}
+	m.requestedBy = &req.RequestedByID
+	_, err = c.ReviewRequest.Update().Where(reviewrequest.RecordTypeEQ(reviewrequest.RecordType(recordType)),
+		reviewrequest.RecordID(int(rec.ID)), reviewrequest.ResolvedAtIsNil()).
+		SetResolvedAt(time.Now().UTC()).SetNillableResolvedByID(viewerID(v)).Save(ctx)
+	return m, err
+}
+
+// viewerID is a staff viewer's user id, nil for the registry itself.
+func viewerID(v domain.Viewer) *int {
+	if v.System || v.UserID <= 0 {
+		return nil
+	}
+	return &v.UserID
+}
+
+// ErrAwaitingReview is what Publish returns, beside the unchanged record, when in
+// two-person review it recorded a review request instead of publishing.
+var ErrAwaitingReview = domain.Errorf(domain.EAWAITINGREVIEW, "awaiting review: you made this draft's last change, so another staff member must publish it; your request is recorded")
 
 // retractionReason is the rule of a retraction's reason, shown with the record:
 // prose of at most 2,000 bytes (the maxLength of the retract request).
@@ -175,6 +282,7 @@ func Retract[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMa
 func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch *int, e Edit, action revision.Action,
 	decide func(context.Context, *ent.Client, domain.Record) (marking, error)) (R, error) {
 	var out R
+	pending := false
 	err := s.inTxStore(ctx, func(tx *ent.Tx, ts *Store) error {
 		before, err := k.get(ctx, ts, id)
 		if err != nil {
@@ -188,6 +296,11 @@ func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch
 		if err != nil {
 			return err
 		}
+		if m.pending {
+			out, pending = before, true
+			return nil // the decision's own writes (a review request) stand
+		}
+		e.requestedBy = m.requestedBy
 		n, err := k.mark(ctx, tx.Client(), id, rec.Revision, m)
 		if err != nil {
 			return translate(err)
@@ -200,6 +313,9 @@ func mark[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, ifMatch
 		}
 		return revise(ctx, tx.Client(), k.name, id, rec.Revision+1, action, true, before, out, e)
 	})
+	if err == nil && pending {
+		return out, ErrAwaitingReview
+	}
 	return out, err
 }
 
@@ -208,21 +324,57 @@ func AddCitation[F, R any](ctx context.Context, s *Store, k Kind[F, R], id int, 
 	if !k.cites {
 		return *new(R), domain.Errorf(domain.EINVALID, "a source is its own evidence and takes no citations")
 	}
-	if err := c.Check(); err != nil {
-		return *new(R), err
+	if p := CitationProblems[F](c); len(p) > 0 {
+		return *new(R), p.Err("invalid citation")
 	}
 	return citationChange(ctx, s, k, id, ifMatch, e, func(ctx context.Context, cl *ent.Client, rec domain.Record) error {
-		if ok, err := cl.Source.Query().Where(source.ID(int(c.SourceID))).Exist(ctx); err != nil || !ok {
-			if err == nil {
-				err = &domain.Error{Code: domain.EINVALID, Message: "invalid citation", Fields: map[string]string{"source_id": "no source has this id"}}
-			}
-			return err
-		}
-		return cl.Citation.Create().
-			SetRecordType(citation.RecordType(k.name)).SetRecordID(id).SetSourceID(int(c.SourceID)).
-			SetFields(c.Fields).SetNillableLocator(c.Locator).SetConfidence(citation.Confidence(c.Confidence)).
-			Exec(ctx)
+		return addCitation(ctx, cl, k.name, id, c)
 	})
+}
+
+// CitationProblems checks a citation of a record whose written fields are F: the
+// citation's own rules, and that the fields it names are fields of the record.
+func CitationProblems[F any](c domain.Citation) domain.Problems {
+	p := domain.Problems{}
+	for field, problem := range domain.ErrorFields(c.Check()) {
+		p.Add(field, problem)
+	}
+	names := domain.FieldNames[F]()
+	for _, f := range c.Fields {
+		if !slices.Contains(names, f) {
+			p.Add("fields", fmt.Sprintf("%q is not a field of this record (its fields: %s)", f, strings.Join(names, ", ")))
+		}
+	}
+	return p
+}
+
+// addCitation writes a citation of an existing source.
+func addCitation(ctx context.Context, cl *ent.Client, recordType string, id int, c domain.Citation) error {
+	if ok, err := cl.Source.Query().Where(source.ID(int(c.SourceID))).Exist(ctx); err != nil || !ok {
+		if err == nil {
+			err = &domain.Error{Code: domain.EINVALID, Message: "invalid citation", Fields: map[string]string{"source_id": "no source has this id"}}
+		}
+		return err
+	}
+	return cl.Citation.Create().
+		SetRecordType(citation.RecordType(recordType)).SetRecordID(id).SetSourceID(int(c.SourceID)).
+		SetFields(c.Fields).SetNillableLocator(c.Locator).SetConfidence(citation.Confidence(c.Confidence)).
+		Exec(ctx)
+}
+
+// retractionSummary says when and why a record was retracted.
+func retractionSummary(r domain.Record) string {
+	var parts []string
+	if r.RetractedAt != nil {
+		parts = append(parts, "on "+r.RetractedAt.Format("2006-01-02"))
+	}
+	if r.RetractionReason != nil {
+		parts = append(parts, "because "+strconv.Quote(*r.RetractionReason))
+	}
+	if len(parts) == 0 {
+		return "no reason recorded"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // DeleteCitation removes a record's citation. A published record keeps at least one
@@ -292,7 +444,7 @@ func revise(ctx context.Context, c *ent.Client, recordType string, id, rev int, 
 	b := c.Revision.Create().
 		SetRecordType(revision.RecordType(recordType)).SetRecordID(id).SetRevision(rev).
 		SetAction(action).SetPublic(public).SetAt(time.Now().UTC()).
-		SetNillableReason(e.Reason)
+		SetNillableReason(e.Reason).SetNillableRequestedByID(e.requestedBy)
 	if e.RequestID != "" {
 		b.SetRequestID(e.RequestID)
 	}

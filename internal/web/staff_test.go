@@ -251,3 +251,160 @@ func TestStaffSessions(t *testing.T) {
 		})
 	})
 }
+
+// formOf reads the values of a page's record form back, as a browser would send it:
+// text inputs, textareas and selected options (a good enough reading of the
+// console's generated markup for tests).
+var (
+	inputRE    = regexp.MustCompile(`<input id="f-([a-z_]+)" name="([a-z_]+)" type="(?:text|url)"[^>]*value="([^"]*)"`)
+	textareaRE = regexp.MustCompile(`(?s)<textarea id="f-([a-z_]+)" name="([a-z_]+)"[^>]*>(.*?)</textarea>`)
+)
+
+func TestStaffRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		addStaff(t, st, "editor@example.org", domain.RoleEditor)
+		addStaff(t, st, "second@example.org", domain.RoleEditor)
+		base := console(t, st)
+		b := newBrowser(t, base)
+		b.login("editor@example.org", staffPassword)
+		tok := b.csrf("/staff/")
+
+		t.Run("every problem at once, beside its field, the input kept", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "license_status": {"granted"},
+				"purpose_specificity": {"unknown"}, "max_targets": {"fifty"}, "valid_from": {"2014-13"}, "end_user_state": {"ZZ"},
+				"geography": {"MX\nGT"}, "reference": {"REF-KEEP-1"}})
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			for _, want := range []string{`id="field-max_targets"`, "must be a whole number", "2014-13 is not a date",
+				"not an ISO 3166-1 alpha-2 code", `value="REF-KEEP-1"`, `value="fifty"`, `value="2014-13"`, "MX\nGT"} {
+				if !strings.Contains(p.body, want) {
+					t.Errorf("the refused form lacks %q", want)
+				}
+			}
+			if n := storetest.Count(t, st, "licenses"); n != 0 {
+				t.Errorf("%d licences written from a refused form", n)
+			}
+		})
+
+		var vendorURL, licenseURL string
+		t.Run("a vendor and a licence with its limits, cited and published", func(t *testing.T) {
+			p := b.post("/staff/vendors/new", url.Values{"csrf": {tok}, "slug": {"acme-intercept"}, "name": {"Acme Intercept"},
+				"headquarters_country": {"DE"}, "ungp_commitment": {"unknown"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create vendor: %d\n%s", p.status, p.body)
+			}
+			vendorURL, _, _ = strings.Cut(p.header.Get("Location"), "?")
+			vid := strings.TrimPrefix(vendorURL, "/staff/vendors/")
+			p = b.post("/staff/licenses/new", url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {vid},
+				"license_status": {"granted"}, "purpose_specificity": {"generic_assertion"}, "stated_purpose": {"counter_terrorism"},
+				"max_targets": {"50"}, "max_concurrent_targets": {"10"}, "geography": {"mx\nGT"}, "valid_from": {"2014"},
+				"valid_until": {"2016-03"}, "end_user_state": {"MX"}, "product_ids.none": {"1"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create licence: %d\n%s", p.status, p.body)
+			}
+			licenseURL, _, _ = strings.Cut(p.header.Get("Location"), "?")
+			lid := strings.TrimPrefix(licenseURL, "/staff/licenses/")
+			n, _ := domain.ParseID(lid)
+			l, err := st.GetLicense(domain.SystemContext(context.Background()), int(n), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *l.MaxTargets != 50 || *l.MaxConcurrentTargets != 10 || strings.Join(l.Geography, ",") != "MX,GT" ||
+				*l.ValidFrom != "2014-01-01" || *l.ValidFromPrecision != "year" || *l.ValidUntil != "2016-03-01" ||
+				*l.ValidUntilPrecision != "month" || l.ProductIDs == nil || len(l.ProductIDs) != 0 || l.Status != domain.StatusDraft {
+				t.Errorf("licence as stored: %+v", l.LicenseFields)
+			}
+			page := b.get(licenseURL)
+			for _, want := range []string{`value="2014"`, `value="2016-03"`, "Cite a source", "History"} {
+				if !strings.Contains(page.body, want) {
+					t.Errorf("licence page lacks %q", want)
+				}
+			}
+			// Publishing without a citation is refused, saying why.
+			p = b.post(licenseURL+"/publish", url.Values{"csrf": {tok}})
+			if p.status != http.StatusConflict {
+				t.Errorf("publish uncited: %d, want 409", p.status)
+			}
+			// A citation of a new source made in the citation form.
+			p = b.post(licenseURL+"/cite", url.Values{"csrf": {tok}, "new_source.kind": {"media"}, "new_source.title": {"A test report"},
+				"new_source.url": {"https://example.org/report"}, "new_source.published_on": {"2019-05"},
+				"fields": {"max_targets", "geography"}, "locator": {"p. 4"}, "confidence": {"reported"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("cite: %d\n%s", p.status, p.body)
+			}
+			// A field the record does not have is refused.
+			p = b.post(licenseURL+"/cite", url.Values{"csrf": {tok}, "source_id": {"1"}, "fields": {"headquarters_country"}, "confidence": {"reported"}})
+			if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "not a field of this record") {
+				t.Errorf("cite a field the licence has not: %d", p.status)
+			}
+			p = b.post(licenseURL+"/publish", url.Values{"csrf": {tok}})
+			if p.status != http.StatusConflict || !strings.Contains(p.body, "published source") {
+				t.Errorf("publish on a draft source's word: %d, want 409", p.status)
+			}
+			for _, path := range []string{"/staff/sources/1/publish", vendorURL + "/cite", vendorURL + "/publish", licenseURL + "/publish"} {
+				form := url.Values{"csrf": {tok}}
+				if strings.HasSuffix(path, "/cite") {
+					form.Set("source_id", "1")
+					form.Set("confidence", "reported")
+				}
+				if p := b.post(path, form); p.status != http.StatusSeeOther {
+					t.Fatalf("POST %s: %d\n%s", path, p.status, p.body)
+				}
+			}
+			pub := newBrowser(t, base).get("/licenses/" + lid)
+			if pub.status != http.StatusOK || !strings.Contains(pub.body, "Acme Intercept") || !strings.Contains(pub.body, "A test report") {
+				t.Errorf("public licence page: %d", pub.status)
+			}
+		})
+
+		t.Run("a stale save shows both versions and keeps the input", func(t *testing.T) {
+			other := newBrowser(t, base)
+			other.login("second@example.org", staffPassword)
+			mine := b.get(vendorURL) // read at revision r
+			theirs := other.get(vendorURL)
+			form := func(body, name string) url.Values {
+				v := url.Values{"csrf": {csrfRE.FindStringSubmatch(body)[1]}}
+				v.Set("revision", regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(body)[1])
+				for _, m := range inputRE.FindAllStringSubmatch(body, -1) {
+					v.Set(m[2], m[3])
+				}
+				for _, m := range textareaRE.FindAllStringSubmatch(body, -1) {
+					v.Set(m[2], m[3])
+				}
+				v.Set("headquarters_country", "DE")
+				v.Set("ungp_commitment", "unknown")
+				v.Set("name", name)
+				return v
+			}
+			if p := other.post(vendorURL, form(theirs.body, "Acme Intercept GmbH")); p.status != http.StatusSeeOther {
+				t.Fatalf("their save: %d\n%s", p.status, p.body)
+			}
+			p := b.post(vendorURL, form(mine.body, "Acme Intercept AG"))
+			if p.status != http.StatusConflict {
+				t.Fatalf("stale save: %d, want 409", p.status)
+			}
+			for _, want := range []string{"Someone else saved this record", "Acme Intercept GmbH", `value="Acme Intercept AG"`, "second Staffer"} {
+				if !strings.Contains(p.body, want) {
+					t.Errorf("conflict page lacks %q", want)
+				}
+			}
+			v, _ := st.GetVendor(domain.SystemContext(context.Background()), "acme-intercept", true)
+			if v.Name != "Acme Intercept GmbH" {
+				t.Errorf("the stale save overwrote: %q", v.Name)
+			}
+			// Saving the kept input again applies it over theirs.
+			again := form(p.body, "Acme Intercept AG")
+			if p := b.post(vendorURL, again); p.status != http.StatusSeeOther {
+				t.Fatalf("reapplied save: %d", p.status)
+			}
+			if v, _ := st.GetVendor(domain.SystemContext(context.Background()), "acme-intercept", true); v.Name != "Acme Intercept AG" {
+				t.Errorf("reapplied: %q", v.Name)
+			}
+			hist := b.get(vendorURL)
+			if !strings.Contains(hist.body, "Acme Intercept GmbH") || !strings.Contains(hist.body, "Revision 5") {
+				t.Errorf("history lacks the field-by-field change")
+			}
+		})
+	})
+}

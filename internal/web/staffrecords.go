@@ -121,6 +121,11 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 			}
 			opts = refs[f.Ref]
 		}
+		if f.Input == inSelect && v.Value == "" && slices.Contains(f.Enum, domain.Unknown) && len(form) == 0 {
+			// A new form says nothing the staffer did not choose: unknown, not the
+			// first value of the list.
+			v.Values = []string{domain.Unknown}
+		}
 		for _, o := range opts {
 			o.Selected = slices.Contains(v.Values, o.Value)
 			v.Options = append(v.Options, o)

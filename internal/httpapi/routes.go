@@ -29,8 +29,9 @@ func (s *Server) routes() {
 	// and device tokens with the API (consoleGate).
 	s.console = web.NewStaff(s.store, s.log, consoleGate{s}, web.StaffOptions{})
 	console := echo.WrapHandler(s.console)
-	e.Any("/staff", console)
-	e.Any(web.StaffPrefix+"*", console)
+	e.GET("/staff", console)
+	e.GET(web.StaffPrefix+"*", console)
+	e.POST(web.StaffPrefix+"*", console)
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)

@@ -25,6 +25,15 @@ func (s *Server) routes() {
 		e.GET(path, pages)
 	}
 
+	// The staff console (package web): server-rendered forms under /staff/, logged
+	// in by a session cookie. It routes its own paths; it shares the login throttle
+	// and device tokens with the API (consoleGate).
+	s.console = web.NewStaff(s.store, s.log, consoleGate{s}, web.StaffOptions{Review: s.review, Require2FA: s.require2FA})
+	console := echo.WrapHandler(s.console)
+	e.GET("/staff", console)
+	e.GET(web.StaffPrefix+"*", console)
+	e.POST(web.StaffPrefix+"*", console)
+
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/refresh", s.refresh)

@@ -120,8 +120,11 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	keys    *auth.Keys
-	// pages is package web's handler of the public pages.
-	pages http.Handler
+	// pages is package web's handler of the public pages; console its staff console.
+	pages   http.Handler
+	console http.Handler
+	// trustedProxies may say how the client reached the registry (see consoleGate).
+	trustedProxies []*net.IPNet
 
 	loginByIP      *limiter
 	loginByAccount *limiter
@@ -179,6 +182,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout,
 		review: opts.Review, require2FA: opts.Require2FA}
 	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)
+	s.trustedProxies = opts.TrustedProxies
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
 	if len(opts.TrustedProxies) > 0 {

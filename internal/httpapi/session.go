@@ -221,7 +221,15 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.ChangePassword(c.Request().Context(), v.UserID, req.CurrentPassword, req.NewPassword); err != nil {
+	if err := s.store.ChangePassword(c.Request().Context(), v.UserID, req.CurrentPassword, req.NewPassword, ""); err != nil {
+		fields := domain.ErrorFields(err)
+		if _, wrong := fields["current_password"]; wrong {
+			return &domain.Error{Code: domain.EUNAUTHORIZED, Message: "the current password is wrong",
+				Fields: map[string]string{"current_password": "wrong password"}}
+		}
+		if problem, ok := fields["password"]; ok {
+			return domain.Invalid("new_password", problem)
+		}
 		return err
 	}
 	succeeded()

@@ -65,30 +65,9 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 // it is used up in the login's transaction.
 func (s *Store) LoginWith(ctx context.Context, c Credentials) (Grant, error) {
 	ctx = domain.SystemContext(ctx) // the login's own bookkeeping
-	email, password := c.Email, c.Password
-	e, err := normalizeEmail(email)
-	if err != nil || len(password) > auth.MaxPasswordBytes {
-		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
-		return Grant{}, errLogin
-	}
-	u, err := s.client.User.Query().Where(user.Email(e)).Only(ctx)
-	if ent.IsNotFound(err) {
-		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
-		return Grant{}, errLogin
-	}
+	u, err := s.verifyLogin(ctx, c.Email, c.Password)
 	if err != nil {
 		return Grant{}, err
-	}
-	ok, rehash, err := auth.VerifyPassword(password, u.PasswordHash, auth.DefaultParams)
-	if err != nil || !ok || u.Disabled {
-		return Grant{}, errLogin
-	}
-	if rehash {
-		if h, err := auth.HashPassword(password, auth.DefaultParams); err == nil {
-			if err := s.client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
-				return Grant{}, err
-			}
-		}
 	}
 	var g Grant
 	err = s.inTx(ctx, func(tx *ent.Tx) error {
@@ -113,6 +92,37 @@ func (s *Store) LoginWith(ctx context.Context, c Credentials) (Grant, error) {
 		return nil
 	})
 	return g, err
+}
+
+// verifyLogin checks an email and password, the same way for the API's login and
+// the console's: an unknown email costs the same time as a wrong password, and a
+// hash made with older parameters is replaced while the password is at hand.
+func (s *Store) verifyLogin(ctx context.Context, email, password string) (*ent.User, error) {
+	e, err := normalizeEmail(email)
+	if err != nil || len(password) > auth.MaxPasswordBytes {
+		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
+		return nil, errLogin
+	}
+	u, err := s.client.User.Query().Where(user.Email(e)).Only(ctx)
+	if ent.IsNotFound(err) {
+		_, _, _ = auth.VerifyPassword(password, dummyHash(), auth.DefaultParams)
+		return nil, errLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, rehash, err := auth.VerifyPassword(password, u.PasswordHash, auth.DefaultParams)
+	if err != nil || !ok || u.Disabled {
+		return nil, errLogin
+	}
+	if rehash {
+		if h, err := auth.HashPassword(password, auth.DefaultParams); err == nil {
+			if err := s.client.User.UpdateOne(u).SetPasswordHash(h).Exec(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return u, nil
 }
 
 // issueRefresh stores a new refresh token of the session sid (as the access token

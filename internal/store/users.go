@@ -222,29 +222,3 @@ func (s *Store) SetPassword(ctx context.Context, id int, password string) error 
 	})
 }
 
-// ChangePassword is an account's own password change: the current password must be
-// right (EUNAUTHORIZED naming current_password otherwise), and then SetPassword's
-// rules apply, ending every session the account holds, the caller's too.
-func (s *Store) ChangePassword(ctx context.Context, id int, current, next string) error {
-	u, err := s.client.User.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return domain.NotFound("user", domain.ID(id).String())
-	}
-	if err != nil {
-		return err
-	}
-	ok, _, err := auth.VerifyPassword(current, u.PasswordHash, auth.DefaultParams)
-	if err != nil || !ok {
-		return &domain.Error{Code: domain.EUNAUTHORIZED, Message: "the current password is wrong",
-			Fields: map[string]string{"current_password": "wrong password"}}
-	}
-	if err := s.SetPassword(domain.SystemContext(ctx), id, next); err != nil {
-		if fields := domain.ErrorFields(err); fields != nil {
-			if problem, ok := fields["password"]; ok {
-				return domain.Invalid("new_password", problem)
-			}
-		}
-		return err
-	}
-	return nil
-}

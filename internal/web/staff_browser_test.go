@@ -1,0 +1,242 @@
+package web_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+	"github.com/export-registry/registry/internal/store/storetest"
+)
+
+// TestBrowserStaff clicks through the staff console in headless Chromium, as a
+// staffer who never used a terminal would: log in, add a vendor and a licence with
+// its limits, cite a source made in the citation form, publish, see the public page;
+// a stale save; a form whose CSRF token was removed. Each console page is
+// screenshotted into SCREENSHOT_DIR (when set) to be looked at.
+func TestBrowserStaff(t *testing.T) {
+	bin := chromium(t)
+	st := storetest.Open(t, "sqlite")
+	addStaff(t, st, "editor@example.org", domain.RoleEditor)
+	addStaff(t, st, "admin@example.org", domain.RoleAdmin)
+	srv := httptest.NewServer(site(t, st))
+	t.Cleanup(srv.Close)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"), chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel)
+
+	shots := os.Getenv("SCREENSHOT_DIR")
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			if shots == "" {
+				return nil
+			}
+			b, err := chromedp.FullScreenshot(100)(ctx, t)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(shots, 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name), b, 0o644)
+		})
+	}
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(step, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return s
+	}
+	value := func(step, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return s
+	}
+	location := func() string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _, _ = strings.Cut(s, "?")
+		return s
+	}
+	u := srv.URL
+
+	do("log in",
+		chromedp.Navigate(u+"/staff/"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		shot("staff-login.png"),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "editor@example.org"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`#drafts-h`)),
+	)
+
+	do("create a vendor",
+		chromedp.Navigate(u+"/staff/vendors/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-name`)),
+		shot("staff-vendor-new.png"),
+		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "acme-intercept"),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Acme Intercept"),
+		chromedp.SetValue(chromedp.CSS(`#f-headquarters_country`), "DE"),
+		chromedp.Submit(chromedp.CSS(`#f-name`)),
+		chromedp.WaitVisible(chromedp.CSS(`#citations-h`)),
+	)
+	vendorURL := location()
+
+	do("a licence with an error keeps the input",
+		chromedp.Navigate(u+"/staff/licenses/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-max_targets`)),
+		chromedp.SetValue(chromedp.CSS(`#f-kind`), "end_user_license"),
+		chromedp.SetValue(chromedp.CSS(`#f-vendor_id`), strings.TrimPrefix(vendorURL, u+"/staff/vendors/")),
+		chromedp.SetValue(chromedp.CSS(`#f-license_status`), "granted"),
+		chromedp.SetValue(chromedp.CSS(`#f-purpose_specificity`), "generic_assertion"),
+		chromedp.SendKeys(chromedp.CSS(`#f-max_targets`), "fifty"),
+		chromedp.SendKeys(chromedp.CSS(`#f-max_concurrent_targets`), "10"),
+		chromedp.SendKeys(chromedp.CSS(`#f-geography`), "MX\nGT"),
+		chromedp.SendKeys(chromedp.CSS(`#f-valid_from`), "2014"),
+		chromedp.SendKeys(chromedp.CSS(`#f-valid_until`), "2016-13"),
+		chromedp.Submit(chromedp.CSS(`#f-max_targets`)),
+		chromedp.WaitVisible(chromedp.CSS(`#field-max_targets .field-error`)),
+		shot("staff-license-errors.png"),
+	)
+	if e := text("errors", `#field-valid_until .field-error`); !strings.Contains(e, "not a date") {
+		t.Errorf("valid_until error %q", e)
+	}
+	kept := value("kept", `#f-geography`)
+	if kept != "MX\nGT" {
+		t.Errorf("geography not kept: %q", kept)
+	}
+	do("fix and create the licence",
+		chromedp.SetValue(chromedp.CSS(`#f-max_targets`), "50"),
+		chromedp.SetValue(chromedp.CSS(`#f-valid_until`), "2016-03"),
+		chromedp.Submit(chromedp.CSS(`#f-max_targets`)),
+		chromedp.WaitVisible(chromedp.CSS(`#citations-h`)),
+	)
+	licenseURL := location()
+
+	do("cite a source made in the citation picker",
+		chromedp.SetValue(chromedp.CSS(`#f-new_source\.kind`), "media"),
+		chromedp.SendKeys(chromedp.CSS(`#f-new_source\.title`), "A test report on licences"),
+		chromedp.SendKeys(chromedp.CSS(`#f-new_source\.published_on`), "2019-05"),
+		chromedp.Click(chromedp.CSS(`input[name=fields][value=max_targets]`)),
+		chromedp.Click(chromedp.CSS(`input[name=fields][value=geography]`)),
+		chromedp.SendKeys(chromedp.CSS(`#locator`), "p. 4"),
+		chromedp.SetValue(chromedp.CSS(`#confidence`), "reported"),
+		chromedp.Submit(chromedp.CSS(`#locator`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
+		shot("staff-license.png"),
+	)
+	if c := text("citations", `ol.cites`); !strings.Contains(c, "A test report on licences") || !strings.Contains(c, "Max targets") {
+		t.Errorf("citations: %q", c)
+	}
+
+	publish := func(step, pageURL string) {
+		t.Helper()
+		do(step, chromedp.Navigate(pageURL), chromedp.WaitVisible(chromedp.CSS(`#publish-h`)),
+			chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`.notice`)))
+		if n := text(step, `.notice`); !strings.Contains(n, "Published") {
+			t.Errorf("%s: %q", step, n)
+		}
+	}
+	do("the source's page", chromedp.Navigate(u+"/staff/sources/1"), chromedp.WaitVisible(chromedp.CSS(`#publish-h`)), shot("staff-source.png"))
+	publish("publish the source", u+"/staff/sources/1")
+	do("cite it for the vendor",
+		chromedp.Navigate(vendorURL), chromedp.WaitVisible(chromedp.CSS(`#source_id`)),
+		chromedp.SetValue(chromedp.CSS(`#source_id`), "1"),
+		chromedp.SetValue(chromedp.CSS(`#confidence`), "reported"),
+		chromedp.Submit(chromedp.CSS(`#locator`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)))
+	publish("publish the vendor", vendorURL)
+	publish("publish the licence", licenseURL)
+
+	lid := strings.TrimPrefix(licenseURL, u+"/staff/licenses/")
+	do("the public page", chromedp.Navigate(u+"/licenses/"+lid), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	if p := text("public", `main`); !strings.Contains(p, "Acme Intercept") || !strings.Contains(p, "50") || !strings.Contains(p, "A test report on licences") {
+		t.Errorf("public licence page: %q", p)
+	}
+
+	do("lists and home",
+		chromedp.Navigate(u+"/staff/licenses/"), chromedp.WaitVisible(chromedp.CSS(`table`)), shot("staff-licenses.png"),
+		chromedp.Navigate(u+"/staff/"), chromedp.WaitVisible(chromedp.CSS(`#recent-h`)), shot("staff-home.png"),
+		chromedp.Navigate(u+"/staff/account"), chromedp.WaitVisible(chromedp.CSS(`#new_password`)), shot("staff-account.png"),
+	)
+
+	// A stale save: someone else renames the vendor while this form is open.
+	do("open the vendor", chromedp.Navigate(vendorURL), chromedp.WaitVisible(chromedp.CSS(`#f-name`)))
+	sctx := domain.WithViewer(context.Background(), domain.Viewer{UserID: 2, Role: domain.RoleAdmin})
+	v, err := st.GetVendor(sctx, "acme-intercept", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Update(sctx, st, store.Vendors, int(v.ID), v.Revision, func(f domain.VendorFields) (domain.VendorFields, error) {
+		f.Name = "Acme Intercept GmbH"
+		return f, nil
+	}, store.Edit{}); err != nil {
+		t.Fatal(err)
+	}
+	do("a stale save",
+		chromedp.SetValue(chromedp.CSS(`#f-name`), "Acme Intercept AG"),
+		chromedp.Submit(chromedp.CSS(`#f-name`)),
+		chromedp.WaitVisible(chromedp.CSS(`#conflict`)),
+		shot("staff-conflict.png"),
+	)
+	if c := text("conflict", `#conflict`); !strings.Contains(c, "Acme Intercept GmbH") || !strings.Contains(c, "Acme Intercept AG") {
+		t.Errorf("conflict: %q", c)
+	}
+	kept = value("input kept", `#f-name`)
+	if kept != "Acme Intercept AG" {
+		t.Errorf("the stale save lost the input: %q", kept)
+	}
+
+	do("a form without its CSRF token",
+		chromedp.Navigate(u+"/staff/sources/new"), chromedp.WaitVisible(chromedp.CSS(`#f-title`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-title`), "No token"),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[any](`document.querySelector('form.record input[name=csrf]').remove()`)(ctx, t)
+			return err
+		}),
+		chromedp.Submit(chromedp.CSS(`#f-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
+	)
+	if h := text("403", `h1`); h != "Forbidden" {
+		t.Errorf("no CSRF token: %q, want the Forbidden page", h)
+	}
+
+	do("accounts, as an admin",
+		chromedp.Navigate(u+"/staff/"), chromedp.WaitVisible(chromedp.CSS(`header form button`)),
+		chromedp.Click(chromedp.CSS(`header form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.org"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`#drafts-h`)),
+		chromedp.Navigate(u+"/staff/users"), chromedp.WaitVisible(chromedp.CSS(`#add-h`)), shot("staff-users.png"),
+	)
+}

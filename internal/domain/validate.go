@@ -63,7 +63,7 @@ func (p Problems) checkDays(fromField string, from *string, untilField string, u
 // checkCountry checks an optional country code.
 func (p Problems) checkCountry(field string, code *string) {
 	if code != nil && !ValidCountry(*code) {
-		p.Add(field, "not an ISO 3166-1 alpha-2 code")
+		p.Add(field, CountryCodeProblem(*code))
 	}
 }
 

@@ -167,7 +167,7 @@ func countryParam(v, name string) (string, error) {
 	}
 	code, ok := domain.NormalizeCountry(v)
 	if !ok {
-		return "", domain.Invalid(name, "not an ISO 3166-1 alpha-2 country code")
+		return "", domain.Invalid(name, domain.CountryCodeProblem(v))
 	}
 	return code, nil
 }

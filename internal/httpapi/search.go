@@ -28,16 +28,16 @@ type searchResponse struct {
 var searchParams = []string{fQ, "type", "limit"}
 
 // searchTypes are the record types a search covers.
-var searchTypes = []string{"vendor", "product", "agency", "state", "source"}
+var searchTypes = []string{"vendor", "product", "agency", "state", "source", "communication", "allegation", "termination"}
 
 // searchRecords searches names across the registry.
 //
 //	@Summary		Search
-//	@Description	Typo-tolerant search across vendors (names, slugs, aliases), products, agencies (names, aliases), states (names, ISO codes) and sources (titles, document symbols such as A/HRC/41/35). Hits are ranked best first, one per record, each with its type, the field that matched and a score in (0, 1].
+//	@Description	Typo-tolerant search across vendors (names, slugs, aliases), products, agencies (names, aliases), states (ISO short names, official names, alpha-2 and alpha-3 codes, and other names people use: UK, Britain, USA, Holland, Ivory Coast), sources (titles, document symbols such as A/HRC/41/35, descriptions), and the running text of communications (summaries, questions), allegations (summaries, vendors' replies) and terminations (descriptions). Hits are ranked best first, one per record, each with its type, the field that matched (for running text, matched_text is the sentence) and a score in (0, 1]. A name matches ahead of running text that mentions it.
 //	@Tags			search
 //	@Produce		json,application/problem+json
 //	@Param			q		query		string	true	"what to look for (up to 200 characters)"
-//	@Param			type	query		string	false	"comma-separated record types: vendor, product, agency, state, source"
+//	@Param			type	query		string	false	"comma-separated record types: vendor, product, agency, state, source, communication, allegation, termination"
 //	@Param			limit	query		int		false	"hits, 1-50 (default 20)"
 //	@Success		200		{object}	searchResponse
 //	@Success		304		"not modified"

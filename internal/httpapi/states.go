@@ -44,12 +44,13 @@ type profileResponse struct {
 // getState returns a country profile.
 //
 //	@Summary		Country profile
-//	@Description	Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (licenses_to: naming it as end-user state) and from it (licenses_from: naming it as exporting state, and only those: a vendor's headquarters do not say which state authorised an export, so a licence naming no exporting state is from no country); the licences of its vendors (vendor_licenses: of the vendors headquartered in it, whatever state they name or none); terminations naming it as the customer's state, directly or through one of its agencies (terminations), and the terminations of its vendors, whichever customer they ended (vendor_terminations); allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record may be in two sections (a licence of a vendor headquartered in the country that names it as exporting state). A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.
+//	@Description	Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (licenses_to: naming it as end-user state) and from it (licenses_from: naming it as exporting state, and only those: a vendor's headquarters do not say which state authorised an export, so a licence naming no exporting state is from no country); the licences of its vendors (vendor_licenses: of the vendors headquartered in it, whatever state they name or none); terminations naming it as the customer's state, directly or through one of its agencies (terminations), and the terminations of its vendors, whichever customer they ended (vendor_terminations); allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record may be in two sections (a licence of a vendor headquartered in the country that names it as exporting state). A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects (301) to the upper-case URL, an ISO 3166-1 alpha-3 code (ISR) to its alpha-2 URL (308).
 //	@Tags			states
 //	@Produce		json,application/problem+json
-//	@Param			iso2	path		string	true	"ISO 3166-1 alpha-2 code"
+//	@Param			iso2	path		string	true	"ISO 3166-1 alpha-2 code (an alpha-3 code redirects)"
 //	@Success		200		{object}	profileResponse
 //	@Success		301		"the upper-case URL"
+//	@Success		308		"the alpha-2 URL of an alpha-3 code (/api/v1/states/ISR → /api/v1/states/IL)"
 //	@Success		304		"not modified"
 //	@Failure		404		{object}	Problem
 //	@Failure		429		{object}	Problem
@@ -60,13 +61,19 @@ type profileResponse struct {
 func (s *Server) getState(c echo.Context) error {
 	raw := c.Param("iso2")
 	code, ok := domain.NormalizeCountry(raw)
+	status := http.StatusMovedPermanently
 	if !ok {
-		return domain.NotFound("state", raw)
+		// An alpha-3 code names the same state: its URL is the alpha-2 one, for
+		// every method (308 keeps the method, unlike 301).
+		if code, ok = domain.CountryByAlpha3(raw); !ok {
+			return domain.NotFound("state", raw)
+		}
+		status = http.StatusPermanentRedirect
 	}
 	if code != raw {
 		u := *c.Request().URL
 		u.Path = strings.TrimSuffix(u.Path, raw) + code
-		return c.Redirect(http.StatusMovedPermanently, u.RequestURI())
+		return c.Redirect(status, u.RequestURI())
 	}
 	ctx := c.Request().Context()
 	p, err := s.store.StateProfile(ctx, code, s.canSeeDrafts(c))

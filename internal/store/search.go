@@ -3,12 +3,16 @@ package store
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/export-registry/registry/ent/agency"
+	"github.com/export-registry/registry/ent/allegation"
+	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/ent/termination"
 	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/search"
@@ -74,8 +78,89 @@ func (s *Store) searchEntries(ctx context.Context) ([]search.Entry, error) {
 		out = append(out,
 			search.Entry{Type: "state", ID: st.ID, Field: "name", Text: st.Name, Label: st.Name},
 			search.Entry{Type: "state", ID: st.ID, Field: "code", Text: st.ID, Label: st.Name})
+		if st.Alpha3 != "" {
+			out = append(out, search.Entry{Type: "state", ID: st.ID, Field: "code", Text: st.Alpha3, Label: st.Name})
+		}
+		official, other := domain.CountryOtherNames(st.ID)
+		if official != "" {
+			out = append(out, search.Entry{Type: "state", ID: st.ID, Field: "official_name", Text: official, Label: st.Name})
+		}
+		for _, o := range other {
+			out = append(out, search.Entry{Type: "state", ID: st.ID, Field: "alias", Text: o, Label: st.Name})
+		}
+	}
+	prose, err := s.proseEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, prose...), nil
+}
+
+// proseEntries returns the public records' running text, a sentence per entry so
+// that a hit shows the sentence that matched: communications' summaries and
+// questions, allegations' summaries and vendors' replies, terminations' and
+// sources' descriptions.
+func (s *Store) proseEntries(ctx context.Context) ([]search.Entry, error) {
+	var out []search.Entry
+	add := func(typ string, id int, field string, text *string, label string) {
+		if text == nil {
+			return
+		}
+		for _, sentence := range search.Sentences(*text) {
+			out = append(out, search.Entry{Type: typ, ID: strconv.Itoa(id), Field: field, Text: sentence, Label: label})
+		}
+	}
+	comms, err := s.client.Communication.Query().Where(communication.StatusEQ(communication.StatusPublished)).
+		WithQuestions().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range comms {
+		label := communicationLabel(c.Reference, string(c.Kind), c.Sender)
+		add("communication", c.ID, "summary", c.Summary, label)
+		for _, q := range c.Edges.Questions {
+			add("communication", c.ID, "question", &q.Text, label)
+		}
+	}
+	allegations, err := s.client.Allegation.Query().Where(allegation.StatusEQ(allegation.StatusPublished)).
+		Select(allegation.FieldID, allegation.FieldSummary, allegation.FieldVendorReply).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range allegations {
+		label := "Allegation " + strconv.Itoa(a.ID)
+		add("allegation", a.ID, "summary", a.Summary, label)
+		add("allegation", a.ID, "vendor_reply", a.VendorReply, label)
+	}
+	terminations, err := s.client.Termination.Query().Where(termination.StatusEQ(termination.StatusPublished)).
+		Select(termination.FieldID, termination.FieldDescription).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range terminations {
+		add("termination", t.ID, "description", t.Description, "Termination "+strconv.Itoa(t.ID))
+	}
+	sources, err := s.client.Source.Query().Where(source.StatusEQ(source.StatusPublished)).
+		Select(source.FieldID, source.FieldTitle, source.FieldDescription).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range sources {
+		add("source", src.ID, "description", src.Description, src.Title)
 	}
 	return out, nil
+}
+
+// communicationLabel is how a search hit names a communication: its reference
+// ("OL OTH 2/2020"), else its kind and sender ("Reply from NSO Group").
+func communicationLabel(reference *string, kind, sender string) string {
+	if reference != nil && *reference != "" {
+		return *reference
+	}
+	if kind == "" {
+		kind = "communication"
+	}
+	return strings.ToUpper(kind[:1]) + kind[1:] + " from " + sender
 }
 
 // syntheticKey is the setting that marks a database as holding generated data.

@@ -41,6 +41,12 @@ type countryPage struct {
 func (s *server) country(w http.ResponseWriter, r *http.Request) {
 	raw := r.PathValue("iso2")
 	code, ok := domain.NormalizeCountry(raw)
+	if !ok && strings.TrimSpace(raw) == raw {
+		if code, ok = domain.CountryByAlpha3(raw); ok { // /countries/ISR is /countries/IL
+			http.Redirect(w, r, "/countries/"+code, http.StatusPermanentRedirect)
+			return
+		}
+	}
 	if !ok || strings.TrimSpace(raw) != raw {
 		s.notFound(w, r)
 		return

@@ -37,6 +37,10 @@ var hitKinds = map[string][2]string{
 	"agency":  {"Agency", "agencies"},
 	"state":   {"Country", "countries"},
 	"source":  {"Source", "sources"},
+	// Running text: a hit shows the sentence that matched.
+	"communication": {"Communication", "communications"},
+	"allegation":    {"Allegation", "allegations"},
+	"termination":   {"Termination", "terminations"},
 }
 
 // search serves /search?q=: typo-tolerant search over names, as the API's search,

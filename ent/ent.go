@@ -21,6 +21,7 @@ import (
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
@@ -88,22 +89,23 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			agency.Table:        agency.ValidColumn,
-			allegation.Table:    allegation.ValidColumn,
-			citation.Table:      citation.ValidColumn,
-			communication.Table: communication.ValidColumn,
-			license.Table:       license.ValidColumn,
-			product.Table:       product.ValidColumn,
-			question.Table:      question.ValidColumn,
-			refreshtoken.Table:  refreshtoken.ValidColumn,
-			revision.Table:      revision.ValidColumn,
-			session.Table:       session.ValidColumn,
-			setting.Table:       setting.ValidColumn,
-			source.Table:        source.ValidColumn,
-			state.Table:         state.ValidColumn,
-			termination.Table:   termination.ValidColumn,
-			user.Table:          user.ValidColumn,
-			vendor.Table:        vendor.ValidColumn,
+			agency.Table:          agency.ValidColumn,
+			allegation.Table:      allegation.ValidColumn,
+			citation.Table:        citation.ValidColumn,
+			communication.Table:   communication.ValidColumn,
+			license.Table:         license.ValidColumn,
+			product.Table:         product.ValidColumn,
+			question.Table:        question.ValidColumn,
+			refreshtoken.Table:    refreshtoken.ValidColumn,
+			revision.Table:        revision.ValidColumn,
+			revisionmention.Table: revisionmention.ValidColumn,
+			session.Table:         session.ValidColumn,
+			setting.Table:         setting.ValidColumn,
+			source.Table:          source.ValidColumn,
+			state.Table:           state.ValidColumn,
+			termination.Table:     termination.ValidColumn,
+			user.Table:            user.ValidColumn,
+			vendor.Table:          vendor.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -32,6 +32,8 @@ type Tx struct {
 	RefreshToken *RefreshTokenClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
+	// RevisionMention is the client for interacting with the RevisionMention builders.
+	RevisionMention *RevisionMentionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
@@ -186,6 +188,7 @@ func (tx *Tx) init() {
 	tx.Question = NewQuestionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.Revision = NewRevisionClient(tx.config)
+	tx.RevisionMention = NewRevisionMentionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.Source = NewSourceClient(tx.config)

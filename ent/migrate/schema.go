@@ -537,6 +537,44 @@ var (
 			},
 		},
 	}
+	// RevisionMentionsColumns holds the columns for the "revision_mentions" table.
+	RevisionMentionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "vendor_id", Type: field.TypeInt, Nullable: true},
+		{Name: "revision_id", Type: field.TypeInt},
+	}
+	// RevisionMentionsTable holds the schema information for the "revision_mentions" table.
+	RevisionMentionsTable = &schema.Table{
+		Name:       "revision_mentions",
+		Columns:    RevisionMentionsColumns,
+		PrimaryKey: []*schema.Column{RevisionMentionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "revision_mentions_revisions_mentions",
+				Columns:    []*schema.Column{RevisionMentionsColumns[3]},
+				RefColumns: []*schema.Column{RevisionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "revisionmention_country_revision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RevisionMentionsColumns[1], RevisionMentionsColumns[3]},
+			},
+			{
+				Name:    "revisionmention_vendor_id_revision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RevisionMentionsColumns[2], RevisionMentionsColumns[3]},
+			},
+			{
+				Name:    "revisionmention_revision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RevisionMentionsColumns[3]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 64},
@@ -844,6 +882,7 @@ var (
 		QuestionsTable,
 		RefreshTokensTable,
 		RevisionsTable,
+		RevisionMentionsTable,
 		SessionsTable,
 		SettingsTable,
 		SourcesTable,
@@ -872,6 +911,7 @@ func init() {
 	QuestionsTable.ForeignKeys[0].RefTable = CommunicationsTable
 	RefreshTokensTable.ForeignKeys[0].RefTable = SessionsTable
 	RevisionsTable.ForeignKeys[0].RefTable = UsersTable
+	RevisionMentionsTable.ForeignKeys[0].RefTable = RevisionsTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	TerminationsTable.ForeignKeys[0].RefTable = AgenciesTable
 	TerminationsTable.ForeignKeys[1].RefTable = LicensesTable

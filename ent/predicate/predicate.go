@@ -33,6 +33,9 @@ type RefreshToken func(*sql.Selector)
 // Revision is the predicate function for revision builders.
 type Revision func(*sql.Selector)
 
+// RevisionMention is the predicate function for revisionmention builders.
+type RevisionMention func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/schema"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
@@ -657,6 +658,21 @@ func init() {
 	revisionDescRequestID := revisionFields[10].Descriptor()
 	// revision.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	revision.RequestIDValidator = revisionDescRequestID.Validators[0].(func(string) error)
+	revisionmention.Policy = privacy.NewPolicies(schema.RevisionMention{})
+	revisionmention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := revisionmention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	revisionmentionFields := schema.RevisionMention{}.Fields()
+	_ = revisionmentionFields
+	// revisionmentionDescCountry is the schema descriptor for country field.
+	revisionmentionDescCountry := revisionmentionFields[1].Descriptor()
+	// revisionmention.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	revisionmention.CountryValidator = revisionmentionDescCountry.Validators[0].(func(string) error)
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
@@ -51,6 +52,8 @@ type Client struct {
 	Communication *CommunicationClient
 	// License is the client for interacting with the License builders.
 	License *LicenseClient
+	// LicenseGeography is the client for interacting with the LicenseGeography builders.
+	LicenseGeography *LicenseGeographyClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// Question is the client for interacting with the Question builders.
@@ -91,6 +94,7 @@ func (c *Client) init() {
 	c.Citation = NewCitationClient(c.config)
 	c.Communication = NewCommunicationClient(c.config)
 	c.License = NewLicenseClient(c.config)
+	c.LicenseGeography = NewLicenseGeographyClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.Question = NewQuestionClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
@@ -193,25 +197,26 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		Agency:          NewAgencyClient(cfg),
-		Allegation:      NewAllegationClient(cfg),
-		Citation:        NewCitationClient(cfg),
-		Communication:   NewCommunicationClient(cfg),
-		License:         NewLicenseClient(cfg),
-		Product:         NewProductClient(cfg),
-		Question:        NewQuestionClient(cfg),
-		RefreshToken:    NewRefreshTokenClient(cfg),
-		Revision:        NewRevisionClient(cfg),
-		RevisionMention: NewRevisionMentionClient(cfg),
-		Session:         NewSessionClient(cfg),
-		Setting:         NewSettingClient(cfg),
-		Source:          NewSourceClient(cfg),
-		State:           NewStateClient(cfg),
-		Termination:     NewTerminationClient(cfg),
-		User:            NewUserClient(cfg),
-		Vendor:          NewVendorClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		Agency:           NewAgencyClient(cfg),
+		Allegation:       NewAllegationClient(cfg),
+		Citation:         NewCitationClient(cfg),
+		Communication:    NewCommunicationClient(cfg),
+		License:          NewLicenseClient(cfg),
+		LicenseGeography: NewLicenseGeographyClient(cfg),
+		Product:          NewProductClient(cfg),
+		Question:         NewQuestionClient(cfg),
+		RefreshToken:     NewRefreshTokenClient(cfg),
+		Revision:         NewRevisionClient(cfg),
+		RevisionMention:  NewRevisionMentionClient(cfg),
+		Session:          NewSessionClient(cfg),
+		Setting:          NewSettingClient(cfg),
+		Source:           NewSourceClient(cfg),
+		State:            NewStateClient(cfg),
+		Termination:      NewTerminationClient(cfg),
+		User:             NewUserClient(cfg),
+		Vendor:           NewVendorClient(cfg),
 	}, nil
 }
 
@@ -229,25 +234,26 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		Agency:          NewAgencyClient(cfg),
-		Allegation:      NewAllegationClient(cfg),
-		Citation:        NewCitationClient(cfg),
-		Communication:   NewCommunicationClient(cfg),
-		License:         NewLicenseClient(cfg),
-		Product:         NewProductClient(cfg),
-		Question:        NewQuestionClient(cfg),
-		RefreshToken:    NewRefreshTokenClient(cfg),
-		Revision:        NewRevisionClient(cfg),
-		RevisionMention: NewRevisionMentionClient(cfg),
-		Session:         NewSessionClient(cfg),
-		Setting:         NewSettingClient(cfg),
-		Source:          NewSourceClient(cfg),
-		State:           NewStateClient(cfg),
-		Termination:     NewTerminationClient(cfg),
-		User:            NewUserClient(cfg),
-		Vendor:          NewVendorClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		Agency:           NewAgencyClient(cfg),
+		Allegation:       NewAllegationClient(cfg),
+		Citation:         NewCitationClient(cfg),
+		Communication:    NewCommunicationClient(cfg),
+		License:          NewLicenseClient(cfg),
+		LicenseGeography: NewLicenseGeographyClient(cfg),
+		Product:          NewProductClient(cfg),
+		Question:         NewQuestionClient(cfg),
+		RefreshToken:     NewRefreshTokenClient(cfg),
+		Revision:         NewRevisionClient(cfg),
+		RevisionMention:  NewRevisionMentionClient(cfg),
+		Session:          NewSessionClient(cfg),
+		Setting:          NewSettingClient(cfg),
+		Source:           NewSourceClient(cfg),
+		State:            NewStateClient(cfg),
+		Termination:      NewTerminationClient(cfg),
+		User:             NewUserClient(cfg),
+		Vendor:           NewVendorClient(cfg),
 	}, nil
 }
 
@@ -277,9 +283,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.RefreshToken, c.Revision, c.RevisionMention, c.Session,
-		c.Setting, c.Source, c.State, c.Termination, c.User, c.Vendor,
+		c.Agency, c.Allegation, c.Citation, c.Communication, c.License,
+		c.LicenseGeography, c.Product, c.Question, c.RefreshToken, c.Revision,
+		c.RevisionMention, c.Session, c.Setting, c.Source, c.State, c.Termination,
+		c.User, c.Vendor,
 	} {
 		n.Use(hooks...)
 	}
@@ -289,9 +296,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.RefreshToken, c.Revision, c.RevisionMention, c.Session,
-		c.Setting, c.Source, c.State, c.Termination, c.User, c.Vendor,
+		c.Agency, c.Allegation, c.Citation, c.Communication, c.License,
+		c.LicenseGeography, c.Product, c.Question, c.RefreshToken, c.Revision,
+		c.RevisionMention, c.Session, c.Setting, c.Source, c.State, c.Termination,
+		c.User, c.Vendor,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -310,6 +318,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Communication.mutate(ctx, m)
 	case *LicenseMutation:
 		return c.License.mutate(ctx, m)
+	case *LicenseGeographyMutation:
+		return c.LicenseGeography.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
 	case *QuestionMutation:
@@ -1303,6 +1313,22 @@ func (c *LicenseClient) QueryTerminations(_m *License) *TerminationQuery {
 	return query
 }
 
+// QueryGeographyCountries queries the geography_countries edge of a License.
+func (c *LicenseClient) QueryGeographyCountries(_m *License) *LicenseGeographyQuery {
+	query := (&LicenseGeographyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(license.Table, license.FieldID, id),
+			sqlgraph.To(licensegeography.Table, licensegeography.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, license.GeographyCountriesTable, license.GeographyCountriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *LicenseClient) Hooks() []Hook {
 	hooks := c.hooks.License
@@ -1326,6 +1352,156 @@ func (c *LicenseClient) mutate(ctx context.Context, m *LicenseMutation) (Value, 
 		return (&LicenseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown License mutation op: %q", m.Op())
+	}
+}
+
+// LicenseGeographyClient is a client for the LicenseGeography schema.
+type LicenseGeographyClient struct {
+	config
+}
+
+// NewLicenseGeographyClient returns a client for the LicenseGeography from the given config.
+func NewLicenseGeographyClient(c config) *LicenseGeographyClient {
+	return &LicenseGeographyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `licensegeography.Hooks(f(g(h())))`.
+func (c *LicenseGeographyClient) Use(hooks ...Hook) {
+	c.hooks.LicenseGeography = append(c.hooks.LicenseGeography, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `licensegeography.Intercept(f(g(h())))`.
+func (c *LicenseGeographyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LicenseGeography = append(c.inters.LicenseGeography, interceptors...)
+}
+
+// Create returns a builder for creating a LicenseGeography entity.
+func (c *LicenseGeographyClient) Create() *LicenseGeographyCreate {
+	mutation := newLicenseGeographyMutation(c.config, OpCreate)
+	return &LicenseGeographyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LicenseGeography entities.
+func (c *LicenseGeographyClient) CreateBulk(builders ...*LicenseGeographyCreate) *LicenseGeographyCreateBulk {
+	return &LicenseGeographyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LicenseGeographyClient) MapCreateBulk(slice any, setFunc func(*LicenseGeographyCreate, int)) *LicenseGeographyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LicenseGeographyCreateBulk{err: fmt.Errorf("calling to LicenseGeographyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LicenseGeographyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LicenseGeographyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LicenseGeography.
+func (c *LicenseGeographyClient) Update() *LicenseGeographyUpdate {
+	mutation := newLicenseGeographyMutation(c.config, OpUpdate)
+	return &LicenseGeographyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LicenseGeographyClient) UpdateOne(_m *LicenseGeography) *LicenseGeographyUpdateOne {
+	mutation := newLicenseGeographyMutation(c.config, OpUpdateOne, withLicenseGeography(_m))
+	return &LicenseGeographyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LicenseGeographyClient) UpdateOneID(id int) *LicenseGeographyUpdateOne {
+	mutation := newLicenseGeographyMutation(c.config, OpUpdateOne, withLicenseGeographyID(id))
+	return &LicenseGeographyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LicenseGeography.
+func (c *LicenseGeographyClient) Delete() *LicenseGeographyDelete {
+	mutation := newLicenseGeographyMutation(c.config, OpDelete)
+	return &LicenseGeographyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LicenseGeographyClient) DeleteOne(_m *LicenseGeography) *LicenseGeographyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LicenseGeographyClient) DeleteOneID(id int) *LicenseGeographyDeleteOne {
+	builder := c.Delete().Where(licensegeography.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LicenseGeographyDeleteOne{builder}
+}
+
+// Query returns a query builder for LicenseGeography.
+func (c *LicenseGeographyClient) Query() *LicenseGeographyQuery {
+	return &LicenseGeographyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLicenseGeography},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LicenseGeography entity by its id.
+func (c *LicenseGeographyClient) Get(ctx context.Context, id int) (*LicenseGeography, error) {
+	return c.Query().Where(licensegeography.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LicenseGeographyClient) GetX(ctx context.Context, id int) *LicenseGeography {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryLicense queries the license edge of a LicenseGeography.
+func (c *LicenseGeographyClient) QueryLicense(_m *LicenseGeography) *LicenseQuery {
+	query := (&LicenseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(licensegeography.Table, licensegeography.FieldID, id),
+			sqlgraph.To(license.Table, license.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, licensegeography.LicenseTable, licensegeography.LicenseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LicenseGeographyClient) Hooks() []Hook {
+	hooks := c.hooks.LicenseGeography
+	return append(hooks[:len(hooks):len(hooks)], licensegeography.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LicenseGeographyClient) Interceptors() []Interceptor {
+	return c.inters.LicenseGeography
+}
+
+func (c *LicenseGeographyClient) mutate(ctx context.Context, m *LicenseGeographyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LicenseGeographyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LicenseGeographyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LicenseGeographyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LicenseGeographyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LicenseGeography mutation op: %q", m.Op())
 	}
 }
 
@@ -3388,14 +3564,14 @@ func (c *VendorClient) mutate(ctx context.Context, m *VendorMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Agency, Allegation, Citation, Communication, License, Product, Question,
-		RefreshToken, Revision, RevisionMention, Session, Setting, Source, State,
-		Termination, User, Vendor []ent.Hook
+		Agency, Allegation, Citation, Communication, License, LicenseGeography, Product,
+		Question, RefreshToken, Revision, RevisionMention, Session, Setting, Source,
+		State, Termination, User, Vendor []ent.Hook
 	}
 	inters struct {
-		Agency, Allegation, Citation, Communication, License, Product, Question,
-		RefreshToken, Revision, RevisionMention, Session, Setting, Source, State,
-		Termination, User, Vendor []ent.Interceptor
+		Agency, Allegation, Citation, Communication, License, LicenseGeography, Product,
+		Question, RefreshToken, Revision, RevisionMention, Session, Setting, Source,
+		State, Termination, User, Vendor []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
@@ -41,23 +42,24 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAgency          = "Agency"
-	TypeAllegation      = "Allegation"
-	TypeCitation        = "Citation"
-	TypeCommunication   = "Communication"
-	TypeLicense         = "License"
-	TypeProduct         = "Product"
-	TypeQuestion        = "Question"
-	TypeRefreshToken    = "RefreshToken"
-	TypeRevision        = "Revision"
-	TypeRevisionMention = "RevisionMention"
-	TypeSession         = "Session"
-	TypeSetting         = "Setting"
-	TypeSource          = "Source"
-	TypeState           = "State"
-	TypeTermination     = "Termination"
-	TypeUser            = "User"
-	TypeVendor          = "Vendor"
+	TypeAgency           = "Agency"
+	TypeAllegation       = "Allegation"
+	TypeCitation         = "Citation"
+	TypeCommunication    = "Communication"
+	TypeLicense          = "License"
+	TypeLicenseGeography = "LicenseGeography"
+	TypeProduct          = "Product"
+	TypeQuestion         = "Question"
+	TypeRefreshToken     = "RefreshToken"
+	TypeRevision         = "Revision"
+	TypeRevisionMention  = "RevisionMention"
+	TypeSession          = "Session"
+	TypeSetting          = "Setting"
+	TypeSource           = "Source"
+	TypeState            = "State"
+	TypeTermination      = "Termination"
+	TypeUser             = "User"
+	TypeVendor           = "Vendor"
 )
 
 // AgencyMutation represents an operation that mutates the Agency nodes in the graph.
@@ -6033,6 +6035,9 @@ type LicenseMutation struct {
 	terminations               map[int]struct{}
 	removedterminations        map[int]struct{}
 	clearedterminations        bool
+	geography_countries        map[int]struct{}
+	removedgeography_countries map[int]struct{}
+	clearedgeography_countries bool
 	done                       bool
 	oldValue                   func(context.Context) (*License, error)
 	predicates                 []predicate.License
@@ -7893,6 +7898,60 @@ func (m *LicenseMutation) ResetTerminations() {
 	m.removedterminations = nil
 }
 
+// AddGeographyCountryIDs adds the "geography_countries" edge to the LicenseGeography entity by ids.
+func (m *LicenseMutation) AddGeographyCountryIDs(ids ...int) {
+	if m.geography_countries == nil {
+		m.geography_countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.geography_countries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGeographyCountries clears the "geography_countries" edge to the LicenseGeography entity.
+func (m *LicenseMutation) ClearGeographyCountries() {
+	m.clearedgeography_countries = true
+}
+
+// GeographyCountriesCleared reports if the "geography_countries" edge to the LicenseGeography entity was cleared.
+func (m *LicenseMutation) GeographyCountriesCleared() bool {
+	return m.clearedgeography_countries
+}
+
+// RemoveGeographyCountryIDs removes the "geography_countries" edge to the LicenseGeography entity by IDs.
+func (m *LicenseMutation) RemoveGeographyCountryIDs(ids ...int) {
+	if m.removedgeography_countries == nil {
+		m.removedgeography_countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.geography_countries, ids[i])
+		m.removedgeography_countries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGeographyCountries returns the removed IDs of the "geography_countries" edge to the LicenseGeography entity.
+func (m *LicenseMutation) RemovedGeographyCountriesIDs() (ids []int) {
+	for id := range m.removedgeography_countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GeographyCountriesIDs returns the "geography_countries" edge IDs in the mutation.
+func (m *LicenseMutation) GeographyCountriesIDs() (ids []int) {
+	for id := range m.geography_countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGeographyCountries resets all changes to the "geography_countries" edge.
+func (m *LicenseMutation) ResetGeographyCountries() {
+	m.geography_countries = nil
+	m.clearedgeography_countries = false
+	m.removedgeography_countries = nil
+}
+
 // Where appends a list predicates to the LicenseMutation builder.
 func (m *LicenseMutation) Where(ps ...predicate.License) {
 	m.predicates = append(m.predicates, ps...)
@@ -8716,7 +8775,7 @@ func (m *LicenseMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *LicenseMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.vendor != nil {
 		edges = append(edges, license.EdgeVendor)
 	}
@@ -8734,6 +8793,9 @@ func (m *LicenseMutation) AddedEdges() []string {
 	}
 	if m.terminations != nil {
 		edges = append(edges, license.EdgeTerminations)
+	}
+	if m.geography_countries != nil {
+		edges = append(edges, license.EdgeGeographyCountries)
 	}
 	return edges
 }
@@ -8770,18 +8832,27 @@ func (m *LicenseMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case license.EdgeGeographyCountries:
+		ids := make([]ent.Value, 0, len(m.geography_countries))
+		for id := range m.geography_countries {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *LicenseMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedproducts != nil {
 		edges = append(edges, license.EdgeProducts)
 	}
 	if m.removedterminations != nil {
 		edges = append(edges, license.EdgeTerminations)
+	}
+	if m.removedgeography_countries != nil {
+		edges = append(edges, license.EdgeGeographyCountries)
 	}
 	return edges
 }
@@ -8802,13 +8873,19 @@ func (m *LicenseMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case license.EdgeGeographyCountries:
+		ids := make([]ent.Value, 0, len(m.removedgeography_countries))
+		for id := range m.removedgeography_countries {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *LicenseMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedvendor {
 		edges = append(edges, license.EdgeVendor)
 	}
@@ -8826,6 +8903,9 @@ func (m *LicenseMutation) ClearedEdges() []string {
 	}
 	if m.clearedterminations {
 		edges = append(edges, license.EdgeTerminations)
+	}
+	if m.clearedgeography_countries {
+		edges = append(edges, license.EdgeGeographyCountries)
 	}
 	return edges
 }
@@ -8846,6 +8926,8 @@ func (m *LicenseMutation) EdgeCleared(name string) bool {
 		return m.clearedproducts
 	case license.EdgeTerminations:
 		return m.clearedterminations
+	case license.EdgeGeographyCountries:
+		return m.clearedgeography_countries
 	}
 	return false
 }
@@ -8892,8 +8974,448 @@ func (m *LicenseMutation) ResetEdge(name string) error {
 	case license.EdgeTerminations:
 		m.ResetTerminations()
 		return nil
+	case license.EdgeGeographyCountries:
+		m.ResetGeographyCountries()
+		return nil
 	}
 	return fmt.Errorf("unknown License edge %s", name)
+}
+
+// LicenseGeographyMutation represents an operation that mutates the LicenseGeography nodes in the graph.
+type LicenseGeographyMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	country        *string
+	clearedFields  map[string]struct{}
+	license        *int
+	clearedlicense bool
+	done           bool
+	oldValue       func(context.Context) (*LicenseGeography, error)
+	predicates     []predicate.LicenseGeography
+}
+
+var _ ent.Mutation = (*LicenseGeographyMutation)(nil)
+
+// licensegeographyOption allows management of the mutation configuration using functional options.
+type licensegeographyOption func(*LicenseGeographyMutation)
+
+// newLicenseGeographyMutation creates new mutation for the LicenseGeography entity.
+func newLicenseGeographyMutation(c config, op Op, opts ...licensegeographyOption) *LicenseGeographyMutation {
+	m := &LicenseGeographyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLicenseGeography,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLicenseGeographyID sets the ID field of the mutation.
+func withLicenseGeographyID(id int) licensegeographyOption {
+	return func(m *LicenseGeographyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LicenseGeography
+		)
+		m.oldValue = func(ctx context.Context) (*LicenseGeography, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LicenseGeography.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLicenseGeography sets the old LicenseGeography of the mutation.
+func withLicenseGeography(node *LicenseGeography) licensegeographyOption {
+	return func(m *LicenseGeographyMutation) {
+		m.oldValue = func(context.Context) (*LicenseGeography, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LicenseGeographyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LicenseGeographyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LicenseGeographyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LicenseGeographyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LicenseGeography.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetLicenseID sets the "license_id" field.
+func (m *LicenseGeographyMutation) SetLicenseID(i int) {
+	m.license = &i
+}
+
+// LicenseID returns the value of the "license_id" field in the mutation.
+func (m *LicenseGeographyMutation) LicenseID() (r int, exists bool) {
+	v := m.license
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenseID returns the old "license_id" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldLicenseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenseID: %w", err)
+	}
+	return oldValue.LicenseID, nil
+}
+
+// ResetLicenseID resets all changes to the "license_id" field.
+func (m *LicenseGeographyMutation) ResetLicenseID() {
+	m.license = nil
+}
+
+// SetCountry sets the "country" field.
+func (m *LicenseGeographyMutation) SetCountry(s string) {
+	m.country = &s
+}
+
+// Country returns the value of the "country" field in the mutation.
+func (m *LicenseGeographyMutation) Country() (r string, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountry returns the old "country" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldCountry(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountry: %w", err)
+	}
+	return oldValue.Country, nil
+}
+
+// ResetCountry resets all changes to the "country" field.
+func (m *LicenseGeographyMutation) ResetCountry() {
+	m.country = nil
+}
+
+// ClearLicense clears the "license" edge to the License entity.
+func (m *LicenseGeographyMutation) ClearLicense() {
+	m.clearedlicense = true
+	m.clearedFields[licensegeography.FieldLicenseID] = struct{}{}
+}
+
+// LicenseCleared reports if the "license" edge to the License entity was cleared.
+func (m *LicenseGeographyMutation) LicenseCleared() bool {
+	return m.clearedlicense
+}
+
+// LicenseIDs returns the "license" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LicenseID instead. It exists only for internal usage by the builders.
+func (m *LicenseGeographyMutation) LicenseIDs() (ids []int) {
+	if id := m.license; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLicense resets all changes to the "license" edge.
+func (m *LicenseGeographyMutation) ResetLicense() {
+	m.license = nil
+	m.clearedlicense = false
+}
+
+// Where appends a list predicates to the LicenseGeographyMutation builder.
+func (m *LicenseGeographyMutation) Where(ps ...predicate.LicenseGeography) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LicenseGeographyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LicenseGeographyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LicenseGeography, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LicenseGeographyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LicenseGeographyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LicenseGeography).
+func (m *LicenseGeographyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LicenseGeographyMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.license != nil {
+		fields = append(fields, licensegeography.FieldLicenseID)
+	}
+	if m.country != nil {
+		fields = append(fields, licensegeography.FieldCountry)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LicenseGeographyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		return m.LicenseID()
+	case licensegeography.FieldCountry:
+		return m.Country()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LicenseGeographyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		return m.OldLicenseID(ctx)
+	case licensegeography.FieldCountry:
+		return m.OldCountry(ctx)
+	}
+	return nil, fmt.Errorf("unknown LicenseGeography field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseGeographyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenseID(v)
+		return nil
+	case licensegeography.FieldCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountry(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LicenseGeographyMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LicenseGeographyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseGeographyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown LicenseGeography numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LicenseGeographyMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LicenseGeographyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LicenseGeographyMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LicenseGeography nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LicenseGeographyMutation) ResetField(name string) error {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		m.ResetLicenseID()
+		return nil
+	case licensegeography.FieldCountry:
+		m.ResetCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LicenseGeographyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.license != nil {
+		edges = append(edges, licensegeography.EdgeLicense)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LicenseGeographyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case licensegeography.EdgeLicense:
+		if id := m.license; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LicenseGeographyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LicenseGeographyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LicenseGeographyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedlicense {
+		edges = append(edges, licensegeography.EdgeLicense)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LicenseGeographyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case licensegeography.EdgeLicense:
+		return m.clearedlicense
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LicenseGeographyMutation) ClearEdge(name string) error {
+	switch name {
+	case licensegeography.EdgeLicense:
+		m.ClearLicense()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LicenseGeographyMutation) ResetEdge(name string) error {
+	switch name {
+	case licensegeography.EdgeLicense:
+		m.ResetLicense()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography edge %s", name)
 }
 
 // ProductMutation represents an operation that mutates the Product nodes in the graph.

@@ -24,6 +24,8 @@ type Tx struct {
 	Communication *CommunicationClient
 	// License is the client for interacting with the License builders.
 	License *LicenseClient
+	// LicenseGeography is the client for interacting with the LicenseGeography builders.
+	LicenseGeography *LicenseGeographyClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// Question is the client for interacting with the Question builders.
@@ -184,6 +186,7 @@ func (tx *Tx) init() {
 	tx.Citation = NewCitationClient(tx.config)
 	tx.Communication = NewCommunicationClient(tx.config)
 	tx.License = NewLicenseClient(tx.config)
+	tx.LicenseGeography = NewLicenseGeographyClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.Question = NewQuestionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)

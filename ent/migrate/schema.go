@@ -383,6 +383,38 @@ var (
 			},
 		},
 	}
+	// LicenseGeographiesColumns holds the columns for the "license_geographies" table.
+	LicenseGeographiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "country", Type: field.TypeString, Size: 2},
+		{Name: "license_id", Type: field.TypeInt},
+	}
+	// LicenseGeographiesTable holds the schema information for the "license_geographies" table.
+	LicenseGeographiesTable = &schema.Table{
+		Name:       "license_geographies",
+		Columns:    LicenseGeographiesColumns,
+		PrimaryKey: []*schema.Column{LicenseGeographiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "license_geographies_licenses_geography_countries",
+				Columns:    []*schema.Column{LicenseGeographiesColumns[2]},
+				RefColumns: []*schema.Column{LicensesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "licensegeography_country_license_id",
+				Unique:  true,
+				Columns: []*schema.Column{LicenseGeographiesColumns[1], LicenseGeographiesColumns[2]},
+			},
+			{
+				Name:    "licensegeography_license_id",
+				Unique:  false,
+				Columns: []*schema.Column{LicenseGeographiesColumns[2]},
+			},
+		},
+	}
 	// ProductsColumns holds the columns for the "products" table.
 	ProductsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -878,6 +910,7 @@ var (
 		CitationsTable,
 		CommunicationsTable,
 		LicensesTable,
+		LicenseGeographiesTable,
 		ProductsTable,
 		QuestionsTable,
 		RefreshTokensTable,
@@ -907,6 +940,7 @@ func init() {
 	LicensesTable.ForeignKeys[1].RefTable = StatesTable
 	LicensesTable.ForeignKeys[2].RefTable = StatesTable
 	LicensesTable.ForeignKeys[3].RefTable = VendorsTable
+	LicenseGeographiesTable.ForeignKeys[0].RefTable = LicensesTable
 	ProductsTable.ForeignKeys[0].RefTable = VendorsTable
 	QuestionsTable.ForeignKeys[0].RefTable = CommunicationsTable
 	RefreshTokensTable.ForeignKeys[0].RefTable = SessionsTable

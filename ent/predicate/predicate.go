@@ -21,6 +21,9 @@ type Communication func(*sql.Selector)
 // License is the predicate function for license builders.
 type License func(*sql.Selector)
 
+// LicenseGeography is the predicate function for licensegeography builders.
+type LicenseGeography func(*sql.Selector)
+
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
@@ -503,6 +504,21 @@ func init() {
 	licenseDescID := licenseMixinFields0[0].Descriptor()
 	// license.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	license.IDValidator = licenseDescID.Validators[0].(func(int) error)
+	licensegeography.Policy = privacy.NewPolicies(schema.LicenseGeography{})
+	licensegeography.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := licensegeography.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	licensegeographyFields := schema.LicenseGeography{}.Fields()
+	_ = licensegeographyFields
+	// licensegeographyDescCountry is the schema descriptor for country field.
+	licensegeographyDescCountry := licensegeographyFields[1].Descriptor()
+	// licensegeography.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	licensegeography.CountryValidator = licensegeographyDescCountry.Validators[0].(func(string) error)
 	productMixin := schema.Product{}.Mixin()
 	product.Policy = privacy.NewPolicies(productMixin[0], schema.Product{})
 	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -158,13 +158,14 @@ func miss(db, binary string, conns int, dur time.Duration) error {
 		return err
 	}
 	fmt.Printf("\nmiss: every request a different list (20 countries, random days 2010–2025); ceiling %.0f req/s (p99 %s) serving %s\n", crps, cp99, sample)
-	fmt.Printf("%-24s %10s %7s %9s %9s %7s\n", "request", "rps", "ratio", "p50", "p99", "non-2xx")
+	fmt.Printf("%-24s %10s %10s %7s %9s %9s %7s\n", "request", "rps", "2xx rps", "ratio", "p50", "p99", "non-2xx")
 	for _, k := range missKinds {
 		r, err := wrkScript(srv.base, luaScript(countries, k.path), conns, dur)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%-24s %10.0f %7.3f %9s %9s %7d\n", k.name, r.rps, r.rps/crps, r.p50, r.p99, r.non2xx)
+		ok := r.rps - float64(r.non2xx)/dur.Seconds() // the answers, not the 503s
+		fmt.Printf("%-24s %10.0f %10.0f %7.3f %9s %9s %7d\n", k.name, r.rps, ok, ok/crps, r.p50, r.p99, r.non2xx)
 	}
 	fmt.Printf("%s; peak RSS over the miss scenario (VmHWM): %s\n", log.tally(), peakRSS(srv.cmd.Process.Pid))
 	return nil
@@ -222,10 +223,10 @@ func mixed(db, binary string, conns int, dur time.Duration, raw time.Duration) e
 		}
 	}
 	fmt.Printf("\nmixed: at once for %s on a fresh server (%d connections in all)\n", dur, conns)
-	fmt.Printf("%-30s %10s %9s %9s %7s\n", "request", "rps", "p50", "p99", "non-2xx")
+	fmt.Printf("%-30s %10s %10s %9s %9s %7s\n", "request", "rps", "2xx rps", "p50", "p99", "non-2xx")
 	for i, l := range loads {
 		r := results[i]
-		fmt.Printf("%-30s %10.0f %9s %9s %7d\n", l.name, r.rps, r.p50, r.p99, r.non2xx)
+		fmt.Printf("%-30s %10.0f %10.0f %9s %9s %7d\n", l.name, r.rps, r.rps-float64(r.non2xx)/dur.Seconds(), r.p50, r.p99, r.non2xx)
 	}
 	fmt.Printf("%-30s %10s %5d MB made under the load\n", "export licenses.csv", csvTook.Round(time.Millisecond), csvSize>>20)
 	took, size, err := download(srv.base+"/api/v1/export/licenses.ndjson", "identity")

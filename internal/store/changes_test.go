@@ -154,3 +154,24 @@ func TestChangeFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestMentionsNameEveryCountryAndVendorField: what revise records for the feed's
+// filters, from each field that names a country or a vendor, once each.
+func TestMentionsNameEveryCountryAndVendorField(t *testing.T) {
+	rec := map[string]any{
+		"headquarters_country": "IL", "state_code": "FR", "end_user_state": "ZW", "exporting_state": "BG",
+		"operator_state": "MX", "target_country": "SA", "recipient_state": "AE",
+		"other_jurisdictions": []any{"CY"}, "copied_states": []any{"DE", "ZW"}, "geography": []any{"MZ"},
+		"vendor_id": "7", "recipient_vendor_id": "9", "name": "not a country",
+	}
+	countries, vendors := store.Mentions("vendor", 3, rec)
+	if want := []string{"AE", "BG", "CY", "DE", "FR", "IL", "MX", "MZ", "SA", "ZW"}; !slices.Equal(countries, want) {
+		t.Errorf("countries %v, want %v", countries, want)
+	}
+	if want := []int{3, 7, 9}; !slices.Equal(vendors, want) {
+		t.Errorf("vendors %v, want %v", vendors, want)
+	}
+	if c, v := store.Mentions("license", 1, nil); c != nil || v != nil {
+		t.Errorf("a revision without a record names %v, %v; want nothing", c, v)
+	}
+}

@@ -95,7 +95,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/ ./internal/search/
 
-## load: the server on a 100,000-licence synthetic registry under wrk, against a bare handler serving the same bytes, then under attack from three addresses while a fourth reads (BENCHMARKS.md)
+## load: the server on a 100,000-licence synthetic registry under wrk, against a bare handler serving the same bytes; then requests the cache cannot answer (miss), mixed with hits, a feed and exports (mixed); then under attack from three addresses while a fourth reads (BENCHMARKS.md)
 LOAD_DB ?= $(or $(TMPDIR),/tmp)/registry-synthetic.db
 LOAD_PG_DB ?= registry_load
 LOAD_PG ?= postgres://postgres@127.0.0.1:5432/$(LOAD_PG_DB)?sslmode=disable

@@ -4774,7 +4774,7 @@ const docTemplate = `{
         },
         "/api/v1/search": {
             "get": {
-                "description": "Typo-tolerant search across vendors (names, slugs, aliases), products, agencies (names, aliases), states (names, ISO codes) and sources (titles, document symbols such as A/HRC/41/35). Hits are ranked best first, one per record, each with its type, the field that matched and a score in (0, 1].",
+                "description": "Typo-tolerant search across vendors (names, slugs, aliases), products, agencies (names, aliases), states (ISO short names, official names, alpha-2 and alpha-3 codes, and other names people use: UK, Britain, USA, Holland, Ivory Coast), sources (titles, document symbols such as A/HRC/41/35, descriptions), and the running text of communications (summaries, questions), allegations (summaries, vendors' replies) and terminations (descriptions). Hits are ranked best first, one per record, each with its type, the field that matched (for running text, matched_text is the sentence) and a score in (0, 1]. A name matches ahead of running text that mentions it.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -4794,7 +4794,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "comma-separated record types: vendor, product, agency, state, source",
+                        "description": "comma-separated record types: vendor, product, agency, state, source, communication, allegation, termination",
                         "name": "type",
                         "in": "query"
                     },
@@ -5543,7 +5543,7 @@ const docTemplate = `{
         },
         "/api/v1/states/{iso2}": {
             "get": {
-                "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (licenses_to: naming it as end-user state) and from it (licenses_from: naming it as exporting state, and only those: a vendor's headquarters do not say which state authorised an export, so a licence naming no exporting state is from no country); the licences of its vendors (vendor_licenses: of the vendors headquartered in it, whatever state they name or none); terminations naming it as the customer's state, directly or through one of its agencies (terminations), and the terminations of its vendors, whichever customer they ended (vendor_terminations); allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record may be in two sections (a licence of a vendor headquartered in the country that names it as exporting state). A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects to the upper-case URL.",
+                "description": "Everything the registry holds about one country in one call: its agencies; vendors headquartered in it and their products; licences to it (licenses_to: naming it as end-user state) and from it (licenses_from: naming it as exporting state, and only those: a vendor's headquarters do not say which state authorised an export, so a licence naming no exporting state is from no country); the licences of its vendors (vendor_licenses: of the vendors headquartered in it, whatever state they name or none); terminations naming it as the customer's state, directly or through one of its agencies (terminations), and the terminations of its vendors, whichever customer they ended (vendor_terminations); allegations that name it (directly or through an agency) or concern its vendors; communications addressed to it, copying it, or addressed to its vendors. A record may be in two sections (a licence of a vendor headquartered in the country that names it as exporting state). A record placed through a vendor or an agency is placed only by a public one: a draft's country is not public. Each section holds at most 100 records, oldest first; counts give the totals and the filtered lists give the rest. A lower-case code redirects (301) to the upper-case URL, an ISO 3166-1 alpha-3 code (ISR) to its alpha-2 URL (308).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -5556,7 +5556,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "ISO 3166-1 alpha-2 code",
+                        "description": "ISO 3166-1 alpha-2 code (an alpha-3 code redirects)",
                         "name": "iso2",
                         "in": "path",
                         "required": true
@@ -5574,6 +5574,9 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "308": {
+                        "description": "the alpha-2 URL of an alpha-3 code (/api/v1/states/ISR → /api/v1/states/IL)"
                     },
                     "404": {
                         "description": "Not Found",

@@ -20,11 +20,13 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
@@ -51,6 +53,8 @@ type Client struct {
 	Communication *CommunicationClient
 	// License is the client for interacting with the License builders.
 	License *LicenseClient
+	// LicenseGeography is the client for interacting with the LicenseGeography builders.
+	LicenseGeography *LicenseGeographyClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// Question is the client for interacting with the Question builders.
@@ -61,6 +65,8 @@ type Client struct {
 	ReviewRequest *ReviewRequestClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
+	// RevisionMention is the client for interacting with the RevisionMention builders.
+	RevisionMention *RevisionMentionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
@@ -91,11 +97,13 @@ func (c *Client) init() {
 	c.Citation = NewCitationClient(c.config)
 	c.Communication = NewCommunicationClient(c.config)
 	c.License = NewLicenseClient(c.config)
+	c.LicenseGeography = NewLicenseGeographyClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.Question = NewQuestionClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.ReviewRequest = NewReviewRequestClient(c.config)
 	c.Revision = NewRevisionClient(c.config)
+	c.RevisionMention = NewRevisionMentionClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
 	c.Source = NewSourceClient(c.config)
@@ -193,25 +201,27 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		Agency:        NewAgencyClient(cfg),
-		Allegation:    NewAllegationClient(cfg),
-		Citation:      NewCitationClient(cfg),
-		Communication: NewCommunicationClient(cfg),
-		License:       NewLicenseClient(cfg),
-		Product:       NewProductClient(cfg),
-		Question:      NewQuestionClient(cfg),
-		RefreshToken:  NewRefreshTokenClient(cfg),
-		ReviewRequest: NewReviewRequestClient(cfg),
-		Revision:      NewRevisionClient(cfg),
-		Session:       NewSessionClient(cfg),
-		Setting:       NewSettingClient(cfg),
-		Source:        NewSourceClient(cfg),
-		State:         NewStateClient(cfg),
-		Termination:   NewTerminationClient(cfg),
-		User:          NewUserClient(cfg),
-		Vendor:        NewVendorClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		Agency:           NewAgencyClient(cfg),
+		Allegation:       NewAllegationClient(cfg),
+		Citation:         NewCitationClient(cfg),
+		Communication:    NewCommunicationClient(cfg),
+		License:          NewLicenseClient(cfg),
+		LicenseGeography: NewLicenseGeographyClient(cfg),
+		Product:          NewProductClient(cfg),
+		Question:         NewQuestionClient(cfg),
+		RefreshToken:     NewRefreshTokenClient(cfg),
+		ReviewRequest:    NewReviewRequestClient(cfg),
+		Revision:         NewRevisionClient(cfg),
+		RevisionMention:  NewRevisionMentionClient(cfg),
+		Session:          NewSessionClient(cfg),
+		Setting:          NewSettingClient(cfg),
+		Source:           NewSourceClient(cfg),
+		State:            NewStateClient(cfg),
+		Termination:      NewTerminationClient(cfg),
+		User:             NewUserClient(cfg),
+		Vendor:           NewVendorClient(cfg),
 	}, nil
 }
 
@@ -229,25 +239,27 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		Agency:        NewAgencyClient(cfg),
-		Allegation:    NewAllegationClient(cfg),
-		Citation:      NewCitationClient(cfg),
-		Communication: NewCommunicationClient(cfg),
-		License:       NewLicenseClient(cfg),
-		Product:       NewProductClient(cfg),
-		Question:      NewQuestionClient(cfg),
-		RefreshToken:  NewRefreshTokenClient(cfg),
-		ReviewRequest: NewReviewRequestClient(cfg),
-		Revision:      NewRevisionClient(cfg),
-		Session:       NewSessionClient(cfg),
-		Setting:       NewSettingClient(cfg),
-		Source:        NewSourceClient(cfg),
-		State:         NewStateClient(cfg),
-		Termination:   NewTerminationClient(cfg),
-		User:          NewUserClient(cfg),
-		Vendor:        NewVendorClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		Agency:           NewAgencyClient(cfg),
+		Allegation:       NewAllegationClient(cfg),
+		Citation:         NewCitationClient(cfg),
+		Communication:    NewCommunicationClient(cfg),
+		License:          NewLicenseClient(cfg),
+		LicenseGeography: NewLicenseGeographyClient(cfg),
+		Product:          NewProductClient(cfg),
+		Question:         NewQuestionClient(cfg),
+		RefreshToken:     NewRefreshTokenClient(cfg),
+		ReviewRequest:    NewReviewRequestClient(cfg),
+		Revision:         NewRevisionClient(cfg),
+		RevisionMention:  NewRevisionMentionClient(cfg),
+		Session:          NewSessionClient(cfg),
+		Setting:          NewSettingClient(cfg),
+		Source:           NewSourceClient(cfg),
+		State:            NewStateClient(cfg),
+		Termination:      NewTerminationClient(cfg),
+		User:             NewUserClient(cfg),
+		Vendor:           NewVendorClient(cfg),
 	}, nil
 }
 
@@ -277,9 +289,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.RefreshToken, c.ReviewRequest, c.Revision, c.Session, c.Setting,
-		c.Source, c.State, c.Termination, c.User, c.Vendor,
+		c.Agency, c.Allegation, c.Citation, c.Communication, c.License,
+		c.LicenseGeography, c.Product, c.Question, c.RefreshToken, c.ReviewRequest,
+		c.Revision, c.RevisionMention, c.Session, c.Setting, c.Source, c.State,
+		c.Termination, c.User, c.Vendor,
 	} {
 		n.Use(hooks...)
 	}
@@ -289,9 +302,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Agency, c.Allegation, c.Citation, c.Communication, c.License, c.Product,
-		c.Question, c.RefreshToken, c.ReviewRequest, c.Revision, c.Session, c.Setting,
-		c.Source, c.State, c.Termination, c.User, c.Vendor,
+		c.Agency, c.Allegation, c.Citation, c.Communication, c.License,
+		c.LicenseGeography, c.Product, c.Question, c.RefreshToken, c.ReviewRequest,
+		c.Revision, c.RevisionMention, c.Session, c.Setting, c.Source, c.State,
+		c.Termination, c.User, c.Vendor,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -310,6 +324,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Communication.mutate(ctx, m)
 	case *LicenseMutation:
 		return c.License.mutate(ctx, m)
+	case *LicenseGeographyMutation:
+		return c.LicenseGeography.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
 	case *QuestionMutation:
@@ -320,6 +336,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ReviewRequest.mutate(ctx, m)
 	case *RevisionMutation:
 		return c.Revision.mutate(ctx, m)
+	case *RevisionMentionMutation:
+		return c.RevisionMention.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *SettingMutation:
@@ -1303,6 +1321,22 @@ func (c *LicenseClient) QueryTerminations(_m *License) *TerminationQuery {
 	return query
 }
 
+// QueryGeographyCountries queries the geography_countries edge of a License.
+func (c *LicenseClient) QueryGeographyCountries(_m *License) *LicenseGeographyQuery {
+	query := (&LicenseGeographyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(license.Table, license.FieldID, id),
+			sqlgraph.To(licensegeography.Table, licensegeography.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, license.GeographyCountriesTable, license.GeographyCountriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *LicenseClient) Hooks() []Hook {
 	hooks := c.hooks.License
@@ -1326,6 +1360,156 @@ func (c *LicenseClient) mutate(ctx context.Context, m *LicenseMutation) (Value, 
 		return (&LicenseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown License mutation op: %q", m.Op())
+	}
+}
+
+// LicenseGeographyClient is a client for the LicenseGeography schema.
+type LicenseGeographyClient struct {
+	config
+}
+
+// NewLicenseGeographyClient returns a client for the LicenseGeography from the given config.
+func NewLicenseGeographyClient(c config) *LicenseGeographyClient {
+	return &LicenseGeographyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `licensegeography.Hooks(f(g(h())))`.
+func (c *LicenseGeographyClient) Use(hooks ...Hook) {
+	c.hooks.LicenseGeography = append(c.hooks.LicenseGeography, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `licensegeography.Intercept(f(g(h())))`.
+func (c *LicenseGeographyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LicenseGeography = append(c.inters.LicenseGeography, interceptors...)
+}
+
+// Create returns a builder for creating a LicenseGeography entity.
+func (c *LicenseGeographyClient) Create() *LicenseGeographyCreate {
+	mutation := newLicenseGeographyMutation(c.config, OpCreate)
+	return &LicenseGeographyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LicenseGeography entities.
+func (c *LicenseGeographyClient) CreateBulk(builders ...*LicenseGeographyCreate) *LicenseGeographyCreateBulk {
+	return &LicenseGeographyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LicenseGeographyClient) MapCreateBulk(slice any, setFunc func(*LicenseGeographyCreate, int)) *LicenseGeographyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LicenseGeographyCreateBulk{err: fmt.Errorf("calling to LicenseGeographyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LicenseGeographyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LicenseGeographyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LicenseGeography.
+func (c *LicenseGeographyClient) Update() *LicenseGeographyUpdate {
+	mutation := newLicenseGeographyMutation(c.config, OpUpdate)
+	return &LicenseGeographyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LicenseGeographyClient) UpdateOne(_m *LicenseGeography) *LicenseGeographyUpdateOne {
+	mutation := newLicenseGeographyMutation(c.config, OpUpdateOne, withLicenseGeography(_m))
+	return &LicenseGeographyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LicenseGeographyClient) UpdateOneID(id int) *LicenseGeographyUpdateOne {
+	mutation := newLicenseGeographyMutation(c.config, OpUpdateOne, withLicenseGeographyID(id))
+	return &LicenseGeographyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LicenseGeography.
+func (c *LicenseGeographyClient) Delete() *LicenseGeographyDelete {
+	mutation := newLicenseGeographyMutation(c.config, OpDelete)
+	return &LicenseGeographyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LicenseGeographyClient) DeleteOne(_m *LicenseGeography) *LicenseGeographyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LicenseGeographyClient) DeleteOneID(id int) *LicenseGeographyDeleteOne {
+	builder := c.Delete().Where(licensegeography.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LicenseGeographyDeleteOne{builder}
+}
+
+// Query returns a query builder for LicenseGeography.
+func (c *LicenseGeographyClient) Query() *LicenseGeographyQuery {
+	return &LicenseGeographyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLicenseGeography},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LicenseGeography entity by its id.
+func (c *LicenseGeographyClient) Get(ctx context.Context, id int) (*LicenseGeography, error) {
+	return c.Query().Where(licensegeography.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LicenseGeographyClient) GetX(ctx context.Context, id int) *LicenseGeography {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryLicense queries the license edge of a LicenseGeography.
+func (c *LicenseGeographyClient) QueryLicense(_m *LicenseGeography) *LicenseQuery {
+	query := (&LicenseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(licensegeography.Table, licensegeography.FieldID, id),
+			sqlgraph.To(license.Table, license.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, licensegeography.LicenseTable, licensegeography.LicenseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LicenseGeographyClient) Hooks() []Hook {
+	hooks := c.hooks.LicenseGeography
+	return append(hooks[:len(hooks):len(hooks)], licensegeography.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LicenseGeographyClient) Interceptors() []Interceptor {
+	return c.inters.LicenseGeography
+}
+
+func (c *LicenseGeographyClient) mutate(ctx context.Context, m *LicenseGeographyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LicenseGeographyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LicenseGeographyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LicenseGeographyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LicenseGeographyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LicenseGeography mutation op: %q", m.Op())
 	}
 }
 
@@ -2085,6 +2269,22 @@ func (c *RevisionClient) QueryActor(_m *Revision) *UserQuery {
 	return query
 }
 
+// QueryMentions queries the mentions edge of a Revision.
+func (c *RevisionClient) QueryMentions(_m *Revision) *RevisionMentionQuery {
+	query := (&RevisionMentionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(revision.Table, revision.FieldID, id),
+			sqlgraph.To(revisionmention.Table, revisionmention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, revision.MentionsTable, revision.MentionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *RevisionClient) Hooks() []Hook {
 	hooks := c.hooks.Revision
@@ -2108,6 +2308,156 @@ func (c *RevisionClient) mutate(ctx context.Context, m *RevisionMutation) (Value
 		return (&RevisionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Revision mutation op: %q", m.Op())
+	}
+}
+
+// RevisionMentionClient is a client for the RevisionMention schema.
+type RevisionMentionClient struct {
+	config
+}
+
+// NewRevisionMentionClient returns a client for the RevisionMention from the given config.
+func NewRevisionMentionClient(c config) *RevisionMentionClient {
+	return &RevisionMentionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `revisionmention.Hooks(f(g(h())))`.
+func (c *RevisionMentionClient) Use(hooks ...Hook) {
+	c.hooks.RevisionMention = append(c.hooks.RevisionMention, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `revisionmention.Intercept(f(g(h())))`.
+func (c *RevisionMentionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RevisionMention = append(c.inters.RevisionMention, interceptors...)
+}
+
+// Create returns a builder for creating a RevisionMention entity.
+func (c *RevisionMentionClient) Create() *RevisionMentionCreate {
+	mutation := newRevisionMentionMutation(c.config, OpCreate)
+	return &RevisionMentionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RevisionMention entities.
+func (c *RevisionMentionClient) CreateBulk(builders ...*RevisionMentionCreate) *RevisionMentionCreateBulk {
+	return &RevisionMentionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RevisionMentionClient) MapCreateBulk(slice any, setFunc func(*RevisionMentionCreate, int)) *RevisionMentionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RevisionMentionCreateBulk{err: fmt.Errorf("calling to RevisionMentionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RevisionMentionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RevisionMentionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RevisionMention.
+func (c *RevisionMentionClient) Update() *RevisionMentionUpdate {
+	mutation := newRevisionMentionMutation(c.config, OpUpdate)
+	return &RevisionMentionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RevisionMentionClient) UpdateOne(_m *RevisionMention) *RevisionMentionUpdateOne {
+	mutation := newRevisionMentionMutation(c.config, OpUpdateOne, withRevisionMention(_m))
+	return &RevisionMentionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RevisionMentionClient) UpdateOneID(id int) *RevisionMentionUpdateOne {
+	mutation := newRevisionMentionMutation(c.config, OpUpdateOne, withRevisionMentionID(id))
+	return &RevisionMentionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RevisionMention.
+func (c *RevisionMentionClient) Delete() *RevisionMentionDelete {
+	mutation := newRevisionMentionMutation(c.config, OpDelete)
+	return &RevisionMentionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RevisionMentionClient) DeleteOne(_m *RevisionMention) *RevisionMentionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RevisionMentionClient) DeleteOneID(id int) *RevisionMentionDeleteOne {
+	builder := c.Delete().Where(revisionmention.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RevisionMentionDeleteOne{builder}
+}
+
+// Query returns a query builder for RevisionMention.
+func (c *RevisionMentionClient) Query() *RevisionMentionQuery {
+	return &RevisionMentionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRevisionMention},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RevisionMention entity by its id.
+func (c *RevisionMentionClient) Get(ctx context.Context, id int) (*RevisionMention, error) {
+	return c.Query().Where(revisionmention.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RevisionMentionClient) GetX(ctx context.Context, id int) *RevisionMention {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRevision queries the revision edge of a RevisionMention.
+func (c *RevisionMentionClient) QueryRevision(_m *RevisionMention) *RevisionQuery {
+	query := (&RevisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(revisionmention.Table, revisionmention.FieldID, id),
+			sqlgraph.To(revision.Table, revision.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, revisionmention.RevisionTable, revisionmention.RevisionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RevisionMentionClient) Hooks() []Hook {
+	hooks := c.hooks.RevisionMention
+	return append(hooks[:len(hooks):len(hooks)], revisionmention.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RevisionMentionClient) Interceptors() []Interceptor {
+	return c.inters.RevisionMention
+}
+
+func (c *RevisionMentionClient) mutate(ctx context.Context, m *RevisionMentionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RevisionMentionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RevisionMentionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RevisionMentionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RevisionMentionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RevisionMention mutation op: %q", m.Op())
 	}
 }
 
@@ -3388,14 +3738,14 @@ func (c *VendorClient) mutate(ctx context.Context, m *VendorMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Agency, Allegation, Citation, Communication, License, Product, Question,
-		RefreshToken, ReviewRequest, Revision, Session, Setting, Source, State,
-		Termination, User, Vendor []ent.Hook
+		Agency, Allegation, Citation, Communication, License, LicenseGeography, Product,
+		Question, RefreshToken, ReviewRequest, Revision, RevisionMention, Session,
+		Setting, Source, State, Termination, User, Vendor []ent.Hook
 	}
 	inters struct {
-		Agency, Allegation, Citation, Communication, License, Product, Question,
-		RefreshToken, ReviewRequest, Revision, Session, Setting, Source, State,
-		Termination, User, Vendor []ent.Interceptor
+		Agency, Allegation, Citation, Communication, License, LicenseGeography, Product,
+		Question, RefreshToken, ReviewRequest, Revision, RevisionMention, Session,
+		Setting, Source, State, Termination, User, Vendor []ent.Interceptor
 	}
 )
 

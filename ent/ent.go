@@ -17,11 +17,13 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
@@ -89,23 +91,25 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			agency.Table:        agency.ValidColumn,
-			allegation.Table:    allegation.ValidColumn,
-			citation.Table:      citation.ValidColumn,
-			communication.Table: communication.ValidColumn,
-			license.Table:       license.ValidColumn,
-			product.Table:       product.ValidColumn,
-			question.Table:      question.ValidColumn,
-			refreshtoken.Table:  refreshtoken.ValidColumn,
-			reviewrequest.Table: reviewrequest.ValidColumn,
-			revision.Table:      revision.ValidColumn,
-			session.Table:       session.ValidColumn,
-			setting.Table:       setting.ValidColumn,
-			source.Table:        source.ValidColumn,
-			state.Table:         state.ValidColumn,
-			termination.Table:   termination.ValidColumn,
-			user.Table:          user.ValidColumn,
-			vendor.Table:        vendor.ValidColumn,
+			agency.Table:           agency.ValidColumn,
+			allegation.Table:       allegation.ValidColumn,
+			citation.Table:         citation.ValidColumn,
+			communication.Table:    communication.ValidColumn,
+			license.Table:          license.ValidColumn,
+			licensegeography.Table: licensegeography.ValidColumn,
+			product.Table:          product.ValidColumn,
+			question.Table:         question.ValidColumn,
+			refreshtoken.Table:     refreshtoken.ValidColumn,
+			reviewrequest.Table:    reviewrequest.ValidColumn,
+			revision.Table:         revision.ValidColumn,
+			revisionmention.Table:  revisionmention.ValidColumn,
+			session.Table:          session.ValidColumn,
+			setting.Table:          setting.ValidColumn,
+			source.Table:           source.ValidColumn,
+			state.Table:            state.ValidColumn,
+			termination.Table:      termination.ValidColumn,
+			user.Table:             user.ValidColumn,
+			vendor.Table:           vendor.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -103,9 +103,11 @@ type LicenseEdges struct {
 	Products []*Product `json:"products,omitempty"`
 	// Terminations holds the value of the terminations edge.
 	Terminations []*Termination `json:"terminations,omitempty"`
+	// GeographyCountries holds the value of the geography_countries edge.
+	GeographyCountries []*LicenseGeography `json:"geography_countries,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 }
 
 // VendorOrErr returns the Vendor value or an error if the edge
@@ -168,6 +170,15 @@ func (e LicenseEdges) TerminationsOrErr() ([]*Termination, error) {
 		return e.Terminations, nil
 	}
 	return nil, &NotLoadedError{edge: "terminations"}
+}
+
+// GeographyCountriesOrErr returns the GeographyCountries value or an error if the edge
+// was not loaded in eager-loading.
+func (e LicenseEdges) GeographyCountriesOrErr() ([]*LicenseGeography, error) {
+	if e.loadedTypes[6] {
+		return e.GeographyCountries, nil
+	}
+	return nil, &NotLoadedError{edge: "geography_countries"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -458,6 +469,11 @@ func (_m *License) QueryProducts() *ProductQuery {
 // QueryTerminations queries the "terminations" edge of the License entity.
 func (_m *License) QueryTerminations() *TerminationQuery {
 	return NewLicenseClient(_m.config).QueryTerminations(_m)
+}
+
+// QueryGeographyCountries queries the "geography_countries" edge of the License entity.
+func (_m *License) QueryGeographyCountries() *LicenseGeographyQuery {
+	return NewLicenseClient(_m.config).QueryGeographyCountries(_m)
 }
 
 // Update returns a builder for updating this License.

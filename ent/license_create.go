@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/state"
 	"github.com/export-registry/registry/ent/termination"
@@ -521,6 +522,21 @@ func (_c *LicenseCreate) AddTerminations(v ...*Termination) *LicenseCreate {
 	return _c.AddTerminationIDs(ids...)
 }
 
+// AddGeographyCountryIDs adds the "geography_countries" edge to the LicenseGeography entity by IDs.
+func (_c *LicenseCreate) AddGeographyCountryIDs(ids ...int) *LicenseCreate {
+	_c.mutation.AddGeographyCountryIDs(ids...)
+	return _c
+}
+
+// AddGeographyCountries adds the "geography_countries" edges to the LicenseGeography entity.
+func (_c *LicenseCreate) AddGeographyCountries(v ...*LicenseGeography) *LicenseCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddGeographyCountryIDs(ids...)
+}
+
 // Mutation returns the LicenseMutation object of the builder.
 func (_c *LicenseCreate) Mutation() *LicenseMutation {
 	return _c.mutation
@@ -960,6 +976,22 @@ func (_c *LicenseCreate) createSpec() (*License, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(termination.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.GeographyCountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/state"
@@ -26,17 +27,18 @@ import (
 // LicenseQuery is the builder for querying License entities.
 type LicenseQuery struct {
 	config
-	ctx               *QueryContext
-	order             []license.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.License
-	withVendor        *VendorQuery
-	withEndUser       *StateQuery
-	withExporter      *StateQuery
-	withEndUserAgency *AgencyQuery
-	withProducts      *ProductQuery
-	withTerminations  *TerminationQuery
-	modifiers         []func(*sql.Selector)
+	ctx                    *QueryContext
+	order                  []license.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.License
+	withVendor             *VendorQuery
+	withEndUser            *StateQuery
+	withExporter           *StateQuery
+	withEndUserAgency      *AgencyQuery
+	withProducts           *ProductQuery
+	withTerminations       *TerminationQuery
+	withGeographyCountries *LicenseGeographyQuery
+	modifiers              []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -198,6 +200,28 @@ func (_q *LicenseQuery) QueryTerminations() *TerminationQuery {
 			sqlgraph.From(license.Table, license.FieldID, selector),
 			sqlgraph.To(termination.Table, termination.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, license.TerminationsTable, license.TerminationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryGeographyCountries chains the current query on the "geography_countries" edge.
+func (_q *LicenseQuery) QueryGeographyCountries() *LicenseGeographyQuery {
+	query := (&LicenseGeographyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(license.Table, license.FieldID, selector),
+			sqlgraph.To(licensegeography.Table, licensegeography.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, license.GeographyCountriesTable, license.GeographyCountriesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -392,17 +416,18 @@ func (_q *LicenseQuery) Clone() *LicenseQuery {
 		return nil
 	}
 	return &LicenseQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]license.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.License{}, _q.predicates...),
-		withVendor:        _q.withVendor.Clone(),
-		withEndUser:       _q.withEndUser.Clone(),
-		withExporter:      _q.withExporter.Clone(),
-		withEndUserAgency: _q.withEndUserAgency.Clone(),
-		withProducts:      _q.withProducts.Clone(),
-		withTerminations:  _q.withTerminations.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]license.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.License{}, _q.predicates...),
+		withVendor:             _q.withVendor.Clone(),
+		withEndUser:            _q.withEndUser.Clone(),
+		withExporter:           _q.withExporter.Clone(),
+		withEndUserAgency:      _q.withEndUserAgency.Clone(),
+		withProducts:           _q.withProducts.Clone(),
+		withTerminations:       _q.withTerminations.Clone(),
+		withGeographyCountries: _q.withGeographyCountries.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -473,6 +498,17 @@ func (_q *LicenseQuery) WithTerminations(opts ...func(*TerminationQuery)) *Licen
 		opt(query)
 	}
 	_q.withTerminations = query
+	return _q
+}
+
+// WithGeographyCountries tells the query-builder to eager-load the nodes that are connected to
+// the "geography_countries" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *LicenseQuery) WithGeographyCountries(opts ...func(*LicenseGeographyQuery)) *LicenseQuery {
+	query := (&LicenseGeographyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withGeographyCountries = query
 	return _q
 }
 
@@ -560,13 +596,14 @@ func (_q *LicenseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Lice
 	var (
 		nodes       = []*License{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withVendor != nil,
 			_q.withEndUser != nil,
 			_q.withExporter != nil,
 			_q.withEndUserAgency != nil,
 			_q.withProducts != nil,
 			_q.withTerminations != nil,
+			_q.withGeographyCountries != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -625,6 +662,15 @@ func (_q *LicenseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Lice
 		if err := _q.loadTerminations(ctx, query, nodes,
 			func(n *License) { n.Edges.Terminations = []*Termination{} },
 			func(n *License, e *Termination) { n.Edges.Terminations = append(n.Edges.Terminations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withGeographyCountries; query != nil {
+		if err := _q.loadGeographyCountries(ctx, query, nodes,
+			func(n *License) { n.Edges.GeographyCountries = []*LicenseGeography{} },
+			func(n *License, e *LicenseGeography) {
+				n.Edges.GeographyCountries = append(n.Edges.GeographyCountries, e)
+			}); err != nil {
 			return nil, err
 		}
 	}
@@ -848,6 +894,36 @@ func (_q *LicenseQuery) loadTerminations(ctx context.Context, query *Termination
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "license_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *LicenseQuery) loadGeographyCountries(ctx context.Context, query *LicenseGeographyQuery, nodes []*License, init func(*License), assign func(*License, *LicenseGeography)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*License)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(licensegeography.FieldLicenseID)
+	}
+	query.Where(predicate.LicenseGeography(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(license.GeographyCountriesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.LicenseID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "license_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/state"
@@ -680,6 +681,21 @@ func (_u *LicenseUpdate) AddTerminations(v ...*Termination) *LicenseUpdate {
 	return _u.AddTerminationIDs(ids...)
 }
 
+// AddGeographyCountryIDs adds the "geography_countries" edge to the LicenseGeography entity by IDs.
+func (_u *LicenseUpdate) AddGeographyCountryIDs(ids ...int) *LicenseUpdate {
+	_u.mutation.AddGeographyCountryIDs(ids...)
+	return _u
+}
+
+// AddGeographyCountries adds the "geography_countries" edges to the LicenseGeography entity.
+func (_u *LicenseUpdate) AddGeographyCountries(v ...*LicenseGeography) *LicenseUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGeographyCountryIDs(ids...)
+}
+
 // Mutation returns the LicenseMutation object of the builder.
 func (_u *LicenseUpdate) Mutation() *LicenseMutation {
 	return _u.mutation
@@ -749,6 +765,27 @@ func (_u *LicenseUpdate) RemoveTerminations(v ...*Termination) *LicenseUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTerminationIDs(ids...)
+}
+
+// ClearGeographyCountries clears all "geography_countries" edges to the LicenseGeography entity.
+func (_u *LicenseUpdate) ClearGeographyCountries() *LicenseUpdate {
+	_u.mutation.ClearGeographyCountries()
+	return _u
+}
+
+// RemoveGeographyCountryIDs removes the "geography_countries" edge to LicenseGeography entities by IDs.
+func (_u *LicenseUpdate) RemoveGeographyCountryIDs(ids ...int) *LicenseUpdate {
+	_u.mutation.RemoveGeographyCountryIDs(ids...)
+	return _u
+}
+
+// RemoveGeographyCountries removes "geography_countries" edges to LicenseGeography entities.
+func (_u *LicenseUpdate) RemoveGeographyCountries(v ...*LicenseGeography) *LicenseUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGeographyCountryIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1269,6 +1306,51 @@ func (_u *LicenseUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(termination.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GeographyCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGeographyCountriesIDs(); len(nodes) > 0 && !_u.mutation.GeographyCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GeographyCountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1943,6 +2025,21 @@ func (_u *LicenseUpdateOne) AddTerminations(v ...*Termination) *LicenseUpdateOne
 	return _u.AddTerminationIDs(ids...)
 }
 
+// AddGeographyCountryIDs adds the "geography_countries" edge to the LicenseGeography entity by IDs.
+func (_u *LicenseUpdateOne) AddGeographyCountryIDs(ids ...int) *LicenseUpdateOne {
+	_u.mutation.AddGeographyCountryIDs(ids...)
+	return _u
+}
+
+// AddGeographyCountries adds the "geography_countries" edges to the LicenseGeography entity.
+func (_u *LicenseUpdateOne) AddGeographyCountries(v ...*LicenseGeography) *LicenseUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGeographyCountryIDs(ids...)
+}
+
 // Mutation returns the LicenseMutation object of the builder.
 func (_u *LicenseUpdateOne) Mutation() *LicenseMutation {
 	return _u.mutation
@@ -2012,6 +2109,27 @@ func (_u *LicenseUpdateOne) RemoveTerminations(v ...*Termination) *LicenseUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTerminationIDs(ids...)
+}
+
+// ClearGeographyCountries clears all "geography_countries" edges to the LicenseGeography entity.
+func (_u *LicenseUpdateOne) ClearGeographyCountries() *LicenseUpdateOne {
+	_u.mutation.ClearGeographyCountries()
+	return _u
+}
+
+// RemoveGeographyCountryIDs removes the "geography_countries" edge to LicenseGeography entities by IDs.
+func (_u *LicenseUpdateOne) RemoveGeographyCountryIDs(ids ...int) *LicenseUpdateOne {
+	_u.mutation.RemoveGeographyCountryIDs(ids...)
+	return _u
+}
+
+// RemoveGeographyCountries removes "geography_countries" edges to LicenseGeography entities.
+func (_u *LicenseUpdateOne) RemoveGeographyCountries(v ...*LicenseGeography) *LicenseUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGeographyCountryIDs(ids...)
 }
 
 // Where appends a list predicates to the LicenseUpdate builder.
@@ -2562,6 +2680,51 @@ func (_u *LicenseUpdateOne) sqlSave(ctx context.Context) (_node *License, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(termination.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GeographyCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGeographyCountriesIDs(); len(nodes) > 0 && !_u.mutation.GeographyCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GeographyCountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   license.GeographyCountriesTable,
+			Columns: []string{license.GeographyCountriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(licensegeography.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

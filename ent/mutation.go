@@ -16,12 +16,14 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
@@ -41,23 +43,25 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAgency        = "Agency"
-	TypeAllegation    = "Allegation"
-	TypeCitation      = "Citation"
-	TypeCommunication = "Communication"
-	TypeLicense       = "License"
-	TypeProduct       = "Product"
-	TypeQuestion      = "Question"
-	TypeRefreshToken  = "RefreshToken"
-	TypeReviewRequest = "ReviewRequest"
-	TypeRevision      = "Revision"
-	TypeSession       = "Session"
-	TypeSetting       = "Setting"
-	TypeSource        = "Source"
-	TypeState         = "State"
-	TypeTermination   = "Termination"
-	TypeUser          = "User"
-	TypeVendor        = "Vendor"
+	TypeAgency           = "Agency"
+	TypeAllegation       = "Allegation"
+	TypeCitation         = "Citation"
+	TypeCommunication    = "Communication"
+	TypeLicense          = "License"
+	TypeLicenseGeography = "LicenseGeography"
+	TypeProduct          = "Product"
+	TypeQuestion         = "Question"
+	TypeRefreshToken     = "RefreshToken"
+	TypeReviewRequest    = "ReviewRequest"
+	TypeRevision         = "Revision"
+	TypeRevisionMention  = "RevisionMention"
+	TypeSession          = "Session"
+	TypeSetting          = "Setting"
+	TypeSource           = "Source"
+	TypeState            = "State"
+	TypeTermination      = "Termination"
+	TypeUser             = "User"
+	TypeVendor           = "Vendor"
 )
 
 // AgencyMutation represents an operation that mutates the Agency nodes in the graph.
@@ -6213,6 +6217,9 @@ type LicenseMutation struct {
 	terminations               map[int]struct{}
 	removedterminations        map[int]struct{}
 	clearedterminations        bool
+	geography_countries        map[int]struct{}
+	removedgeography_countries map[int]struct{}
+	clearedgeography_countries bool
 	done                       bool
 	oldValue                   func(context.Context) (*License, error)
 	predicates                 []predicate.License
@@ -8073,6 +8080,60 @@ func (m *LicenseMutation) ResetTerminations() {
 	m.removedterminations = nil
 }
 
+// AddGeographyCountryIDs adds the "geography_countries" edge to the LicenseGeography entity by ids.
+func (m *LicenseMutation) AddGeographyCountryIDs(ids ...int) {
+	if m.geography_countries == nil {
+		m.geography_countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.geography_countries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGeographyCountries clears the "geography_countries" edge to the LicenseGeography entity.
+func (m *LicenseMutation) ClearGeographyCountries() {
+	m.clearedgeography_countries = true
+}
+
+// GeographyCountriesCleared reports if the "geography_countries" edge to the LicenseGeography entity was cleared.
+func (m *LicenseMutation) GeographyCountriesCleared() bool {
+	return m.clearedgeography_countries
+}
+
+// RemoveGeographyCountryIDs removes the "geography_countries" edge to the LicenseGeography entity by IDs.
+func (m *LicenseMutation) RemoveGeographyCountryIDs(ids ...int) {
+	if m.removedgeography_countries == nil {
+		m.removedgeography_countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.geography_countries, ids[i])
+		m.removedgeography_countries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGeographyCountries returns the removed IDs of the "geography_countries" edge to the LicenseGeography entity.
+func (m *LicenseMutation) RemovedGeographyCountriesIDs() (ids []int) {
+	for id := range m.removedgeography_countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GeographyCountriesIDs returns the "geography_countries" edge IDs in the mutation.
+func (m *LicenseMutation) GeographyCountriesIDs() (ids []int) {
+	for id := range m.geography_countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGeographyCountries resets all changes to the "geography_countries" edge.
+func (m *LicenseMutation) ResetGeographyCountries() {
+	m.geography_countries = nil
+	m.clearedgeography_countries = false
+	m.removedgeography_countries = nil
+}
+
 // Where appends a list predicates to the LicenseMutation builder.
 func (m *LicenseMutation) Where(ps ...predicate.License) {
 	m.predicates = append(m.predicates, ps...)
@@ -8896,7 +8957,7 @@ func (m *LicenseMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *LicenseMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.vendor != nil {
 		edges = append(edges, license.EdgeVendor)
 	}
@@ -8914,6 +8975,9 @@ func (m *LicenseMutation) AddedEdges() []string {
 	}
 	if m.terminations != nil {
 		edges = append(edges, license.EdgeTerminations)
+	}
+	if m.geography_countries != nil {
+		edges = append(edges, license.EdgeGeographyCountries)
 	}
 	return edges
 }
@@ -8950,18 +9014,27 @@ func (m *LicenseMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case license.EdgeGeographyCountries:
+		ids := make([]ent.Value, 0, len(m.geography_countries))
+		for id := range m.geography_countries {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *LicenseMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedproducts != nil {
 		edges = append(edges, license.EdgeProducts)
 	}
 	if m.removedterminations != nil {
 		edges = append(edges, license.EdgeTerminations)
+	}
+	if m.removedgeography_countries != nil {
+		edges = append(edges, license.EdgeGeographyCountries)
 	}
 	return edges
 }
@@ -8982,13 +9055,19 @@ func (m *LicenseMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case license.EdgeGeographyCountries:
+		ids := make([]ent.Value, 0, len(m.removedgeography_countries))
+		for id := range m.removedgeography_countries {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *LicenseMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedvendor {
 		edges = append(edges, license.EdgeVendor)
 	}
@@ -9006,6 +9085,9 @@ func (m *LicenseMutation) ClearedEdges() []string {
 	}
 	if m.clearedterminations {
 		edges = append(edges, license.EdgeTerminations)
+	}
+	if m.clearedgeography_countries {
+		edges = append(edges, license.EdgeGeographyCountries)
 	}
 	return edges
 }
@@ -9026,6 +9108,8 @@ func (m *LicenseMutation) EdgeCleared(name string) bool {
 		return m.clearedproducts
 	case license.EdgeTerminations:
 		return m.clearedterminations
+	case license.EdgeGeographyCountries:
+		return m.clearedgeography_countries
 	}
 	return false
 }
@@ -9072,8 +9156,448 @@ func (m *LicenseMutation) ResetEdge(name string) error {
 	case license.EdgeTerminations:
 		m.ResetTerminations()
 		return nil
+	case license.EdgeGeographyCountries:
+		m.ResetGeographyCountries()
+		return nil
 	}
 	return fmt.Errorf("unknown License edge %s", name)
+}
+
+// LicenseGeographyMutation represents an operation that mutates the LicenseGeography nodes in the graph.
+type LicenseGeographyMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	country        *string
+	clearedFields  map[string]struct{}
+	license        *int
+	clearedlicense bool
+	done           bool
+	oldValue       func(context.Context) (*LicenseGeography, error)
+	predicates     []predicate.LicenseGeography
+}
+
+var _ ent.Mutation = (*LicenseGeographyMutation)(nil)
+
+// licensegeographyOption allows management of the mutation configuration using functional options.
+type licensegeographyOption func(*LicenseGeographyMutation)
+
+// newLicenseGeographyMutation creates new mutation for the LicenseGeography entity.
+func newLicenseGeographyMutation(c config, op Op, opts ...licensegeographyOption) *LicenseGeographyMutation {
+	m := &LicenseGeographyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLicenseGeography,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLicenseGeographyID sets the ID field of the mutation.
+func withLicenseGeographyID(id int) licensegeographyOption {
+	return func(m *LicenseGeographyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LicenseGeography
+		)
+		m.oldValue = func(ctx context.Context) (*LicenseGeography, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LicenseGeography.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLicenseGeography sets the old LicenseGeography of the mutation.
+func withLicenseGeography(node *LicenseGeography) licensegeographyOption {
+	return func(m *LicenseGeographyMutation) {
+		m.oldValue = func(context.Context) (*LicenseGeography, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LicenseGeographyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LicenseGeographyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LicenseGeographyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LicenseGeographyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LicenseGeography.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetLicenseID sets the "license_id" field.
+func (m *LicenseGeographyMutation) SetLicenseID(i int) {
+	m.license = &i
+}
+
+// LicenseID returns the value of the "license_id" field in the mutation.
+func (m *LicenseGeographyMutation) LicenseID() (r int, exists bool) {
+	v := m.license
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenseID returns the old "license_id" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldLicenseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenseID: %w", err)
+	}
+	return oldValue.LicenseID, nil
+}
+
+// ResetLicenseID resets all changes to the "license_id" field.
+func (m *LicenseGeographyMutation) ResetLicenseID() {
+	m.license = nil
+}
+
+// SetCountry sets the "country" field.
+func (m *LicenseGeographyMutation) SetCountry(s string) {
+	m.country = &s
+}
+
+// Country returns the value of the "country" field in the mutation.
+func (m *LicenseGeographyMutation) Country() (r string, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountry returns the old "country" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldCountry(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountry: %w", err)
+	}
+	return oldValue.Country, nil
+}
+
+// ResetCountry resets all changes to the "country" field.
+func (m *LicenseGeographyMutation) ResetCountry() {
+	m.country = nil
+}
+
+// ClearLicense clears the "license" edge to the License entity.
+func (m *LicenseGeographyMutation) ClearLicense() {
+	m.clearedlicense = true
+	m.clearedFields[licensegeography.FieldLicenseID] = struct{}{}
+}
+
+// LicenseCleared reports if the "license" edge to the License entity was cleared.
+func (m *LicenseGeographyMutation) LicenseCleared() bool {
+	return m.clearedlicense
+}
+
+// LicenseIDs returns the "license" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LicenseID instead. It exists only for internal usage by the builders.
+func (m *LicenseGeographyMutation) LicenseIDs() (ids []int) {
+	if id := m.license; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLicense resets all changes to the "license" edge.
+func (m *LicenseGeographyMutation) ResetLicense() {
+	m.license = nil
+	m.clearedlicense = false
+}
+
+// Where appends a list predicates to the LicenseGeographyMutation builder.
+func (m *LicenseGeographyMutation) Where(ps ...predicate.LicenseGeography) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LicenseGeographyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LicenseGeographyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LicenseGeography, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LicenseGeographyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LicenseGeographyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LicenseGeography).
+func (m *LicenseGeographyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LicenseGeographyMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.license != nil {
+		fields = append(fields, licensegeography.FieldLicenseID)
+	}
+	if m.country != nil {
+		fields = append(fields, licensegeography.FieldCountry)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LicenseGeographyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		return m.LicenseID()
+	case licensegeography.FieldCountry:
+		return m.Country()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LicenseGeographyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		return m.OldLicenseID(ctx)
+	case licensegeography.FieldCountry:
+		return m.OldCountry(ctx)
+	}
+	return nil, fmt.Errorf("unknown LicenseGeography field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseGeographyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenseID(v)
+		return nil
+	case licensegeography.FieldCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountry(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LicenseGeographyMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LicenseGeographyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LicenseGeographyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown LicenseGeography numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LicenseGeographyMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LicenseGeographyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LicenseGeographyMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LicenseGeography nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LicenseGeographyMutation) ResetField(name string) error {
+	switch name {
+	case licensegeography.FieldLicenseID:
+		m.ResetLicenseID()
+		return nil
+	case licensegeography.FieldCountry:
+		m.ResetCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LicenseGeographyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.license != nil {
+		edges = append(edges, licensegeography.EdgeLicense)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LicenseGeographyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case licensegeography.EdgeLicense:
+		if id := m.license; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LicenseGeographyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LicenseGeographyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LicenseGeographyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedlicense {
+		edges = append(edges, licensegeography.EdgeLicense)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LicenseGeographyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case licensegeography.EdgeLicense:
+		return m.clearedlicense
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LicenseGeographyMutation) ClearEdge(name string) error {
+	switch name {
+	case licensegeography.EdgeLicense:
+		m.ClearLicense()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LicenseGeographyMutation) ResetEdge(name string) error {
+	switch name {
+	case licensegeography.EdgeLicense:
+		m.ResetLicense()
+		return nil
+	}
+	return fmt.Errorf("unknown LicenseGeography edge %s", name)
 }
 
 // ProductMutation represents an operation that mutates the Product nodes in the graph.
@@ -12704,6 +13228,9 @@ type RevisionMutation struct {
 	clearedFields      map[string]struct{}
 	actor              *int
 	clearedactor       bool
+	mentions           map[int]struct{}
+	removedmentions    map[int]struct{}
+	clearedmentions    bool
 	done               bool
 	oldValue           func(context.Context) (*Revision, error)
 	predicates         []predicate.Revision
@@ -13405,6 +13932,60 @@ func (m *RevisionMutation) ResetActor() {
 	m.clearedactor = false
 }
 
+// AddMentionIDs adds the "mentions" edge to the RevisionMention entity by ids.
+func (m *RevisionMutation) AddMentionIDs(ids ...int) {
+	if m.mentions == nil {
+		m.mentions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mentions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMentions clears the "mentions" edge to the RevisionMention entity.
+func (m *RevisionMutation) ClearMentions() {
+	m.clearedmentions = true
+}
+
+// MentionsCleared reports if the "mentions" edge to the RevisionMention entity was cleared.
+func (m *RevisionMutation) MentionsCleared() bool {
+	return m.clearedmentions
+}
+
+// RemoveMentionIDs removes the "mentions" edge to the RevisionMention entity by IDs.
+func (m *RevisionMutation) RemoveMentionIDs(ids ...int) {
+	if m.removedmentions == nil {
+		m.removedmentions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mentions, ids[i])
+		m.removedmentions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMentions returns the removed IDs of the "mentions" edge to the RevisionMention entity.
+func (m *RevisionMutation) RemovedMentionsIDs() (ids []int) {
+	for id := range m.removedmentions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MentionsIDs returns the "mentions" edge IDs in the mutation.
+func (m *RevisionMutation) MentionsIDs() (ids []int) {
+	for id := range m.mentions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMentions resets all changes to the "mentions" edge.
+func (m *RevisionMutation) ResetMentions() {
+	m.mentions = nil
+	m.clearedmentions = false
+	m.removedmentions = nil
+}
+
 // Where appends a list predicates to the RevisionMutation builder.
 func (m *RevisionMutation) Where(ps ...predicate.Revision) {
 	m.predicates = append(m.predicates, ps...)
@@ -13803,9 +14384,12 @@ func (m *RevisionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *RevisionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.actor != nil {
 		edges = append(edges, revision.EdgeActor)
+	}
+	if m.mentions != nil {
+		edges = append(edges, revision.EdgeMentions)
 	}
 	return edges
 }
@@ -13818,27 +14402,47 @@ func (m *RevisionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.actor; id != nil {
 			return []ent.Value{*id}
 		}
+	case revision.EdgeMentions:
+		ids := make([]ent.Value, 0, len(m.mentions))
+		for id := range m.mentions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *RevisionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedmentions != nil {
+		edges = append(edges, revision.EdgeMentions)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *RevisionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case revision.EdgeMentions:
+		ids := make([]ent.Value, 0, len(m.removedmentions))
+		for id := range m.removedmentions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *RevisionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedactor {
 		edges = append(edges, revision.EdgeActor)
+	}
+	if m.clearedmentions {
+		edges = append(edges, revision.EdgeMentions)
 	}
 	return edges
 }
@@ -13849,6 +14453,8 @@ func (m *RevisionMutation) EdgeCleared(name string) bool {
 	switch name {
 	case revision.EdgeActor:
 		return m.clearedactor
+	case revision.EdgeMentions:
+		return m.clearedmentions
 	}
 	return false
 }
@@ -13871,8 +14477,577 @@ func (m *RevisionMutation) ResetEdge(name string) error {
 	case revision.EdgeActor:
 		m.ResetActor()
 		return nil
+	case revision.EdgeMentions:
+		m.ResetMentions()
+		return nil
 	}
 	return fmt.Errorf("unknown Revision edge %s", name)
+}
+
+// RevisionMentionMutation represents an operation that mutates the RevisionMention nodes in the graph.
+type RevisionMentionMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	country         *string
+	vendor_id       *int
+	addvendor_id    *int
+	clearedFields   map[string]struct{}
+	revision        *int
+	clearedrevision bool
+	done            bool
+	oldValue        func(context.Context) (*RevisionMention, error)
+	predicates      []predicate.RevisionMention
+}
+
+var _ ent.Mutation = (*RevisionMentionMutation)(nil)
+
+// revisionmentionOption allows management of the mutation configuration using functional options.
+type revisionmentionOption func(*RevisionMentionMutation)
+
+// newRevisionMentionMutation creates new mutation for the RevisionMention entity.
+func newRevisionMentionMutation(c config, op Op, opts ...revisionmentionOption) *RevisionMentionMutation {
+	m := &RevisionMentionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRevisionMention,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRevisionMentionID sets the ID field of the mutation.
+func withRevisionMentionID(id int) revisionmentionOption {
+	return func(m *RevisionMentionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RevisionMention
+		)
+		m.oldValue = func(ctx context.Context) (*RevisionMention, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RevisionMention.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRevisionMention sets the old RevisionMention of the mutation.
+func withRevisionMention(node *RevisionMention) revisionmentionOption {
+	return func(m *RevisionMentionMutation) {
+		m.oldValue = func(context.Context) (*RevisionMention, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RevisionMentionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RevisionMentionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RevisionMentionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RevisionMentionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RevisionMention.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetRevisionID sets the "revision_id" field.
+func (m *RevisionMentionMutation) SetRevisionID(i int) {
+	m.revision = &i
+}
+
+// RevisionID returns the value of the "revision_id" field in the mutation.
+func (m *RevisionMentionMutation) RevisionID() (r int, exists bool) {
+	v := m.revision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevisionID returns the old "revision_id" field's value of the RevisionMention entity.
+// If the RevisionMention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevisionMentionMutation) OldRevisionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevisionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevisionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevisionID: %w", err)
+	}
+	return oldValue.RevisionID, nil
+}
+
+// ResetRevisionID resets all changes to the "revision_id" field.
+func (m *RevisionMentionMutation) ResetRevisionID() {
+	m.revision = nil
+}
+
+// SetCountry sets the "country" field.
+func (m *RevisionMentionMutation) SetCountry(s string) {
+	m.country = &s
+}
+
+// Country returns the value of the "country" field in the mutation.
+func (m *RevisionMentionMutation) Country() (r string, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountry returns the old "country" field's value of the RevisionMention entity.
+// If the RevisionMention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevisionMentionMutation) OldCountry(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountry: %w", err)
+	}
+	return oldValue.Country, nil
+}
+
+// ClearCountry clears the value of the "country" field.
+func (m *RevisionMentionMutation) ClearCountry() {
+	m.country = nil
+	m.clearedFields[revisionmention.FieldCountry] = struct{}{}
+}
+
+// CountryCleared returns if the "country" field was cleared in this mutation.
+func (m *RevisionMentionMutation) CountryCleared() bool {
+	_, ok := m.clearedFields[revisionmention.FieldCountry]
+	return ok
+}
+
+// ResetCountry resets all changes to the "country" field.
+func (m *RevisionMentionMutation) ResetCountry() {
+	m.country = nil
+	delete(m.clearedFields, revisionmention.FieldCountry)
+}
+
+// SetVendorID sets the "vendor_id" field.
+func (m *RevisionMentionMutation) SetVendorID(i int) {
+	m.vendor_id = &i
+	m.addvendor_id = nil
+}
+
+// VendorID returns the value of the "vendor_id" field in the mutation.
+func (m *RevisionMentionMutation) VendorID() (r int, exists bool) {
+	v := m.vendor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVendorID returns the old "vendor_id" field's value of the RevisionMention entity.
+// If the RevisionMention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevisionMentionMutation) OldVendorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVendorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVendorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVendorID: %w", err)
+	}
+	return oldValue.VendorID, nil
+}
+
+// AddVendorID adds i to the "vendor_id" field.
+func (m *RevisionMentionMutation) AddVendorID(i int) {
+	if m.addvendor_id != nil {
+		*m.addvendor_id += i
+	} else {
+		m.addvendor_id = &i
+	}
+}
+
+// AddedVendorID returns the value that was added to the "vendor_id" field in this mutation.
+func (m *RevisionMentionMutation) AddedVendorID() (r int, exists bool) {
+	v := m.addvendor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearVendorID clears the value of the "vendor_id" field.
+func (m *RevisionMentionMutation) ClearVendorID() {
+	m.vendor_id = nil
+	m.addvendor_id = nil
+	m.clearedFields[revisionmention.FieldVendorID] = struct{}{}
+}
+
+// VendorIDCleared returns if the "vendor_id" field was cleared in this mutation.
+func (m *RevisionMentionMutation) VendorIDCleared() bool {
+	_, ok := m.clearedFields[revisionmention.FieldVendorID]
+	return ok
+}
+
+// ResetVendorID resets all changes to the "vendor_id" field.
+func (m *RevisionMentionMutation) ResetVendorID() {
+	m.vendor_id = nil
+	m.addvendor_id = nil
+	delete(m.clearedFields, revisionmention.FieldVendorID)
+}
+
+// ClearRevision clears the "revision" edge to the Revision entity.
+func (m *RevisionMentionMutation) ClearRevision() {
+	m.clearedrevision = true
+	m.clearedFields[revisionmention.FieldRevisionID] = struct{}{}
+}
+
+// RevisionCleared reports if the "revision" edge to the Revision entity was cleared.
+func (m *RevisionMentionMutation) RevisionCleared() bool {
+	return m.clearedrevision
+}
+
+// RevisionIDs returns the "revision" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RevisionID instead. It exists only for internal usage by the builders.
+func (m *RevisionMentionMutation) RevisionIDs() (ids []int) {
+	if id := m.revision; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRevision resets all changes to the "revision" edge.
+func (m *RevisionMentionMutation) ResetRevision() {
+	m.revision = nil
+	m.clearedrevision = false
+}
+
+// Where appends a list predicates to the RevisionMentionMutation builder.
+func (m *RevisionMentionMutation) Where(ps ...predicate.RevisionMention) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RevisionMentionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RevisionMentionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RevisionMention, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RevisionMentionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RevisionMentionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RevisionMention).
+func (m *RevisionMentionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RevisionMentionMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.revision != nil {
+		fields = append(fields, revisionmention.FieldRevisionID)
+	}
+	if m.country != nil {
+		fields = append(fields, revisionmention.FieldCountry)
+	}
+	if m.vendor_id != nil {
+		fields = append(fields, revisionmention.FieldVendorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RevisionMentionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case revisionmention.FieldRevisionID:
+		return m.RevisionID()
+	case revisionmention.FieldCountry:
+		return m.Country()
+	case revisionmention.FieldVendorID:
+		return m.VendorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RevisionMentionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case revisionmention.FieldRevisionID:
+		return m.OldRevisionID(ctx)
+	case revisionmention.FieldCountry:
+		return m.OldCountry(ctx)
+	case revisionmention.FieldVendorID:
+		return m.OldVendorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown RevisionMention field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RevisionMentionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case revisionmention.FieldRevisionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevisionID(v)
+		return nil
+	case revisionmention.FieldCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountry(v)
+		return nil
+	case revisionmention.FieldVendorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVendorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RevisionMention field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RevisionMentionMutation) AddedFields() []string {
+	var fields []string
+	if m.addvendor_id != nil {
+		fields = append(fields, revisionmention.FieldVendorID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RevisionMentionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case revisionmention.FieldVendorID:
+		return m.AddedVendorID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RevisionMentionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case revisionmention.FieldVendorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVendorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RevisionMention numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RevisionMentionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(revisionmention.FieldCountry) {
+		fields = append(fields, revisionmention.FieldCountry)
+	}
+	if m.FieldCleared(revisionmention.FieldVendorID) {
+		fields = append(fields, revisionmention.FieldVendorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RevisionMentionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RevisionMentionMutation) ClearField(name string) error {
+	switch name {
+	case revisionmention.FieldCountry:
+		m.ClearCountry()
+		return nil
+	case revisionmention.FieldVendorID:
+		m.ClearVendorID()
+		return nil
+	}
+	return fmt.Errorf("unknown RevisionMention nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RevisionMentionMutation) ResetField(name string) error {
+	switch name {
+	case revisionmention.FieldRevisionID:
+		m.ResetRevisionID()
+		return nil
+	case revisionmention.FieldCountry:
+		m.ResetCountry()
+		return nil
+	case revisionmention.FieldVendorID:
+		m.ResetVendorID()
+		return nil
+	}
+	return fmt.Errorf("unknown RevisionMention field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RevisionMentionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.revision != nil {
+		edges = append(edges, revisionmention.EdgeRevision)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RevisionMentionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case revisionmention.EdgeRevision:
+		if id := m.revision; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RevisionMentionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RevisionMentionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RevisionMentionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedrevision {
+		edges = append(edges, revisionmention.EdgeRevision)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RevisionMentionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case revisionmention.EdgeRevision:
+		return m.clearedrevision
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RevisionMentionMutation) ClearEdge(name string) error {
+	switch name {
+	case revisionmention.EdgeRevision:
+		m.ClearRevision()
+		return nil
+	}
+	return fmt.Errorf("unknown RevisionMention unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RevisionMentionMutation) ResetEdge(name string) error {
+	switch name {
+	case revisionmention.EdgeRevision:
+		m.ResetRevision()
+		return nil
+	}
+	return fmt.Errorf("unknown RevisionMention edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

@@ -53,9 +53,11 @@ type Revision struct {
 type RevisionEdges struct {
 	// Actor holds the value of the actor edge.
 	Actor *User `json:"actor,omitempty"`
+	// Mentions holds the value of the mentions edge.
+	Mentions []*RevisionMention `json:"mentions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 }
 
 // ActorOrErr returns the Actor value or an error if the edge
@@ -67,6 +69,15 @@ func (e RevisionEdges) ActorOrErr() (*User, error) {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "actor"}
+}
+
+// MentionsOrErr returns the Mentions value or an error if the edge
+// was not loaded in eager-loading.
+func (e RevisionEdges) MentionsOrErr() ([]*RevisionMention, error) {
+	if e.loadedTypes[1] {
+		return e.Mentions, nil
+	}
+	return nil, &NotLoadedError{edge: "mentions"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -201,6 +212,11 @@ func (_m *Revision) Value(name string) (ent.Value, error) {
 // QueryActor queries the "actor" edge of the Revision entity.
 func (_m *Revision) QueryActor() *UserQuery {
 	return NewRevisionClient(_m.config).QueryActor(_m)
+}
+
+// QueryMentions queries the "mentions" edge of the Revision entity.
+func (_m *Revision) QueryMentions() *RevisionMentionQuery {
+	return NewRevisionClient(_m.config).QueryMentions(_m)
 }
 
 // Update returns a builder for updating this Revision.

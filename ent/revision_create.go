@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/user"
 )
 
@@ -146,6 +147,21 @@ func (_c *RevisionCreate) SetNillableRequestID(v *string) *RevisionCreate {
 // SetActor sets the "actor" edge to the User entity.
 func (_c *RevisionCreate) SetActor(v *User) *RevisionCreate {
 	return _c.SetActorID(v.ID)
+}
+
+// AddMentionIDs adds the "mentions" edge to the RevisionMention entity by IDs.
+func (_c *RevisionCreate) AddMentionIDs(ids ...int) *RevisionCreate {
+	_c.mutation.AddMentionIDs(ids...)
+	return _c
+}
+
+// AddMentions adds the "mentions" edges to the RevisionMention entity.
+func (_c *RevisionCreate) AddMentions(v ...*RevisionMention) *RevisionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMentionIDs(ids...)
 }
 
 // Mutation returns the RevisionMutation object of the builder.
@@ -330,6 +346,22 @@ func (_c *RevisionCreate) createSpec() (*Revision, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ActorID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MentionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   revision.MentionsTable,
+			Columns: []string{revision.MentionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(revisionmention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -15,18 +16,20 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/user"
 )
 
 // RevisionQuery is the builder for querying Revision entities.
 type RevisionQuery struct {
 	config
-	ctx        *QueryContext
-	order      []revision.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Revision
-	withActor  *UserQuery
-	modifiers  []func(*sql.Selector)
+	ctx          *QueryContext
+	order        []revision.OrderOption
+	inters       []Interceptor
+	predicates   []predicate.Revision
+	withActor    *UserQuery
+	withMentions *RevisionMentionQuery
+	modifiers    []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -78,6 +81,28 @@ func (_q *RevisionQuery) QueryActor() *UserQuery {
 			sqlgraph.From(revision.Table, revision.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, revision.ActorTable, revision.ActorColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMentions chains the current query on the "mentions" edge.
+func (_q *RevisionQuery) QueryMentions() *RevisionMentionQuery {
+	query := (&RevisionMentionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(revision.Table, revision.FieldID, selector),
+			sqlgraph.To(revisionmention.Table, revisionmention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, revision.MentionsTable, revision.MentionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -272,12 +297,13 @@ func (_q *RevisionQuery) Clone() *RevisionQuery {
 		return nil
 	}
 	return &RevisionQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]revision.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Revision{}, _q.predicates...),
-		withActor:  _q.withActor.Clone(),
+		config:       _q.config,
+		ctx:          _q.ctx.Clone(),
+		order:        append([]revision.OrderOption{}, _q.order...),
+		inters:       append([]Interceptor{}, _q.inters...),
+		predicates:   append([]predicate.Revision{}, _q.predicates...),
+		withActor:    _q.withActor.Clone(),
+		withMentions: _q.withMentions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -293,6 +319,17 @@ func (_q *RevisionQuery) WithActor(opts ...func(*UserQuery)) *RevisionQuery {
 		opt(query)
 	}
 	_q.withActor = query
+	return _q
+}
+
+// WithMentions tells the query-builder to eager-load the nodes that are connected to
+// the "mentions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *RevisionQuery) WithMentions(opts ...func(*RevisionMentionQuery)) *RevisionQuery {
+	query := (&RevisionMentionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMentions = query
 	return _q
 }
 
@@ -380,8 +417,9 @@ func (_q *RevisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Rev
 	var (
 		nodes       = []*Revision{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withActor != nil,
+			_q.withMentions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -408,6 +446,13 @@ func (_q *RevisionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Rev
 	if query := _q.withActor; query != nil {
 		if err := _q.loadActor(ctx, query, nodes, nil,
 			func(n *Revision, e *User) { n.Edges.Actor = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMentions; query != nil {
+		if err := _q.loadMentions(ctx, query, nodes,
+			func(n *Revision) { n.Edges.Mentions = []*RevisionMention{} },
+			func(n *Revision, e *RevisionMention) { n.Edges.Mentions = append(n.Edges.Mentions, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -443,6 +488,36 @@ func (_q *RevisionQuery) loadActor(ctx context.Context, query *UserQuery, nodes 
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *RevisionQuery) loadMentions(ctx context.Context, query *RevisionMentionQuery, nodes []*Revision, init func(*Revision), assign func(*Revision, *RevisionMention)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Revision)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(revisionmention.FieldRevisionID)
+	}
+	query.Where(predicate.RevisionMention(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(revision.MentionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RevisionID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "revision_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }

@@ -24,6 +24,8 @@ type Tx struct {
 	Communication *CommunicationClient
 	// License is the client for interacting with the License builders.
 	License *LicenseClient
+	// LicenseGeography is the client for interacting with the LicenseGeography builders.
+	LicenseGeography *LicenseGeographyClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// Question is the client for interacting with the Question builders.
@@ -34,6 +36,8 @@ type Tx struct {
 	ReviewRequest *ReviewRequestClient
 	// Revision is the client for interacting with the Revision builders.
 	Revision *RevisionClient
+	// RevisionMention is the client for interacting with the RevisionMention builders.
+	RevisionMention *RevisionMentionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
@@ -184,11 +188,13 @@ func (tx *Tx) init() {
 	tx.Citation = NewCitationClient(tx.config)
 	tx.Communication = NewCommunicationClient(tx.config)
 	tx.License = NewLicenseClient(tx.config)
+	tx.LicenseGeography = NewLicenseGeographyClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.Question = NewQuestionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.ReviewRequest = NewReviewRequestClient(tx.config)
 	tx.Revision = NewRevisionClient(tx.config)
+	tx.RevisionMention = NewRevisionMentionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.Source = NewSourceClient(tx.config)

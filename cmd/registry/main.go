@@ -158,8 +158,9 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stde
 // as often (GOGC 400) until the heap nears 80 MiB, then as often as it must. Exports
 // and profiles allocate much and keep little. With 100 MiB the process peaked at
 // 148–154 MB while making an export, at the 150 MB budget; 80 MiB keeps it near 135 MB
-// for 7% more time (BENCHMARKS.md). GOGC and GOMEMLIMIT in the environment take
-// precedence.
+// for 7% more time (BENCHMARKS.md). The response cache takes a quarter of whatever
+// limit is set (httpapi's cacheBudget), so a full cache leaves the collector room.
+// GOGC and GOMEMLIMIT in the environment take precedence.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(400)

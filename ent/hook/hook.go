@@ -69,6 +69,18 @@ func (f LicenseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LicenseMutation", m)
 }
 
+// The LicenseGeographyFunc type is an adapter to allow the use of ordinary
+// function as LicenseGeography mutator.
+type LicenseGeographyFunc func(context.Context, *ent.LicenseGeographyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LicenseGeographyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LicenseGeographyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LicenseGeographyMutation", m)
+}
+
 // The ProductFunc type is an adapter to allow the use of ordinary
 // function as Product mutator.
 type ProductFunc func(context.Context, *ent.ProductMutation) (ent.Value, error)
@@ -127,6 +139,18 @@ func (f RevisionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RevisionMutation", m)
+}
+
+// The RevisionMentionFunc type is an adapter to allow the use of ordinary
+// function as RevisionMention mutator.
+type RevisionMentionFunc func(context.Context, *ent.RevisionMentionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RevisionMentionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RevisionMentionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RevisionMentionMutation", m)
 }
 
 // The SessionFunc type is an adapter to allow the use of ordinary

@@ -90,6 +90,8 @@ const (
 	EdgeProducts = "products"
 	// EdgeTerminations holds the string denoting the terminations edge name in mutations.
 	EdgeTerminations = "terminations"
+	// EdgeGeographyCountries holds the string denoting the geography_countries edge name in mutations.
+	EdgeGeographyCountries = "geography_countries"
 	// Table holds the table name of the license in the database.
 	Table = "licenses"
 	// VendorTable is the table that holds the vendor relation/edge.
@@ -132,6 +134,13 @@ const (
 	TerminationsInverseTable = "terminations"
 	// TerminationsColumn is the table column denoting the terminations relation/edge.
 	TerminationsColumn = "license_id"
+	// GeographyCountriesTable is the table that holds the geography_countries relation/edge.
+	GeographyCountriesTable = "license_geographies"
+	// GeographyCountriesInverseTable is the table name for the LicenseGeography entity.
+	// It exists in this package in order to avoid circular dependency with the "licensegeography" package.
+	GeographyCountriesInverseTable = "license_geographies"
+	// GeographyCountriesColumn is the table column denoting the geography_countries relation/edge.
+	GeographyCountriesColumn = "license_id"
 )
 
 // Columns holds all SQL columns for license fields.
@@ -646,6 +655,20 @@ func ByTerminations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTerminationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByGeographyCountriesCount orders the results by geography_countries count.
+func ByGeographyCountriesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newGeographyCountriesStep(), opts...)
+	}
+}
+
+// ByGeographyCountries orders the results by geography_countries terms.
+func ByGeographyCountries(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newGeographyCountriesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newVendorStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -686,5 +709,12 @@ func newTerminationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TerminationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TerminationsTable, TerminationsColumn),
+	)
+}
+func newGeographyCountriesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(GeographyCountriesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, GeographyCountriesTable, GeographyCountriesColumn),
 	)
 }

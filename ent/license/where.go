@@ -1758,6 +1758,29 @@ func HasTerminationsWith(preds ...predicate.Termination) predicate.License {
 	})
 }
 
+// HasGeographyCountries applies the HasEdge predicate on the "geography_countries" edge.
+func HasGeographyCountries() predicate.License {
+	return predicate.License(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, GeographyCountriesTable, GeographyCountriesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasGeographyCountriesWith applies the HasEdge predicate on the "geography_countries" edge with a given conditions (other predicates).
+func HasGeographyCountriesWith(preds ...predicate.LicenseGeography) predicate.License {
+	return predicate.License(func(s *sql.Selector) {
+		step := newGeographyCountriesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.License) predicate.License {
 	return predicate.License(sql.AndPredicates(predicates...))

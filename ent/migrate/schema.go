@@ -385,6 +385,38 @@ var (
 			},
 		},
 	}
+	// LicenseGeographiesColumns holds the columns for the "license_geographies" table.
+	LicenseGeographiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "country", Type: field.TypeString, Size: 2},
+		{Name: "license_id", Type: field.TypeInt},
+	}
+	// LicenseGeographiesTable holds the schema information for the "license_geographies" table.
+	LicenseGeographiesTable = &schema.Table{
+		Name:       "license_geographies",
+		Columns:    LicenseGeographiesColumns,
+		PrimaryKey: []*schema.Column{LicenseGeographiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "license_geographies_licenses_geography_countries",
+				Columns:    []*schema.Column{LicenseGeographiesColumns[2]},
+				RefColumns: []*schema.Column{LicensesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "licensegeography_country_license_id",
+				Unique:  true,
+				Columns: []*schema.Column{LicenseGeographiesColumns[1], LicenseGeographiesColumns[2]},
+			},
+			{
+				Name:    "licensegeography_license_id",
+				Unique:  false,
+				Columns: []*schema.Column{LicenseGeographiesColumns[2]},
+			},
+		},
+	}
 	// ProductsColumns holds the columns for the "products" table.
 	ProductsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -575,6 +607,44 @@ var (
 				Name:    "revision_public",
 				Unique:  false,
 				Columns: []*schema.Column{RevisionsColumns[7]},
+			},
+		},
+	}
+	// RevisionMentionsColumns holds the columns for the "revision_mentions" table.
+	RevisionMentionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "vendor_id", Type: field.TypeInt, Nullable: true},
+		{Name: "revision_id", Type: field.TypeInt},
+	}
+	// RevisionMentionsTable holds the schema information for the "revision_mentions" table.
+	RevisionMentionsTable = &schema.Table{
+		Name:       "revision_mentions",
+		Columns:    RevisionMentionsColumns,
+		PrimaryKey: []*schema.Column{RevisionMentionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "revision_mentions_revisions_mentions",
+				Columns:    []*schema.Column{RevisionMentionsColumns[3]},
+				RefColumns: []*schema.Column{RevisionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "revisionmention_country_revision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RevisionMentionsColumns[1], RevisionMentionsColumns[3]},
+			},
+			{
+				Name:    "revisionmention_vendor_id_revision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RevisionMentionsColumns[2], RevisionMentionsColumns[3]},
+			},
+			{
+				Name:    "revisionmention_revision_id",
+				Unique:  false,
+				Columns: []*schema.Column{RevisionMentionsColumns[3]},
 			},
 		},
 	}
@@ -885,11 +955,13 @@ var (
 		CitationsTable,
 		CommunicationsTable,
 		LicensesTable,
+		LicenseGeographiesTable,
 		ProductsTable,
 		QuestionsTable,
 		RefreshTokensTable,
 		ReviewRequestsTable,
 		RevisionsTable,
+		RevisionMentionsTable,
 		SessionsTable,
 		SettingsTable,
 		SourcesTable,
@@ -914,11 +986,13 @@ func init() {
 	LicensesTable.ForeignKeys[1].RefTable = StatesTable
 	LicensesTable.ForeignKeys[2].RefTable = StatesTable
 	LicensesTable.ForeignKeys[3].RefTable = VendorsTable
+	LicenseGeographiesTable.ForeignKeys[0].RefTable = LicensesTable
 	ProductsTable.ForeignKeys[0].RefTable = VendorsTable
 	QuestionsTable.ForeignKeys[0].RefTable = CommunicationsTable
 	RefreshTokensTable.ForeignKeys[0].RefTable = SessionsTable
 	ReviewRequestsTable.ForeignKeys[0].RefTable = UsersTable
 	RevisionsTable.ForeignKeys[0].RefTable = UsersTable
+	RevisionMentionsTable.ForeignKeys[0].RefTable = RevisionsTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	TerminationsTable.ForeignKeys[0].RefTable = AgenciesTable
 	TerminationsTable.ForeignKeys[1].RefTable = LicensesTable

@@ -21,6 +21,9 @@ type Communication func(*sql.Selector)
 // License is the predicate function for license builders.
 type License func(*sql.Selector)
 
+// LicenseGeography is the predicate function for licensegeography builders.
+type LicenseGeography func(*sql.Selector)
+
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 
@@ -35,6 +38,9 @@ type ReviewRequest func(*sql.Selector)
 
 // Revision is the predicate function for revision builders.
 type Revision func(*sql.Selector)
+
+// RevisionMention is the predicate function for revisionmention builders.
+type RevisionMention func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

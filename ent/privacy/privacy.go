@@ -230,6 +230,30 @@ func (f LicenseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LicenseMutation", m)
 }
 
+// The LicenseGeographyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LicenseGeographyQueryRuleFunc func(context.Context, *ent.LicenseGeographyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LicenseGeographyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LicenseGeographyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LicenseGeographyQuery", q)
+}
+
+// The LicenseGeographyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LicenseGeographyMutationRuleFunc func(context.Context, *ent.LicenseGeographyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LicenseGeographyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LicenseGeographyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LicenseGeographyMutation", m)
+}
+
 // The ProductQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ProductQueryRuleFunc func(context.Context, *ent.ProductQuery) error
@@ -348,6 +372,30 @@ func (f RevisionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RevisionMutation", m)
+}
+
+// The RevisionMentionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RevisionMentionQueryRuleFunc func(context.Context, *ent.RevisionMentionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RevisionMentionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RevisionMentionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RevisionMentionQuery", q)
+}
+
+// The RevisionMentionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RevisionMentionMutationRuleFunc func(context.Context, *ent.RevisionMentionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RevisionMentionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RevisionMentionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RevisionMentionMutation", m)
 }
 
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary

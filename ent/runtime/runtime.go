@@ -11,11 +11,13 @@ import (
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/question"
 	"github.com/export-registry/registry/ent/refreshtoken"
 	"github.com/export-registry/registry/ent/reviewrequest"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/revisionmention"
 	"github.com/export-registry/registry/ent/schema"
 	"github.com/export-registry/registry/ent/session"
 	"github.com/export-registry/registry/ent/setting"
@@ -503,6 +505,21 @@ func init() {
 	licenseDescID := licenseMixinFields0[0].Descriptor()
 	// license.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	license.IDValidator = licenseDescID.Validators[0].(func(int) error)
+	licensegeography.Policy = privacy.NewPolicies(schema.LicenseGeography{})
+	licensegeography.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := licensegeography.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	licensegeographyFields := schema.LicenseGeography{}.Fields()
+	_ = licensegeographyFields
+	// licensegeographyDescCountry is the schema descriptor for country field.
+	licensegeographyDescCountry := licensegeographyFields[1].Descriptor()
+	// licensegeography.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	licensegeography.CountryValidator = licensegeographyDescCountry.Validators[0].(func(string) error)
 	productMixin := schema.Product{}.Mixin()
 	product.Policy = privacy.NewPolicies(productMixin[0], schema.Product{})
 	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -681,6 +698,21 @@ func init() {
 	revisionDescRequestID := revisionFields[11].Descriptor()
 	// revision.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	revision.RequestIDValidator = revisionDescRequestID.Validators[0].(func(string) error)
+	revisionmention.Policy = privacy.NewPolicies(schema.RevisionMention{})
+	revisionmention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := revisionmention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	revisionmentionFields := schema.RevisionMention{}.Fields()
+	_ = revisionmentionFields
+	// revisionmentionDescCountry is the schema descriptor for country field.
+	revisionmentionDescCountry := revisionmentionFields[1].Descriptor()
+	// revisionmention.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	revisionmention.CountryValidator = revisionmentionDescCountry.Validators[0].(func(string) error)
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

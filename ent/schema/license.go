@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -60,6 +61,7 @@ func (License) Edges() []ent.Edge {
 		edge.From("end_user_agency", Agency.Type).Ref("licenses").Field("end_user_agency_id").Unique(),
 		edge.To("products", Product.Type),
 		edge.To("terminations", Termination.Type),
+		edge.To("geography_countries", LicenseGeography.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

@@ -40,6 +40,7 @@ func (Revision) Fields() []ent.Field {
 func (Revision) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("actor", User.Type).Ref("revisions").Field("actor_id").Unique().Immutable(),
+		edge.To("mentions", RevisionMention.Type),
 	}
 }
 

@@ -63,6 +63,15 @@ type cachedResponse struct {
 // maxCachedBody bounds one entry; larger answers are served uncached.
 const maxCachedBody = 2 << 20
 
+// cacheBudget is the response cache's size for a process whose soft memory limit is
+// limit (math.MaxInt64: none): a quarter of the limit, at most 64 MiB. The cache is
+// live heap the collector can never free; were it most of the limit, every
+// collection would find the heap still near the limit and the collector would run
+// almost without pause (with 64 MiB inside 80 MiB it did: BENCHMARKS.md, Memory).
+func cacheBudget(limit int64) int {
+	return int(min(limit/4, 64<<20))
+}
+
 func newResponseCache(maxBytes int) *responseCache {
 	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes, making: map[string]chan struct{}{}}
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -184,5 +185,23 @@ func TestKeeperHoldsThroughFlush(t *testing.T) {
 	}
 	if rec.Flushed || rec.Body.Len() != 0 {
 		t.Errorf("a flush sent the held answer: flushed %v, %q", rec.Flushed, rec.Body.String())
+	}
+}
+
+// TestCacheBudgetLeavesTheCollectorRoom: the response cache takes a quarter of the
+// memory limit, so that a full cache cannot keep the heap at the limit, and 64 MiB
+// when there is no limit.
+func TestCacheBudgetLeavesTheCollectorRoom(t *testing.T) {
+	for _, c := range []struct {
+		limit int64
+		want  int
+	}{
+		{80 << 20, 20 << 20},
+		{1 << 30, 64 << 20},
+		{math.MaxInt64, 64 << 20},
+	} {
+		if got := cacheBudget(c.limit); got != c.want {
+			t.Errorf("cacheBudget(%d) = %d, want %d", c.limit, got, c.want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -177,7 +178,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
 		loginByDevice: newLimiter(opts.DeviceEvery, opts.DeviceBurst), refreshByIP: newLimiter(opts.RefreshEvery, opts.RefreshBurst),
 		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
-		responses: newResponseCache(64 << 20),
+		responses: newResponseCache(cacheBudget(debug.SetMemoryLimit(-1))),
 		clients:   newFlights(), working: newFlights(), clientConcurrency: opts.ClientConcurrency,
 		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout,
 		review: opts.Review, require2FA: opts.Require2FA}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	stdsql "database/sql"
 	"encoding/base64"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,10 +43,6 @@ type ChangeParams struct {
 	Newest bool
 }
 
-// changeScan bounds the revisions one call reads when filters skip most of them; the
-// returned cursor then marks how far the scan got, so polling still moves on.
-const changeScan = 5000
-
 // EncodeFeedCursor returns the opaque cursor of a feed position.
 func EncodeFeedCursor(seq int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("f1:" + strconv.FormatInt(seq, 10)))
@@ -67,67 +65,105 @@ func DecodeFeedCursor(s string) (int64, error) {
 // from next. A poller that always passes the returned position sees every public
 // change exactly once: revision ids are handed out in commit order (see inWriteTx),
 // and a position is never past a change not yet returned.
+//
+// The country and vendor filters read revision_mentions, which revise writes beside
+// each revision: the query walks that index from the position, so a filtered page
+// costs its own rows, however rare the country.
 func (s *Store) Changes(ctx context.Context, p ChangeParams) ([]Change, int64, bool, error) {
 	limit := p.Limit
 	if limit <= 0 || limit > MaxLimit {
 		limit = DefaultLimit
 	}
+	query, args := s.changesQuery(p, limit+1)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	defer rows.Close()
 	var out []Change
-	pos := p.After
-	scanned := 0
-	more := false
-	for len(out) < limit && scanned < changeScan {
-		q := s.client.Revision.Query().Where(revision.Public(true))
-		if p.Newest {
-			if pos > 0 {
-				q = q.Where(revision.IDLT(int(pos)))
-			}
-			q = q.Order(ent.Desc(revision.FieldID))
-		} else {
-			q = q.Where(revision.IDGT(int(pos))).Order(ent.Asc(revision.FieldID))
-		}
-		rows, err := q.Limit(500).All(ctx)
-		if err != nil {
+	for rows.Next() {
+		var (
+			ch     Change
+			id     int64
+			reason stdsql.NullString
+			after  []byte
+		)
+		if err := rows.Scan(&ch.Seq, &ch.RecordType, &id, &ch.Revision, &ch.Action, &ch.At, &reason, &after); err != nil {
 			return nil, 0, false, err
 		}
-		for i, r := range rows {
-			pos = int64(r.ID)
-			scanned++
-			if matches(r, p) {
-				out = append(out, toChange(r))
-				if len(out) == limit {
-					more = i < len(rows)-1 || len(rows) == 500
-					break
-				}
-			}
+		ch.RecordID, ch.At = domain.ID(id), ch.At.UTC()
+		if reason.Valid {
+			ch.Reason = &reason.String
 		}
-		if len(rows) < 500 {
-			break
-		}
-		if len(out) < limit {
-			more = true
-		}
+		ch.Label = label(ch.RecordType, id, after)
+		out = append(out, ch)
 	}
-	if scanned >= changeScan {
-		more = true
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	pos := p.After
+	if len(out) > 0 {
+		pos = out[len(out)-1].Seq
 	}
 	return out, pos, more, nil
 }
 
-// toChange summarises a revision for the feed.
-func toChange(r *ent.Revision) Change {
-	label := ""
-	for _, k := range []string{"name", "title", "reference", "slug"} {
-		if v, ok := r.After[k].(string); ok && v != "" {
-			label = v
-			break
+// changeColumns are the revision columns a Change is made of, in Scan's order.
+const changeColumns = "r.id, r.record_type, r.record_id, r.revision, r.action, r.at, r.reason, r.after"
+
+// changesQuery is the feed's query: public revisions after (or, newest first,
+// before) the position, through the mentions of the country and vendor filtered on.
+// The position and order are on the driving mention's column, so the database walks
+// the (country, revision_id) or (vendor_id, revision_id) index.
+func (s *Store) changesQuery(p ChangeParams, n int) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString("SELECT " + changeColumns + " FROM revisions r")
+	key := "r.id"
+	if p.Country != "" {
+		b.WriteString(" JOIN revision_mentions mc ON mc.revision_id = r.id AND mc.country = ?")
+		args = append(args, p.Country)
+		key = "mc.revision_id"
+	}
+	if p.VendorID > 0 {
+		b.WriteString(" JOIN revision_mentions mv ON mv.revision_id = r.id AND mv.vendor_id = ?")
+		args = append(args, p.VendorID)
+		if p.Country == "" {
+			key = "mv.revision_id"
 		}
 	}
-	if label == "" {
-		label = string(r.RecordType) + " " + strconv.Itoa(r.RecordID)
+	b.WriteString(" WHERE r.public = TRUE")
+	switch {
+	case p.Newest && p.After > 0:
+		b.WriteString(" AND " + key + " < ?")
+		args = append(args, p.After)
+	case !p.Newest:
+		b.WriteString(" AND " + key + " > ?")
+		args = append(args, p.After)
 	}
-	return Change{Seq: int64(r.ID), RecordType: string(r.RecordType), RecordID: domain.ID(r.RecordID), Revision: r.Revision,
-		Action: string(r.Action), At: r.At.UTC(), Label: label, Reason: r.Reason}
+	order := " ASC"
+	if p.Newest {
+		order = " DESC"
+	}
+	b.WriteString(" ORDER BY " + key + order + " LIMIT " + strconv.Itoa(n))
+	return s.rebind(b.String()), args
+}
+
+// label is a change's label: the record's name or title as the change left it.
+func label(recordType string, id int64, after []byte) string {
+	var rec struct{ Name, Title, Reference, Slug *string }
+	if len(after) > 0 && json.Unmarshal(after, &rec) == nil {
+		for _, v := range []*string{rec.Name, rec.Title, rec.Reference, rec.Slug} {
+			if v != nil && *v != "" {
+				return *v
+			}
+		}
+	}
+	return recordType + " " + strconv.FormatInt(id, 10)
 }
 
 // countryFields are the fields of any record that name a country.
@@ -136,33 +172,39 @@ var countryFields = []string{"headquarters_country", "state_code", "end_user_sta
 // countryLists are the fields that list countries.
 var countryLists = []string{"other_jurisdictions", "copied_states", "geography"}
 
-// matches reports whether a change passes the feed's filters, judged on the record as
-// the change left it.
-func matches(r *ent.Revision, p ChangeParams) bool {
-	rec := r.After
-	if p.Country != "" {
-		found := false
-		for _, f := range countryFields {
-			found = found || rec[f] == p.Country
+// vendorFields are the fields by which a record is about a vendor.
+var vendorFields = []string{"vendor_id", "recipient_vendor_id"}
+
+// mentions returns the countries and vendors a record names, as a change left it
+// (rec is the record's JSON object): what the feed's country and vendor filters find
+// it by. A vendor's own changes name it.
+func mentions(recordType string, id int, rec map[string]any) (countries []string, vendors []int) {
+	for _, f := range countryFields {
+		if v, ok := rec[f].(string); ok && v != "" {
+			countries = append(countries, v)
 		}
-		for _, f := range countryLists {
-			if list, ok := rec[f].([]any); ok {
-				found = found || slices.Contains(list, any(p.Country))
+	}
+	for _, f := range countryLists {
+		list, _ := rec[f].([]any)
+		for _, v := range list {
+			if v, ok := v.(string); ok && v != "" {
+				countries = append(countries, v)
 			}
 		}
-		if !found {
-			return false
+	}
+	if recordType == string(revision.RecordTypeVendor) {
+		vendors = append(vendors, id)
+	}
+	for _, f := range vendorFields {
+		if v, ok := rec[f].(string); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				vendors = append(vendors, n)
+			}
 		}
 	}
-	if p.VendorID > 0 {
-		id := strconv.Itoa(p.VendorID)
-		ok := (r.RecordType == revision.RecordTypeVendor && r.RecordID == p.VendorID) ||
-			rec["vendor_id"] == id || rec["recipient_vendor_id"] == id
-		if !ok {
-			return false
-		}
-	}
-	return true
+	slices.Sort(countries)
+	slices.Sort(vendors)
+	return slices.Compact(countries), slices.Compact(vendors)
 }
 
 // VendorIDOf resolves a public vendor reference (id or slug) for the feed's filter.

@@ -19,3 +19,6 @@ func DB(s *Store) *sql.DB { return s.db }
 
 // MigrateTo applies the migrations up to and including version last.
 func MigrateTo(ctx context.Context, s *Store, last string) error { return s.migrateTo(ctx, last) }
+
+// Mentions returns the countries and vendors a revision's record names.
+var Mentions = mentions

@@ -2,14 +2,14 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqljson"
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/licensegeography"
 	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/internal/domain"
@@ -33,14 +33,18 @@ var Licenses = Kind[domain.LicenseFields, domain.License]{
 		if err != nil {
 			return 0, err
 		}
-		return v.ID, nil
+		return v.ID, setGeography(ctx, c, v.ID, f.Geography)
 	},
 	update: func(ctx context.Context, c *ent.Client, id, rev int, f domain.LicenseFields) (int, error) {
 		u := c.License.Update().Where(license.ID(id), license.Revision(rev)).SetRevision(rev + 1)
 		if err := setLicense(u.Mutation(), f); err != nil {
 			return 0, err
 		}
-		return u.Save(ctx)
+		n, err := u.Save(ctx)
+		if err != nil || n == 0 {
+			return n, err
+		}
+		return n, setGeography(ctx, c, id, f.Geography)
 	},
 	mark: func(ctx context.Context, c *ent.Client, id, rev int, m marking) (int, error) {
 		u := c.License.Update().Where(license.ID(id), license.Revision(rev)).SetRevision(rev + 1).SetStatus(license.Status(m.status))
@@ -86,9 +90,7 @@ func (s *Store) ListLicenses(ctx context.Context, p ListParams) ([]domain.Licens
 		q = q.Where(license.EndUserAgencyID(p.AgencyID))
 	}
 	if p.Covers != "" {
-		q = q.Where(func(s *sql.Selector) {
-			s.Where(sqljson.ValueContains(s.C(license.FieldGeography), p.Covers))
-		})
+		q = q.Where(license.HasGeographyCountriesWith(licensegeography.Country(p.Covers)))
 	}
 	if p.ActiveOn != nil {
 		q = q.Where(activeOn(*p.ActiveOn))
@@ -169,6 +171,23 @@ func (s *Store) licenses(ctx context.Context, rows []*ent.License, drafts bool) 
 				},
 			}
 		})
+}
+
+// setGeography rewrites a licence's geography rows (what the covers filter reads)
+// from its geography list, in the transaction that writes the list.
+func setGeography(ctx context.Context, c *ent.Client, id int, geography []string) error {
+	if _, err := c.LicenseGeography.Delete().Where(licensegeography.LicenseID(id)).Exec(ctx); err != nil {
+		return err
+	}
+	codes := slices.Compact(slices.Sorted(slices.Values(geography)))
+	if len(codes) == 0 {
+		return nil
+	}
+	rows := make([]*ent.LicenseGeographyCreate, len(codes))
+	for i, code := range codes {
+		rows[i] = c.LicenseGeography.Create().SetLicenseID(id).SetCountry(code)
+	}
+	return c.LicenseGeography.CreateBulk(rows...).Exec(ctx)
 }
 
 // setLicense writes a licence's fields, its products included, onto a mutation.

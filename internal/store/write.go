@@ -458,12 +458,29 @@ func revise(ctx context.Context, c *ent.Client, recordType string, id, rev int, 
 		}
 		b.SetBefore(m)
 	}
+	var m map[string]any
 	if after != nil {
-		m, err := asMap(after)
-		if err != nil {
+		var err error
+		if m, err = asMap(after); err != nil {
 			return err
 		}
 		b.SetAfter(m)
 	}
-	return b.Exec(ctx)
+	r, err := b.Save(ctx)
+	if err != nil {
+		return err
+	}
+	// What the change feed's filters look up, in the same transaction.
+	countries, vendors := mentions(recordType, id, m)
+	ms := make([]*ent.RevisionMentionCreate, 0, len(countries)+len(vendors))
+	for _, code := range countries {
+		ms = append(ms, c.RevisionMention.Create().SetRevisionID(r.ID).SetCountry(code))
+	}
+	for _, v := range vendors {
+		ms = append(ms, c.RevisionMention.Create().SetRevisionID(r.ID).SetVendorID(v))
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	return c.RevisionMention.CreateBulk(ms...).Exec(ctx)
 }

@@ -8,6 +8,9 @@
 //
 //	go run ./internal/tools/load -db /tmp/registry-synthetic.db -licenses 100000
 //
+// Then the miss and mixed scenarios (cold.go): requests the response cache cannot
+// answer, alone and among hits, a feed and exports.
+//
 // Then the attack scenario (attack.go): three clients on their own addresses at the
 // read limit with cache-busting requests, and the latency a fourth, a reader, sees.
 //
@@ -41,19 +44,21 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "each load's duration")
 	attackDur := flag.Duration("attack", 30*time.Second, "the attack scenario's duration (0: none; see attack.go)")
 	baseline := flag.Bool("baseline", true, "measure the endpoints and the export against their ceilings")
+	missFlag := flag.Bool("miss", true, "run the miss scenario (cold.go)")
+	mixedFlag := flag.Bool("mixed", true, "run the mixed scenario (cold.go)")
 	var attackEnv envFlag
 	flag.Var(&attackEnv, "attack-env", "NAME=VALUE for the attacked server (repeatable; it otherwise runs with every default)")
 	flag.Parse()
 	if *pg != "" {
 		*db = *pg
 	}
-	if err := run(*db, *n, *binary, *conns, *dur, *attackDur, *baseline, attackEnv); err != nil {
+	if err := run(*db, *n, *binary, *conns, *dur, *attackDur, *baseline, *missFlag, *mixedFlag, attackEnv); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(db string, n int, binary string, conns int, dur, attackDur time.Duration, baseline bool, attackEnv []string) error {
+func run(db string, n int, binary string, conns int, dur, attackDur time.Duration, baseline, missOn, mixedOn bool, attackEnv []string) error {
 	postgres := strings.HasPrefix(db, "postgres")
 	for _, tool := range []string{"wrk", map[bool]string{false: "sqlite3", true: "psql"}[postgres]} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -84,6 +89,20 @@ func run(db string, n int, binary string, conns int, dur, attackDur time.Duratio
 			return err
 		}
 	}
+	if missOn {
+		if err := miss(db, binary, conns, dur); err != nil {
+			return err
+		}
+	}
+	if mixedOn {
+		raw, _, err := rawDump(db)
+		if err != nil {
+			return err
+		}
+		if err := mixed(db, binary, conns, 2*dur, raw); err != nil {
+			return err
+		}
+	}
 	if attackDur > 0 {
 		return attack(binary, db, attackDur, attackEnv)
 	}
@@ -93,7 +112,6 @@ func run(db string, n int, binary string, conns int, dur, attackDur time.Duratio
 // measure loads the endpoints and the export against their ceilings, on a server
 // whose per-client limits are lifted: wrk is one client on many connections.
 func measure(db, binary string, conns int, dur time.Duration) error {
-	postgres := strings.HasPrefix(db, "postgres")
 	top, err := sqlOut(db, "SELECT end_user_state FROM licenses GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 	if err != nil {
 		return err
@@ -104,8 +122,7 @@ func measure(db, binary string, conns int, dur time.Duration) error {
 	if err != nil {
 		return err
 	}
-	env := append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_CLIENT_CONCURRENCY=1000000", "REGISTRY_LOG_LEVEL=warn")
-	srv, err := serveRegistry(binary, db, addr, env, os.Stderr)
+	srv, err := serveRegistry(binary, db, addr, unlimitedEnv(), os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -143,17 +160,10 @@ func measure(db, binary string, conns int, dur time.Duration) error {
 	// Export: the registry's NDJSON of every licence against the database's own JSON
 	// dump of the table. The first request of a dataset version makes the export from
 	// the database (cold); later ones are served the file it made (warm).
-	start := time.Now()
-	cmd, baseline := exec.Command("sqlite3", "-json", db, "SELECT * FROM licenses"), "sqlite3 -json"
-	if postgres {
-		cmd, baseline = exec.Command("psql", db, "-qAt", "-c", "COPY (SELECT row_to_json(l) FROM licenses l) TO STDOUT"), "psql COPY row_to_json"
+	raw, baseline, err := rawDump(db)
+	if err != nil {
+		return err
 	}
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %v %s", baseline, err, stderr.Bytes())
-	}
-	raw := time.Since(start)
 	fmt.Printf("\nexport licenses.ndjson against %s of the table (%s):\n", baseline, raw.Round(time.Millisecond))
 	for _, e := range []struct{ what, encoding string }{
 		{"cold: made from the database", "identity"},

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The cold path (issue 17): requests the response cache cannot help with.
+//
+// The miss scenario sends, through wrk, a different licence list on every request:
+// limit=100 with one of the 20 countries with the most licences and a random day
+// from 2010 to 2025 (active_on), and variants with covers= instead of country= and
+// with q= (a random number, so a new search each time). Its figures are set against
+// the ceiling serving one such list's bytes.
+//
+// The mixed scenario starts a fresh server and sends at once: cached lists (hits),
+// the miss requests, Atom feeds filtered by a random country, and one CSV export of
+// the licences; then, with the response cache full, the first NDJSON export of the
+// licences (made from the database) alone, against the database's own JSON dump.
+// The server's peak RSS is over the whole scenario.
+
+// missKinds are the miss scenario's request mixes, as wrk Lua expressions of a path.
+var missKinds = []struct{ name, path string }{
+	{"country & active_on", `"/api/v1/licenses?limit=100&country=" .. country() .. "&active_on=" .. day()`},
+	{"covers & active_on", `"/api/v1/licenses?limit=100&covers=" .. country() .. "&active_on=" .. day()`},
+	{"country & q", `"/api/v1/licenses?limit=100&country=" .. country() .. "&q=" .. math.random(1, 9999)`},
+}
+
+// luaScript is a wrk script that asks for path (a Lua expression) on every request,
+// over the countries given, each thread seeded apart.
+func luaScript(countries []string, path string) string {
+	quoted := make([]string, len(countries))
+	for i, c := range countries {
+		quoted[i] = strconv.Quote(c)
+	}
+	return `
+local countries = {` + strings.Join(quoted, ", ") + `}
+local seeded = false
+function country() return countries[math.random(#countries)] end
+function day()
+  local t = os.time({year = 2010, month = 1, day = 1, hour = 12}) + math.random(0, 16 * 365) * 86400
+  return os.date("!%Y-%m-%d", t)
+end
+request = function()
+  if not seeded then math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16)); seeded = true end
+  return wrk.format("GET", ` + path + `)
+end
+`
+}
+
+// wrkResult is what one wrk run measured.
+type wrkResult struct {
+	rps      float64
+	p50, p99 string
+	non2xx   int
+}
+
+var (
+	p50RE    = regexp.MustCompile(`\s50%\s+(\S+)`)
+	non2xxRE = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+)
+
+// wrkScript loads base with the wrk script given.
+func wrkScript(base, script string, conns int, dur time.Duration) (wrkResult, error) {
+	f, err := os.CreateTemp("", "registry-load-*.lua")
+	if err != nil {
+		return wrkResult{}, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(script); err != nil {
+		return wrkResult{}, err
+	}
+	f.Close()
+	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+dur.String(), "--latency", "-H", "Accept-Encoding: identity", "-s", f.Name(), base).CombinedOutput()
+	if err != nil {
+		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	m, p50, p99 := rpsRE.FindSubmatch(out), p50RE.FindSubmatch(out), p99RE.FindSubmatch(out)
+	if m == nil || p50 == nil || p99 == nil {
+		return wrkResult{}, fmt.Errorf("wrk output not understood:\n%s", out)
+	}
+	r := wrkResult{p50: string(p50[1]), p99: string(p99[1])}
+	r.rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	if n := non2xxRE.FindSubmatch(out); n != nil {
+		r.non2xx, _ = strconv.Atoi(string(n[1]))
+	}
+	return r, nil
+}
+
+// topCountries returns the n end-user states with the most licences.
+func topCountries(db string, n int) ([]string, error) {
+	out, err := sqlOut(db, "SELECT end_user_state FROM licenses WHERE end_user_state IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT "+strconv.Itoa(n))
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// unlimitedEnv is the environment of a server loaded by wrk, one client on many
+// connections: the per-client limits lifted.
+func unlimitedEnv() []string {
+	return append(os.Environ(), "REGISTRY_READ_RATE=1000000000", "REGISTRY_READ_BURST=1000000000", "REGISTRY_CLIENT_CONCURRENCY=1000000", "REGISTRY_LOG_LEVEL=warn")
+}
+
+// serverLog keeps a server's log to count what it says: the registry logs every
+// 503 it answers when saturated (at WARN) and every internal error (at ERROR).
+type serverLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// tally says how many 503 answers and ERROR lines the log holds.
+func (l *serverLog) tally() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buf.Bytes()
+	return fmt.Sprintf("server: %d answers of 503 (saturated: no room within the wait), %d ERROR log lines",
+		bytes.Count(b, []byte(`"status":503`)), bytes.Count(b, []byte(`"level":"ERROR"`)))
+}
+
+// miss runs the miss scenario on a fresh server.
+func miss(db, binary string, conns int, dur time.Duration) error {
+	countries, err := topCountries(db, 20)
+	if err != nil {
+		return err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	var log serverLog
+	srv, err := serveRegistry(binary, db, addr, unlimitedEnv(), &log)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	sample := "/api/v1/licenses?limit=100&country=" + countries[0] + "&active_on=2020-06-01"
+	body, header, err := fetch(srv.base+sample, "")
+	if err != nil {
+		return err
+	}
+	crps, cp99, err := ceiling(body, header, "", conns, dur)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nmiss: every request a different list (20 countries, random days 2010–2025); ceiling %.0f req/s (p99 %s) serving %s\n", crps, cp99, sample)
+	fmt.Printf("%-24s %10s %10s %7s %9s %9s %7s\n", "request", "rps", "2xx rps", "ratio", "p50", "p99", "non-2xx")
+	for _, k := range missKinds {
+		r, err := wrkScript(srv.base, luaScript(countries, k.path), conns, dur)
+		if err != nil {
+			return err
+		}
+		ok := r.rps - float64(r.non2xx)/dur.Seconds() // the answers, not the 503s
+		fmt.Printf("%-24s %10.0f %10.0f %7.3f %9s %9s %7d\n", k.name, r.rps, ok, ok/crps, r.p50, r.p99, r.non2xx)
+	}
+	fmt.Printf("%s; peak RSS over the miss scenario (VmHWM): %s\n", log.tally(), peakRSS(srv.cmd.Process.Pid))
+	return nil
+}
+
+// mixed runs the mixed scenario on a fresh server.
+func mixed(db, binary string, conns int, dur time.Duration, raw time.Duration) error {
+	countries, err := topCountries(db, 20)
+	if err != nil {
+		return err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	var log serverLog
+	srv, err := serveRegistry(binary, db, addr, unlimitedEnv(), &log)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	loads := []struct {
+		name   string
+		script string
+		conns  int
+	}{
+		{"hits (cached lists)", luaScript(countries, `"/api/v1/licenses?limit=100&status=granted&country=" .. country()`), max(conns/2, 1)},
+		{"misses (country & active_on)", luaScript(countries, missKinds[0].path), max(conns/4, 1)},
+		{"misses (covers & active_on)", luaScript(countries, missKinds[1].path), max(conns/8, 1)},
+		{"feeds (?country)", luaScript(countries, `"/feeds/changes.atom?country=" .. country()`), max(conns/8, 1)},
+	}
+	results := make([]wrkResult, len(loads))
+	errs := make([]error, len(loads)+1)
+	var wg sync.WaitGroup
+	for i, l := range loads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = wrkScript(srv.base, l.script, l.conns, dur)
+		}()
+	}
+	// One export while the rest goes on: the licences as CSV, made from the database.
+	var csvTook time.Duration
+	var csvSize int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		time.Sleep(dur / 3)
+		csvTook, csvSize, errs[len(loads)] = download(srv.base+"/api/v1/export/licenses.csv", "identity")
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Printf("\nmixed: at once for %s on a fresh server (%d connections in all)\n", dur, conns)
+	fmt.Printf("%-30s %10s %10s %9s %9s %7s\n", "request", "rps", "2xx rps", "p50", "p99", "non-2xx")
+	for i, l := range loads {
+		r := results[i]
+		fmt.Printf("%-30s %10.0f %10.0f %9s %9s %7d\n", l.name, r.rps, r.rps-float64(r.non2xx)/dur.Seconds(), r.p50, r.p99, r.non2xx)
+	}
+	fmt.Printf("%-30s %10s %5d MB made under the load\n", "export licenses.csv", csvTook.Round(time.Millisecond), csvSize>>20)
+	took, size, err := download(srv.base+"/api/v1/export/licenses.ndjson", "identity")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("after it, the cache full: export licenses.ndjson made from the database %s, %d MB → %.2f× the database's dump (%s)\n",
+		took.Round(time.Millisecond), size>>20, took.Seconds()/raw.Seconds(), raw.Round(time.Millisecond))
+	fmt.Printf("%s; peak RSS over the mixed scenario (VmHWM): %s\n", log.tally(), peakRSS(srv.cmd.Process.Pid))
+	return nil
+}
+
+// rawDump times the database's own JSON dump of the licences, and names it.
+func rawDump(db string) (time.Duration, string, error) {
+	cmd, name := exec.Command("sqlite3", "-json", db, "SELECT * FROM licenses"), "sqlite3 -json"
+	if strings.HasPrefix(db, "postgres") {
+		cmd, name = exec.Command("psql", db, "-qAt", "-c", "COPY (SELECT row_to_json(l) FROM licenses l) TO STDOUT"), "psql COPY row_to_json"
+	}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, name, fmt.Errorf("%s: %v %s", name, err, stderr.Bytes())
+	}
+	return time.Since(start), name, nil
+}

@@ -151,4 +151,3 @@ func TestErrors(t *testing.T) {
 type errInternal string
 
 func (e errInternal) Error() string { return string(e) }
-

@@ -221,4 +221,3 @@ func (s *Store) SetPassword(ctx context.Context, id int, password string) error 
 		return revokeSessions(domain.SystemContext(ctx), tx.Client(), session.UserID(id), "password changed")
 	})
 }
-

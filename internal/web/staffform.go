@@ -161,8 +161,6 @@ func recordForm(fields []formField, f any) url.Values {
 	return v
 }
 
-
-
 // parseForm reads a record's form into its Fields struct F. Problems with the input
 // itself (a number that is not one, a date in no form) are returned by field, and
 // the fields the domain's own checks (F.Check, the same the API runs) find wrong

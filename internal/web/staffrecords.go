@@ -1,9 +1,9 @@
 package web
 
 import (
-	"errors"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -379,13 +379,13 @@ func (s *staff) record(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 
 // recordNotices are what a record page says after a change (by a code in the URL).
 var recordNotices = map[string]string{
-	"created":   "Draft created. Cite a source, then publish it.",
-	"saved":     "Saved.",
-	"published": "Published: the record is public now.",
+	"created":          "Draft created. Cite a source, then publish it.",
+	"saved":            "Saved.",
+	"published":        "Published: the record is public now.",
 	"review-requested": "Review requested: two-person review is on, so another staff member must publish this draft. Nothing was published.",
-	"retracted": "Retracted: the record stays at its address, marked retracted.",
-	"cited":     "Citation added.",
-	"uncited":   "Citation removed.",
+	"retracted":        "Retracted: the record stays at its address, marked retracted.",
+	"cited":            "Citation added.",
+	"uncited":          "Citation removed.",
 }
 
 func (s *staff) loadRecord(w http.ResponseWriter, r *http.Request, c *staffCtx) (collection, staffRecord, bool) {

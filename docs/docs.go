@@ -1802,6 +1802,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Change my password",
+                "operationId": "changeOwnPassword",
                 "parameters": [
                     {
                         "description": "the passwords",
@@ -1932,6 +1933,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Start second-factor enrolment",
+                "operationId": "startTotpEnrolment",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -1979,6 +1981,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Confirm second-factor enrolment",
+                "operationId": "confirmTotpEnrolment",
                 "parameters": [
                     {
                         "description": "the code",
@@ -2049,6 +2052,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Disable the second factor",
+                "operationId": "disableTotp",
                 "parameters": [
                     {
                         "description": "a code",
@@ -4744,6 +4748,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Open review requests",
+                "operationId": "listReviews",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -6704,6 +6709,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Reset an account's password",
+                "operationId": "resetUserPassword",
                 "parameters": [
                     {
                         "type": "string",
@@ -6781,6 +6787,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Reset an account's second factor",
+                "operationId": "resetUserSecondFactor",
                 "parameters": [
                     {
                         "type": "string",

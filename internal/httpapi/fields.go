@@ -226,10 +226,18 @@ func fieldProblem(f field, err error) string {
 // checker is a fields type with its own rules (domain's *Fields.Check).
 type checker interface{ Check() error }
 
-// checkAll adds the problems of v's own rules to p, after those found decoding.
-func checkAll(v any, p domain.Problems) {
-	if c, ok := v.(checker); ok {
+// checkAll settles the precision of f's dates from their forms (domain.ResolveDates,
+// as the store does), then adds the problems of f's own rules to p, after those found
+// decoding.
+func checkAll[F any](f *F, p domain.Problems) {
+	for name, problem := range domain.ErrorFields(domain.ResolveDates(f)) {
+		p.Add(name, problem)
+	}
+	if c, ok := any(*f).(checker); ok {
 		for name, problem := range domain.ErrorFields(c.Check()) {
+			if date, ok := strings.CutSuffix(name, "_precision"); ok && p[date] != "" {
+				continue // the date itself is wrong: its precision cannot be known
+			}
 			p.Add(name, problem)
 		}
 	}

@@ -91,7 +91,7 @@ func TestPublicReads(t *testing.T) {
 			{name: "profile of a country with nothing", url: "/api/v1/states/MX", wantStatus: 200, wantCount: -1, wantBody: []string{`"agencies":[]`}},
 			{name: "profile of XK", url: "/api/v1/states/XK", wantStatus: 200, wantCount: -1, wantBody: []string{`"official":false`}},
 			{name: "unassigned code", url: "/api/v1/states/ZZ", wantStatus: 404, wantCount: -1},
-			{name: "alpha-3 is not a key", url: "/api/v1/states/ISR", wantStatus: 404, wantCount: -1},
+			{name: "alpha-3 redirects to its alpha-2 URL", url: "/api/v1/states/ISR", wantStatus: 308, wantCount: -1},
 			{name: "withdrawn code", url: "/api/v1/states/AN", wantStatus: 404, wantCount: -1},
 
 			{name: "states first page", url: "/api/v1/states", wantStatus: 200, wantCount: 50},

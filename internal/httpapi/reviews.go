@@ -25,6 +25,7 @@ type reviewsResponse struct {
 //	@Failure		403	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/reviews [get]
+//	@ID				listReviews
 func (s *Server) listReviews(c echo.Context) error {
 	reviews, err := s.store.OpenReviews(c.Request().Context())
 	if err != nil {

@@ -210,6 +210,7 @@ type passwordChangeRequest struct {
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/auth/password [post]
+//	@ID				changeOwnPassword
 func (s *Server) changePassword(c echo.Context) error {
 	req, err := decodeValid[passwordChangeRequest](c)
 	if err != nil {

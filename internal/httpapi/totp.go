@@ -50,6 +50,7 @@ type totpDisableRequest struct {
 //	@Failure		409	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/auth/totp [post]
+//	@ID				startTotpEnrolment
 func (s *Server) startTOTP(c echo.Context) error {
 	v, _ := viewer(c)
 	en, err := s.store.StartTOTP(c.Request().Context(), v.UserID)
@@ -76,6 +77,7 @@ func (s *Server) startTOTP(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/auth/totp/confirm [post]
+//	@ID				confirmTotpEnrolment
 func (s *Server) confirmTOTP(c echo.Context) error {
 	req, err := decodeValid[totpConfirmRequest](c)
 	if err != nil {
@@ -106,6 +108,7 @@ func (s *Server) confirmTOTP(c echo.Context) error {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/auth/totp/disable [post]
+//	@ID				disableTotp
 func (s *Server) disableTOTP(c echo.Context) error {
 	req, err := decodeValid[totpDisableRequest](c)
 	if err != nil {

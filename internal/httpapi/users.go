@@ -158,6 +158,7 @@ type passwordRequest struct {
 //	@Failure		415		{object}	Problem
 //	@Failure		500		{object}	Problem
 //	@Router			/api/v1/users/{id}/password [post]
+//	@ID				resetUserPassword
 func (s *Server) resetPassword(c echo.Context) error {
 	id, err := pathID(c, "user")
 	if err != nil {
@@ -187,6 +188,7 @@ func (s *Server) resetPassword(c echo.Context) error {
 //	@Failure		404	{object}	Problem
 //	@Failure		500	{object}	Problem
 //	@Router			/api/v1/users/{id}/reset-2fa [post]
+//	@ID				resetUserSecondFactor
 func (s *Server) resetSecondFactor(c echo.Context) error {
 	id, err := pathID(c, "user")
 	if err != nil {

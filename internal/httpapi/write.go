@@ -136,7 +136,7 @@ func createRecord[F any, R record](s *Server, c echo.Context, k store.Kind[F, R]
 		return err
 	}
 	f := decodeObject[F](o, true, p, "slug") // a vendor without a slug gets one from its name
-	checkAll(f, p)
+	checkAll(&f, p)
 	if err := p.Err("the record has invalid fields"); err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func applyPatch[F any](cur F, patch object, p domain.Problems) (F, error) {
 		}
 	}
 	f := decodeObject[F](m, false, p)
-	checkAll(f, p)
+	checkAll(&f, p)
 	return f, p.Err("the record has invalid fields")
 }
 

@@ -279,7 +279,7 @@ func TestStaffRecords(t *testing.T) {
 				t.Fatalf("status %d, want 422", p.status)
 			}
 			for _, want := range []string{`id="field-max_targets"`, "must be a whole number", "is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD",
-				"not an ISO 3166-1 alpha-2 code", `value="REF-KEEP-1"`, `value="fifty"`, `value="2014-13"`, "MX\nGT"} {
+				"not an ISO 3166-1 alpha-2 country code", `value="REF-KEEP-1"`, `value="fifty"`, `value="2014-13"`, "MX\nGT"} {
 				if !strings.Contains(p.body, want) {
 					t.Errorf("the refused form lacks %q", want)
 				}

@@ -97,7 +97,20 @@ func label(v string) string {
 	if v == "" || v == domain.Unknown {
 		return "Unknown"
 	}
-	s := strings.ReplaceAll(v, "_", " ")
+	// A field name reads as what it names: vendor_id is "Vendor", product_ids
+	// "Products", url "URL".
+	if base, ok := strings.CutSuffix(v, "_ids"); ok {
+		v = base + "s"
+	} else {
+		v = strings.TrimSuffix(v, "_id")
+	}
+	parts := strings.Split(v, "_")
+	for i, w := range parts {
+		if w == "url" {
+			parts[i] = "URL"
+		}
+	}
+	s := strings.Join(parts, " ")
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 

@@ -20,7 +20,7 @@ GOVULNCHECK  = $(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB       = golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR  ?= $(or $(TMPDIR),/tmp)/registry-vulndb
 
-.PHONY: map test-browser run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
+.PHONY: countries map test-browser run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
 
 ## run: serve on SQLite with the bundled sourced dataset loaded (REGISTRY_ADDR or ADDR=host:port, REGISTRY_DB or DB=path)
 run:
@@ -40,6 +40,11 @@ test-postgres:
 ## test-browser: the pages in headless Chromium (apt-get install chromium); screenshots kept in SCREENSHOT_DIR if set
 test-browser:
 	$(GO) test -count=1 -run 'TestBrowser' -v ./internal/web/
+
+## countries: regenerate the countries' other names (search, suggestions) from the world-countries npm package (ODbL 1.0; needs npm)
+countries:
+	cd $(or $(TMPDIR),/tmp) && npm pack world-countries@5.1.0
+	$(GO) run ./internal/domain/gencountries -in $(or $(TMPDIR),/tmp)/world-countries-5.1.0.tgz -out internal/domain/countrynames.json
 
 ## map: regenerate the home page's country outlines from the world-atlas npm package (needs npm)
 map:

@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"context"
+	"github.com/export-registry/registry/internal/httpapi"
 	"github.com/pquerna/otp/totp"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -453,6 +455,75 @@ func TestStaffSecondFactor(t *testing.T) {
 		}
 		if p := withOTP(newBrowser(t, base), recovery[0]); p.status != http.StatusUnauthorized {
 			t.Errorf("a used recovery code again: %d, want 401", p.status)
+		}
+	})
+}
+
+// TestStaffTwoPersonReview: with REGISTRY_REVIEW=two-person, the console's publish by
+// the draft's last editor asks for review and publishes nothing; the request is listed
+// on another staffer's home under "Awaiting my review", whose publish approves it.
+func TestStaffTwoPersonReview(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		addStaff(t, st, "writer@example.org", domain.RoleEditor)
+		addStaff(t, st, "reviewer@example.org", domain.RoleEditor)
+		ctx := domain.SystemContext(context.Background())
+		src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "media", Title: "A review test report"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Publish(ctx, st, store.Sources, int(src.ID), nil, store.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := st.SigningKeys(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		api := httpapi.New(st, slog.New(slog.DiscardHandler), httpapi.Options{Keys: keys, ReadRate: 1e6, ReadBurst: 1e6, Review: domain.ReviewTwoPerson})
+		t.Cleanup(func() { api.Close() })
+		srv := httptest.NewServer(api.Handler())
+		t.Cleanup(srv.Close)
+
+		writer := newBrowser(t, srv.URL)
+		writer.login("writer@example.org", staffPassword)
+		tok := writer.csrf("/staff/")
+		p := writer.post("/staff/vendors/new", url.Values{"csrf": {tok}, "slug": {"reviewed-vendor"}, "name": {"Reviewed Vendor"}, "ungp_commitment": {"unknown"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", p.status, p.body)
+		}
+		vendorURL, _, _ := strings.Cut(p.header.Get("Location"), "?")
+		if p := writer.post(vendorURL+"/cite", url.Values{"csrf": {tok}, "source_id": {src.ID.String()}, "confidence": {"reported"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("cite: %d\n%s", p.status, p.body)
+		}
+		p = writer.post(vendorURL+"/publish", url.Values{"csrf": {tok}})
+		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "done=review-requested") {
+			t.Fatalf("the last editor's publish: %d to %q, want 303 to review-requested", p.status, p.header.Get("Location"))
+		}
+		if got := writer.get(p.header.Get("Location")); !strings.Contains(got.body, "Review requested") {
+			t.Errorf("the record page does not say a review was requested")
+		}
+		if pub := newBrowser(t, srv.URL).get("/vendors/reviewed-vendor"); pub.status != http.StatusNotFound {
+			t.Errorf("the public page of a draft awaiting review: %d, want 404", pub.status)
+		}
+		if home := writer.get("/staff/"); !strings.Contains(home.body, "Asked by me") {
+			t.Errorf("the writer's home does not list the request as theirs")
+		}
+
+		reviewer := newBrowser(t, srv.URL)
+		reviewer.login("reviewer@example.org", staffPassword)
+		home := reviewer.get("/staff/")
+		if !strings.Contains(home.body, "Awaiting my review") || !strings.Contains(home.body, `href="`+vendorURL+`"`) {
+			t.Fatalf("the reviewer's home does not list the draft awaiting review:\n%s", home.body)
+		}
+		rtok := reviewer.csrf("/staff/")
+		p = reviewer.post(vendorURL+"/publish", url.Values{"csrf": {rtok}})
+		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "done=published") {
+			t.Fatalf("the reviewer's publish: %d to %q, want 303 to published", p.status, p.header.Get("Location"))
+		}
+		if pub := newBrowser(t, srv.URL).get("/vendors/reviewed-vendor"); pub.status != http.StatusOK {
+			t.Errorf("the public page after approval: %d, want 200", pub.status)
+		}
+		if home := reviewer.get("/staff/"); strings.Contains(home.body, `href="`+vendorURL+`"`) && strings.Contains(home.body, "asked by") {
+			t.Errorf("the approved draft is still listed for review")
 		}
 	})
 }

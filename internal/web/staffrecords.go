@@ -161,6 +161,15 @@ type staffHomeData struct {
 	MyDrafts  []staffChangeRow
 	Recent    []staffChangeRow
 	TwoPerson bool
+	// ToReview are the drafts others asked to have published (two-person review):
+	// publishing one approves it. Mine are the requests this staffer made.
+	ToReview, Mine []reviewRow
+}
+
+// reviewRow is an open review request with its record's console page.
+type reviewRow struct {
+	store.Review
+	Name, URL string
 }
 
 // home shows the staffer's drafts and everyone's latest changes.
@@ -177,6 +186,23 @@ func (s *staff) home(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 		return
 	}
 	d := staffHomeData{TwoPerson: s.opts.Review == "two-person"}
+	reviews, err := s.st.OpenReviews(ctx)
+	if err != nil {
+		s.fail(w, r, c, err)
+		return
+	}
+	for _, rv := range reviews {
+		row, ok := s.describe(ctx, store.StaffChange{RecordType: rv.RecordType, RecordID: rv.RecordID})
+		if !ok || row.Status != domain.StatusDraft {
+			continue
+		}
+		rr := reviewRow{Review: rv, Name: row.Name, URL: row.URL}
+		if rv.RequestedByID == c.sess.User.ID {
+			d.Mine = append(d.Mine, rr)
+		} else {
+			d.ToReview = append(d.ToReview, rr)
+		}
+	}
 	seen := map[string]bool{}
 	for _, ch := range mine {
 		key := ch.RecordType + "/" + ch.RecordID.String()

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
+	"fmt"
 	"image/png"
 	"strings"
 	"time"
@@ -46,7 +47,22 @@ func (e Enrolment) QRDataURL() string {
 // NewTOTP makes a new TOTP secret for the account (its email), with its otpauth URL
 // and QR code.
 func NewTOTP(account string) (Enrolment, error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: account,
+	return totpEnrolment(account, nil)
+}
+
+// TOTPEnrolment shows an existing (base32) secret again as NewTOTP shows a new one:
+// for an enrolment started but not yet confirmed, whose page is reloaded.
+func TOTPEnrolment(account, secret string) (Enrolment, error) {
+	raw, err := recoveryAlphabet.DecodeString(strings.TrimRight(strings.ToUpper(secret), "="))
+	if err != nil || len(raw) == 0 {
+		return Enrolment{}, fmt.Errorf("auth: not a base32 TOTP secret")
+	}
+	return totpEnrolment(account, raw)
+}
+
+// totpEnrolment makes the enrolment of the raw secret, or of a new one when nil.
+func totpEnrolment(account string, raw []byte) (Enrolment, error) {
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: account, Secret: raw,
 		Period: totpOpts.Period, Digits: totpOpts.Digits, Algorithm: totpOpts.Algorithm})
 	if err != nil {
 		return Enrolment{}, err

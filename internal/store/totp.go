@@ -100,6 +100,22 @@ func (s *Store) StartTOTP(ctx context.Context, userID int) (auth.Enrolment, erro
 	return en, nil
 }
 
+// PendingTOTP returns the enrolment StartTOTP began and ConfirmTOTP has not yet
+// confirmed, from the secret kept on the account, for the console's enrolment page
+// (its QR code and secret, shown again on reload only to the account itself).
+// ENOTFOUND when none is pending.
+func (s *Store) PendingTOTP(ctx context.Context, userID int) (auth.Enrolment, error) {
+	ctx = domain.SystemContext(ctx)
+	u, err := s.client.User.Get(ctx, userID)
+	if err != nil {
+		return auth.Enrolment{}, translate(err)
+	}
+	if u.TotpEnabled || u.TotpSecret == nil {
+		return auth.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "no second-factor enrolment is pending")
+	}
+	return auth.TOTPEnrolment(u.Email, *u.TotpSecret)
+}
+
 // ConfirmTOTP turns an account's second factor on with a code from the app that
 // read StartTOTP's secret, and returns its recovery codes: shown this once, kept as
 // hashes. A wrong code is EINVALID naming code.

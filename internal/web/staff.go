@@ -65,7 +65,7 @@ type StaffOptions struct {
 	// "two-person". The console shows it; the store enforces it.
 	Review string
 	// Require2FA is whose accounts need a second factor (REGISTRY_REQUIRE_2FA): a
-	// covered account without one gets no console session.
+	// covered account without one may use only its account page, to enrol.
 	Require2FA string
 	// Now is the clock (tests move it to expire sessions).
 	Now func() time.Time
@@ -137,6 +137,11 @@ func (s *staff) routes() []staffRoute {
 		}},
 		{"GET /staff/account", s.auth(s.account, false)},
 		{"POST /staff/account", s.auth(s.accountSubmit, false)},
+		{"POST /staff/account/totp", s.auth(s.totpStart, false)},
+		{"GET /staff/account/totp", s.auth(s.totpPage, false)},
+		{"GET /staff/account/totp.png", s.auth(s.totpQR, false)},
+		{"POST /staff/account/totp/confirm", s.auth(s.totpConfirm, false)},
+		{"POST /staff/account/totp/disable", s.auth(s.totpDisable, false)},
 		{"GET /staff/users", s.auth(s.users, true)},
 		{"POST /staff/users", s.auth(s.usersPost, true)},
 		{"GET /staff/{collection}/{$}", s.auth(s.list, false)},
@@ -237,7 +242,9 @@ func (s *staff) fail(w http.ResponseWriter, r *http.Request, c *staffCtx, err er
 
 // auth runs h for a logged-in staffer (an admin, if admin), with the session's
 // viewer in the context; a form post must carry the session's CSRF token (403
-// otherwise). An anonymous request goes to the login page.
+// otherwise). An anonymous request goes to the login page; an account that must
+// enrol a second factor (REGISTRY_REQUIRE_2FA) goes to the account page from any
+// other.
 func (s *staff) auth(h staffHandler, admin bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		now := s.opts.Now()
@@ -262,6 +269,12 @@ func (s *staff) auth(h staffHandler, admin bool) http.HandlerFunc {
 		c := &staffCtx{sess: sess, sid: ck.Value, csrf: csrfToken(ck.Value)}
 		if r.Method == http.MethodPost && !validCSRF(r, c.csrf) {
 			s.errorPage(w, r, c, http.StatusForbidden, "Forbidden", "This form was not sent from this console's page (its CSRF token is missing or wrong). Reload the page and send it again.")
+			return
+		}
+		if s.mustEnrol(c) && !enrolmentPath(r.URL.Path) {
+			// REGISTRY_REQUIRE_2FA: the account page only, until the account enrols.
+			setStaffHeaders(w.Header())
+			http.Redirect(w, r, "/staff/account", http.StatusSeeOther)
 			return
 		}
 		if admin && !c.isAdmin() {

@@ -80,13 +80,9 @@ func (s *staff) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if auth.MustEnrol(s.opts.Require2FA, sess.User.Role, sess.User.SecondFactor) {
-		// REGISTRY_REQUIRE_2FA covers this account and it has no second factor yet: no
-		// console session until it enrols (POST /api/v1/auth/totp, as the README says).
-		_ = s.st.EndConsoleSession(r.Context(), sid)
-		succeeded()
-		f.Error = "Your account must have a second factor before it can use the console. Set one up through the API (POST /api/v1/auth/totp, then /api/v1/auth/totp/confirm), then log in here with a code."
-		s.renderLogin(w, r, f, http.StatusForbidden)
-		return
+		// REGISTRY_REQUIRE_2FA covers this account and it has no second factor yet:
+		// the session is confined to the account page until it enrols (see auth).
+		f.Next = "/staff/account"
 	}
 	succeeded()
 	if err := s.gate.IssueDevice(w, r, account, now); err != nil {
@@ -126,11 +122,31 @@ func (s *staff) logout(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 type accountData struct {
 	Errors map[string]string
 	Done   bool
+	// Notice is what the page says after a second-factor change.
+	Notice string
+	// SecondFactor: the account's second factor is on.
+	SecondFactor bool
+	// MustEnrol: REGISTRY_REQUIRE_2FA covers the account and it has no second factor,
+	// so the rest of the console is closed to it.
+	MustEnrol bool
 }
 
-// account shows the password change form.
+// accountNotices are what the account page says after a second-factor change (by
+// a code in the URL, so that no link can make the page say anything else).
+var accountNotices = map[string]string{
+	"totp-off": "Your second factor is off: you log in with your password alone.",
+}
+
+// account shows the password change form and the second factor's.
 func (s *staff) account(w http.ResponseWriter, r *http.Request, c *staffCtx) {
-	s.render(w, r, c, "account", staffPage{Title: "Your account", Data: accountData{Done: r.URL.Query().Get("done") != ""}})
+	s.renderAccount(w, r, c, accountData{Done: r.URL.Query().Get("done") == "1",
+		Notice: accountNotices[r.URL.Query().Get("done")]}, http.StatusOK)
+}
+
+func (s *staff) renderAccount(w http.ResponseWriter, r *http.Request, c *staffCtx, d accountData, status int) {
+	d.SecondFactor = c.sess.User.SecondFactor
+	d.MustEnrol = s.mustEnrol(c)
+	s.render(w, r, c, "account", staffPage{Title: "Your account", Status: status, Data: d})
 }
 
 // accountSubmit changes the staffer's own password; every other session of the
@@ -155,7 +171,7 @@ func (s *staff) accountSubmit(w http.ResponseWriter, r *http.Request, c *staffCt
 		}
 	}
 	if len(errs) > 0 {
-		s.render(w, r, c, "account", staffPage{Title: "Your account", Status: http.StatusUnprocessableEntity, Data: accountData{Errors: errs}})
+		s.renderAccount(w, r, c, accountData{Errors: errs}, http.StatusUnprocessableEntity)
 		return
 	}
 	http.Redirect(w, r, "/staff/account?done=1", http.StatusSeeOther)

@@ -196,6 +196,9 @@ func (s *staff) render(w http.ResponseWriter, r *http.Request, c *staffCtx, name
 		u := c.sess.User
 		p.User, p.CSRF = &u, c.csrf
 		for _, col := range s.colls {
+			if s.mustEnrol(c) {
+				break // confined to the account page: no links it would refuse
+			}
 			p.Nav = append(p.Nav, link{Label: col.Title(), URL: "/staff/" + col.Plural() + "/"})
 		}
 	}

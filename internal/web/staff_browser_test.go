@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
@@ -238,5 +239,42 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#password`)),
 		chromedp.WaitVisible(chromedp.CSS(`#drafts-h`)),
 		chromedp.Navigate(u+"/staff/users"), chromedp.WaitVisible(chromedp.CSS(`#add-h`)), shot("staff-users.png"),
+	)
+
+	// The second factor: enrol by the QR code's page, keep a recovery code, log in
+	// with it.
+	do("start a second factor",
+		chromedp.Navigate(u+"/staff/account"), chromedp.WaitVisible(chromedp.CSS(`#second-factor`)),
+		chromedp.Click(chromedp.CSS(`form[action="/staff/account/totp"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`code.secret`)),
+	)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth > 0`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the QR code does not load: %v", err)
+	}
+	do("the enrolment page", shot("staff-totp.png"))
+	secret := text("secret", `code.secret`)
+	otp, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("confirm the second factor",
+		chromedp.SendKeys(chromedp.CSS(`#code`), otp),
+		chromedp.Submit(chromedp.CSS(`#code`)),
+		chromedp.WaitVisible(chromedp.CSS(`.recovery-codes`)),
+		shot("staff-totp-recovery.png"),
+	)
+	recovery := text("recovery codes", `.recovery-codes li`)
+	do("log in with a recovery code",
+		chromedp.Click(chromedp.CSS(`header form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.org"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`#otp`)),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.SendKeys(chromedp.CSS(`#otp`), strings.TrimSpace(recovery)),
+		chromedp.Submit(chromedp.CSS(`#otp`)),
+		chromedp.WaitVisible(chromedp.CSS(`#drafts-h`)),
 	)
 }

@@ -190,8 +190,9 @@ func TestStaffRequire2FA(t *testing.T) {
 			p.header.Get("Location") != "/staff/account" {
 			t.Errorf("POST while confined: %d to %q, want 303 to /staff/account", p.status, p.header.Get("Location"))
 		}
-		if p := b.get("/staff/account"); p.status != http.StatusOK || !strings.Contains(p.body, "must have a second factor") {
-			t.Errorf("account page while confined: %d, want 200 with the notice\n%s", p.status, p.body)
+		if p := b.get("/staff/account"); p.status != http.StatusOK || !strings.Contains(p.body, "must have a second factor") ||
+			strings.Contains(p.body, `href="/staff/licenses/"`) {
+			t.Errorf("account page while confined: %d, want 200 with the notice and no links to closed pages\n%s", p.status, p.body)
 		}
 
 		secret := enrolThroughConsole(t, b)
@@ -199,6 +200,9 @@ func TestStaffRequire2FA(t *testing.T) {
 			t.Errorf("an enrolment started, not confirmed, freed the session: %d", p.status)
 		}
 		confirmThroughConsole(t, b, code(t, secret, 0))
+		if p := b.get("/staff/account"); strings.Contains(p.body, "must have a second factor") || !strings.Contains(p.body, `href="/staff/licenses/"`) {
+			t.Error("the account page still says the account must enrol, or has no links to the console")
+		}
 		for _, path := range []string{"/staff/", "/staff/licenses/", "/staff/vendors/new"} {
 			if p := b.get(path); p.status != http.StatusOK {
 				t.Errorf("GET %s after enrolment: %d, want 200", path, p.status)

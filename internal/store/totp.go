@@ -15,8 +15,10 @@ import (
 // The second factor's bookkeeping. An account's TOTP secret is written when
 // enrolment starts and shown that once (as the otpauth URL and QR code); it counts
 // only when confirmed with a code, which also gives the one-time recovery codes,
-// stored as hashes. Neither the secret nor the hashes leave the store: no answer
-// carries them again and a backup drops them (see Backup).
+// stored as hashes. Until then the pending secret is the account's own to see again
+// (PendingTOTP, for the console's enrolment page); once confirmed, neither the
+// secret nor the hashes leave the store: no answer carries them again and a backup
+// drops them (see Backup).
 
 // errOTPRequired and errOTPWrong are a login's answers about the second factor.
 var (

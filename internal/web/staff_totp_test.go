@@ -84,7 +84,8 @@ func confirmThroughConsole(t *testing.T, b *browser, otp string) []string {
 	for _, m := range recoveryRE.FindAllStringSubmatch(p.body, -1) {
 		codes = append(codes, m[1])
 	}
-	if p.status != http.StatusOK || len(codes) != 10 || !strings.Contains(p.body, "shown this once") {
+	if p.status != http.StatusOK || len(codes) != 10 || !strings.Contains(p.body, "shown this once") ||
+		!strings.Contains(p.header.Get("Cache-Control"), "no-store") {
 		t.Fatalf("confirm: %d with %d recovery codes, want 200 with 10 and the warning\n%s", p.status, len(codes), p.body)
 	}
 	return codes

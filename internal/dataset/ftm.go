@@ -30,7 +30,7 @@ type FtMEntity struct {
 // FtM ids are namespaced by record type, so that a vendor and an agency with the
 // same registry id never collide, and stay the same from one export to the next.
 func ftmID(kind string, id domain.ID) string { return fmt.Sprintf("ser-%s-%d", kind, id) }
-func ftmStateID(code string) string       { return "ser-state-" + code }
+func ftmStateID(code string) string          { return "ser-state-" + code }
 
 // ftmTime is a timestamp in FtM's form (ISO 8601, UTC, to the second).
 func ftmTime(t time.Time) string {

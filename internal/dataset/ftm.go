@@ -282,7 +282,7 @@ func WriteFtM(ctx context.Context, st *store.Store, out io.Writer) error {
 		p.add("involved", w.state(t.StateCode))
 		name := "Termination"
 		if n, ok := w.names.Of("vendor", t.VendorID); ok {
-			name = "Termination by " + n.Name
+			name = "Termination: " + n.Name // who ended it is initiated_by, in keywords
 		}
 		p.add("name", name)
 		p.addDate("date", t.TerminatedOn)

@@ -2988,6 +2988,78 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/export/entities.ftm.json": {
+            "get": {
+                "description": "Every public (published and retracted) record as FollowTheMoney (FtM) entities, the model Aleph and OpenSanctions read: one JSON object a line (application/x-ndjson), {id, schema, properties: {property: [strings]}, datasets, first_seen, last_seen}. Ids are stable and namespaced by record type (ser-vendor-1, ser-agency-2, ser-license-3, ser-award-3, ser-source-4, ser-citation-5, ser-state-MX…). Vendors are Company; agencies, and the states a record names, PublicBody (the model has no Territory); a licence is a License whose authority is its end user (the agency, else the state) and whose products are its commodities, with a ContractAward naming the vendor as supplier and the licence's validity as its startDate and endDate; allegations and terminations are Event (involved: the vendor; organizer: the operating agency or state); sources are Document (Article for the media), and each citation is a Documentation linking the source (document) to the record it supports (entity), its confidence as role. A retracted record says so in notes. Drafts never appear, nor a reference to one. Every line keeps to the model of @alephdata/followthemoney 3.8.4 (schemata, properties of the schema and its parents, entity references that resolve within the export).\nServed like the other exports: made once per dataset version and kept (Content-Length, Range to resume, ETag and X-Dataset-Version naming the version held, gzip on Accept-Encoding), and HEAD gives the headers alone.",
+                "produces": [
+                    "application/x-ndjson",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Export as FollowTheMoney entities",
+                "operationId": "exportEntitiesFtM",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)",
+                        "name": "Range",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "gzip, for a compressed answer",
+                        "name": "Accept-Encoding",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the entities, one a line",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "206": {
+                        "description": "the range asked for",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "an unknown parameter",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "416": {
+                        "description": "the range is outside the export"
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the data kept changing while the export was made; retry",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/export/{file}": {
             "get": {
                 "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names; null, which is unknown, is the empty cell, and an empty list, which is known to be none, is []). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",

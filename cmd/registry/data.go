@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -23,17 +25,27 @@ import (
 func exportCommand(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flags("export", &cfg, stderr)
 	out := fs.String("out", "", "the directory to write the snapshot to")
+	ftm := fs.String("ftm", "", "also (or only) write every public record as FollowTheMoney entities, one a line, to this file")
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	if *out == "" {
-		return usageError{errors.New("export: --out DIR is required")}
+	if *out == "" && *ftm == "" {
+		return usageError{errors.New("export: --out DIR (a snapshot) or --ftm FILE (FollowTheMoney entities) is required")}
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if *ftm != "" {
+		if err := exportFtM(ctx, st, *ftm); err != nil {
+			return fmt.Errorf("export --ftm: %w", err)
+		}
+		fmt.Fprintf(stdout, "wrote FollowTheMoney entities to %s\n", *ftm)
+		if *out == "" {
+			return nil
+		}
+	}
 	bar := newBar(stdout, -1, "exporting")
 	m, err := dataset.Export(ctx, st, *out, func(n int) { bar.set(n) })
 	bar.finish()
@@ -235,4 +247,29 @@ func seedSyntheticCommand(ctx context.Context, cfg config.Config, args []string,
 	}
 	fmt.Fprintf(stdout, "synthetic registry (marked synthetic; not real data) in %s: %s\n", time.Since(start).Round(time.Millisecond), summary(counts))
 	return nil
+}
+
+// exportFtM writes the FollowTheMoney entities of one consistent state of the
+// database to path, whole or not at all (a temporary file renamed into place).
+func exportFtM(ctx context.Context, st *store.Store, path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".ftm-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	if err := st.Snapshot(ctx, func(ts *store.Store) error { return dataset.WriteFtM(ctx, ts, w) }); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/export-registry/registry/internal/dataset/ftmtest"
 )
 
 // registry runs a command in-process and returns its output and error.
@@ -60,5 +63,41 @@ func TestImportSaysWhatItWouldDo(t *testing.T) {
 	// Nothing was written: the real import still finds the database empty.
 	if out, err := registry(t, "import", "--db", empty, snap); err != nil || !strings.Contains(out, "imported "+want) {
 		t.Errorf("import after the dry run: %v\n%s", err, out)
+	}
+}
+
+// TestExportFtMFile: export --ftm FILE writes the public records as FollowTheMoney
+// entities that keep to the FtM model, alone or beside a snapshot.
+func TestExportFtMFile(t *testing.T) {
+	dir := t.TempDir()
+	db, file := filepath.Join(dir, "r.db"), filepath.Join(dir, "entities.ftm.json")
+	if out, err := registry(t, "import", "--db", db, filepath.Join("..", "..", "internal", "dataset", "data")); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := registry(t, "export", "--db", db); err == nil || !strings.Contains(err.Error(), "--ftm FILE") {
+		t.Errorf("export with neither --out nor --ftm: %v\n%s", err, out)
+	}
+	out, err := registry(t, "export", "--db", db, "--ftm", file)
+	if err != nil || !strings.Contains(out, "wrote FollowTheMoney entities to "+file) {
+		t.Fatalf("export --ftm: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ftmtest.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, entities := ftmtest.Validate(m, bytes.NewReader(b))
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if entities["ser-vendor-1"].Schema != "Company" || entities["ser-license-1"].Schema != "License" {
+		t.Errorf("vendor 1 and licence 1 are not in the file:\n%.300s", b)
+	}
+	snap := filepath.Join(dir, "snap")
+	if out, err := registry(t, "export", "--db", db, "--out", snap, "--ftm", file); err != nil || !strings.Contains(out, "exported 15 records") {
+		t.Errorf("export --out --ftm: %v\n%s", err, out)
 	}
 }

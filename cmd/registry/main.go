@@ -50,7 +50,7 @@ const usage = `usage: registry COMMAND [flags]
 commands:
   serve     serve the registry's API (--addr, --metrics-addr, --db, --seed, --review, --require-2fa)
   migrate   apply the database migrations (--db)
-  export    write a snapshot of the public records: export --out DIR
+  export    write a snapshot of the public records: export --out DIR [--ftm FILE] (FollowTheMoney entities)
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
   backup    copy a SQLite registry while it serves: backup --out FILE
   seed-synthetic  fill an empty database with a generated registry, marked synthetic,

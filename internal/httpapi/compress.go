@@ -46,7 +46,7 @@ func compress() echo.MiddlewareFunc {
 // gzip file of its own).
 func compressible(c echo.Context) bool {
 	route := c.Path()
-	return c.Request().Header.Get(echo.HeaderAuthorization) == "" && route != "/api/v1/export/:file" &&
+	return c.Request().Header.Get(echo.HeaderAuthorization) == "" && !strings.HasPrefix(route, "/api/v1/export/") &&
 		!(strings.HasPrefix(route, "/api/v1/") && strings.HasSuffix(route, "/:id"))
 }
 

@@ -114,14 +114,45 @@ func (s *Server) export(c echo.Context) error {
 	name, ext, _ := strings.Cut(file, ".")
 	exp, ok := exporters[name]
 	if !ok || (ext != "ndjson" && ext != "csv") {
-		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson or COLLECTION.csv for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states", file)
+		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson or COLLECTION.csv for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states, or entities.ftm.json for every public record as FollowTheMoney entities", file)
 	}
 	csvOut := ext == "csv"
 	bom, err := wantsBOM(c)
 	if err != nil {
 		return err
 	}
-	bom = bom && csvOut
+	return s.serveExport(c, file, csvOut, bom && csvOut, func(ctx context.Context, w io.Writer) error { return exp(ctx, s, w, csvOut) })
+}
+
+// ftmFile is the FollowTheMoney export's file name.
+const ftmFile = "entities.ftm.json"
+
+// exportFtM serves every public record as FollowTheMoney entities.
+//
+//	@Summary		Export as FollowTheMoney entities
+//	@Description	Every public (published and retracted) record as FollowTheMoney (FtM) entities, the model Aleph and OpenSanctions read: one JSON object a line (application/x-ndjson), {id, schema, properties: {property: [strings]}, datasets, first_seen, last_seen}. Ids are stable and namespaced by record type (ser-vendor-1, ser-agency-2, ser-license-3, ser-award-3, ser-source-4, ser-citation-5, ser-state-MX…). Vendors are Company; agencies, and the states a record names, PublicBody (the model has no Territory); a licence is a License whose authority is its end user (the agency, else the state) and whose products are its commodities, with a ContractAward naming the vendor as supplier and the licence's validity as its startDate and endDate; allegations and terminations are Event (involved: the vendor; organizer: the operating agency or state); sources are Document (Article for the media), and each citation is a Documentation linking the source (document) to the record it supports (entity), its confidence as role. A retracted record says so in notes. Drafts never appear, nor a reference to one. Every line keeps to the model of @alephdata/followthemoney 3.8.4 (schemata, properties of the schema and its parents, entity references that resolve within the export).
+//	@Description	Served like the other exports: made once per dataset version and kept (Content-Length, Range to resume, ETag and X-Dataset-Version naming the version held, gzip on Accept-Encoding), and HEAD gives the headers alone.
+//	@Tags			export
+//	@Produce		application/x-ndjson,application/problem+json
+//	@Param			Range			header		string	false	"bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)"
+//	@Param			Accept-Encoding	header		string	false	"gzip, for a compressed answer"
+//	@Success		200				{string}	string	"the entities, one a line"
+//	@Success		206				{string}	string	"the range asked for"
+//	@Success		304				"not modified"
+//	@Failure		400				{object}	Problem	"an unknown parameter"
+//	@Failure		416				"the range is outside the export"
+//	@Failure		429				{object}	Problem
+//	@Failure		500				{object}	Problem
+//	@Failure		503				{object}	Problem	"the data kept changing while the export was made; retry"
+//	@Router			/api/v1/export/entities.ftm.json [get]
+//	@ID				exportEntitiesFtM
+func (s *Server) exportFtM(c echo.Context) error {
+	return s.serveExport(c, ftmFile, false, false, func(ctx context.Context, w io.Writer) error { return dataset.WriteFtM(ctx, s.store, w) })
+}
+
+// serveExport serves an export file made by write: kept once per dataset version,
+// with ranges, gzip and HEAD; csvOut and bom say what the file is.
+func (s *Server) serveExport(c echo.Context, file string, csvOut, bom bool, write func(context.Context, io.Writer) error) error {
 	version, err := s.version(c)
 	if err != nil {
 		return err
@@ -146,7 +177,6 @@ func (s *Server) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	write := func(ctx context.Context, w io.Writer) error { return exp(ctx, s, w, csvOut) }
 	maker := func(ctx context.Context, w io.Writer) (int64, error) { return s.exports.consistent(ctx, w, write) }
 	if bom {
 		maker = s.exports.withBOM(file, want, maker)

@@ -31,6 +31,9 @@ var routeQuery = map[string][]string{
 	"/feeds/changes.atom":    changesParams(false),
 	"/api/v1/search":         searchParams,
 	"/api/v1/export/:file":   {"bom"},
+	// The FtM export reads no parameter, and refuses any (a misspelt one must not
+	// pass for a filter).
+	"/api/v1/export/" + ftmFile: {},
 }
 
 // The pages' parameters come from package web's table of its routes.

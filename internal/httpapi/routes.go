@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	v1.GET("/version", s.getVersion)
 	v1.GET("/search", s.searchRecords)
 	v1.GET("/changes", s.listChanges)
+	v1.GET("/export/"+ftmFile, s.exportFtM)
 	v1.GET("/export/:file", s.export)
 	e.GET("/feeds/changes.atom", s.changesAtom)
 

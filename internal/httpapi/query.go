@@ -31,6 +31,10 @@ var routeQuery = map[string][]string{
 	"/feeds/changes.atom":    changesParams(false),
 	"/api/v1/search":         searchParams,
 	"/api/v1/export/:file":   {"bom"},
+	// The reconciliation routes (reconcile.go) refuse unknown parameters too.
+	"/reconcile":                reconcileParams,
+	"/reconcile/preview":        previewParams,
+	"/reconcile/suggest/entity": suggestParams,
 }
 
 // The pages' parameters come from package web's table of its routes.
@@ -53,7 +57,7 @@ func (spec listSpec) params() []string {
 // tracking tags), and so do the API's routes that read none.
 func refusesUnknown(route string) bool {
 	_, reads := routeQuery[route]
-	return reads && (strings.HasPrefix(route, "/api/") || strings.HasPrefix(route, "/feeds/"))
+	return reads && (strings.HasPrefix(route, "/api/") || strings.HasPrefix(route, "/feeds/") || strings.HasPrefix(route, "/reconcile"))
 }
 
 // checkQuery refuses, on the routes that refuse them, the parameters a route does not

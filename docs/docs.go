@@ -11871,6 +11871,10 @@ const docTemplate = `{
             "name": "search"
         },
         {
+            "description": "The W3C Entity Reconciliation API 0.2 for OpenRefine (\"Add standard service\" with the URL …/reconcile): match spreadsheet names to the registry's vendors, products, agencies, states and sources; previews and suggestions. Public, read-only, callable from any origin.",
+            "name": "reconciliation"
+        },
+        {
             "description": "Every public change, as a feed to poll (JSON) or to subscribe to (Atom).",
             "name": "changes"
         },

@@ -223,7 +223,7 @@ func TestReconcile(t *testing.T) {
 		deV := mk("vendors", map[string]any{"slug": "quillwort-intercept-de", "name": "Quillwort Intercept", "headquarters_country": "DE"}, true)
 		ag := mk("agencies", map[string]any{"state_code": "MX", "name": "Quillwort Police Directorate", "kind": "police"}, true)
 		odd := mk("vendors", map[string]any{"slug": "angle-brackets", "name": `Zanthoxyl <script>alert(1)</script> & Co`}, true)
-		mk("vendors", map[string]any{"slug": "draftonly-vendor", "name": "Marigoldine Draftonly"}, false)
+		draft := mk("vendors", map[string]any{"slug": "draftonly-vendor", "name": "Marigoldine Draftonly"}, false)
 
 		t.Run("manifest", func(t *testing.T) {
 			r := a.send(http.MethodGet, "/reconcile", nil, nil)
@@ -401,8 +401,10 @@ func TestReconcile(t *testing.T) {
 			if r := a.send(http.MethodGet, "/reconcile/preview?id=vendors/draftonly-vendor", nil, nil); r.status != 400 {
 				t.Errorf("a slug is not an id: %d", r.status)
 			}
-			if r := a.send(http.MethodGet, "/reconcile/preview?id=vendors/999", nil, nil); r.status != 404 {
-				t.Errorf("preview of nothing: %d", r.status)
+			for _, none := range []string{"vendors/999", "vendors/" + draft} {
+				if r := a.send(http.MethodGet, "/reconcile/preview?id="+none, nil, nil); r.status != 404 || strings.Contains(string(r.body), "Marigoldine") {
+					t.Errorf("preview of %s (nothing public): %d %s", none, r.status, r.body)
+				}
 			}
 		})
 

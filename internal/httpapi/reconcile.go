@@ -172,6 +172,14 @@ func corsReconcile(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// reconcileRead reports a public read of the reconciliation service: never cached
+// (a batch is a POST, or a GET nobody repeats), so the server's bound on reads in
+// progress (guard) admits it as it admits the reads the cache cannot answer.
+func reconcileRead(c echo.Context) bool {
+	r := c.Request()
+	return strings.HasPrefix(c.Path(), "/reconcile") && r.Method != http.MethodOptions && r.Header.Get(echo.HeaderAuthorization) == ""
+}
+
 // reconcilePreflight answers a CORS preflight on a reconciliation route.
 func reconcilePreflight(c echo.Context) error { return c.NoContent(http.StatusNoContent) }
 
@@ -192,6 +200,7 @@ func reconcileBase(c echo.Context) string {
 //	@Failure		400		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/reconcile [get]
 //	@ID				reconcile
 func (s *Server) reconcile(c echo.Context) error {
@@ -273,7 +282,9 @@ func (s *Server) reconcile(c echo.Context) error {
 //	@Success		200		{object}	map[string]reconcileResult
 //	@Failure		400		{object}	Problem
 //	@Failure		413		{object}	Problem
+//	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/reconcile [post]
 //	@ID				reconcileQueries
 func (s *Server) reconcilePost(c echo.Context) error { return s.reconcile(c) }
@@ -558,6 +569,9 @@ var previewCard = template.Must(template.New("card").Parse(`<!DOCTYPE html>
 //	@Success		200	{string}	string	"the card"
 //	@Failure		400	{object}	Problem
 //	@Failure		404	{object}	Problem
+//	@Failure		429	{object}	Problem
+//	@Failure		500	{object}	Problem
+//	@Failure		503	{object}	Problem
 //	@Router			/reconcile/preview [get]
 //	@ID				reconcilePreview
 func (s *Server) reconcilePreview(c echo.Context) error {
@@ -680,6 +694,9 @@ func parseEntityID(id string) (typ, rid string, ok bool) {
 //	@Param			cursor	query		int		false	"suggestions to skip (0-40)"
 //	@Success		200		{object}	suggestResponse
 //	@Failure		400		{object}	Problem
+//	@Failure		429		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/reconcile/suggest/entity [get]
 //	@ID				reconcileSuggestEntity
 func (s *Server) reconcileSuggest(c echo.Context) error {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpapi"
 	"github.com/export-registry/registry/internal/store"
 	"github.com/export-registry/registry/internal/store/storetest"
 )
@@ -457,4 +458,18 @@ func manyQueries(n int) string {
 		fmt.Fprintf(&b, `,"m%d":{"query":"x"}`, i)
 	}
 	return b.String()
+}
+
+// TestReconcileIsRateLimited: a batch by POST counts against the read rate limit like
+// a GET, so a client cannot send unbounded batches.
+func TestReconcileIsRateLimited(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	a := newAPIWith(t, st, httpapi.Options{ReadRate: 0.001, ReadBurst: 2})
+	var statuses []int
+	for range 3 {
+		statuses = append(statuses, reconcileForm(a, `{"q0":{"query":"NSO"}}`).status)
+	}
+	if statuses[0] != 200 || statuses[1] != 200 || statuses[2] != 429 {
+		t.Errorf("three batches with a burst of 2: %v, want 200 200 429", statuses)
+	}
 }

@@ -287,7 +287,8 @@ func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // infrastructure polls them.
 func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		// A reconciliation batch by POST is a read too (OpenRefine's way of sending one).
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && !(m == http.MethodPost && c.Path() == "/reconcile") {
 			return next(c)
 		}
 		switch c.Request().URL.Path {

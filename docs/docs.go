@@ -8074,6 +8074,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "string",
+                        "description": "any, all or should (accepted; the type always restricts)",
+                        "name": "type_strict",
+                        "in": "query"
+                    },
+                    {
                         "type": "integer",
                         "description": "suggestions to skip (0-40)",
                         "name": "cursor",

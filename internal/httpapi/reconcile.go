@@ -75,7 +75,7 @@ var reconcilePages = map[string]string{
 var (
 	reconcileParams = []string{"queries"}
 	previewParams   = []string{"id"}
-	suggestParams   = []string{"prefix", "type", "cursor"}
+	suggestParams   = []string{"prefix", "type", "type_strict", "cursor"} // OpenRefine's suggest box may send type_strict
 )
 
 // reconcileType is a type of entity: {id, name}.
@@ -689,14 +689,15 @@ func parseEntityID(id string) (typ, rid string, ok bool) {
 //	@Description	Suggests published records whose names begin like, or resemble, prefix (up to 200 characters): at most 10, best first, for OpenRefine's search box. type narrows them (vendor, product, agency, state, source, comma-separated); cursor skips as many.
 //	@Tags			reconciliation
 //	@Produce		json,application/problem+json
-//	@Param			prefix	query		string	true	"what the user typed"
-//	@Param			type	query		string	false	"comma-separated types"
-//	@Param			cursor	query		int		false	"suggestions to skip (0-40)"
-//	@Success		200		{object}	suggestResponse
-//	@Failure		400		{object}	Problem
-//	@Failure		429		{object}	Problem
-//	@Failure		500		{object}	Problem
-//	@Failure		503		{object}	Problem
+//	@Param			prefix		query		string	true	"what the user typed"
+//	@Param			type		query		string	false	"comma-separated types"
+//	@Param			type_strict	query		string	false	"any, all or should (accepted; the type always restricts)"
+//	@Param			cursor		query		int		false	"suggestions to skip (0-40)"
+//	@Success		200			{object}	suggestResponse
+//	@Failure		400			{object}	Problem
+//	@Failure		429			{object}	Problem
+//	@Failure		500			{object}	Problem
+//	@Failure		503			{object}	Problem
 //	@Router			/reconcile/suggest/entity [get]
 //	@ID				reconcileSuggestEntity
 func (s *Server) reconcileSuggest(c echo.Context) error {
@@ -722,6 +723,11 @@ func (s *Server) reconcileSuggest(c echo.Context) error {
 		for _, t := range reconcileTypes {
 			types = append(types, t.ID)
 		}
+	}
+	switch c.QueryParam("type_strict") {
+	case "", "any", "all", "should": // a record has one type: the type restricts whatever the strictness
+	default:
+		return domain.Invalid("type_strict", "must be any, all or should")
 	}
 	cursor := 0
 	if v := c.QueryParam("cursor"); v != "" {

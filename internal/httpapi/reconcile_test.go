@@ -418,7 +418,7 @@ func TestReconcile(t *testing.T) {
 			if len(s) == 0 || s[0]["id"] != "vendors/1" || s[0]["name"] != "NSO Group" {
 				t.Errorf("suggest NSO: %v", s)
 			}
-			r = a.send(http.MethodGet, "/reconcile/suggest/entity?prefix=Quillwort&type=agency", nil, nil)
+			r = a.send(http.MethodGet, "/reconcile/suggest/entity?prefix=Quillwort&type=agency&type_strict=should", nil, nil)
 			if s := checkSuggest(t, r.body); len(s) != 1 || s[0]["id"] != "agencies/"+ag {
 				t.Errorf("suggest agencies: %v", s)
 			}

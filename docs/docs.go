@@ -7935,6 +7935,263 @@ const docTemplate = `{
                 }
             }
         },
+        "/reconcile": {
+            "get": {
+                "description": "The W3C Entity Reconciliation API, version 0.2, as OpenRefine speaks it. Without parameters: the service manifest. With queries (a JSON object in the query string, or in an application/x-www-form-urlencoded POST as OpenRefine sends it): a batch of at most 50 queries keyed by query id, each with query (up to 200 characters), optional type (\"vendor\", \"product\", \"agency\", \"state\", \"source\", or a list of them; type_strict any/all/should is accepted, and the type always restricts the candidates), limit (1-25, default 10) and properties ([{pid, v}], v a string or an already reconciled {id, name}; the pid country, an ISO alpha-2 code, a country's name or a reconciled countries/XX, narrows vendors by headquarters, agencies and products by their state or vendor's headquarters, states to themselves; sources have no country and drop out). The answer maps each query id to its result: candidates with id (the public page's path: vendors/1, countries/IL), name, score 0-100 (the search score times 100), match, type and description. match is true only for the top candidate, when the query matched one of its names (not running text), it scores at least 70 (a name with one typo in a word: NSO Grup for NSO Group) and it leads the next candidate by at least 10 points. Drafts never appear. Any origin may call it (CORS).",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "reconciliation"
+                ],
+                "summary": "Reconciliation service (OpenRefine)",
+                "operationId": "reconcile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "a JSON batch: {\\",
+                        "name": "queries",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "without queries the manifest (versions, name, identifierSpace, schemaSpace, view, defaultTypes, preview, suggest); with queries an object mapping each query id to {result: [candidates]}, as POST /reconcile answers",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": true
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "The batch of queries of GET /reconcile, sent as OpenRefine sends it: an application/x-www-form-urlencoded body whose queries field is the JSON batch (at most 50 queries). The answer maps each query id to {result: [candidates]}; see GET /reconcile for the queries' fields, the scores and the match rule.",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "reconciliation"
+                ],
+                "summary": "Reconciliation queries (OpenRefine)",
+                "operationId": "reconcileQueries",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "a JSON batch: {\\",
+                        "name": "queries",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "$ref": "#/definitions/httpapi.reconcileResult"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/reconcile/preview": {
+            "get": {
+                "description": "A small HTML card of a published record, for OpenRefine's preview pane (400×200): its name linking to its public page, what it is, and a few facts. id is an entity id as the reconciliation service gives it (vendors/1, countries/IL).",
+                "produces": [
+                    "text/html",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "reconciliation"
+                ],
+                "summary": "Reconciliation preview",
+                "operationId": "reconcilePreview",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "entity id, e.g. vendors/1",
+                        "name": "id",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the card",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/reconcile/suggest/entity": {
+            "get": {
+                "description": "Suggests published records whose names begin like, or resemble, prefix (up to 200 characters): at most 10, best first, for OpenRefine's search box. type narrows them (vendor, product, agency, state, source, comma-separated); cursor skips as many.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "reconciliation"
+                ],
+                "summary": "Reconciliation entity suggest",
+                "operationId": "reconcileSuggestEntity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "what the user typed",
+                        "name": "prefix",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated types",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "any, all or should (accepted; the type always restricts)",
+                        "name": "type_strict",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "suggestions to skip (0-40)",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.suggestResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/swagger.json": {
             "get": {
                 "description": "The Swagger 2.0 document swag generates from the code's annotations, from which /openapi.json is converted. Prefer /openapi.json.",
@@ -11152,6 +11409,60 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.reconcileCandidate": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Vendor, headquartered in Israel"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "vendors/1"
+                },
+                "match": {
+                    "type": "boolean"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "NSO Group"
+                },
+                "score": {
+                    "type": "number",
+                    "example": 95
+                },
+                "type": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.reconcileType"
+                    }
+                }
+            }
+        },
+        "httpapi.reconcileResult": {
+            "type": "object",
+            "properties": {
+                "result": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.reconcileCandidate"
+                    }
+                }
+            }
+        },
+        "httpapi.reconcileType": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "vendor"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Vendor"
+                }
+            }
+        },
         "httpapi.refreshRequest": {
             "type": "object",
             "properties": {
@@ -11220,6 +11531,40 @@ const docTemplate = `{
                 },
                 "meta": {
                     "$ref": "#/definitions/httpapi.itemMeta"
+                }
+            }
+        },
+        "httpapi.suggestEntity": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Vendor, headquartered in Israel"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "vendors/1"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "NSO Group"
+                },
+                "notable": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.reconcileType"
+                    }
+                }
+            }
+        },
+        "httpapi.suggestResponse": {
+            "type": "object",
+            "properties": {
+                "result": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.suggestEntity"
+                    }
                 }
             }
         },
@@ -11656,6 +12001,10 @@ const docTemplate = `{
         {
             "description": "Typo-tolerant search across vendors, products, agencies, states and sources.",
             "name": "search"
+        },
+        {
+            "description": "The W3C Entity Reconciliation API 0.2 for OpenRefine (\"Add standard service\" with the URL …/reconcile): match spreadsheet names to the registry's vendors, products, agencies, states and sources; previews and suggestions. Public, read-only, callable from any origin.",
+            "name": "reconciliation"
         },
         {
             "description": "Every public change, as a feed to poll (JSON) or to subscribe to (Atom).",

@@ -34,6 +34,10 @@ var routeQuery = map[string][]string{
 	// The FtM export reads no parameter, and refuses any (a misspelt one must not
 	// pass for a filter).
 	"/api/v1/export/" + ftmFile: {},
+	// The reconciliation routes (reconcile.go) refuse unknown parameters too.
+	"/reconcile":                reconcileParams,
+	"/reconcile/preview":        previewParams,
+	"/reconcile/suggest/entity": suggestParams,
 }
 
 // The pages' parameters come from package web's table of its routes.
@@ -56,7 +60,7 @@ func (spec listSpec) params() []string {
 // tracking tags), and so do the API's routes that read none.
 func refusesUnknown(route string) bool {
 	_, reads := routeQuery[route]
-	return reads && (strings.HasPrefix(route, "/api/") || strings.HasPrefix(route, "/feeds/"))
+	return reads && (strings.HasPrefix(route, "/api/") || strings.HasPrefix(route, "/feeds/") || strings.HasPrefix(route, "/reconcile"))
 }
 
 // checkQuery refuses, on the routes that refuse them, the parameters a route does not

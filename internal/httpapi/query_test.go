@@ -178,6 +178,12 @@ func TestRouteQueryMatchesTheParsers(t *testing.T) {
 		if r.Path == "/api/v1/search" || r.Path == "/search" {
 			takes.Set("q", "nso") // required
 		}
+		switch r.Path { // the reconciliation routes' required parameters
+		case "/reconcile/preview":
+			takes.Set("id", "vendors/1")
+		case "/reconcile/suggest/entity":
+			takes.Set("prefix", "nso")
+		}
 		base := path
 		if len(takes) > 0 {
 			base += "?" + takes.Encode()

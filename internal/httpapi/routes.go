@@ -34,6 +34,15 @@ func (s *Server) routes() {
 	e.GET(web.StaffPrefix+"*", console)
 	e.POST(web.StaffPrefix+"*", console)
 
+	// The reconciliation service (OpenRefine; spec 0.2): public, read-only, CORS.
+	e.GET("/reconcile", s.reconcile, corsReconcile)
+	e.POST("/reconcile", s.reconcilePost, corsReconcile)
+	e.GET("/reconcile/preview", s.reconcilePreview, corsReconcile)
+	e.GET("/reconcile/suggest/entity", s.reconcileSuggest, corsReconcile)
+	for _, p := range []string{"/reconcile", "/reconcile/preview", "/reconcile/suggest/entity"} {
+		e.OPTIONS(p, reconcilePreflight, corsReconcile)
+	}
+
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/refresh", s.refresh)

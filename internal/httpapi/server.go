@@ -47,6 +47,8 @@ import (
 //	@tag.description			The public documents behind every fact (UN documents, court records, reports, vendor statements cited as claims); every record cites them.
 //	@tag.name					search
 //	@tag.description			Typo-tolerant search across vendors, products, agencies, states and sources.
+//	@tag.name					reconciliation
+//	@tag.description			The W3C Entity Reconciliation API 0.2 for OpenRefine ("Add standard service" with the URL …/reconcile): match spreadsheet names to the registry's vendors, products, agencies, states and sources; previews and suggestions. Public, read-only, callable from any origin.
 //	@tag.name					changes
 //	@tag.description			Every public change, as a feed to poll (JSON) or to subscribe to (Atom).
 //	@tag.name					export
@@ -285,7 +287,8 @@ func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // infrastructure polls them.
 func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		// A reconciliation batch by POST is a read too (OpenRefine's way of sending one).
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && !(m == http.MethodPost && c.Path() == "/reconcile") {
 			return next(c)
 		}
 		switch c.Request().URL.Path {

@@ -416,7 +416,10 @@ func TestEveryWriteNeedsAToken(t *testing.T) {
 	open := map[string]bool{"POST /api/v1/auth/login": true, "POST /api/v1/auth/refresh": true,
 		// The staff console's forms: a session cookie and its CSRF token guard each
 		// (package web's TestStaffSessions walks them).
-		"POST /staff/*": true}
+		"POST /staff/*": true,
+		// The reconciliation service: public and read-only; POST is how OpenRefine
+		// sends its queries, OPTIONS answers CORS preflights (reconcile_test.go).
+		"POST /reconcile": true, "OPTIONS /reconcile": true, "OPTIONS /reconcile/preview": true, "OPTIONS /reconcile/suggest/entity": true}
 	n := 0
 	for _, rt := range a.server.Routes() {
 		key := rt.Method + " " + rt.Path

@@ -292,7 +292,7 @@ func (enc *XLSXEncoder[T]) Close(w io.Writer, sources []domain.Source, about Abo
 		[2]string{"text", "Every text is a text cell, exactly as in the registry: a text starting with = is shown, never run as a formula."},
 	)
 	if enc.cut > 0 {
-		lines = append(lines, [2]string{"cut cells", fmt.Sprintf("%d text cells were longer than the %d characters a cell holds and are cut; the NDJSON export carries them whole.", enc.cut, maxCellChars)})
+		lines = append(lines, [2]string{"cut cells", fmt.Sprintf("Text cells cut to the %d characters a cell holds: %d. The NDJSON export carries them whole.", maxCellChars, enc.cut)})
 	}
 	for i, l := range lines {
 		for j, s := range l {

@@ -208,6 +208,14 @@ func TestXLSX(t *testing.T) {
 			}
 		}
 
+		// true and false are booleans.
+		states := a.do(http.MethodGet, "/api/v1/export/states.xlsx", nil)
+		sf, ss := openBook(t, "states", states.body)
+		official, _ := excelize.CoordinatesToCellName(index(ss["states"][0], "official")+1, 2)
+		if typ, _ := sf.GetCellType("states", official); typ != excelize.CellTypeBool {
+			t.Errorf("states: official is of type %v, want a boolean", typ)
+		}
+
 		// HEAD: the headers a GET gets, no body.
 		for _, path := range []string{"/api/v1/export/licenses.xlsx", "/api/v1/licenses?format=xlsx&vendor=xlsx-formula"} {
 			h := a.sendRaw(http.MethodHead, path, map[string]string{"Accept-Encoding": "identity"}, nil)

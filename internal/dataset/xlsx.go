@@ -138,6 +138,15 @@ func (enc *XLSXEncoder[T]) Write(rows []T) error {
 				enc.cited[c.SourceID] = true
 			}
 		}
+		if c, ok := any(r).(domain.Communication); ok {
+			// A communication's statements each name the source they are quoted from.
+			for _, st := range c.Statements {
+				enc.cited[st.SourceID] = true
+				if st.OriginalSourceID != nil {
+					enc.cited[*st.OriginalSourceID] = true
+				}
+			}
+		}
 		for i, c := range enc.cols {
 			fv := v.FieldByIndex(c.index)
 			if c.ref != "" {
@@ -205,7 +214,8 @@ func (enc *XLSXEncoder[T]) text(s string) any {
 	return s
 }
 
-// Cited returns the ids of the sources the rows written cite, in order.
+// Cited returns the ids of the sources the rows written cite (and, for
+// communications, those their statements are quoted from), in order.
 func (enc *XLSXEncoder[T]) Cited() []domain.ID {
 	ids := make([]domain.ID, 0, len(enc.cited))
 	for id := range enc.cited {

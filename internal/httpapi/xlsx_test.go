@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -34,8 +35,14 @@ func xlsxFixture(t *testing.T, st *store.Store) {
 		return domain.Record{ID: domain.ID(n), Status: domain.StatusPublished, Citations: []domain.Citation{{SourceID: 900, Confidence: "reported"}}}
 	}
 	b := store.Batch{
-		Sources: []domain.Source{{Record: domain.Record{ID: 900, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media",
-			Title: "A workbook's source", Publisher: s("A publisher"), URL: s("https://example.org/doc"), PublishedOn: d("2019-05"), PublishedOnPrecision: s("month"), DocumentSymbol: s("A/XL/1")}}},
+		Sources: []domain.Source{
+			{Record: domain.Record{ID: 903, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media", Title: "Quoted only"}},
+			{Record: domain.Record{ID: 904, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media", Title: "First said only"}},
+			{Record: domain.Record{ID: 900, Status: domain.StatusPublished}, SourceFields: domain.SourceFields{Kind: "media",
+				Title: "A workbook's source", Publisher: s("A publisher"), URL: s("https://example.org/doc"), PublishedOn: d("2019-05"), PublishedOnPrecision: s("month"), DocumentSymbol: s("A/XL/1")}}},
+		// A communication whose statement is quoted from a source nothing else cites.
+		Communications: []domain.Communication{{Record: pub(903), CommunicationFields: domain.CommunicationFields{Kind: "letter", Sender: "A sender",
+			Statements: []domain.Statement{{Position: 1, Kind: "vendor_statement", Quote: "We comply.", SourceID: 903, OriginalSourceID: id(904)}}}}},
 		Vendors: []domain.Vendor{{Record: pub(900), VendorFields: domain.VendorFields{Slug: "xlsx-formula", Name: xlsxFormula, HeadquartersCountry: s("IT")}}},
 		Licenses: []domain.License{
 			{Record: pub(901), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(900), ProductIDs: []domain.ID{}, LicenseStatus: "granted",
@@ -214,6 +221,35 @@ func TestXLSX(t *testing.T) {
 		official, _ := excelize.CoordinatesToCellName(index(ss["states"][0], "official")+1, 2)
 		if typ, _ := sf.GetCellType("states", official); typ != excelize.CellTypeBool {
 			t.Errorf("states: official is of type %v, want a boolean", typ)
+		}
+
+		// A communication's statements name their sources: the sources sheet lists them.
+		comms := a.do(http.MethodGet, "/api/v1/export/communications.ndjson", map[string]string{"Accept-Encoding": "identity"})
+		var quoted []string
+		for line := range bytes.Lines(comms.body) {
+			var c domain.Communication
+			if err := json.Unmarshal(line, &c); err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range c.Statements {
+				quoted = append(quoted, strconv.Itoa(int(st.SourceID)))
+				if st.OriginalSourceID != nil {
+					quoted = append(quoted, strconv.Itoa(int(*st.OriginalSourceID)))
+				}
+			}
+		}
+		_, cs := openBook(t, "communications", a.do(http.MethodGet, "/api/v1/export/communications.xlsx", nil).body)
+		var listed []string
+		for _, r := range cs["sources"][1:] {
+			listed = append(listed, r[0])
+		}
+		if !slices.Contains(quoted, "903") || !slices.Contains(quoted, "904") {
+			t.Fatalf("the fixture's statement is not exported: %v", quoted)
+		}
+		for _, id := range quoted {
+			if !slices.Contains(listed, id) {
+				t.Errorf("communications: statement source %s is not in the sources sheet %v", id, listed)
+			}
 		}
 
 		// HEAD: the headers a GET gets, no body.

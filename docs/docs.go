@@ -24,6 +24,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -71,10 +72,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -830,6 +832,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -883,10 +886,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -2182,6 +2186,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -2235,10 +2240,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -3062,10 +3068,11 @@ const docTemplate = `{
         },
         "/api/v1/export/{file}": {
             "get": {
-                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names; null, which is unknown, is the empty cell, and an empty list, which is known to be none, is []). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).",
+                "description": "Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape), CSV (the record's fields as columns; lists joined with \";\"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names; null, which is unknown, is the empty cell, and an empty list, which is known to be none, is []), or XLSX (a workbook: a sheet of the records with the CSV's columns, a sheet \"sources\" of the public sources they cite, and a sheet \"about\" with the dataset version, the time of export and how to cite it). In XLSX every cell is typed and none is a formula: text is a text cell, exactly as in the registry (a text starting with = is shown, never run); numbers are numbers; a date known to the day is a date cell (yyyy-mm-dd), one known only to the month or year is the text 2014-03 or 2014, so no day is shown that the sources do not give; null is the empty cell and a known empty list is []. In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.\nAn export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get NDJSON and CSV compressed (Content-Encoding: gzip, with an ETag of its own); an XLSX workbook is compressed already.",
                 "produces": [
                     "application/x-ndjson",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -3076,7 +3083,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson",
+                        "description": "COLLECTION.ndjson, COLLECTION.csv or COLLECTION.xlsx, e.g. licenses.ndjson",
                         "name": "file",
                         "in": "path",
                         "required": true
@@ -3087,7 +3094,7 @@ const docTemplate = `{
                             "1"
                         ],
                         "type": "string",
-                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON ignores it)",
+                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON and XLSX ignore it)",
                         "name": "bom",
                         "in": "query"
                     },
@@ -3162,6 +3169,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -3239,10 +3247,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -3998,6 +4007,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -4051,10 +4061,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -4925,6 +4936,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -4966,10 +4978,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -5544,6 +5557,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -5573,10 +5587,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -5688,6 +5703,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -5741,10 +5757,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }
@@ -6906,6 +6923,7 @@ const docTemplate = `{
                 "produces": [
                     "application/json",
                     "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -6953,10 +6971,11 @@ const docTemplate = `{
                     {
                         "enum": [
                             "json",
-                            "csv"
+                            "csv",
+                            "xlsx"
                         ],
                         "type": "string",
-                        "description": "json (default) or csv",
+                        "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
                     }

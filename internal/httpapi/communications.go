@@ -15,7 +15,7 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 //	@Summary		List communications
 //	@Description	Published communications (and retracted ones when status=retracted is asked for), oldest first. country: the recipient state or a state copied. vendor: the recipient vendor, id or slug. q: reference or summary. Each holds its questions (kind question, or request: one made without a question mark), the statements it records (kind vendor_statement, assessment or recommendation: who said it as the source words it, the exact quote, the source and locator it is found at, the source it was first made in, when, and the statements it is about) and the legal provisions it invokes (instrument and article or principle). In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is []; questions, statements and legal_references are each one cell of JSON.
 //	@Tags			communications
-//	@Produce		json,text/csv,application/problem+json
+//	@Produce		json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
 //	@Param			vendor			query		string	false	"vendor id or slug"
 //	@Param			status			query		string	false	"comma-separated statuses (default: published)"
@@ -23,7 +23,7 @@ var communicationsSpec = listSpec{filters: []string{fCountry, fVendor, fStatus, 
 //	@Param			q				query		string	false	"text to look for (case-insensitive substring)"
 //	@Param			limit			query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor			query		string	false	"the meta.next_cursor of the previous page"
-//	@Param			format			query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Param			format			query		string	false	"json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)"	Enums(json, csv, xlsx)
 //	@Success		200				{object}	listEnvelope[domain.Communication]
 //	@Header			200				{string}	ETag				"validator of the representation"
 //	@Header			200				{string}	Link				"the next page, rel=next"

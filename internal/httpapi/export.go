@@ -67,7 +67,7 @@ func (s *Server) getVersion(c echo.Context) error {
 }
 
 // exporters write each collection's public records.
-var exporters = map[string]func(ctx context.Context, s *Server, w io.Writer, csv bool) error{
+var exporters = map[string]func(ctx context.Context, s *Server, w io.Writer, format string) error{
 	"vendors":        exporter("vendors", (*store.Store).ListVendors),
 	"products":       exporter("products", (*store.Store).ListProducts),
 	"agencies":       exporter("agencies", (*store.Store).ListAgencies),
@@ -80,22 +80,22 @@ var exporters = map[string]func(ctx context.Context, s *Server, w io.Writer, csv
 }
 
 // exporter returns the writer of a collection's export from its list function.
-func exporter[T any](collection string, list func(*store.Store, context.Context, store.ListParams) ([]T, string, error)) func(context.Context, *Server, io.Writer, bool) error {
-	return func(ctx context.Context, s *Server, w io.Writer, csv bool) error {
+func exporter[T any](collection string, list func(*store.Store, context.Context, store.ListParams) ([]T, string, error)) func(context.Context, *Server, io.Writer, string) error {
+	return func(ctx context.Context, s *Server, w io.Writer, format string) error {
 		fetch := func(ctx context.Context, p store.ListParams) ([]T, string, error) { return list(s.store, ctx, p) }
-		return writeExport(ctx, s, w, collection, csv, fetch)
+		return writeExport(ctx, s, w, collection, format, fetch)
 	}
 }
 
 // export serves a whole collection.
 //
 //	@Summary		Export a collection
-//	@Description	Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape) or CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names; null, which is unknown, is the empty cell, and an empty list, which is known to be none, is []). In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.
-//	@Description	An export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get it compressed (Content-Encoding: gzip, with an ETag of its own).
+//	@Description	Every public (published and retracted) record of a collection, oldest first: NDJSON (one record per line, in the API's shape), CSV (the record's fields as columns; lists joined with ";"; nested objects as JSON; beside each reference to a vendor, product or agency, a column with its name: vendor_id then vendor_name, product_ids then product_names; null, which is unknown, is the empty cell, and an empty list, which is known to be none, is []), or XLSX (a workbook: a sheet of the records with the CSV's columns, a sheet "sources" of the public sources they cite, and a sheet "about" with the dataset version, the time of export and how to cite it). In XLSX every cell is typed and none is a formula: text is a text cell, exactly as in the registry (a text starting with = is shown, never run); numbers are numbers; a date known to the day is a date cell (yyyy-mm-dd), one known only to the month or year is the text 2014-03 or 2014, so no day is shown that the sources do not give; null is the empty cell and a known empty list is []. In CSV a text cell starting with =, +, -, @, tab or carriage return gets a leading ' so that spreadsheets do not run it as a formula; NDJSON carries every text exactly.
+//	@Description	An export is made once per dataset version and kept, so it comes with its Content-Length, and a broken download resumes with a Range request. The ETag and X-Dataset-Version name the dataset version the export holds, which may be later than the one current when the request arrived, never earlier. Clients that send Accept-Encoding: gzip get NDJSON and CSV compressed (Content-Encoding: gzip, with an ETag of its own); an XLSX workbook is compressed already.
 //	@Tags			export
-//	@Produce		application/x-ndjson,text/csv,application/problem+json
-//	@Param			file			path		string	true	"COLLECTION.ndjson or COLLECTION.csv, e.g. licenses.ndjson"
-//	@Param			bom				query		string	false	"1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON ignores it)"	Enums(0, 1)
+//	@Produce		application/x-ndjson,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
+//	@Param			file			path		string	true	"COLLECTION.ndjson, COLLECTION.csv or COLLECTION.xlsx, e.g. licenses.ndjson"
+//	@Param			bom				query		string	false	"1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON and XLSX ignore it)"	Enums(0, 1)
 //	@Param			Range			header		string	false	"bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)"
 //	@Param			Accept-Encoding	header		string	false	"gzip, for a compressed answer"
 //	@Success		200				{string}	string	"the records"
@@ -113,15 +113,14 @@ func (s *Server) export(c echo.Context) error {
 	file := c.Param("file")
 	name, ext, _ := strings.Cut(file, ".")
 	exp, ok := exporters[name]
-	if !ok || (ext != "ndjson" && ext != "csv") {
-		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson or COLLECTION.csv for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states, or entities.ftm.json for every public record as FollowTheMoney entities", file)
+	if !ok || (ext != formatNDJSON && ext != formatCSV && ext != formatXLSX) {
+		return domain.Errorf(domain.ENOTFOUND, "no export %q: try COLLECTION.ndjson, COLLECTION.csv or COLLECTION.xlsx for vendors, products, agencies, licenses, terminations, allegations, communications, sources or states, or entities.ftm.json for every public record as FollowTheMoney entities", file)
 	}
-	csvOut := ext == "csv"
 	bom, err := wantsBOM(c)
 	if err != nil {
 		return err
 	}
-	return s.serveExport(c, file, csvOut, bom && csvOut, func(ctx context.Context, w io.Writer) error { return exp(ctx, s, w, csvOut) })
+	return s.serveExport(c, file, ext, bom && ext == formatCSV, func(ctx context.Context, w io.Writer) error { return exp(ctx, s, w, ext) })
 }
 
 // ftmFile is the FollowTheMoney export's file name.
@@ -147,17 +146,19 @@ const ftmFile = "entities.ftm.json"
 //	@Router			/api/v1/export/entities.ftm.json [get]
 //	@ID				exportEntitiesFtM
 func (s *Server) exportFtM(c echo.Context) error {
-	return s.serveExport(c, ftmFile, false, false, func(ctx context.Context, w io.Writer) error { return dataset.WriteFtM(ctx, s.store, w) })
+	return s.serveExport(c, ftmFile, formatNDJSON, false, func(ctx context.Context, w io.Writer) error { return dataset.WriteFtM(ctx, s.store, w) })
 }
 
 // serveExport serves an export file made by write: kept once per dataset version,
-// with ranges, gzip and HEAD; csvOut and bom say what the file is.
-func (s *Server) serveExport(c echo.Context, file string, csvOut, bom bool, write func(context.Context, io.Writer) error) error {
+// with ranges, gzip (not for a workbook, a zip already) and HEAD; ext (its format)
+// and bom say what the file is.
+func (s *Server) serveExport(c echo.Context, file, ext string, bom bool, write func(context.Context, io.Writer) error) error {
 	version, err := s.version(c)
 	if err != nil {
 		return err
 	}
-	gz := acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	// A workbook is a zip already: gzip would cost time for nothing.
+	gz := ext != formatXLSX && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
 	plain := file // the kept file before any compression
 	if bom {
 		plain += bomSuffix
@@ -169,7 +170,7 @@ func (s *Server) serveExport(c echo.Context, file string, csvOut, bom bool, writ
 	h := c.Response().Header()
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	if httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), exportTag(version, stored)) {
-		setExportHeaders(h, file, stored, version, csvOut)
+		setExportHeaders(h, file, stored, version, ext)
 		return c.NoContent(http.StatusNotModified)
 	}
 
@@ -191,7 +192,7 @@ func (s *Server) serveExport(c echo.Context, file string, csvOut, bom bool, writ
 	case errors.Is(err, errNoExportDir):
 		// No disk to keep exports on: stream from the database, as it reads.
 		s.log.WarnContext(c.Request().Context(), "exports are streamed, not kept", "err", err)
-		setExportHeaders(h, file, file, version, csvOut)
+		setExportHeaders(h, file, file, version, ext)
 		if isHead(c) {
 			return c.NoContent(http.StatusOK) // the headers only: no export read for nothing
 		}
@@ -218,7 +219,7 @@ func (s *Server) serveExport(c echo.Context, file string, csvOut, bom bool, writ
 		// with headers of its own (6,000 one-byte ranges: 846 KB).
 		c.Request().Header.Del("Range")
 	}
-	setExportHeaders(h, file, stored, strconv.FormatInt(got.version, 10), csvOut)
+	setExportHeaders(h, file, stored, strconv.FormatInt(got.version, 10), ext)
 	if gz && c.Request().Header.Get("Range") == "" {
 		// ServeContent leaves out the length of an encoded whole file; a download
 		// should know how long it is.
@@ -250,12 +251,8 @@ func exportTag(version, stored string) string { return `"v` + version + "-" + st
 
 // setExportHeaders sets the headers of an export of dataset version; stored is the
 // file sent (file, or file.gz).
-func setExportHeaders(h http.Header, file, stored, version string, csvOut bool) {
-	contentType := "application/x-ndjson"
-	if csvOut {
-		contentType = "text/csv; charset=utf-8"
-	}
-	h.Set(echo.HeaderContentType, contentType)
+func setExportHeaders(h http.Header, file, stored, version, format string) {
+	h.Set(echo.HeaderContentType, contentTypes[format])
 	if strings.HasSuffix(stored, ".gz") {
 		h.Set(echo.HeaderContentEncoding, "gzip")
 	}
@@ -295,9 +292,12 @@ func stream(s *Server, c echo.Context, write func(context.Context, io.Writer) er
 
 // writeExport writes every public record a list function gives, a page at a time, so
 // memory stays flat however large the collection.
-func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection string, csvOut bool, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
+func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection, format string, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
+	csvOut := format == formatCSV
 	var csvEnc *dataset.CSVEncoder[T]
-	if csvOut {
+	var book *workbook[T]
+	switch format {
+	case formatCSV:
 		names, err := s.store.PublicNames(ctx, nil)
 		if err != nil {
 			return err
@@ -305,6 +305,12 @@ func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection 
 		if csvEnc, err = dataset.NewCSVEncoder[T](w, names); err != nil {
 			return err
 		}
+	case formatXLSX:
+		var err error
+		if book, err = newWorkbook[T](ctx, s, collection); err != nil {
+			return err
+		}
+		defer book.enc.Abort()
 	}
 	enc := jsonEncoder(w)
 	flusher, _ := w.(http.Flusher)
@@ -326,7 +332,9 @@ func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection 
 			return pg.err
 		}
 		var err error
-		if csvOut {
+		if book != nil {
+			err = book.enc.Write(pg.rows)
+		} else if csvOut {
 			err = csvEnc.Write(pg.rows)
 		} else {
 			for _, r := range pg.rows {
@@ -343,7 +351,13 @@ func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection 
 		}
 	}
 	// The pages end early only when the export was cancelled: never a short success.
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if book != nil {
+		return book.close(ctx, s, w, "")
+	}
+	return nil
 }
 
 // exportPage is one page of an export, or the error that ended it.

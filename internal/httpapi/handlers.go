@@ -18,7 +18,7 @@ func list[T any](s *Server, c echo.Context, spec listSpec, fetch func(context.Co
 	if err != nil {
 		return err
 	}
-	csvOut, err := wantsCSV(c)
+	format, err := listFormat(c)
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func list[T any](s *Server, c echo.Context, spec listSpec, fetch func(context.Co
 	if err != nil {
 		return err
 	}
-	return respondList(s, c, rows, next, csvOut)
+	return respondList(s, c, rows, next, format)
 }
 
 // record is what every record type offers the item handler.
@@ -74,5 +74,5 @@ func respondHistory(s *Server, c echo.Context, kind string, id int, drafts bool)
 	if err != nil {
 		return err
 	}
-	return respondList(s, c, changes, "", false)
+	return respondList(s, c, changes, "", formatJSON)
 }

@@ -15,7 +15,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Summary		List licenses
 //	@Description	Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a start or end known only to its month or year counts as that whole period; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			licenses
-//	@Produce		json,text/csv,application/problem+json
+//	@Produce		json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
 //	@Param			country				query		string	false	"ISO 3166-1 alpha-2 code (either case)"
 //	@Param			exporter_country	query		string	false	"exporting state, ISO 3166-1 alpha-2"
 //	@Param			vendor				query		string	false	"vendor id or slug"
@@ -27,7 +27,7 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Param			q					query		string	false	"text to look for (case-insensitive substring)"
 //	@Param			limit				query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor				query		string	false	"the meta.next_cursor of the previous page"
-//	@Param			format				query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Param			format				query		string	false	"json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)"	Enums(json, csv, xlsx)
 //	@Success		200					{object}	listEnvelope[domain.License]
 //	@Header			200					{string}	ETag				"validator of the representation"
 //	@Header			200					{string}	Link				"the next page, rel=next"

@@ -11,7 +11,7 @@ import (
 )
 
 // negotiate refuses, with a 406 naming format, a representation an API route cannot
-// give, instead of silently answering JSON: format=csv (or any value but json) on a
+// give, instead of silently answering JSON: format=csv or xlsx (or any value but json) on a
 // route that answers JSON only (a record, a profile, a history, the search), an
 // unknown format on a list, and an Accept that asks for CSV and not for JSON from a
 // route without CSV. Exports are named by their extension; the pages are HTML.
@@ -23,9 +23,9 @@ func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		csvToo := slices.Contains(routeQuery[route], "format") // the lists
 		switch f := c.QueryParam("format"); {
-		case f == "" || f == "json" || csvToo && f == "csv":
+		case f == "" || f == "json" || csvToo && (f == "csv" || f == "xlsx"):
 		case csvToo:
-			return notAcceptable("must be json or csv")
+			return notAcceptable("must be json, csv or xlsx")
 		default:
 			return notAcceptable("this route answers JSON only (format=json or none)")
 		}

@@ -94,8 +94,9 @@ func respondItem[T any](s *Server, c echo.Context, rec T, revision int) error {
 	return s.respond(c, itemEnvelope[T]{Data: rec, Meta: itemMeta{DatasetVersion: version}}, revisionTag(revision), version)
 }
 
-// respondList writes a page of records as JSON or CSV, with a Link to the next page.
-func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut bool) error {
+// respondList writes a page of records as JSON, CSV or XLSX (format), with a Link to
+// the next page.
+func respondList[T any](s *Server, c echo.Context, rows []T, next, format string) error {
 	version, err := s.version(c)
 	if err != nil {
 		return err
@@ -108,7 +109,10 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 		u.RawQuery = q.Encode()
 		c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
 	}
-	if csvOut {
+	if format == formatXLSX {
+		return respondXLSX(s, c, rows, next, version)
+	}
+	if format == formatCSV {
 		bom, err := wantsBOM(c)
 		if err != nil {
 			return err
@@ -136,17 +140,19 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next string, csvOut
 	return s.respond(c, listEnvelope[T]{Data: rows, Meta: meta}, "", version)
 }
 
-// wantsCSV decides a list's format: format=csv|json wins, then the Accept header.
-func wantsCSV(c echo.Context) (bool, error) {
+// listFormat decides a list's format: format=json|csv|xlsx wins, then the Accept
+// header (text/csv).
+func listFormat(c echo.Context) (string, error) {
 	switch f := c.QueryParam("format"); f {
-	case "csv":
-		return true, nil
-	case "json":
-		return false, nil
+	case formatCSV, formatJSON, formatXLSX:
+		return f, nil
 	case "":
-		return acceptsCSV(c.Request()), nil
+		if acceptsCSV(c.Request()) {
+			return formatCSV, nil
+		}
+		return formatJSON, nil
 	default:
-		return false, domain.Invalid("format", "must be json or csv")
+		return "", domain.Invalid("format", "must be json, csv or xlsx")
 	}
 }
 

@@ -15,13 +15,13 @@ var sourcesSpec = listSpec{filters: []string{fStatus, fUpdatedSince, fQ}}
 //	@Summary		List sources
 //	@Description	Published sources (and retracted ones when status=retracted is asked for), oldest first. q: title or document symbol. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			sources
-//	@Produce		json,text/csv,application/problem+json
+//	@Produce		json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
 //	@Param			status			query		string	false	"comma-separated statuses (default: published)"
 //	@Param			updated_since	query		string	false	"YYYY-MM-DD or RFC 3339 time"
 //	@Param			q				query		string	false	"text to look for (case-insensitive substring)"
 //	@Param			limit			query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor			query		string	false	"the meta.next_cursor of the previous page"
-//	@Param			format			query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Param			format			query		string	false	"json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)"	Enums(json, csv, xlsx)
 //	@Success		200				{object}	listEnvelope[domain.Source]
 //	@Header			200				{string}	ETag				"validator of the representation"
 //	@Header			200				{string}	Link				"the next page, rel=next"

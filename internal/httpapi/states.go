@@ -15,11 +15,11 @@ import (
 //	@Summary		List states
 //	@Description	Every country the registry knows, by ISO 3166-1 alpha-2 code: the 249 officially assigned codes and XK (user-assigned, commonly used for Kosovo; "official": false). Each code has a profile at /api/v1/states/{iso2}. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			states
-//	@Produce		json,text/csv,application/problem+json
+//	@Produce		json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
 //	@Param			q		query		string	false	"code or part of the name"
 //	@Param			limit	query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor	query		string	false	"the meta.next_cursor of the previous page"
-//	@Param			format	query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Param			format	query		string	false	"json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)"	Enums(json, csv, xlsx)
 //	@Success		200		{object}	listEnvelope[domain.State]
 //	@Success		304		"not modified"
 //	@Failure		400		{object}	Problem

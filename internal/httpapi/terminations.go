@@ -15,7 +15,7 @@ var terminationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fS
 //	@Summary		List terminations
 //	@Description	Published terminations (and retracted ones when status=retracted is asked for), oldest first. country: the state whose customer the termination ended, named directly or through the agency (when the agency is public). vendor: id or slug. agency: agency id. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].
 //	@Tags			terminations
-//	@Produce		json,text/csv,application/problem+json
+//	@Produce		json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
 //	@Param			country			query		string	false	"ISO 3166-1 alpha-2 code (either case)"
 //	@Param			vendor			query		string	false	"vendor id or slug"
 //	@Param			agency			query		string	false	"agency id"
@@ -23,7 +23,7 @@ var terminationsSpec = listSpec{filters: []string{fCountry, fVendor, fAgency, fS
 //	@Param			updated_since	query		string	false	"YYYY-MM-DD or RFC 3339 time"
 //	@Param			limit			query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor			query		string	false	"the meta.next_cursor of the previous page"
-//	@Param			format			query		string	false	"json (default) or csv"	Enums(json, csv)
+//	@Param			format			query		string	false	"json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)"	Enums(json, csv, xlsx)
 //	@Success		200				{object}	listEnvelope[domain.Termination]
 //	@Header			200				{string}	ETag				"validator of the representation"
 //	@Header			200				{string}	Link				"the next page, rel=next"

@@ -19,8 +19,17 @@ SWAG     = $(GO) run github.com/swaggo/swag/cmd/swag
 GOVULNCHECK  = $(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB       = golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR  ?= $(or $(TMPDIR),/tmp)/registry-vulndb
+# Spectral, pinned, through npx (Node.js 20 with npm; the first run downloads it, ~30 s).
+SPECTRAL             = npx --yes @stoplight/spectral-cli@6.16.3
+OPENAPI             ?= api/openapi.yaml
+OPENAPI_MAX_WARNINGS ?= 10
+# Counts spectral's JSON results (severity 0 error, 1 warning) against the limit.
+SPECTRAL_COUNT = const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), max = Number(process.argv[2]); \
+	const n = s => r.filter(x => x.severity === s).length, e = n(0), w = n(1); \
+	console.log("spectral: " + e + " errors, " + w + " warnings (at most " + max + " allowed)"); \
+	if (e > 0 || !(w <= max)) { console.log("FAIL: lint-openapi"); process.exit(1); }
 
-.PHONY: countries map test-browser run test test-postgres build generate docs migration lint bench load load-postgres vulncheck fuzz clean
+.PHONY: countries map test-browser run test test-postgres build generate docs migration lint lint-openapi bench load load-postgres vulncheck fuzz clean
 
 ## run: serve on SQLite with the bundled sourced dataset loaded (REGISTRY_ADDR or ADDR=host:port, REGISTRY_DB or DB=path)
 run:
@@ -75,6 +84,13 @@ migration:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)
 	$(GO) vet ./...
+
+## lint-openapi: Spectral's spectral:oas rules (.spectral.yaml) on api/openapi.yaml: fails on any error or more than OPENAPI_MAX_WARNINGS (10) warnings
+lint-openapi:
+	@command -v npx >/dev/null || { echo "lint-openapi: npx not found: it needs Node.js 20 or later with npm"; exit 1; }
+	@out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity error -f stylish -f json --output.json "$$out" $(OPENAPI) && \
+	node -e '$(SPECTRAL_COUNT)' "$$out" $(OPENAPI_MAX_WARNINGS)
 
 ## vulncheck: known vulnerabilities in called code, against the pinned database; reviewed exceptions in internal/tools/vulndb/allow.txt
 vulncheck:

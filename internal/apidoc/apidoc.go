@@ -24,8 +24,11 @@ func V3(swagger []byte) (*openapi3.T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
-	// Paths in the annotations are absolute; the document describes any host.
-	v3.Servers = nil
+	// Paths in the annotations are absolute and every instance serves its own document,
+	// so the one server is relative: "/" resolves against wherever the document was read
+	// from (OpenAPI 3.0 §4.7.5), which client generators and the Swagger UI honour.
+	// swag's host (if any) is dropped: it would name one deployment.
+	v3.Servers = openapi3.Servers{{URL: "/", Description: "this registry"}}
 	notAcceptable(v3)
 	return v3, nil
 }

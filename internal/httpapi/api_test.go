@@ -38,6 +38,10 @@ var contract = sync.OnceValues(func() (routers.Router, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, err
 	}
+	// The document's one server is relative ("/", the instance it was read from);
+	// kin-openapi's router matches a server against the request's absolute URL, which
+	// a relative one never matches, so the tests' server is matched by path alone.
+	doc.Servers = nil
 	return legacy.NewRouter(doc)
 })
 

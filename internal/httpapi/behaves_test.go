@@ -265,7 +265,8 @@ func TestCSVByteOrderMark(t *testing.T) {
 
 // TestOpenAPIForGenerators: /openapi.json is the OpenAPI 3 contract (api/openapi.yaml,
 // the same document), and what client generators need: every operation has a unique
-// camelCase operationId, a description and defined tags, each with a description.
+// camelCase operationId, a description and defined tags, each with a description, and
+// servers (one relative server).
 func TestOpenAPIForGenerators(t *testing.T) {
 	a := newAPI(t, storetest.Open(t, "sqlite"))
 	r := a.do(http.MethodGet, "/openapi.json", nil)
@@ -284,6 +285,10 @@ func TestOpenAPIForGenerators(t *testing.T) {
 	cj, _ := json.Marshal(contract)
 	if string(sj) != string(cj) {
 		t.Errorf("/openapi.json differs from api/openapi.yaml: run make docs")
+	}
+	// One relative server: "/" resolves against the instance the document was read from.
+	if len(served.Servers) != 1 || served.Servers[0].URL != "/" || served.Servers[0].Description == "" {
+		t.Errorf("servers %+v, want one relative server \"/\" with a description", served.Servers)
 	}
 	tags := map[string]bool{}
 	for _, tag := range served.Tags {

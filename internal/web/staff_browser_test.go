@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"github.com/export-registry/registry/internal/httpapi"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -277,4 +279,108 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#otp`)),
 		chromedp.WaitVisible(chromedp.CSS(`#drafts-h`)),
 	)
+}
+
+// TestBrowserStaffReview: in two-person review, in Chromium, the draft's last editor
+// asks for review and a second staffer, finding it on the console's home, publishes it.
+func TestBrowserStaffReview(t *testing.T) {
+	bin := chromium(t)
+	st := storetest.Open(t, "sqlite")
+	writer := addStaff(t, st, "writer@example.org", domain.RoleEditor)
+	addStaff(t, st, "reviewer@example.org", domain.RoleEditor)
+	sys := domain.SystemContext(context.Background())
+	src, err := store.Create(sys, st, store.Sources, domain.SourceFields{Kind: "media", Title: "A review test report"}, store.Edit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Publish(sys, st, store.Sources, int(src.ID), nil, store.Edit{}); err != nil {
+		t.Fatal(err)
+	}
+	wctx := domain.WithViewer(context.Background(), domain.Viewer{UserID: int(writer.ID), Role: domain.RoleEditor})
+	v, err := store.Create(wctx, st, store.Vendors, domain.VendorFields{Slug: "reviewed-vendor", Name: "Reviewed Vendor", UNGPCommitment: domain.Unknown}, store.Edit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AddCitation(wctx, st, store.Vendors, int(v.ID), nil, domain.Citation{SourceID: src.ID, Confidence: "reported"}, store.Edit{}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := st.SigningKeys(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(st, slog.New(slog.DiscardHandler), httpapi.Options{Keys: keys, ReadRate: 1e6, ReadBurst: 1e6, Review: domain.ReviewTwoPerson})
+	t.Cleanup(func() { api.Close() })
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"), chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel)
+	shots := os.Getenv("SCREENSHOT_DIR")
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			if shots == "" {
+				return nil
+			}
+			b, err := chromedp.FullScreenshot(100)(ctx, t)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(shots, 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name), b, 0o644)
+		})
+	}
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(step, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return s
+	}
+	login := func(email string) {
+		t.Helper()
+		do("log in as "+email,
+			chromedp.Navigate(srv.URL+"/staff/login"),
+			chromedp.WaitVisible(chromedp.CSS(`#email`)),
+			chromedp.SendKeys(chromedp.CSS(`#email`), email),
+			chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+			chromedp.Submit(chromedp.CSS(`#password`)),
+			chromedp.WaitVisible(chromedp.CSS(`#drafts-h`)))
+	}
+	vendorURL := srv.URL + "/staff/vendors/" + v.ID.String()
+	publish := func(step string, after ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		do(step, append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(vendorURL), chromedp.WaitVisible(chromedp.CSS(`#publish-h`)),
+			chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(`.notice`))}, after...)...)
+	}
+
+	login("writer@example.org")
+	publish("the writer asks for review", shot("staff-review-requested.png"))
+	if n := text("requested", `.notice`); !strings.Contains(n, "Review requested") {
+		t.Errorf("the writer's publish says %q, want a review request", n)
+	}
+	do("log out", chromedp.Click(chromedp.CSS(`form[action="/staff/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`#email`)))
+	login("reviewer@example.org")
+	do("the reviewer's home", chromedp.WaitVisible(chromedp.CSS(`#review-h`)), shot("staff-review.png"))
+	if h := text("home", `main`); !strings.Contains(h, "Reviewed Vendor") || !strings.Contains(h, "asked by writer Staffer") {
+		t.Errorf("the reviewer's home does not list the draft awaiting review: %q", h)
+	}
+	publish("the reviewer publishes")
+	if n := text("published", `.notice`); !strings.Contains(n, "Published") {
+		t.Errorf("the reviewer's publish says %q", n)
+	}
 }

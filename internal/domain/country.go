@@ -151,14 +151,18 @@ func CountryByAlpha3(s string) (string, bool) {
 	if len(s) != 3 || !asciiLetter(s[0]) || !asciiLetter(s[1]) || !asciiLetter(s[2]) {
 		return "", false
 	}
-	up := strings.ToUpper(s)
-	for _, c := range countryIndex {
-		if c.Alpha3 == up {
-			return c.Code, true
-		}
-	}
-	return "", false
+	code, ok := alpha3Index[strings.ToUpper(s)]
+	return code, ok
 }
+
+// alpha3Index maps each accepted country's alpha-3 code to its alpha-2 code.
+var alpha3Index = func() map[string]string {
+	m := make(map[string]string, len(countryIndex))
+	for _, c := range countryIndex {
+		m[c.Alpha3] = c.Code
+	}
+	return m
+}()
 
 // SuggestCountry returns the alpha-2 code a refused country value most likely means:
 // the country whose alpha-3 code, name, official name or other name it is ("UK",

@@ -470,6 +470,9 @@ func revise(ctx context.Context, c *ent.Client, recordType string, id, rev int, 
 	if err != nil {
 		return err
 	}
+	if !public {
+		return nil // the change feed reads public revisions only: a draft's names nothing
+	}
 	// What the change feed's filters look up, in the same transaction.
 	countries, vendors := mentions(recordType, id, m)
 	ms := make([]*ent.RevisionMentionCreate, 0, len(countries)+len(vendors))

@@ -39,9 +39,10 @@ const (
 	maxSuggest          = 10
 )
 
-// Matching: the top candidate is a match (match: true) when the query matched one of
-// its names (a name, alias, slug, code, official name, title or document symbol; not
-// a sentence of its running text), it scores at least matchScore, and it leads the
+// Matching: candidates are records whose names answer the query (a name, alias, slug,
+// code, official name, title or document symbol; never a sentence of running text,
+// which the shared search index also holds). The top candidate is a match (match:
+// true) when it scores at least matchScore and it leads the
 // next candidate by at least matchLead points, so a name that two records answer
 // about equally well is never matched automatically. 70 admits one typo in a word
 // of a name ("NSO Grup" scores 75 for NSO Group), which the search scores at
@@ -191,7 +192,7 @@ func reconcileBase(c echo.Context) string {
 // reconcile answers the manifest (no queries) or a batch of queries.
 //
 //	@Summary		Reconciliation service (OpenRefine)
-//	@Description	The W3C Entity Reconciliation API, version 0.2, as OpenRefine speaks it. Without parameters: the service manifest. With queries (a JSON object in the query string, or in an application/x-www-form-urlencoded POST as OpenRefine sends it): a batch of at most 50 queries keyed by query id, each with query (up to 200 characters), optional type ("vendor", "product", "agency", "state", "source", or a list of them; type_strict any/all/should is accepted, and the type always restricts the candidates), limit (1-25, default 10) and properties ([{pid, v}], v a string or an already reconciled {id, name}; the pid country, an ISO alpha-2 code, a country's name or a reconciled countries/XX, narrows vendors by headquarters, agencies and products by their state or vendor's headquarters, states to themselves; sources have no country and drop out). The answer maps each query id to its result: candidates with id (the public page's path: vendors/1, countries/IL), name, score 0-100 (the search score times 100), match, type and description. match is true only for the top candidate, when the query matched one of its names (not running text), it scores at least 70 (a name with one typo in a word: NSO Grup for NSO Group) and it leads the next candidate by at least 10 points. Drafts never appear. Any origin may call it (CORS).
+//	@Description	The W3C Entity Reconciliation API, version 0.2, as OpenRefine speaks it. Without parameters: the service manifest. With queries (a JSON object in the query string, or in an application/x-www-form-urlencoded POST as OpenRefine sends it): a batch of at most 50 queries keyed by query id, each with query (up to 200 characters), optional type ("vendor", "product", "agency", "state", "source", or a list of them; type_strict any/all/should is accepted, and the type always restricts the candidates), limit (1-25, default 10) and properties ([{pid, v}], v a string or an already reconciled {id, name}; the pid country, an ISO alpha-2 code, a country's name or a reconciled countries/XX, narrows vendors by headquarters, agencies and products by their state or vendor's headquarters, states to themselves; sources have no country and drop out). The answer maps each query id to its result: candidates with id (the public page's path: vendors/1, countries/IL), name, score 0-100 (the search score times 100), match, type and description. candidates are records whose names answer the query (not running text such as a source's description). match is true only for the top candidate, when it scores at least 70 (a name with one typo in a word: NSO Grup for NSO Group) and it leads the next candidate by at least 10 points. Drafts never appear. Any origin may call it (CORS).
 //	@Tags			reconciliation
 //	@Accept			x-www-form-urlencoded
 //	@Produce		json,application/problem+json
@@ -429,10 +430,12 @@ func (lk *recordLookup) reconcile(ctx context.Context, q parsedQuery) ([]reconci
 	}
 	hits := lk.ix.Search(q.text, fetch, types...)
 	out := []reconcileCandidate{}
-	topByName := false
 	for _, h := range hits {
 		if len(out) == q.limit+1 {
 			break
+		}
+		if !slices.Contains(nameFields, h.Field) {
+			continue // a source whose description mentions the words is not a namesake
 		}
 		id := reconcilePages[h.Type] + "/" + h.ID
 		if len(q.countries) > 0 {
@@ -448,13 +451,10 @@ func (lk *recordLookup) reconcile(ctx context.Context, q parsedQuery) ([]reconci
 		if err != nil {
 			return nil, err
 		}
-		if len(out) == 0 {
-			topByName = slices.Contains(nameFields, h.Field)
-		}
 		out = append(out, reconcileCandidate{ID: id, Name: h.Label, Score: math.Round(100 * h.Score),
 			Type: []reconcileType{typeOf(h.Type)}, Description: desc})
 	}
-	if len(out) > 0 && topByName && out[0].Score >= matchScore && (len(out) == 1 || out[0].Score-out[1].Score >= matchLead) {
+	if len(out) > 0 && out[0].Score >= matchScore && (len(out) == 1 || out[0].Score-out[1].Score >= matchLead) {
 		out[0].Match = true
 	}
 	if len(out) > q.limit {

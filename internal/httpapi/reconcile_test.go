@@ -473,3 +473,22 @@ func TestReconcileIsRateLimited(t *testing.T) {
 		t.Errorf("three batches with a burst of 2: %v, want 200 200 429", statuses)
 	}
 }
+
+// TestReconcileNamesOnly: reconciliation offers records whose names answer the query,
+// never a source because its description mentions the words (the search index holds
+// running text too).
+func TestReconcileNamesOnly(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		a := newAPI(t, st)
+		if r := a.do(http.MethodGet, "/api/v1/search?q=Khashoggi&type=source", nil); len(r.json(t)["data"].([]any)) == 0 {
+			t.Fatalf("search finds no source whose description names Khashoggi: the test needs one")
+		}
+		r := a.do(http.MethodGet, "/reconcile?queries="+url.QueryEscape(`{"q0":{"query":"Khashoggi"}}`), nil)
+		if r.status != 200 {
+			t.Fatalf("reconcile: %d %s", r.status, r.body)
+		}
+		if res := r.json(t)["q0"].(map[string]any)["result"].([]any); len(res) != 0 {
+			t.Errorf("reconciling Khashoggi offers %v, want no candidate: no record is named so", res)
+		}
+	})
+}

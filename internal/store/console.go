@@ -64,12 +64,7 @@ func (s *Store) ConsoleLogin(ctx context.Context, email, password, otp string, n
 	}
 	now = now.UTC()
 	exp := now.Add(min(ConsoleIdle, ConsoleLifetime))
-	err = s.inTx(ctx, func(tx *ent.Tx) error {
-		if u.TotpEnabled { // as the API's login: the code after the password, used up here
-			if err := secondFactor(ctx, tx.Client(), u.ID, otp); err != nil {
-				return err
-			}
-		}
+	err = s.loginTx(ctx, u, otp, func(tx *ent.Tx) error {
 		return tx.Session.Create().SetID(consoleKey(sid)).SetUserID(u.ID).SetCreatedAt(now).SetExpiresAt(exp).Exec(ctx)
 	})
 	if err != nil {

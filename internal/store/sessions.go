@@ -55,9 +55,10 @@ func (s *Store) Login(ctx context.Context, email, password string) (Grant, error
 	return s.LoginWith(ctx, Credentials{Email: email, Password: password})
 }
 
-// LoginWith checks credentials and opens a session: the API's login and the staff
-// console's call it alike. A hash made with older parameters is replaced while the
-// password is at hand.
+// LoginWith checks credentials and opens an API session (tokens); the console's
+// ConsoleLogin checks them the same way (verifyLogin, loginTx) and opens a cookie
+// session. A hash made with older parameters is replaced while the password is at
+// hand.
 //
 // An account with a second factor needs c.OTP: without it, or with a wrong one, the
 // answer is EUNAUTHORIZED naming the field otp (and only after the password was
@@ -70,12 +71,7 @@ func (s *Store) LoginWith(ctx context.Context, c Credentials) (Grant, error) {
 		return Grant{}, err
 	}
 	var g Grant
-	err = s.inTx(ctx, func(tx *ent.Tx) error {
-		if u.TotpEnabled {
-			if err := secondFactor(ctx, tx.Client(), u.ID, c.OTP); err != nil {
-				return err
-			}
-		}
+	err = s.loginTx(ctx, u, c.OTP, func(tx *ent.Tx) error {
 		sid, sidHash, err := auth.NewSessionID()
 		if err != nil {
 			return err
@@ -92,6 +88,20 @@ func (s *Store) LoginWith(ctx context.Context, c Credentials) (Grant, error) {
 		return nil
 	})
 	return g, err
+}
+
+// loginTx checks the second factor of an account that has one, then runs open (which
+// opens the session) in the same transaction: a code or recovery code is used up only
+// by the login it opens. The API's login and the console's share it.
+func (s *Store) loginTx(ctx context.Context, u *ent.User, otp string, open func(tx *ent.Tx) error) error {
+	return s.inTx(ctx, func(tx *ent.Tx) error {
+		if u.TotpEnabled {
+			if err := secondFactor(ctx, tx.Client(), u.ID, otp); err != nil {
+				return err
+			}
+		}
+		return open(tx)
+	})
 }
 
 // verifyLogin checks an email and password, the same way for the API's login and

@@ -210,8 +210,11 @@ func (s *staff) home(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 			continue
 		}
 		seen[key] = true
+		if len(d.MyDrafts) == 50 {
+			break // the page shows 50: no more records read for nothing
+		}
 		row, ok := s.describe(ctx, ch)
-		if ok && row.Status == domain.StatusDraft && len(d.MyDrafts) < 50 {
+		if ok && row.Status == domain.StatusDraft {
 			d.MyDrafts = append(d.MyDrafts, row)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/httpx"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -76,23 +77,17 @@ func (b *workbook[T]) close(ctx context.Context, s *Server, w io.Writer, url str
 	return b.enc.Close(w, sources, b.about)
 }
 
-// citedSources returns the public sources among ids, in id order: one by one for a
+// citedSources returns the public sources among ids, in id order: in one query for a
 // few (a page of a list), else by reading every public source a page at a time and
 // keeping the cited ones (a whole collection cites most of them).
 func citedSources(ctx context.Context, st *store.Store, ids []domain.ID) ([]domain.Source, error) {
 	var out []domain.Source
-	if len(ids) <= 100 {
-		for _, id := range ids {
-			src, err := st.GetSource(ctx, int(id), false)
-			switch {
-			case domain.ErrorCode(err) == domain.ENOTFOUND:
-				continue // a draft source: not the public's to see
-			case err != nil:
-				return nil, err
-			}
-			out = append(out, src)
+	if len(ids) <= store.MaxLimit {
+		want := make([]int, len(ids))
+		for i, id := range ids {
+			want[i] = int(id)
 		}
-		return out, nil
+		return st.PublicSources(ctx, want) // a draft source is left out: not the public's to see
 	}
 	want := make(map[domain.ID]bool, len(ids))
 	for _, id := range ids {
@@ -124,6 +119,15 @@ func citedSources(ctx context.Context, st *store.Store, ids []domain.ID) ([]doma
 func respondXLSX[T any](s *Server, c echo.Context, rows []T, next, version string) error {
 	ctx := c.Request().Context()
 	collection := strings.TrimPrefix(c.Path(), "/api/v1/")
+	h := sha256.New()
+	if err := jsonEncoder(h).Encode(rows); err != nil {
+		return err
+	}
+	io.WriteString(h, "\x00"+version+"\x00"+next)
+	etag := `"x` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]) + `"`
+	if httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return s.send(c, dataset.XLSXContentType, nil, etag, version) // 304: no workbook to build
+	}
 	book, err := startWorkbook[T](ctx, s, collection, version)
 	if err != nil {
 		return err
@@ -136,12 +140,6 @@ func respondXLSX[T any](s *Server, c echo.Context, rows []T, next, version strin
 	if err := book.close(ctx, s, &buf, c.Request().URL.RequestURI()); err != nil {
 		return err
 	}
-	h := sha256.New()
-	if err := jsonEncoder(h).Encode(rows); err != nil {
-		return err
-	}
-	io.WriteString(h, "\x00"+version+"\x00"+next)
-	etag := `"x` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]) + `"`
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+collection+`.xlsx"`)
 	return s.send(c, dataset.XLSXContentType, []byte(buf.String()), etag, version)
 }

@@ -44,6 +44,18 @@ func (s *Store) GetSource(ctx context.Context, id int, drafts bool) (domain.Sour
 	return one(mapAll(rows, toSource), err, "source", strconv.Itoa(id))
 }
 
+// PublicSources returns the public sources among ids, in id order, in one query:
+// the sources a page of records cites.
+func (s *Store) PublicSources(ctx context.Context, ids []int) ([]domain.Source, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.client.Source.Query().
+		Where(source.IDIn(ids...), source.StatusIn(statusValues[source.Status](domain.PublicStatuses)...)).
+		Order(ent.Asc(source.FieldID)).All(ctx)
+	return mapAll(rows, toSource), err
+}
+
 // ListSources lists sources; q matches the title or the document symbol.
 func (s *Store) ListSources(ctx context.Context, p ListParams) ([]domain.Source, string, error) {
 	q := s.client.Source.Query().Where(as[predicate.Source](p.common())...)

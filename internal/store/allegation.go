@@ -45,12 +45,19 @@ var Allegations = Kind[domain.AllegationFields, domain.Allegation]{
 
 // GetAllegation returns an allegation by id.
 func (s *Store) GetAllegation(ctx context.Context, id int, drafts bool) (domain.Allegation, error) {
-	rows, err := s.client.Allegation.Query().Where(allegation.ID(id), allegation.StatusIn(statusValues[allegation.Status](visible(drafts))...)).All(ctx)
-	if err != nil {
-		return domain.Allegation{}, err
-	}
-	out, err := s.allegations(ctx, rows, drafts)
+	out, err := s.GetAllegations(ctx, []int{id}, drafts)
 	return one(out, err, "allegation", strconv.Itoa(id))
+}
+
+// GetAllegations returns the allegations among ids that the reader may see, in id order, in
+// one read: a feed's or a page's records at once.
+func (s *Store) GetAllegations(ctx context.Context, ids []int, drafts bool) ([]domain.Allegation, error) {
+	rows, err := s.client.Allegation.Query().Where(allegation.IDIn(ids...), allegation.StatusIn(statusValues[allegation.Status](visible(drafts))...)).
+		Order(ent.Asc(allegation.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.allegations(ctx, rows, drafts)
 }
 
 // ListAllegations lists allegations; country is the alleged operator state or the

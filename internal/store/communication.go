@@ -86,13 +86,20 @@ func writeQuestions(ctx context.Context, c *ent.Client, commID int, qs []domain.
 
 // GetCommunication returns a communication with its questions by id.
 func (s *Store) GetCommunication(ctx context.Context, id int, drafts bool) (domain.Communication, error) {
-	rows, err := s.client.Communication.Query().Where(communication.ID(id), communication.StatusIn(statusValues[communication.Status](visible(drafts))...)).
-		WithQuestions().All(ctx)
-	if err != nil {
-		return domain.Communication{}, err
-	}
-	out, err := s.communications(ctx, rows, drafts)
+	out, err := s.GetCommunications(ctx, []int{id}, drafts)
 	return one(out, err, "communication", strconv.Itoa(id))
+}
+
+// GetCommunications returns the communications among ids that the reader may see, in id order, in
+// one read: a feed's or a page's records at once.
+func (s *Store) GetCommunications(ctx context.Context, ids []int, drafts bool) ([]domain.Communication, error) {
+	rows, err := s.client.Communication.Query().Where(communication.IDIn(ids...), communication.StatusIn(statusValues[communication.Status](visible(drafts))...)).
+		WithQuestions().
+		Order(ent.Asc(communication.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.communications(ctx, rows, drafts)
 }
 
 // ListCommunications lists communications; country is the recipient state or a state

@@ -55,13 +55,20 @@ var Licenses = Kind[domain.LicenseFields, domain.License]{
 
 // GetLicense returns a licence by id.
 func (s *Store) GetLicense(ctx context.Context, id int, drafts bool) (domain.License, error) {
-	rows, err := s.client.License.Query().Where(license.ID(id), license.StatusIn(statusValues[license.Status](visible(drafts))...)).
-		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).All(ctx)
-	if err != nil {
-		return domain.License{}, err
-	}
-	out, err := s.licenses(ctx, rows, drafts)
+	out, err := s.GetLicenses(ctx, []int{id}, drafts)
 	return one(out, err, "license", strconv.Itoa(id))
+}
+
+// GetLicenses returns the licences among ids that the reader may see, in id order, in
+// one read: a feed's or a page's records at once.
+func (s *Store) GetLicenses(ctx context.Context, ids []int, drafts bool) ([]domain.License, error) {
+	rows, err := s.client.License.Query().Where(license.IDIn(ids...), license.StatusIn(statusValues[license.Status](visible(drafts))...)).
+		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
+		Order(ent.Asc(license.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.licenses(ctx, rows, drafts)
 }
 
 // ListLicenses lists licences. country is the end-user state, exporter_country the

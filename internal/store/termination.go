@@ -45,12 +45,19 @@ var Terminations = Kind[domain.TerminationFields, domain.Termination]{
 
 // GetTermination returns a termination by id.
 func (s *Store) GetTermination(ctx context.Context, id int, drafts bool) (domain.Termination, error) {
-	rows, err := s.client.Termination.Query().Where(termination.ID(id), termination.StatusIn(statusValues[termination.Status](visible(drafts))...)).All(ctx)
-	if err != nil {
-		return domain.Termination{}, err
-	}
-	out, err := s.terminations(ctx, rows, drafts)
+	out, err := s.GetTerminations(ctx, []int{id}, drafts)
 	return one(out, err, "termination", strconv.Itoa(id))
+}
+
+// GetTerminations returns the terminations among ids that the reader may see, in id order, in
+// one read: a feed's or a page's records at once.
+func (s *Store) GetTerminations(ctx context.Context, ids []int, drafts bool) ([]domain.Termination, error) {
+	rows, err := s.client.Termination.Query().Where(termination.IDIn(ids...), termination.StatusIn(statusValues[termination.Status](visible(drafts))...)).
+		Order(ent.Asc(termination.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.terminations(ctx, rows, drafts)
 }
 
 // ListTerminations lists terminations; country is the state whose customer it ended

@@ -23,49 +23,68 @@ type Headline struct {
 // refers to, as on its page.
 func Headlines(ctx context.Context, st *store.Store, changes []store.Change) ([]Headline, error) {
 	s := &server{st: st}
-	var n needs
-	recs := make([]any, len(changes))
-	for i, c := range changes {
-		id := int(c.RecordID)
-		var (
-			rec any
-			err error
-		)
-		switch c.RecordType {
-		case "vendor":
-			n.vendor(&c.RecordID)
-		case "license":
-			var l domain.License
-			if l, err = st.GetLicense(ctx, id, false); err == nil {
-				rec = l
-				n.vendor(l.VendorID)
-				n.agency(l.EndUserAgencyID)
-			}
-		case "termination":
-			var t domain.Termination
-			if t, err = st.GetTermination(ctx, id, false); err == nil {
-				rec = t
-				n.vendor(&t.VendorID)
-			}
-		case "allegation":
-			var a domain.Allegation
-			if a, err = st.GetAllegation(ctx, id, false); err == nil {
-				rec = a
-				n.vendor(a.VendorID)
-				n.product(a.ProductID)
-				n.agency(a.OperatorAgencyID)
-			}
-		case "communication":
-			var cm domain.Communication
-			if cm, err = st.GetCommunication(ctx, id, false); err == nil {
-				rec = cm
-				n.vendor(cm.RecipientVendorID)
-			}
+	ids := map[string][]int{}
+	for _, c := range changes {
+		ids[c.RecordType] = append(ids[c.RecordType], int(c.RecordID))
+	}
+	// The records as public now, one read per kind, by kind and id.
+	found := map[string]map[domain.ID]any{}
+	keep := func(kind string, id domain.ID, rec any) {
+		if found[kind] == nil {
+			found[kind] = map[domain.ID]any{}
 		}
-		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		found[kind][id] = rec
+	}
+	var n needs
+	if ids["license"] != nil {
+		ls, err := st.GetLicenses(ctx, ids["license"], false)
+		if err != nil {
 			return nil, err
 		}
-		recs[i] = rec
+		for _, l := range ls {
+			keep("license", l.ID, l)
+			n.vendor(l.VendorID)
+			n.agency(l.EndUserAgencyID)
+		}
+	}
+	if ids["termination"] != nil {
+		ts, err := st.GetTerminations(ctx, ids["termination"], false)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			keep("termination", t.ID, t)
+			n.vendor(&t.VendorID)
+		}
+	}
+	if ids["allegation"] != nil {
+		as, err := st.GetAllegations(ctx, ids["allegation"], false)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			keep("allegation", a.ID, a)
+			n.vendor(a.VendorID)
+			n.product(a.ProductID)
+			n.agency(a.OperatorAgencyID)
+		}
+	}
+	if ids["communication"] != nil {
+		cs, err := st.GetCommunications(ctx, ids["communication"], false)
+		if err != nil {
+			return nil, err
+		}
+		for _, cm := range cs {
+			keep("communication", cm.ID, cm)
+			n.vendor(cm.RecipientVendorID)
+		}
+	}
+	recs := make([]any, len(changes))
+	for i, c := range changes {
+		if c.RecordType == "vendor" {
+			n.vendor(&c.RecordID)
+		}
+		recs[i] = found[c.RecordType][c.RecordID]
 	}
 	rs, err := s.resolve(ctx, n)
 	if err != nil {

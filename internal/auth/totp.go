@@ -78,13 +78,6 @@ func totpEnrolment(account string, raw []byte) (Enrolment, error) {
 	return Enrolment{Secret: key.Secret(), URL: key.URL(), QRPNG: b.Bytes()}, nil
 }
 
-// ValidTOTP reports whether code is the secret's code at now, or one step either
-// side of it (a phone's clock drifts). Spaces in the code are ignored.
-func ValidTOTP(code, secret string, now time.Time) bool {
-	_, ok := MatchTOTP(code, secret, now)
-	return ok
-}
-
 // MatchTOTP returns the 30-second step (counted from the Unix epoch) whose code
 // code is, among now's step and one either side. A verifier keeps the step of the
 // last code it accepted and refuses any step not after it, so that a code is good

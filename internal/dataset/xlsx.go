@@ -341,13 +341,3 @@ func optText[T any](enc *XLSXEncoder[T], s *string) any {
 func csvNameCell(names Names, kind string, v reflect.Value) string {
 	return (&CSVEncoder[struct{}]{names: names}).nameCell(kind, v)
 }
-
-// XLSXHeader returns the header of T's records' sheet: the CSV's.
-func XLSXHeader[T any]() []string {
-	cols := csvColumns(reflect.TypeFor[T]())
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.name
-	}
-	return out
-}

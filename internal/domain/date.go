@@ -133,19 +133,6 @@ func ValidateDate(s string) error {
 	return err
 }
 
-// ValidateDateAt checks a stored date and that it is the first day of the period its
-// precision names.
-func ValidateDateAt(s, precision string) error {
-	t, err := ParseDate(s)
-	if err != nil {
-		return err
-	}
-	if PeriodStart(t, precision) != t {
-		return fmt.Errorf("%q with precision %s must be the first day of its %s", s, precision, precision)
-	}
-	return nil
-}
-
 // PeriodStart returns the first day of the period of the given precision holding t.
 func PeriodStart(t time.Time, precision string) time.Time {
 	switch precision {

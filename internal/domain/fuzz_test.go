@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -143,4 +144,17 @@ func FuzzNormalizeCountry(f *testing.F) {
 			t.Fatalf("accepted code %q normalizes to %q, %v", code, again, ok)
 		}
 	})
+}
+
+// ValidateDateAt checks a stored date and that it is the first day of the period its
+// precision names.
+func ValidateDateAt(s, precision string) error {
+	t, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	if PeriodStart(t, precision) != t {
+		return fmt.Errorf("%q with precision %s must be the first day of its %s", s, precision, precision)
+	}
+	return nil
 }

@@ -222,17 +222,6 @@ func jsonKind(t reflect.Type) string {
 	return "an object"
 }
 
-// mergePatch applies an RFC 7396 JSON merge patch to cur: fields present replace (null
-// clears), absent fields stay. Unknown fields are refused by name, and every field's
-// problem is named at once (applyPatch; the write path resolves references first).
-func mergePatch[F any](cur F, patch []byte) (F, error) {
-	o, err := readObject(patch)
-	if err != nil {
-		return cur, err
-	}
-	return applyPatch(cur, o, domain.Problems{})
-}
-
 // etagRE is a record's ETag, quoted as sent or bare: "3" or 3.
 var etagRE = regexp.MustCompile(`^"?([1-9][0-9]{0,9})"?$`)
 

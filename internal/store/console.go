@@ -169,7 +169,7 @@ func (s *Store) setPassword(ctx context.Context, u *ent.User, password, keepSID 
 		if keepSID != "" {
 			which = session.And(which, session.IDNEQ(consoleKey(keepSID)))
 		}
-		return revokeSessions(ctx, tx.Client(), which, "password changed")
+		return revokeSessions(domain.SystemContext(ctx), tx.Client(), which, "password changed")
 	})
 }
 

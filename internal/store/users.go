@@ -200,24 +200,12 @@ func revokeSessions(ctx context.Context, c *ent.Client, which predicate.Session,
 // change): it must pass the policy, and every session and token the account holds
 // ends at once (its token epoch is raised), so whoever knew the old one is out.
 func (s *Store) SetPassword(ctx context.Context, id int, password string) error {
-	return s.inTx(ctx, func(tx *ent.Tx) error {
-		u, err := tx.User.Get(ctx, id)
-		if ent.IsNotFound(err) {
-			return domain.NotFound("user", domain.ID(id).String())
-		}
-		if err != nil {
-			return err
-		}
-		if err := auth.CheckPasswordPolicy(password, u.Email, u.DisplayName); err != nil {
-			return err
-		}
-		hash, err := auth.HashPassword(password, auth.DefaultParams)
-		if err != nil {
-			return err
-		}
-		if err := tx.User.UpdateOne(u).SetPasswordHash(hash).AddTokenEpoch(1).Exec(ctx); err != nil {
-			return translate(err)
-		}
-		return revokeSessions(domain.SystemContext(ctx), tx.Client(), session.UserID(id), "password changed")
-	})
+	u, err := s.client.User.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return domain.NotFound("user", domain.ID(id).String())
+	}
+	if err != nil {
+		return err
+	}
+	return s.setPassword(ctx, u, password, "")
 }

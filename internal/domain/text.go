@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -184,4 +185,20 @@ func textFieldsOf(t reflect.Type) []textField {
 	}
 	textFields.Store(t, fs)
 	return fs
+}
+
+// MaxQueryText bounds the text a reader searches for, in characters.
+const MaxQueryText = 200
+
+// QueryTextProblem says what is wrong with a text to search for (q=, a search, a
+// reconciliation query or prefix), or "" when nothing is: it must be valid UTF-8
+// without control characters, and at most MaxQueryText characters.
+func QueryTextProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl):
+		return "not valid text without control characters"
+	case utf8.RuneCountInString(s) > MaxQueryText:
+		return "longer than 200 characters"
+	}
+	return ""
 }

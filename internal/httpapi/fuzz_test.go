@@ -201,7 +201,7 @@ func FuzzParseListLicenses(f *testing.F) {
 				t.Fatalf("query %q: licence status %q", rawQuery, st)
 			}
 		}
-		if utf8.RuneCountInString(p.Q) > maxQ || !utf8.ValidString(p.Q+p.Vendor) || strings.ContainsFunc(p.Q+p.Vendor, isControl) {
+		if utf8.RuneCountInString(p.Q) > domain.MaxQueryText || !utf8.ValidString(p.Q+p.Vendor) || strings.ContainsFunc(p.Q+p.Vendor, isControl) {
 			t.Fatalf("query %q: q %q, vendor %q", rawQuery, p.Q, p.Vendor)
 		}
 	})

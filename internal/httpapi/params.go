@@ -30,9 +30,6 @@ const (
 // paging are the parameters every list takes besides its filters.
 var paging = []string{"limit", "cursor", "format", "bom"}
 
-// maxQ bounds a text query.
-const maxQ = 200
-
 // listSpec says which filters a collection takes and which values of its own status
 // (a licence's or allegation's) the status filter also accepts.
 type listSpec struct {
@@ -115,8 +112,8 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 		p.UpdatedSince = &t
 	}
 	if v := strings.TrimSpace(q.Get(fQ)); v != "" {
-		if utf8.RuneCountInString(v) > maxQ {
-			return p, domain.Invalid(fQ, "longer than 200 characters")
+		if problem := domain.QueryTextProblem(v); problem != "" {
+			return p, domain.Invalid(fQ, problem)
 		}
 		p.Q = v
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -318,11 +317,8 @@ func parseReconcileQuery(id string, b json.RawMessage) (parsedQuery, error) {
 		return parsedQuery{}, bad("query is required")
 	}
 	q := parsedQuery{text: strings.TrimSpace(*rq.Query), limit: defaultReconcileLim}
-	switch {
-	case !utf8.ValidString(q.text) || strings.ContainsFunc(q.text, isControl):
-		return q, bad("query is not valid text without control characters")
-	case utf8.RuneCountInString(q.text) > maxQ:
-		return q, bad("query is longer than 200 characters")
+	if problem := domain.QueryTextProblem(q.text); problem != "" {
+		return q, bad("query is " + problem)
 	}
 	if len(rq.Type) > 0 && string(rq.Type) != "null" {
 		var one string
@@ -705,10 +701,8 @@ func (s *Server) reconcileSuggest(c echo.Context) error {
 	switch {
 	case prefix == "":
 		return domain.Invalid("prefix", "required: what the user typed")
-	case !utf8.ValidString(prefix) || strings.ContainsFunc(prefix, isControl):
-		return domain.Invalid("prefix", "not valid text without control characters")
-	case utf8.RuneCountInString(prefix) > maxQ:
-		return domain.Invalid("prefix", "longer than 200 characters")
+	case domain.QueryTextProblem(prefix) != "":
+		return domain.Invalid("prefix", domain.QueryTextProblem(prefix))
 	}
 	var types []string
 	if v := c.QueryParam("type"); v != "" {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -61,10 +60,8 @@ func (s *Server) searchRecords(c echo.Context) error {
 	switch {
 	case q == "":
 		return domain.Invalid("q", "required: what to look for")
-	case !utf8.ValidString(q) || strings.ContainsFunc(q, isControl):
-		return domain.Invalid("q", "not valid UTF-8 text without control characters")
-	case utf8.RuneCountInString(q) > maxQ:
-		return domain.Invalid("q", "longer than 200 characters")
+	case domain.QueryTextProblem(q) != "":
+		return domain.Invalid("q", domain.QueryTextProblem(q))
 	}
 	var types []string
 	if v := params.Get("type"); v != "" {

@@ -4,14 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/search"
 )
-
-// maxQuery bounds the search text, as the API does.
-const maxQuery = 200
 
 // searchLimit is how many hits the page shows.
 const searchLimit = 30
@@ -49,12 +46,11 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	data := searchData{Query: q, Asked: q != ""}
-	switch {
-	case !utf8.ValidString(q) || strings.ContainsFunc(q, unicode.IsControl):
-		data.Problem = "The search text must be plain text."
-		data.Query = ""
-	case utf8.RuneCountInString(q) > maxQuery:
-		data.Problem = "The search text is longer than 200 characters."
+	if problem := domain.QueryTextProblem(q); problem != "" {
+		data.Problem = "The search text is " + problem + "."
+		if !utf8.ValidString(q) {
+			data.Query = "" // not text to show again
+		}
 	}
 	version, err := s.st.DatasetVersion(ctx)
 	if err != nil {

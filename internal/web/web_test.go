@@ -318,7 +318,7 @@ func TestPages(t *testing.T) {
 			{name: "search by document symbol", path: "/search?q=A/HRC/41/35", wantStatus: 200,
 				wantHTML: []string{`href="/sources/4"`}},
 			{name: "empty search", path: "/search", wantStatus: 200, want: []string{"Search"}},
-			{name: "search with control characters", path: "/search?q=%00x", wantStatus: 200, want: []string{"The search text must be plain text."}},
+			{name: "search with control characters", path: "/search?q=%00x", wantStatus: 200, want: []string{"The search text is not valid text without control characters."}},
 			{name: "no such licence", path: "/licenses/999", wantStatus: 404},
 			{name: "not an id", path: "/licenses/abc", wantStatus: 404},
 			{name: "a zero-padded id", path: "/licenses/01", wantStatus: 404},

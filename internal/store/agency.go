@@ -56,7 +56,7 @@ func (s *Store) ListAgencies(ctx context.Context, p ListParams) ([]domain.Agency
 		q = q.Where(agency.StateCode(p.Country))
 	}
 	if p.Q != "" {
-		q = q.Where(agency.NameContainsFold(p.Q))
+		q = q.Where(matchQ(agency.Table, p.Q))
 	}
 	rows, err := q.Order(ent.Asc(agency.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

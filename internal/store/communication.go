@@ -112,7 +112,7 @@ func (s *Store) ListCommunications(ctx context.Context, p ListParams) ([]domain.
 		}))
 	}
 	if p.Q != "" {
-		q = q.Where(communication.Or(communication.ReferenceContainsFold(p.Q), communication.SummaryContainsFold(p.Q)))
+		q = q.Where(matchQ(communication.Table, p.Q))
 	}
 	rows, err := q.Order(ent.Asc(communication.FieldID)).Limit(p.limit() + 1).WithQuestions().All(ctx)
 	if err != nil {

@@ -22,3 +22,6 @@ func MigrateTo(ctx context.Context, s *Store, last string) error { return s.migr
 
 // Mentions returns the countries and vendors a revision's record names.
 var Mentions = mentions
+
+// QColumns are the columns the q= filter searches, by table.
+var QColumns = qColumns

@@ -69,7 +69,7 @@ func (s *Store) ListProducts(ctx context.Context, p ListParams) ([]domain.Produc
 		q = q.Where(product.HasVendorWith(vendorIn(p.Country, p.Drafts)))
 	}
 	if p.Q != "" {
-		q = q.Where(product.NameContainsFold(p.Q))
+		q = q.Where(matchQ(product.Table, p.Q))
 	}
 	rows, err := q.Order(ent.Asc(product.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

@@ -48,7 +48,7 @@ func (s *Store) GetSource(ctx context.Context, id int, drafts bool) (domain.Sour
 func (s *Store) ListSources(ctx context.Context, p ListParams) ([]domain.Source, string, error) {
 	q := s.client.Source.Query().Where(as[predicate.Source](p.common())...)
 	if p.Q != "" {
-		q = q.Where(source.Or(source.TitleContainsFold(p.Q), source.DocumentSymbolContainsFold(p.Q)))
+		q = q.Where(matchQ(source.Table, p.Q))
 	}
 	rows, err := q.Order(ent.Asc(source.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

@@ -96,7 +96,11 @@ func (s *Store) ListLicenses(ctx context.Context, p ListParams) ([]domain.Licens
 		q = q.Where(activeOn(*p.ActiveOn))
 	}
 	if p.Q != "" {
-		q = q.Where(matchQ(license.Table, p.Q))
+		match, err := s.qFilter(ctx, license.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(license.FieldID)).Limit(p.limit() + 1).WithProducts(func(pq *ent.ProductQuery) {
 		pq.Select(product.FieldID)

@@ -48,7 +48,11 @@ func (s *Store) GetSource(ctx context.Context, id int, drafts bool) (domain.Sour
 func (s *Store) ListSources(ctx context.Context, p ListParams) ([]domain.Source, string, error) {
 	q := s.client.Source.Query().Where(as[predicate.Source](p.common())...)
 	if p.Q != "" {
-		q = q.Where(matchQ(source.Table, p.Q))
+		match, err := s.qFilter(ctx, source.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(source.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

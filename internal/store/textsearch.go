@@ -107,6 +107,7 @@ func matchQ(table, q string, index bool) func(*sql.Selector) {
 		s.Where(p)
 	}
 }
+
 // ftsRowids selects the ids of table's rows whose FTS5 trigram index holds the
 // phrase q (SQLite): a quoted FTS5 string, so that no character of q is query
 // syntax; a double quote inside it is doubled.

@@ -33,19 +33,21 @@ var qColumns = map[string][]string{
 const minTrigramQ = 3
 
 // qIndexRows is how many rows of a SQLite FTS5 index may contain q for the index to
-// answer it. The index hands over every row that does, in one list that the query
-// then reads and sorts: cheap for a rare q, dearer than the scan for a common one,
-// which the scan meets at once (ordered by id, it stops at the page's limit).
-// Measured on 100,000 licences with text (a page of 100, public statuses): a q in no
-// row took 3-4 ms through the index and 440-710 ms by the scan; a q in every row
-// 765 ms through the index and 1-2 ms by the scan. Through the index the cost grows
-// by about 8 µs a row, so the index answers up to 4096 rows (some 35 ms at worst);
-// the scan takes a commoner q, which it meets within the first rows unless those
-// rows sit at the end of the id order or the other filters drop them (then it costs
-// what every q did before the index: the whole table). Counting the rows costs
-// little for a rare q and up to ~80 ms for a q whose trigrams are all common but
-// which few rows hold.
-var qIndexRows = 4096 // a variable so that tests can force the scan
+// answer it. The index lists every row that does before the query reads the first
+// one (about 7 µs a row here): cheap for a rare q, dearer than the scan for a common
+// one, which the scan meets at once (ordered by id, it stops at the page's limit).
+// Measured on 100,000 licences with text (a page of 100, public statuses, modernc
+// SQLite 3.54, a busy 2-core machine): a q in no row took 3-6 ms through the index
+// and 440-750 ms by the scan; a q in every row 740-765 ms through the index and
+// 1-30 ms by the scan; a q in 1,111 rows, most near the end of the id order,
+// 51 ms through the index and 670 ms by the scan. Under 2,048 rows the index costs
+// at most some 15 ms (and counting as much again); a commoner q goes to the scan,
+// which meets it within the first rows unless those rows sit at the end of the id
+// order or the other filters drop them (then it costs what every q did before the
+// index: the whole table). A q whose trigrams are each in most rows but which few
+// rows hold costs the index ~150 ms (FTS5 walks those trigrams' lists), as much as
+// the scan.
+var qIndexRows = 2048 // a variable so that tests can force the scan
 
 // qFilter returns the q= filter on table (a key of qColumns) for one query: on
 // SQLite it first counts, through the index and up to qIndexRows, the rows that

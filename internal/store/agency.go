@@ -56,7 +56,11 @@ func (s *Store) ListAgencies(ctx context.Context, p ListParams) ([]domain.Agency
 		q = q.Where(agency.StateCode(p.Country))
 	}
 	if p.Q != "" {
-		q = q.Where(agency.NameContainsFold(p.Q))
+		match, err := s.qFilter(ctx, agency.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(agency.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

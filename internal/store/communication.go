@@ -119,7 +119,11 @@ func (s *Store) ListCommunications(ctx context.Context, p ListParams) ([]domain.
 		}))
 	}
 	if p.Q != "" {
-		q = q.Where(communication.Or(communication.ReferenceContainsFold(p.Q), communication.SummaryContainsFold(p.Q)))
+		match, err := s.qFilter(ctx, communication.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(communication.FieldID)).Limit(p.limit() + 1).WithQuestions().All(ctx)
 	if err != nil {

@@ -22,3 +22,14 @@ func MigrateTo(ctx context.Context, s *Store, last string) error { return s.migr
 
 // Mentions returns the countries and vendors a revision's record names.
 var Mentions = mentions
+
+// QColumns are the columns the q= filter searches, by table.
+var QColumns = qColumns
+
+// SetQIndexRows sets how many rows may contain q for SQLite's text index to answer
+// it (1: only a q no row holds) and returns what puts it back.
+func SetQIndexRows(n int) (restore func()) {
+	old := qIndexRows
+	qIndexRows = n
+	return func() { qIndexRows = old }
+}

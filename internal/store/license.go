@@ -103,7 +103,11 @@ func (s *Store) ListLicenses(ctx context.Context, p ListParams) ([]domain.Licens
 		q = q.Where(activeOn(*p.ActiveOn))
 	}
 	if p.Q != "" {
-		q = q.Where(license.Or(license.ReferenceContainsFold(p.Q), license.DescriptionContainsFold(p.Q)))
+		match, err := s.qFilter(ctx, license.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(license.FieldID)).Limit(p.limit() + 1).WithProducts(func(pq *ent.ProductQuery) {
 		pq.Select(product.FieldID)

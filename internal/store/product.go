@@ -69,7 +69,11 @@ func (s *Store) ListProducts(ctx context.Context, p ListParams) ([]domain.Produc
 		q = q.Where(product.HasVendorWith(vendorIn(p.Country, p.Drafts)))
 	}
 	if p.Q != "" {
-		q = q.Where(product.NameContainsFold(p.Q))
+		match, err := s.qFilter(ctx, product.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(product.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

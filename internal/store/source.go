@@ -60,7 +60,11 @@ func (s *Store) PublicSources(ctx context.Context, ids []int) ([]domain.Source, 
 func (s *Store) ListSources(ctx context.Context, p ListParams) ([]domain.Source, string, error) {
 	q := s.client.Source.Query().Where(as[predicate.Source](p.common())...)
 	if p.Q != "" {
-		q = q.Where(source.Or(source.TitleContainsFold(p.Q), source.DocumentSymbolContainsFold(p.Q)))
+		match, err := s.qFilter(ctx, source.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(source.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

@@ -66,7 +66,11 @@ func (s *Store) ListVendors(ctx context.Context, p ListParams) ([]domain.Vendor,
 		q = q.Where(vendor.HeadquartersCountry(p.Country))
 	}
 	if p.Q != "" {
-		q = q.Where(vendor.Or(vendor.NameContainsFold(p.Q), vendor.SlugContainsFold(p.Q)))
+		match, err := s.qFilter(ctx, vendor.Table, p.Q)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(match)
 	}
 	rows, err := q.Order(ent.Asc(vendor.FieldID)).Limit(p.limit() + 1).All(ctx)
 	if err != nil {

@@ -224,7 +224,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e.Use(limitHeaders)
 	e.Use(checkQuery)
 	e.Use(negotiate)
-	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes,
+		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/intake" }})) // its own limit, after auth
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written
 	e.Use(s.cache)

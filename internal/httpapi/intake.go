@@ -510,12 +510,12 @@ func ParseMapping(pairs []string) (map[string]string, error) {
 //	@Accept			mpfd,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,json
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
-//	@Param			collection	query		string	false	"a sheet's collection"	Enums(sources,vendors,products,agencies,licenses,terminations,allegations,communications)
-//	@Param			format		query		string	false	"the file's format; left out: from its name or Content-Type"	Enums(csv,xlsx,misp-galaxy)
-//	@Param			map			query		[]string	false	"header=field: a sheet's column header and the field it gives (repeat for each)"	collectionFormat(multi)
-//	@Param			source		query		string	false	"id of the existing source every created record cites (required for a sheet of a collection other than sources)"
-//	@Param			dry_run		query		bool	false	"report what would be created, matched and refused, and write nothing"
-//	@Param			file		formData	file	false	"the file (multipart/form-data)"
+//	@Param			collection	query		string			false	"a sheet's collection"																Enums(sources,vendors,products,agencies,licenses,terminations,allegations,communications)
+//	@Param			format		query		string			false	"the file's format; left out: from its name or Content-Type"						Enums(csv,xlsx,misp-galaxy)
+//	@Param			map			query		[]string		false	"header=field: a sheet's column header and the field it gives (repeat for each)"	collectionFormat(multi)
+//	@Param			source		query		string			false	"id of the existing source every created record cites (required for a sheet of a collection other than sources)"
+//	@Param			dry_run		query		bool			false	"report what would be created, matched and refused, and write nothing"
+//	@Param			file		formData	file			false	"the file (multipart/form-data)"
 //	@Success		200			{object}	intake.Report	"a dry run: nothing written"
 //	@Success		201			{object}	intake.Report	"the drafts were created"
 //	@Failure		400			{object}	Problem

@@ -289,8 +289,10 @@ func (in *intaker) batch(ctx context.Context) (store.Batch, map[int]string, erro
 		}
 		fields := r.Fields
 		if r.Vendor >= 0 {
+			// The vendor may be new, numbered in this import: its id is set after the
+			// file's references are resolved, as resolveRefs would write it.
 			fields = maps(fields)
-			fields["vendor_id"], _ = json.Marshal(fmt.Sprint(in.ids[r.Vendor]))
+			fields[vendorOfRow], _ = json.Marshal(fmt.Sprint(in.ids[r.Vendor]))
 		}
 		var problems domain.Problems
 		var err error
@@ -394,14 +396,23 @@ func add[F, R any](ctx context.Context, st *store.Store, fields map[string]json.
 	return p, nil
 }
 
+// vendorOfRow carries the id of a product's vendor taken in by the same file (the
+// import numbers it): an id no reference lookup would find yet.
+const vendorOfRow = "\x00vendor_id"
+
 // readRow reads a record's fields as createRecord reads a request body's: references
 // resolved, each field decoded, the record's own rules checked; every problem at once.
 func readRow[F any](ctx context.Context, st *store.Store, fields map[string]json.RawMessage) (F, domain.Problems, error) {
 	o := object(maps(fields))
+	vendor, fixed := o[vendorOfRow]
+	delete(o, vendorOfRow)
 	p := domain.Problems{}
 	if err := resolveRefs[F](ctx, o, st.RefID, p); err != nil {
 		var zero F
 		return zero, nil, err
+	}
+	if fixed {
+		o["vendor_id"] = vendor
 	}
 	f := decodeObject[F](o, true, p, "slug") // a vendor without a slug gets one from its name
 	checkAll(&f, p)

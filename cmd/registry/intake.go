@@ -12,6 +12,7 @@ import (
 	"github.com/export-registry/registry/internal/config"
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/httpapi"
+	"github.com/export-registry/registry/internal/intake"
 )
 
 // mapFlags collects repeated --map header=field flags.
@@ -46,7 +47,7 @@ func intakeCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	if err != nil {
 		return err
 	}
-	m, err := httpapi.ParseMapping(maps)
+	m, err := intake.ParseMapping(maps)
 	if err != nil {
 		return usageError{fmt.Errorf("intake --map: %w", err)}
 	}

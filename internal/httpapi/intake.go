@@ -488,29 +488,12 @@ func intakeForm(c echo.Context) (IntakeRequest, error) {
 	default:
 		p.Add("dry_run", "want true or false")
 	}
-	mapping, err := ParseMapping(get("map"))
+	mapping, err := intake.ParseMapping(get("map"))
 	if err != nil {
 		p.Add("map", err.Error())
 	}
 	req.Mapping = mapping
 	return req, p.Err("invalid intake options")
-}
-
-// ParseMapping reads header=field pairs (a header may hold "=": the last one splits).
-func ParseMapping(pairs []string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, pair := range pairs {
-		i := strings.LastIndex(pair, "=")
-		if i <= 0 || i == len(pair)-1 {
-			return nil, fmt.Errorf("%q: want header=field", pair)
-		}
-		h, f := strings.TrimSpace(pair[:i]), strings.TrimSpace(pair[i+1:])
-		if _, dup := out[h]; dup {
-			return nil, fmt.Errorf("the header %q is mapped twice", h)
-		}
-		out[h] = f
-	}
-	return out, nil
 }
 
 // createIntake takes a file in as drafts.

@@ -237,3 +237,20 @@ func Cell(t reflect.Type, cell string) json.RawMessage {
 	}
 	return str(cell)
 }
+
+// ParseMapping reads header=field pairs (a header may hold "=": the last one splits).
+func ParseMapping(pairs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range pairs {
+		i := strings.LastIndex(pair, "=")
+		if i <= 0 || i == len(pair)-1 {
+			return nil, fmt.Errorf("%q: want header=field", pair)
+		}
+		h, f := strings.TrimSpace(pair[:i]), strings.TrimSpace(pair[i+1:])
+		if _, dup := out[h]; dup {
+			return nil, fmt.Errorf("the header %q is mapped twice", h)
+		}
+		out[h] = f
+	}
+	return out, nil
+}

@@ -193,3 +193,17 @@ func TestCell(t *testing.T) {
 		}
 	}
 }
+
+// TestParseMapping: header=field pairs, the last "=" splitting; malformed or twice
+// mapped headers refused.
+func TestParseMapping(t *testing.T) {
+	m, err := ParseMapping([]string{"Company=name", " a=b = description "})
+	if err != nil || !reflect.DeepEqual(m, map[string]string{"Company": "name", "a=b": "description"}) {
+		t.Errorf("%v %v", m, err)
+	}
+	for _, bad := range [][]string{{"nonsense"}, {"=name"}, {"Company="}, {"A=name", "A=slug"}} {
+		if _, err := ParseMapping(bad); err == nil {
+			t.Errorf("%q was taken", bad)
+		}
+	}
+}

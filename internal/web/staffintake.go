@@ -59,15 +59,11 @@ func (s *staff) intakeSubmit(w http.ResponseWriter, r *http.Request, c *staffCtx
 			pairs = append(pairs, line)
 		}
 	}
-	f.Mapping = map[string]string{}
-	for _, p := range pairs {
-		i := strings.LastIndex(p, "=")
-		if i <= 0 || i == len(p)-1 {
-			errs["map"] = "one header=field a line: " + p
-			break
-		}
-		f.Mapping[strings.TrimSpace(p[:i])] = strings.TrimSpace(p[i+1:])
+	m, err := intake.ParseMapping(pairs)
+	if err != nil {
+		errs["map"] = err.Error()
 	}
+	f.Mapping = m
 	file, fh, err := r.FormFile("file")
 	if err != nil {
 		errs["file"] = "choose a file"

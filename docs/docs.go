@@ -12257,6 +12257,10 @@ const docTemplate = `{
             "name": "reconciliation"
         },
         {
+            "description": "Staff take CSV or XLSX sheets and MISP galaxy clusters in as drafts for review: matched against existing records, never published, all or nothing.",
+            "name": "intake"
+        },
+        {
             "description": "Every public change, as a feed to poll (JSON) or to subscribe to (Atom).",
             "name": "changes"
         },

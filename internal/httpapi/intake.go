@@ -212,7 +212,18 @@ func (in *intaker) match(ctx context.Context) error {
 			in.rep.Matched = append(in.rep.Matched, e)
 			continue
 		}
-		if id, score, ok := nameMatch(ix, r); ok {
+		id, score, ok := nameMatch(ix, r)
+		if r.Vendor >= 0 {
+			// A product listed under a vendor is that vendor's: a namesake of another
+			// vendor's is not it, and a new vendor has none yet.
+			ok = false
+			if !in.created[r.Vendor] {
+				if id, score, ok, err = in.productOf(ctx, ix, r.Name, in.ids[r.Vendor]); err != nil {
+					return err
+				}
+			}
+		}
+		if ok {
 			in.ids[i], e.ID, e.MatchedBy, e.Score = id, fmt.Sprint(id), "name", score
 			in.rep.Matched = append(in.rep.Matched, e)
 			continue
@@ -262,6 +273,25 @@ func nameMatch(ix *search.Index, r intake.Row) (int, float64, bool) {
 		return 0, 0, false
 	}
 	return top, scores[0], true
+}
+
+// productOf finds the product of a vendor that a name answers at least as well as
+// a match must (matchScore), among the name's candidates.
+func (in *intaker) productOf(ctx context.Context, ix *search.Index, name string, vendor int) (int, float64, bool, error) {
+	for _, h := range ix.Search(name, maxReconcileLimit, "product") {
+		score := math.Round(100 * h.Score)
+		if score < matchScore {
+			break
+		}
+		p, err := in.st.GetProduct(ctx, atoi(h.ID), true)
+		if err != nil {
+			return 0, 0, false, err
+		}
+		if int(p.VendorID) == vendor {
+			return int(p.ID), score, true, nil
+		}
+	}
+	return 0, 0, false, nil
 }
 
 // batch reads every new row through the write path's reading of fields, collecting

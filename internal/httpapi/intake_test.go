@@ -80,6 +80,9 @@ func TestIntake(t *testing.T) {
 			"kind": "ngo_report", "title": "A synthetic report", "url": "https://example.org/report"}), 201)["id"].(string)
 		existing := expect(t, "create vendor", a.send(http.MethodPost, "/api/v1/vendors", auth, map[string]any{
 			"name": "Example Intercept", "headquarters_country": "DE"}), 201)["id"].(string)
+		// A namesake of a galaxy product under another vendor is not that product.
+		other := expect(t, "create vendor", a.send(http.MethodPost, "/api/v1/vendors", auth, map[string]any{"name": "Unrelated Maker"}), 201)["id"].(string)
+		expect(t, "create product", a.send(http.MethodPost, "/api/v1/products", auth, map[string]any{"name": "Example Listener", "vendor_id": other}), 201)
 		vendors := storetest.Count(t, st, "vendors")
 
 		// A bad sheet: every row's problems at once, by row and field; nothing written.

@@ -72,7 +72,7 @@ generate:
 ## docs: swag's docs/ from the handlers' annotations, then api/openapi.yaml from it
 docs:
 	$(SWAG) fmt -d internal/httpapi
-	$(SWAG) init --quiet -g server.go -d internal/httpapi,internal/domain,internal/store,internal/search -o docs --parseInternal
+	$(SWAG) init --quiet -g server.go -d internal/httpapi,internal/domain,internal/store,internal/search,internal/intake -o docs --parseInternal
 	$(GO) run ./internal/tools/openapi3 docs/swagger.json api/openapi.yaml
 
 ## migration: a new versioned migration for both dialects (name=what_changed); needs PostgreSQL

@@ -3163,6 +3163,138 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/intake": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Staff bring in a CSV or XLSX sheet of one collection (headers name fields, or are mapped to them with map=header=field) or a MISP galaxy \"surveillance-vendor\" cluster (JSON: vendors with aliases from synonyms, products from products, each ref a source cited on the vendor, official refs as the website, the galaxy itself as a source). Every record goes through the same reading and rules as a create request; each is matched against existing records (drafts too) by external id (a galaxy uuid), then by name and aliases with the reconciliation scorer, and a match is reported, not created again. The rest become drafts citing the source named by source (a sheet must name one) and the file's own sources, all in one transaction: a file with any refused row creates nothing, and the problem names each row and field (rows[N].field). Nothing is ever published. Send the file as multipart/form-data (field file, options as fields) or as the body with its Content-Type (options as query parameters); at most 8 MiB.",
+                "consumes": [
+                    "multipart/form-data",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "intake"
+                ],
+                "summary": "Take a file in as drafts",
+                "operationId": "createIntake",
+                "parameters": [
+                    {
+                        "enum": [
+                            "sources",
+                            "vendors",
+                            "products",
+                            "agencies",
+                            "licenses",
+                            "terminations",
+                            "allegations",
+                            "communications"
+                        ],
+                        "type": "string",
+                        "description": "a sheet's collection",
+                        "name": "collection",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx",
+                            "misp-galaxy"
+                        ],
+                        "type": "string",
+                        "description": "the file's format; left out: from its name or Content-Type",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "header=field: a sheet's column header and the field it gives (repeat for each)",
+                        "name": "map",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id of the existing source every created record cites (required for a sheet of a collection other than sources)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "report what would be created, matched and refused, and write nothing",
+                        "name": "dry_run",
+                        "in": "query"
+                    },
+                    {
+                        "type": "file",
+                        "description": "the file (multipart/form-data)",
+                        "name": "file",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a dry run: nothing written",
+                        "schema": {
+                            "$ref": "#/definitions/intake.Report"
+                        }
+                    },
+                    "201": {
+                        "description": "the drafts were created",
+                        "schema": {
+                            "$ref": "#/definitions/intake.Report"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/licenses": {
             "get": {
                 "description": "Published licenses (and retracted ones when status=retracted is asked for), oldest first. country: end-user state. exporter_country: exporting state. vendor: id or slug. agency: end-user agency id. status: record status (published, retracted) or the licence's own (applied, granted, refused, revoked, suspended, expired, unknown). active_on: licences whose known validity covers the day (a start on or before it, and no end or an end period reaching it; a start or end known only to its month or year counts as that whole period; a licence with no known start is not listed). covers: licences whose permitted geography includes the country. q: reference or description. In CSV (Accept: text/csv or format=csv) null, which is unknown, is the empty cell and an empty list, which is known to be none, is [].",
@@ -11707,6 +11839,105 @@ const docTemplate = `{
                 }
             }
         },
+        "intake.Entry": {
+            "type": "object",
+            "properties": {
+                "collection": {
+                    "type": "string",
+                    "example": "vendors"
+                },
+                "external_id": {
+                    "description": "ExternalID is the record's id in the file's dataset (a galaxy uuid).",
+                    "type": "string"
+                },
+                "id": {
+                    "description": "ID is the draft's id, or the matched record's.",
+                    "type": "string",
+                    "example": "12"
+                },
+                "matched_by": {
+                    "description": "MatchedBy says how a match was found: external_id, name (the reconciliation\nscorer over names and aliases, drafts included), url (a source), or row (an\nearlier row of the same file).",
+                    "type": "string",
+                    "enum": [
+                        "external_id",
+                        "name",
+                        "url",
+                        "row"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Example Vendor"
+                },
+                "row": {
+                    "description": "Row is the record's row in the file (0: a source the file cites).",
+                    "type": "integer"
+                },
+                "score": {
+                    "description": "Score is a name match's score, 0–100.",
+                    "type": "number"
+                }
+            }
+        },
+        "intake.Problem": {
+            "type": "object",
+            "properties": {
+                "column": {
+                    "type": "string"
+                },
+                "field": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "row": {
+                    "type": "integer"
+                }
+            }
+        },
+        "intake.Report": {
+            "type": "object",
+            "properties": {
+                "collection": {
+                    "description": "Collection is a sheet's collection.",
+                    "type": "string"
+                },
+                "created": {
+                    "description": "Created are the drafts created (a dry run: that would be), sources included.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/intake.Entry"
+                    }
+                },
+                "dry_run": {
+                    "description": "DryRun: nothing was written.",
+                    "type": "boolean"
+                },
+                "format": {
+                    "type": "string",
+                    "enum": [
+                        "csv",
+                        "xlsx",
+                        "misp-galaxy"
+                    ]
+                },
+                "matched": {
+                    "description": "Matched are the incoming records an existing record answers: not created again.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/intake.Entry"
+                    }
+                },
+                "refused": {
+                    "description": "Refused are the file's problems, each naming its row and column or field.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/intake.Problem"
+                    }
+                }
+            }
+        },
         "store.Change": {
             "type": "object",
             "properties": {
@@ -12024,6 +12255,10 @@ const docTemplate = `{
         {
             "description": "The W3C Entity Reconciliation API 0.2 for OpenRefine (\"Add standard service\" with the URL …/reconcile): match spreadsheet names to the registry's vendors, products, agencies, states and sources; previews and suggestions. Public, read-only, callable from any origin.",
             "name": "reconciliation"
+        },
+        {
+            "description": "Staff take CSV or XLSX sheets and MISP galaxy clusters in as drafts for review: matched against existing records, never published, all or nothing.",
+            "name": "intake"
         },
         {
             "description": "Every public change, as a feed to poll (JSON) or to subscribe to (Atom).",

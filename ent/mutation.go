@@ -21478,6 +21478,7 @@ type VendorMutation struct {
 	designations              *[]domain.Designation
 	appenddesignations        []domain.Designation
 	description               *string
+	external_id               *string
 	clearedFields             map[string]struct{}
 	headquarters              *string
 	clearedheadquarters       bool
@@ -22469,6 +22470,55 @@ func (m *VendorMutation) ResetDescription() {
 	delete(m.clearedFields, vendor.FieldDescription)
 }
 
+// SetExternalID sets the "external_id" field.
+func (m *VendorMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *VendorMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the Vendor entity.
+// If the Vendor object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VendorMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *VendorMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[vendor.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *VendorMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[vendor.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *VendorMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, vendor.FieldExternalID)
+}
+
 // SetHeadquartersID sets the "headquarters" edge to the State entity by id.
 func (m *VendorMutation) SetHeadquartersID(id string) {
 	m.headquarters = &id
@@ -22894,7 +22944,7 @@ func (m *VendorMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VendorMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, vendor.FieldCreatedAt)
 	}
@@ -22949,6 +22999,9 @@ func (m *VendorMutation) Fields() []string {
 	if m.description != nil {
 		fields = append(fields, vendor.FieldDescription)
 	}
+	if m.external_id != nil {
+		fields = append(fields, vendor.FieldExternalID)
+	}
 	return fields
 }
 
@@ -22993,6 +23046,8 @@ func (m *VendorMutation) Field(name string) (ent.Value, bool) {
 		return m.Designations()
 	case vendor.FieldDescription:
 		return m.Description()
+	case vendor.FieldExternalID:
+		return m.ExternalID()
 	}
 	return nil, false
 }
@@ -23038,6 +23093,8 @@ func (m *VendorMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDesignations(ctx)
 	case vendor.FieldDescription:
 		return m.OldDescription(ctx)
+	case vendor.FieldExternalID:
+		return m.OldExternalID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Vendor field %s", name)
 }
@@ -23173,6 +23230,13 @@ func (m *VendorMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDescription(v)
 		return nil
+	case vendor.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Vendor field %s", name)
 }
@@ -23251,6 +23315,9 @@ func (m *VendorMutation) ClearedFields() []string {
 	if m.FieldCleared(vendor.FieldDescription) {
 		fields = append(fields, vendor.FieldDescription)
 	}
+	if m.FieldCleared(vendor.FieldExternalID) {
+		fields = append(fields, vendor.FieldExternalID)
+	}
 	return fields
 }
 
@@ -23297,6 +23364,9 @@ func (m *VendorMutation) ClearField(name string) error {
 		return nil
 	case vendor.FieldDescription:
 		m.ClearDescription()
+		return nil
+	case vendor.FieldExternalID:
+		m.ClearExternalID()
 		return nil
 	}
 	return fmt.Errorf("unknown Vendor nullable field %s", name)
@@ -23359,6 +23429,9 @@ func (m *VendorMutation) ResetField(name string) error {
 		return nil
 	case vendor.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case vendor.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	}
 	return fmt.Errorf("unknown Vendor field %s", name)

@@ -56,6 +56,8 @@ type Vendor struct {
 	Designations []domain.Designation `json:"designations,omitempty"`
 	// Description holds the value of the "description" field.
 	Description *string `json:"description,omitempty"`
+	// ExternalID holds the value of the "external_id" field.
+	ExternalID *string `json:"external_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the VendorQuery when eager-loading is set.
 	Edges        VendorEdges `json:"edges"`
@@ -170,7 +172,7 @@ func (*Vendor) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case vendor.FieldID, vendor.FieldRevision, vendor.FieldParentID:
 			values[i] = new(sql.NullInt64)
-		case vendor.FieldStatus, vendor.FieldRetractionReason, vendor.FieldSlug, vendor.FieldName, vendor.FieldHeadquartersCountry, vendor.FieldWebsite, vendor.FieldUngpCommitment, vendor.FieldHumanRightsPolicyURL, vendor.FieldWhistleblowerPolicyURL, vendor.FieldDescription:
+		case vendor.FieldStatus, vendor.FieldRetractionReason, vendor.FieldSlug, vendor.FieldName, vendor.FieldHeadquartersCountry, vendor.FieldWebsite, vendor.FieldUngpCommitment, vendor.FieldHumanRightsPolicyURL, vendor.FieldWhistleblowerPolicyURL, vendor.FieldDescription, vendor.FieldExternalID:
 			values[i] = new(sql.NullString)
 		case vendor.FieldCreatedAt, vendor.FieldUpdatedAt, vendor.FieldRetractedAt:
 			values[i] = new(sql.NullTime)
@@ -317,6 +319,13 @@ func (_m *Vendor) assignValues(columns []string, values []any) error {
 				_m.Description = new(string)
 				*_m.Description = value.String
 			}
+		case vendor.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -460,6 +469,11 @@ func (_m *Vendor) String() string {
 	builder.WriteString(", ")
 	if v := _m.Description; v != nil {
 		builder.WriteString("description=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
 		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')

@@ -241,6 +241,20 @@ func (_c *VendorCreate) SetNillableDescription(v *string) *VendorCreate {
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *VendorCreate) SetExternalID(v string) *VendorCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *VendorCreate) SetNillableExternalID(v *string) *VendorCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *VendorCreate) SetID(v int) *VendorCreate {
 	_c.mutation.SetID(v)
@@ -500,6 +514,11 @@ func (_c *VendorCreate) check() error {
 			return &ValidationError{Name: "whistleblower_policy_url", err: fmt.Errorf(`ent: validator failed for field "Vendor.whistleblower_policy_url": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := vendor.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Vendor.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := vendor.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Vendor.id": %w`, err)}
@@ -601,6 +620,10 @@ func (_c *VendorCreate) createSpec() (*Vendor, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(vendor.FieldDescription, field.TypeString, value)
 		_node.Description = &value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(vendor.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if nodes := _c.mutation.HeadquartersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1060,6 +1083,24 @@ func (u *VendorUpsert) ClearDescription() *VendorUpsert {
 	return u
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *VendorUpsert) SetExternalID(v string) *VendorUpsert {
+	u.Set(vendor.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *VendorUpsert) UpdateExternalID() *VendorUpsert {
+	u.SetExcluded(vendor.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *VendorUpsert) ClearExternalID() *VendorUpsert {
+	u.SetNull(vendor.FieldExternalID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1430,6 +1471,27 @@ func (u *VendorUpsertOne) UpdateDescription() *VendorUpsertOne {
 func (u *VendorUpsertOne) ClearDescription() *VendorUpsertOne {
 	return u.Update(func(s *VendorUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *VendorUpsertOne) SetExternalID(v string) *VendorUpsertOne {
+	return u.Update(func(s *VendorUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *VendorUpsertOne) UpdateExternalID() *VendorUpsertOne {
+	return u.Update(func(s *VendorUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *VendorUpsertOne) ClearExternalID() *VendorUpsertOne {
+	return u.Update(func(s *VendorUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -1969,6 +2031,27 @@ func (u *VendorUpsertBulk) UpdateDescription() *VendorUpsertBulk {
 func (u *VendorUpsertBulk) ClearDescription() *VendorUpsertBulk {
 	return u.Update(func(s *VendorUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *VendorUpsertBulk) SetExternalID(v string) *VendorUpsertBulk {
+	return u.Update(func(s *VendorUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *VendorUpsertBulk) UpdateExternalID() *VendorUpsertBulk {
+	return u.Update(func(s *VendorUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *VendorUpsertBulk) ClearExternalID() *VendorUpsertBulk {
+	return u.Update(func(s *VendorUpsert) {
+		s.ClearExternalID()
 	})
 }
 

@@ -334,6 +334,26 @@ func (_u *VendorUpdate) ClearDescription() *VendorUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *VendorUpdate) SetExternalID(v string) *VendorUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *VendorUpdate) SetNillableExternalID(v *string) *VendorUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *VendorUpdate) ClearExternalID() *VendorUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetHeadquartersID sets the "headquarters" edge to the State entity by ID.
 func (_u *VendorUpdate) SetHeadquartersID(id string) *VendorUpdate {
 	_u.mutation.SetHeadquartersID(id)
@@ -685,6 +705,11 @@ func (_u *VendorUpdate) check() error {
 			return &ValidationError{Name: "whistleblower_policy_url", err: fmt.Errorf(`ent: validator failed for field "Vendor.whistleblower_policy_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := vendor.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Vendor.external_id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -795,6 +820,12 @@ func (_u *VendorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(vendor.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(vendor.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(vendor.FieldExternalID, field.TypeString)
 	}
 	if _u.mutation.HeadquartersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1443,6 +1474,26 @@ func (_u *VendorUpdateOne) ClearDescription() *VendorUpdateOne {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *VendorUpdateOne) SetExternalID(v string) *VendorUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *VendorUpdateOne) SetNillableExternalID(v *string) *VendorUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *VendorUpdateOne) ClearExternalID() *VendorUpdateOne {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetHeadquartersID sets the "headquarters" edge to the State entity by ID.
 func (_u *VendorUpdateOne) SetHeadquartersID(id string) *VendorUpdateOne {
 	_u.mutation.SetHeadquartersID(id)
@@ -1807,6 +1858,11 @@ func (_u *VendorUpdateOne) check() error {
 			return &ValidationError{Name: "whistleblower_policy_url", err: fmt.Errorf(`ent: validator failed for field "Vendor.whistleblower_policy_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := vendor.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Vendor.external_id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1934,6 +1990,12 @@ func (_u *VendorUpdateOne) sqlSave(ctx context.Context) (_node *Vendor, err erro
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(vendor.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(vendor.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(vendor.FieldExternalID, field.TypeString)
 	}
 	if _u.mutation.HeadquartersCleared() {
 		edge := &sqlgraph.EdgeSpec{

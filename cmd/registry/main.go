@@ -52,6 +52,9 @@ commands:
   migrate   apply the database migrations (--db)
   export    write a snapshot of the public records: export --out DIR [--ftm FILE] (FollowTheMoney entities)
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
+  intake    take a CSV, XLSX or MISP galaxy file in as drafts for review, matched against
+            existing records, all or nothing: intake [--collection C] [--source ID]
+            [--mapping M.json | --map header=field ...] [--dry-run] [--json] FILE
   backup    copy a SQLite registry while it serves: backup --out FILE
   seed-synthetic  fill an empty database with a generated registry, marked synthetic,
             for benchmarks: seed-synthetic --licenses N (default 100000)
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exportCommand(ctx, cfg, rest, stdout, stderr)
 	case "import":
 		return importCommand(ctx, cfg, rest, stdout, stderr)
+	case "intake":
+		return intakeCommand(ctx, cfg, rest, stdout, stderr)
 	case "backup":
 		return backupCommand(ctx, cfg, rest, stdout, stderr)
 	case "seed-synthetic":

@@ -873,6 +873,7 @@ var (
 		{Name: "whistleblower_policy_url", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "designations", Type: field.TypeJSON, Nullable: true},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 300},
 		{Name: "headquarters_country", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -884,13 +885,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "vendors_states_vendors",
-				Columns:    []*schema.Column{VendorsColumns[17]},
+				Columns:    []*schema.Column{VendorsColumns[18]},
 				RefColumns: []*schema.Column{StatesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "vendors_vendors_subsidiaries",
-				Columns:    []*schema.Column{VendorsColumns[18]},
+				Columns:    []*schema.Column{VendorsColumns[19]},
 				RefColumns: []*schema.Column{VendorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -909,12 +910,12 @@ var (
 			{
 				Name:    "vendor_headquarters_country",
 				Unique:  false,
-				Columns: []*schema.Column{VendorsColumns[17]},
+				Columns: []*schema.Column{VendorsColumns[18]},
 			},
 			{
 				Name:    "vendor_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{VendorsColumns[18]},
+				Columns: []*schema.Column{VendorsColumns[19]},
 			},
 			{
 				Name:    "vendor_name",

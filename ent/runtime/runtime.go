@@ -1172,6 +1172,10 @@ func init() {
 	vendorDescWhistleblowerPolicyURL := vendorFields[9].Descriptor()
 	// vendor.WhistleblowerPolicyURLValidator is a validator for the "whistleblower_policy_url" field. It is called by the builders before save.
 	vendor.WhistleblowerPolicyURLValidator = vendorDescWhistleblowerPolicyURL.Validators[0].(func(string) error)
+	// vendorDescExternalID is the schema descriptor for external_id field.
+	vendorDescExternalID := vendorFields[12].Descriptor()
+	// vendor.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	vendor.ExternalIDValidator = vendorDescExternalID.Validators[0].(func(string) error)
 	// vendorDescID is the schema descriptor for id field.
 	vendorDescID := vendorMixinFields0[0].Descriptor()
 	// vendor.IDValidator is a validator for the "id" field. It is called by the builders before save.

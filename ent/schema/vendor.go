@@ -32,6 +32,10 @@ func (Vendor) Fields() []ent.Field {
 		field.String("whistleblower_policy_url").Optional().Nillable().MaxLen(2000),
 		field.JSON("designations", []domain.Designation{}).Optional(),
 		field.Text("description").Optional().Nillable(),
+		// external_id is the vendor's id in a dataset it was taken in from (intake), as
+		// "dataset:id" (a MISP galaxy cluster's uuid): a second intake of the same file
+		// finds it and creates nothing. Staff-only: no public answer carries it.
+		field.String("external_id").Optional().Nillable().Unique().MaxLen(300),
 	}
 }
 

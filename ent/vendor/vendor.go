@@ -52,6 +52,8 @@ const (
 	FieldDesignations = "designations"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
+	// FieldExternalID holds the string denoting the external_id field in the database.
+	FieldExternalID = "external_id"
 	// EdgeHeadquarters holds the string denoting the headquarters edge name in mutations.
 	EdgeHeadquarters = "headquarters"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
@@ -143,6 +145,7 @@ var Columns = []string{
 	FieldWhistleblowerPolicyURL,
 	FieldDesignations,
 	FieldDescription,
+	FieldExternalID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -187,6 +190,8 @@ var (
 	HumanRightsPolicyURLValidator func(string) error
 	// WhistleblowerPolicyURLValidator is a validator for the "whistleblower_policy_url" field. It is called by the builders before save.
 	WhistleblowerPolicyURLValidator func(string) error
+	// ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	ExternalIDValidator func(string) error
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(int) error
 )
@@ -326,6 +331,11 @@ func ByWhistleblowerPolicyURL(opts ...sql.OrderTermOption) OrderOption {
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByExternalID orders the results by the external_id field.
+func ByExternalID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExternalID, opts...).ToFunc()
 }
 
 // ByHeadquartersField orders the results by headquarters field.

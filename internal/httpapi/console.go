@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/export-registry/registry/internal/auth"
+	"github.com/export-registry/registry/internal/intake"
+	"github.com/export-registry/registry/internal/web"
 )
 
 // consoleGate gives the staff console (package web) the API's login throttle and
@@ -33,6 +36,11 @@ func (g consoleGate) IssueDevice(w http.ResponseWriter, r *http.Request, account
 	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: tok, Path: consoleDevicePath,
 		MaxAge: int(auth.DeviceTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: g.Secure(r)})
 	return nil
+}
+
+// Intake takes a console upload in as the API's intake does.
+func (g consoleGate) Intake(ctx context.Context, f web.IntakeFile) (intake.Report, error) {
+	return Intake(ctx, g.s.store, IntakeRequest{Name: f.Name, ContentType: f.ContentType, Body: f.Body, Options: f.Options, Source: f.Source, DryRun: f.DryRun})
 }
 
 // Secure reports whether the client reached the registry over TLS: the connection

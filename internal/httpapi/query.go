@@ -38,6 +38,7 @@ var routeQuery = map[string][]string{
 	"/reconcile":                reconcileParams,
 	"/reconcile/preview":        previewParams,
 	"/reconcile/suggest/entity": suggestParams,
+	"/api/v1/intake":            intakeParams,
 }
 
 // The pages' parameters come from package web's table of its routes.

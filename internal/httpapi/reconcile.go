@@ -450,13 +450,24 @@ func (lk *recordLookup) reconcile(ctx context.Context, q parsedQuery) ([]reconci
 		out = append(out, reconcileCandidate{ID: id, Name: h.Label, Score: math.Round(100 * h.Score),
 			Type: []reconcileType{typeOf(h.Type)}, Description: desc})
 	}
-	if len(out) > 0 && out[0].Score >= matchScore && (len(out) == 1 || out[0].Score-out[1].Score >= matchLead) {
-		out[0].Match = true
+	if len(out) > 0 {
+		scores := []float64{out[0].Score}
+		if len(out) > 1 {
+			scores = append(scores, out[1].Score)
+		}
+		out[0].Match = unambiguous(scores...)
 	}
 	if len(out) > q.limit {
 		out = out[:q.limit]
 	}
 	return out, nil
+}
+
+// unambiguous reports whether the top of candidates' scores (0–100, best first: the
+// top and the next, if any) is a match: at least matchScore, and matchLead ahead.
+// Staff's intake matches incoming records by the same rule.
+func unambiguous(scores ...float64) bool {
+	return len(scores) > 0 && scores[0] >= matchScore && (len(scores) == 1 || scores[0]-scores[1] >= matchLead)
 }
 
 func typeOf(t string) reconcileType {

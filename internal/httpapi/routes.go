@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/export-registry/registry/internal/web"
 )
@@ -102,6 +103,8 @@ func (s *Server) routes() {
 	v1.GET("/sources/:id/history", s.getSourceHistory)
 
 	// Writes: staff only, denied by default.
+	// Intake takes a file larger than other bodies, once the writer is known.
+	v1.POST("/intake", s.createIntake, requireWriter, middleware.BodyLimit(maxIntakeLimit))
 	v1.POST("/vendors", s.createVendor, requireWriter)
 	v1.PATCH("/vendors/:id", s.updateVendor, requireWriter)
 	v1.POST("/vendors/:id/publish", s.publishVendor, requireWriter)

@@ -49,6 +49,8 @@ import (
 //	@tag.description			Typo-tolerant search across vendors, products, agencies, states and sources.
 //	@tag.name					reconciliation
 //	@tag.description			The W3C Entity Reconciliation API 0.2 for OpenRefine ("Add standard service" with the URL …/reconcile): match spreadsheet names to the registry's vendors, products, agencies, states and sources; previews and suggestions. Public, read-only, callable from any origin.
+//	@tag.name					intake
+//	@tag.description			Staff take CSV or XLSX sheets and MISP galaxy clusters in as drafts for review: matched against existing records, never published, all or nothing.
 //	@tag.name					changes
 //	@tag.description			Every public change, as a feed to poll (JSON) or to subscribe to (Atom).
 //	@tag.name					export
@@ -224,7 +226,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	e.Use(limitHeaders)
 	e.Use(checkQuery)
 	e.Use(negotiate)
-	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes,
+		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/intake" }})) // its own limit, after auth
 	e.Use(s.authenticate)
 	e.Use(compress()) // outside the cache, which keeps answers as written
 	e.Use(s.cache)

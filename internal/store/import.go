@@ -70,6 +70,9 @@ type ImportOptions struct {
 	// Generated skips the reference checks, for data a generator made consistent by
 	// construction (the synthetic registry); the foreign keys still hold.
 	Generated bool
+	// ExternalIDs are the external ids of the batch's vendors, by vendor id (intake):
+	// a second intake of the same file finds them (VendorsByExternalID).
+	ExternalIDs map[int]string
 }
 
 // total sums import counts.
@@ -108,6 +111,9 @@ func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (Im
 				return &ImportError{Collection: st.name, Index: n, Err: translate(err)}
 			}
 			counts[st.name] = n
+		}
+		if err := setExternalIDs(ctx, tx, opts.ExternalIDs); err != nil {
+			return &ImportError{Collection: "vendors", Err: translate(err)}
 		}
 		if opts.DryRun {
 			return errDryRun

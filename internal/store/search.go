@@ -9,6 +9,7 @@ import (
 	"github.com/export-registry/registry/ent/agency"
 	"github.com/export-registry/registry/ent/allegation"
 	"github.com/export-registry/registry/ent/communication"
+	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/setting"
 	"github.com/export-registry/registry/ent/source"
@@ -22,53 +23,9 @@ import (
 // of the states: vendor names, slugs and aliases; product names; agency names and
 // aliases; source titles and document symbols; state names and codes.
 func (s *Store) searchEntries(ctx context.Context) ([]search.Entry, error) {
-	var out []search.Entry
-	add := func(typ string, id int, field, text, label string) {
-		if text != "" {
-			out = append(out, search.Entry{Type: typ, ID: strconv.Itoa(id), Field: field, Text: text, Label: label})
-		}
-	}
-	vendors, err := s.client.Vendor.Query().Where(vendor.StatusEQ(vendor.StatusPublished)).
-		Select(vendor.FieldID, vendor.FieldName, vendor.FieldSlug, vendor.FieldAliases).All(ctx)
+	out, err := s.nameEntries(ctx, true)
 	if err != nil {
 		return nil, err
-	}
-	for _, v := range vendors {
-		add("vendor", v.ID, "name", v.Name, v.Name)
-		add("vendor", v.ID, "slug", v.Slug, v.Name)
-		for _, a := range v.Aliases {
-			add("vendor", v.ID, "alias", a.Name, v.Name)
-		}
-	}
-	products, err := s.client.Product.Query().Where(product.StatusEQ(product.StatusPublished)).
-		Select(product.FieldID, product.FieldName).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range products {
-		add("product", p.ID, "name", p.Name, p.Name)
-	}
-	agencies, err := s.client.Agency.Query().Where(agency.StatusEQ(agency.StatusPublished)).
-		Select(agency.FieldID, agency.FieldName, agency.FieldAliases).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range agencies {
-		add("agency", a.ID, "name", a.Name, a.Name)
-		for _, alias := range a.Aliases {
-			add("agency", a.ID, "alias", alias, a.Name)
-		}
-	}
-	sources, err := s.client.Source.Query().Where(source.StatusEQ(source.StatusPublished)).
-		Select(source.FieldID, source.FieldTitle, source.FieldDocumentSymbol).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, src := range sources {
-		add("source", src.ID, "title", src.Title, src.Title)
-		if src.DocumentSymbol != nil {
-			add("source", src.ID, "document_symbol", *src.DocumentSymbol, src.Title)
-		}
 	}
 	states, err := s.client.State.Query().All(ctx)
 	if err != nil {
@@ -94,6 +51,72 @@ func (s *Store) searchEntries(ctx context.Context) ([]search.Entry, error) {
 		return nil, err
 	}
 	return append(out, prose...), nil
+}
+
+// StaffNameIndex returns a search index of the names of every vendor, product,
+// agency and source in any status (retracted ones aside), for staff's intake to match
+// incoming records against drafts too. It is built afresh on each call and never
+// answers the public.
+func (s *Store) StaffNameIndex(ctx context.Context) (*search.Index, error) {
+	entries, err := s.nameEntries(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return search.New(entries), nil
+}
+
+// nameEntries returns the names of vendors, products, agencies and sources:
+// published ones only (public), or drafts too.
+func (s *Store) nameEntries(ctx context.Context, public bool) ([]search.Entry, error) {
+	var out []search.Entry
+	add := func(typ string, id int, field, text, label string) {
+		if text != "" {
+			out = append(out, search.Entry{Type: typ, ID: strconv.Itoa(id), Field: field, Text: text, Label: label})
+		}
+	}
+	vendors, err := s.client.Vendor.Query().Where(vendorStatus(public)).
+		Select(vendor.FieldID, vendor.FieldName, vendor.FieldSlug, vendor.FieldAliases).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vendors {
+		add("vendor", v.ID, "name", v.Name, v.Name)
+		add("vendor", v.ID, "slug", v.Slug, v.Name)
+		for _, a := range v.Aliases {
+			add("vendor", v.ID, "alias", a.Name, v.Name)
+		}
+	}
+	products, err := s.client.Product.Query().Where(productStatus(public)).
+		Select(product.FieldID, product.FieldName).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range products {
+		add("product", p.ID, "name", p.Name, p.Name)
+	}
+	agencies, err := s.client.Agency.Query().Where(agencyStatus(public)).
+		Select(agency.FieldID, agency.FieldName, agency.FieldAliases).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range agencies {
+		add("agency", a.ID, "name", a.Name, a.Name)
+		for _, alias := range a.Aliases {
+			add("agency", a.ID, "alias", alias, a.Name)
+		}
+	}
+	sources, err := s.client.Source.Query().Where(sourceStatus(public)).
+		Select(source.FieldID, source.FieldTitle, source.FieldDocumentSymbol).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range sources {
+		add("source", src.ID, "title", src.Title, src.Title)
+		if src.DocumentSymbol != nil {
+			add("source", src.ID, "document_symbol", *src.DocumentSymbol, src.Title)
+		}
+	}
+	return out, nil
 }
 
 // proseEntries returns the public records' running text, a sentence per entry so
@@ -208,4 +231,33 @@ func (s *Store) SearchIndex(ctx context.Context, version string) (*search.Index,
 	}
 	c.index, c.version = search.New(entries), version
 	return c.index, nil
+}
+
+// The statuses nameEntries reads: published, or published and drafts.
+func vendorStatus(public bool) predicate.Vendor {
+	if public {
+		return vendor.StatusEQ(vendor.StatusPublished)
+	}
+	return vendor.StatusNEQ(vendor.StatusRetracted)
+}
+
+func productStatus(public bool) predicate.Product {
+	if public {
+		return product.StatusEQ(product.StatusPublished)
+	}
+	return product.StatusNEQ(product.StatusRetracted)
+}
+
+func agencyStatus(public bool) predicate.Agency {
+	if public {
+		return agency.StatusEQ(agency.StatusPublished)
+	}
+	return agency.StatusNEQ(agency.StatusRetracted)
+}
+
+func sourceStatus(public bool) predicate.Source {
+	if public {
+		return source.StatusEQ(source.StatusPublished)
+	}
+	return source.StatusNEQ(source.StatusRetracted)
 }

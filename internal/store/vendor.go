@@ -20,8 +20,9 @@ var Vendors = Kind[domain.VendorFields, domain.Vendor]{
 	split: func(r domain.Vendor) (domain.Record, domain.VendorFields) { return r.Record, r.VendorFields },
 	check: domain.VendorFields.Check,
 	create: func(ctx context.Context, c *ent.Client, r domain.Record, f domain.VendorFields) (int, error) {
-		if f.Slug == "" && r.ID == 0 {
-			// A new vendor without a slug gets one made from its name.
+		if f.Slug == "" {
+			// A new vendor without a slug gets one made from its name (an intake's
+			// vendors come numbered, without slugs).
 			slug, err := freeSlug(ctx, c, f.Name)
 			if err != nil {
 				return 0, err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/httpx"
+	"github.com/export-registry/registry/internal/intake"
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -57,6 +59,9 @@ type Gate interface {
 	IssueDevice(w http.ResponseWriter, r *http.Request, account string, now time.Time) error
 	// Secure reports whether the client reached the registry over TLS.
 	Secure(r *http.Request) bool
+	// Intake takes a file in as drafts for review (the API's POST /api/v1/intake),
+	// as the context's viewer.
+	Intake(ctx context.Context, f IntakeFile) (intake.Report, error)
 }
 
 // StaffOptions configure the console.
@@ -142,6 +147,8 @@ func (s *staff) routes() []staffRoute {
 		{"GET /staff/account/totp.png", s.auth(s.totpQR, false)},
 		{"POST /staff/account/totp/confirm", s.auth(s.totpConfirm, false)},
 		{"POST /staff/account/totp/disable", s.auth(s.totpDisable, false)},
+		{"GET /staff/intake", s.auth(s.intakePage, false)},
+		{"POST /staff/intake", s.auth(s.intakeSubmit, false)},
 		{"GET /staff/users", s.auth(s.users, true)},
 		{"POST /staff/users", s.auth(s.usersPost, true)},
 		{"GET /staff/{collection}/{$}", s.auth(s.list, false)},

@@ -191,6 +191,21 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.Navigate(u+"/staff/account"), chromedp.WaitVisible(chromedp.CSS(`#new_password`)), shot("staff-account.png"),
 	)
 
+	// Intake: a dry run of a (synthetic) MISP galaxy through the upload page.
+	galaxy, err := filepath.Abs(filepath.Join("..", "intake", "testdata", "galaxy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("intake dry run",
+		chromedp.Navigate(u+"/staff/intake"), chromedp.WaitVisible(chromedp.CSS(`#intake-file`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#intake-file`), []string{galaxy}),
+		chromedp.Submit(chromedp.CSS(`#intake-file`)),
+		chromedp.WaitVisible(chromedp.CSS(`#report-h`)), shot("staff-intake.png"),
+	)
+	if r := text("intake report", `main`); !strings.Contains(r, "Dry run: nothing written") || !strings.Contains(r, "Fictional Wiretap") {
+		t.Errorf("intake report: %q", r)
+	}
+
 	// A stale save: someone else renames the vendor while this form is open.
 	do("open the vendor", chromedp.Navigate(vendorURL), chromedp.WaitVisible(chromedp.CSS(`#f-name`)))
 	sctx := domain.WithViewer(context.Background(), domain.Viewer{UserID: 2, Role: domain.RoleAdmin})

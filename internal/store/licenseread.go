@@ -84,11 +84,11 @@ func (s *Store) readLicenses(ctx context.Context, preds []predicate.License, lim
 	if err != nil {
 		return nil, "", err
 	}
-	scanned, err := licenseColumns.scanAll(rows, min(limit+1, MaxLimit+1))
+	scanned, err := licenseColumns.scanAll(rows)
 	if err != nil {
 		return nil, "", err
 	}
-	scanned, next := page(scanned, limit, func(r licenseRow) int { return int(r.id) })
+	scanned, next := page(scanned, limit, func(r *licenseRow) int { return int(r.id) })
 	ids := make([]int, len(scanned))
 	known := make([]int, 0, len(scanned))
 	for i, r := range scanned {
@@ -106,8 +106,8 @@ func (s *Store) readLicenses(ctx context.Context, preds []predicate.License, lim
 		return nil, "", err
 	}
 	out := make([]domain.License, len(scanned))
-	for i := range scanned {
-		if out[i], err = scanned[i].license(products, cites); err != nil {
+	for i, r := range scanned {
+		if out[i], err = r.license(products, cites); err != nil {
 			return nil, "", err
 		}
 	}

@@ -39,23 +39,30 @@ func (cs columns[R]) names(t *entsql.SelectTable) []string {
 	return out
 }
 
-// scanAll scans every row into a new page of row structs; dests is the scan's
-// destination list, reused from row to row. The page is complete before any
-// pointer into it is taken, so appending never moves what a record points at.
-func (cs columns[R]) scanAll(rows *sql.Rows, capacity int) ([]R, error) {
+// scanAll scans every row into row structs allocated in chunks (8 rows, then
+// doubling up to 256: a short list costs little, an export page few allocations,
+// and no row ever moves, so records may point into them); dests is the scan's
+// destination list, reused from row to row.
+func (cs columns[R]) scanAll(rows *sql.Rows) ([]*R, error) {
 	defer rows.Close()
-	out := make([]R, 0, capacity)
+	var (
+		out   []*R
+		chunk []R
+	)
 	dests := make([]any, len(cs))
-	var zero R
 	for rows.Next() {
-		out = append(out, zero)
-		r := &out[len(out)-1]
+		if len(chunk) == cap(chunk) {
+			chunk = make([]R, 0, min(max(2*cap(chunk), 8), 256))
+		}
+		chunk = chunk[:len(chunk)+1]
+		r := &chunk[len(chunk)-1]
 		for i, c := range cs {
 			dests[i] = c.dest(r)
 		}
 		if err := rows.Scan(dests...); err != nil {
 			return nil, err
 		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

@@ -178,8 +178,8 @@ func BenchmarkLicenseList100Uncached(b *testing.B) {
 // asks for licences updated since another second of 2000 (all of them), so every
 // answer is 100 licences read, converted and encoded.
 func BenchmarkLicenseList100UncachedFull(b *testing.B) {
-	h, st := benchServer(b)
-	url := "/api/v1/licenses?country=" + topCountry(b, st) + "&limit=100&updated_since="
+	h, _ := benchServer(b)
+	url := "/api/v1/licenses?limit=100&updated_since="
 	since := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	i, n := 0, 0
 	b.ReportAllocs()

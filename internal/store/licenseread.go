@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/license"
 	"github.com/export-registry/registry/ent/predicate"
@@ -161,31 +161,28 @@ func (r *licenseRow) license(products map[int][]domain.ID, cites map[int][]domai
 	}, nil
 }
 
-// licenseProductsQuery reads the product ids of licences, in the order ent's eager
-// load gives them; the licence ids are one JSON argument, so the text is the same
-// for any number of them.
-var licenseProductsQuery = map[string]string{
-	dialect.SQLite:   "SELECT license_id, product_id FROM license_products WHERE license_id IN (SELECT value FROM json_each(?)) ORDER BY license_id, product_id",
-	dialect.Postgres: "SELECT license_id, product_id FROM license_products WHERE license_id = ANY(SELECT jsonb_array_elements_text($1::jsonb)::bigint) ORDER BY license_id, product_id",
-}
-
-// licenseProducts returns the product ids of licences by licence id.
+// licenseProducts returns the product ids of licences by licence id, in the order
+// ent's eager load gives them.
 func (s *Store) licenseProducts(ctx context.Context, ids []int) (map[int][]domain.ID, error) {
 	out := make(map[int][]domain.ID, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.query(ctx, licenseProductsQuery[s.dialect], idList(ids))
+	b := entsql.Dialect(s.dialect)
+	t := b.Table(license.ProductsTable)
+	licenseID, productID := t.C(license.ProductsPrimaryKey[0]), t.C(license.ProductsPrimaryKey[1])
+	query, args := b.Select(licenseID, productID).From(t).Where(inIDs(s.dialect, licenseID, ids)).OrderBy(licenseID, productID).Query()
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var licenseID, productID int
+		var licenseID, productID int64
 		if err := rows.Scan(&licenseID, &productID); err != nil {
 			return nil, err
 		}
-		out[licenseID] = append(out[licenseID], domain.ID(productID))
+		out[int(licenseID)] = append(out[int(licenseID)], domain.ID(productID))
 	}
 	return out, rows.Err()
 }

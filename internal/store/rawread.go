@@ -83,6 +83,20 @@ func selectPage[R any, P ~func(*entsql.Selector)](d string, table string, cols c
 	return query + " LIMIT " + placeholder(d, len(args)), args
 }
 
+// inIDs is the predicate "col is one of ids", the ids one JSON argument (idList),
+// so that its text is the same for any number of them and one prepared statement
+// serves every page.
+func inIDs(d, col string, ids []int) *entsql.Predicate {
+	return entsql.P(func(b *entsql.Builder) {
+		b.Ident(col)
+		if d == dialect.Postgres {
+			b.WriteString(" = ANY(SELECT jsonb_array_elements_text(").Arg(idList(ids)).WriteString("::jsonb)::bigint)")
+			return
+		}
+		b.WriteString(" IN (SELECT value FROM json_each(").Arg(idList(ids)).WriteString("))")
+	})
+}
+
 // idList is ids as one query argument, a JSON list: a statement taking it has the
 // same text for any number of ids.
 func idList(ids []int) string {

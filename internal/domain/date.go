@@ -90,17 +90,26 @@ func StoredDate(value, precision *string) *Date {
 	if value == nil {
 		return nil
 	}
-	t, err := ParseDate(*value)
-	if err != nil {
-		d := Date(*value)
-		return &d
-	}
-	p := PrecisionDay
-	if precision != nil {
-		p = *precision
-	}
-	d := DateAt(PeriodStart(t, p), p)
+	d := StoredDateOf(*value, precision)
 	return &d
+}
+
+// StoredDateOf is StoredDate of a value that is there, for readers that keep the
+// Date themselves. The Date is cut from the stored day: the period's first day, in
+// the form its precision says, makes no new text.
+func StoredDateOf(value string, precision *string) Date {
+	if _, err := ParseDate(value); err != nil {
+		return Date(value)
+	}
+	if precision != nil {
+		switch *precision {
+		case PrecisionYear:
+			return Date(value[:len("2006")])
+		case PrecisionMonth:
+			return Date(value[:len("2006-01")])
+		}
+	}
+	return Date(value)
 }
 
 // StoreDate writes a Date as the store keeps it: the first day of its period (the

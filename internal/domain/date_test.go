@@ -148,3 +148,33 @@ func TestReduceSnapshotDates(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// StoredDateOf cuts the Date from the stored day; what it gives must be what
+// formatting the period's first day gives, for every precision and for values that
+// are not a day.
+func TestStoredDateOf(t *testing.T) {
+	day, month, year, other := PrecisionDay, PrecisionMonth, PrecisionYear, "week"
+	for _, c := range []struct {
+		value     string
+		precision *string
+		want      Date
+	}{
+		{"2019-10-15", nil, "2019-10-15"},
+		{"2019-10-15", &day, "2019-10-15"},
+		{"2019-10-01", &month, "2019-10"},
+		{"2019-10-15", &month, "2019-10"},
+		{"2019-01-01", &year, "2019"},
+		{"2019-10-15", &year, "2019"},
+		{"2019-10-15", &other, "2019-10-15"},
+		{"2019-02-30", &month, "2019-02-30"},
+		{"2019-10", &month, "2019-10"},
+		{"soon", nil, "soon"},
+	} {
+		if got := StoredDateOf(c.value, c.precision); got != c.want {
+			t.Errorf("StoredDateOf(%q, %v) = %q, want %q", c.value, c.precision, got, c.want)
+		}
+		if got := StoredDate(&c.value, c.precision); *got != c.want {
+			t.Errorf("StoredDate(%q, %v) = %q, want %q", c.value, c.precision, *got, c.want)
+		}
+	}
+}

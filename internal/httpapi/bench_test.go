@@ -164,15 +164,39 @@ func BenchmarkLicenseList100Parallel(b *testing.B) {
 func BenchmarkLicenseList100Uncached(b *testing.B) {
 	h, st := benchServer(b)
 	// The cache key is what the route reads, so only a new query misses: each
-	// request asks for another day (active_on), as the miss scenario of make load.
+	// request asks for another day (active_on), as the miss scenario of make load:
+	// days spread over 2010-2025 (a prime step), so that a short run is not only
+	// 2010's few licences.
 	url := "/api/v1/licenses?country=" + topCountry(b, st) + "&limit=100&active_on="
 	day := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
-	i := 0
+	i, n := 0, 0
 	b.ReportAllocs()
 	for b.Loop() {
 		i++
-		benchOnce(b, h, url+day.AddDate(0, 0, i%5800).Format(time.DateOnly), nil)
+		n += benchOnce(b, h, url+day.AddDate(0, 0, (i*97)%5800).Format(time.DateOnly), nil)
 	}
+	b.ReportMetric(float64(n)/float64(i), "bytes/answer")
+}
+
+// BenchmarkLicenseList100UncachedFull is a miss that fills its page: each request
+// asks for licences updated since another second of 2000 (all of them), so every
+// answer is 100 licences read, converted and encoded.
+func BenchmarkLicenseList100UncachedFull(b *testing.B) {
+	h, _ := benchServer(b)
+	url := "/api/v1/licenses?limit=100&updated_since="
+	since := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	i, n := 0, 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url+since.Add(time.Duration(i)*time.Second).Format(time.RFC3339), nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d", rec.Code)
+		}
+		n += rec.Body.Len()
+	}
+	b.ReportMetric(float64(n)/float64(i), "bytes/answer")
 }
 
 // BenchmarkLicenseListQUncached is the list filtered by a q= that no licence holds
@@ -218,7 +242,8 @@ func benchExport(b *testing.B, server func() http.Handler) {
 	}
 }
 
-func benchOnce(b *testing.B, h http.Handler, url string, header map[string]string) {
+// benchOnce makes one request, which must succeed, and returns the answer's length.
+func benchOnce(b *testing.B, h http.Handler, url string, header map[string]string) int {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, url, nil)
 	for k, v := range header {
@@ -228,6 +253,7 @@ func benchOnce(b *testing.B, h http.Handler, url string, header map[string]strin
 	if rec.Code != http.StatusOK {
 		b.Fatalf("GET %s: %d", url, rec.Code)
 	}
+	return rec.Body.Len()
 }
 
 // countingWriter discards a streamed answer, counting it: the export's memory is

@@ -337,8 +337,9 @@ func writeExport[T any](ctx context.Context, s *Server, w io.Writer, collection,
 		} else if csvOut {
 			err = csvEnc.Write(pg.rows)
 		} else {
-			for _, r := range pg.rows {
-				if err = enc.Encode(r); err != nil {
+			// A pointer: given a value, the encoder copies each record first.
+			for i := range pg.rows {
+				if err = enc.Encode(&pg.rows[i]); err != nil {
 					break
 				}
 			}

@@ -26,7 +26,8 @@ func visible(drafts bool) []string {
 
 // citations loads the citations of records of one type, with their sources, keyed by
 // record id. Citations of sources the reader may not see are left out. It is one
-// query joining the two tables: every record list and export runs it per page.
+// query joining the two tables, prepared (the ids are one argument): every record
+// list and export runs it per page.
 func (s *Store) citations(ctx context.Context, recordType citation.RecordType, ids []int, drafts bool) (map[int][]domain.Citation, error) {
 	out := make(map[int][]domain.Citation, len(ids))
 	if len(ids) == 0 {
@@ -40,11 +41,11 @@ func (s *Store) citations(ctx context.Context, recordType citation.RecordType, i
 	).From(c).Join(src).On(c.C(citation.FieldSourceID), src.C(source.FieldID)).
 		Where(entsql.And(
 			entsql.EQ(c.C(citation.FieldRecordType), string(recordType)),
-			entsql.InInts(c.C(citation.FieldRecordID), ids...),
+			inIDs(s.dialect, c.C(citation.FieldRecordID), ids),
 			entsql.In(src.C(source.FieldStatus), anys(visible(drafts))...),
 		)).
 		OrderBy(c.C(citation.FieldID)).Query()
-	rows, err := s.client.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 
 	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/product"
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // The store's own tests (package store_test) look beneath its methods: at the ent
@@ -32,4 +35,30 @@ func SetQIndexRows(n int) (restore func()) {
 	old := qIndexRows
 	qIndexRows = n
 	return func() { qIndexRows = old }
+}
+
+// ListLicensesEnt lists licences through ent, as ListLicenses did before the raw
+// read: the answer the raw read is held to.
+func ListLicensesEnt(ctx context.Context, s *Store, p ListParams) ([]domain.License, string, error) {
+	preds, err := s.licenseFilters(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.client.License.Query().Where(preds...).Order(ent.Asc(license.FieldID)).Limit(p.limit() + 1).
+		WithProducts(func(pq *ent.ProductQuery) { pq.Select(product.FieldID) }).All(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next := page(rows, p.limit(), func(v *ent.License) int { return v.ID })
+	out, err := s.licenses(ctx, rows, p.Drafts)
+	return out, next, err
+}
+
+// LicenseColumns names the columns the licences' raw read selects.
+func LicenseColumns() []string {
+	out := make([]string, len(licenseColumns))
+	for i, c := range licenseColumns {
+		out[i] = c.name
+	}
+	return out
 }

@@ -74,50 +74,53 @@ func (s *Store) GetLicenses(ctx context.Context, ids []int, drafts bool) ([]doma
 // ListLicenses lists licences. country is the end-user state, exporter_country the
 // exporting state; active_on keeps licences whose known validity covers the day
 // (a start on or before it, and no end or an end period reaching it); covers keeps
-// licences whose permitted geography includes the country.
+// licences whose permitted geography includes the country. It is the licences' raw
+// read (licenseread.go): every uncached list and export page of licences.
 func (s *Store) ListLicenses(ctx context.Context, p ListParams) ([]domain.License, string, error) {
-	q := s.client.License.Query().Where(as[predicate.License](p.common())...)
+	preds, err := s.licenseFilters(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.readLicenses(ctx, preds, p.limit(), p.Drafts)
+}
+
+// licenseFilters are the predicates of a licence list's filters, for ent's query
+// and the raw read alike.
+func (s *Store) licenseFilters(ctx context.Context, p ListParams) ([]predicate.License, error) {
+	preds := as[predicate.License](p.common())
 	if len(p.KindStatuses) > 0 {
-		q = q.Where(license.LicenseStatusIn(statusValues[license.LicenseStatus](p.KindStatuses)...))
+		preds = append(preds, license.LicenseStatusIn(statusValues[license.LicenseStatus](p.KindStatuses)...))
 	}
 	if p.Vendor != "" {
 		id, err := s.vendorID(ctx, p.Vendor, p.Statuses)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		q = q.Where(license.VendorID(id))
+		preds = append(preds, license.VendorID(id))
 	}
 	if p.Country != "" {
-		q = q.Where(license.EndUserState(p.Country))
+		preds = append(preds, license.EndUserState(p.Country))
 	}
 	if p.ExporterCountry != "" {
-		q = q.Where(license.ExportingState(p.ExporterCountry))
+		preds = append(preds, license.ExportingState(p.ExporterCountry))
 	}
 	if p.AgencyID > 0 {
-		q = q.Where(license.EndUserAgencyID(p.AgencyID))
+		preds = append(preds, license.EndUserAgencyID(p.AgencyID))
 	}
 	if p.Covers != "" {
-		q = q.Where(license.HasGeographyCountriesWith(licensegeography.Country(p.Covers)))
+		preds = append(preds, license.HasGeographyCountriesWith(licensegeography.Country(p.Covers)))
 	}
 	if p.ActiveOn != nil {
-		q = q.Where(activeOn(*p.ActiveOn))
+		preds = append(preds, activeOn(*p.ActiveOn))
 	}
 	if p.Q != "" {
 		match, err := s.qFilter(ctx, license.Table, p.Q)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		q = q.Where(match)
+		preds = append(preds, predicate.License(match))
 	}
-	rows, err := q.Order(ent.Asc(license.FieldID)).Limit(p.limit() + 1).WithProducts(func(pq *ent.ProductQuery) {
-		pq.Select(product.FieldID)
-	}).All(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, next := page(rows, p.limit(), func(v *ent.License) int { return v.ID })
-	out, err := s.licenses(ctx, rows, p.Drafts)
-	return out, next, err
+	return preds, nil
 }
 
 // activeOn is the predicate of a licence valid on day d. Dates are stored as the first

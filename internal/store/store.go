@@ -35,6 +35,9 @@ type Store struct {
 	// versions reads the dataset version for requests that arrive together; nil in a
 	// transaction's store, which reads it through the transaction.
 	versions *versionReads
+	// stmts are the raw reads' prepared statements; nil in a transaction's
+	// store, which reads through the transaction.
+	stmts *stmtCache
 
 	prepared         sync.Mutex
 	versionStatement *sql.Stmt
@@ -74,6 +77,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	drv := entsql.OpenDB(d, db)
 	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}}
 	s.versions = &versionReads{read: s.readVersion}
+	s.stmts = &stmtCache{}
 	return s, nil
 }
 

@@ -79,6 +79,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -248,6 +254,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -265,6 +277,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -893,6 +911,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -1062,6 +1086,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -1079,6 +1109,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -2247,6 +2283,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -2416,6 +2458,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -2433,6 +2481,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -3254,6 +3308,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -3423,6 +3483,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -3440,6 +3506,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -4068,6 +4140,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -4237,6 +4315,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -4254,6 +4338,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -4985,6 +5075,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5154,6 +5250,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5171,6 +5273,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -5652,6 +5760,12 @@ const docTemplate = `{
                         "name": "iso2",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the profile at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. Every section is rebuilt from the records as they were public then, with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5669,6 +5783,12 @@ const docTemplate = `{
                     },
                     "308": {
                         "description": "the alpha-2 URL of an alpha-3 code (/api/v1/states/ISR → /api/v1/states/IL)"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -5763,6 +5883,12 @@ const docTemplate = `{
                         "type": "string",
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
                         "in": "query"
                     }
                 ],
@@ -5933,6 +6059,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5950,6 +6082,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -6978,6 +7116,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -7147,6 +7291,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -7164,6 +7314,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -11204,6 +11360,11 @@ const docTemplate = `{
         "httpapi.itemMeta": {
             "type": "object",
             "properties": {
+                "as_of": {
+                    "description": "AsOf is the time the answer shows the registry at (as_of; absent: now).",
+                    "type": "string",
+                    "example": "2026-01-31T23:59:59.999999999Z"
+                },
                 "dataset_version": {
                     "type": "string",
                     "example": "42"
@@ -11353,6 +11514,11 @@ const docTemplate = `{
         "httpapi.listMeta": {
             "type": "object",
             "properties": {
+                "as_of": {
+                    "description": "AsOf is the time the answer shows the registry at (as_of; absent: now).",
+                    "type": "string",
+                    "example": "2026-01-31T23:59:59.999999999Z"
+                },
                 "dataset_version": {
                     "description": "DatasetVersion names the public state of the registry this answer comes from.",
                     "type": "string",

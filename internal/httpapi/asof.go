@@ -28,9 +28,9 @@ func asOf(c echo.Context) (*time.Time, error) {
 	if at, ok := c.Get(asOfKey).(*time.Time); ok {
 		return at, nil
 	}
-	v, given := c.QueryParams()[pAsOf]
-	if !given {
-		return nil, nil
+	v := c.QueryParams()[pAsOf]
+	if len(v) == 0 || len(v) == 1 && v[0] == "" {
+		return nil, nil // as every parameter, empty is not given
 	}
 	if len(v) > 1 {
 		return nil, domain.Invalid(pAsOf, "given more than once")

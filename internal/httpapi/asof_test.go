@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -208,6 +209,49 @@ func TestAsOf(t *testing.T) {
 		expect(t, "a present cursor as of a time", r, 400)
 		if !problemField(t, r, "cursor") {
 			t.Errorf("the problem does not name the cursor: %s", r.plain)
+		}
+	})
+}
+
+// TestAsOfNowIsNow reads the bundled dataset, which an import wrote, as of now: every
+// list's first page, each record on it, and a profile are the present answers.
+func TestAsOfNowIsNow(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		a := newAPI(t, st)
+		at := "as_of=" + url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano))
+		data := func(path string) string {
+			t.Helper()
+			r := a.do(http.MethodGet, path, nil)
+			expect(t, path, r, 200)
+			b, err := json.Marshal(r.json(t)["data"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		paths := []string{"/api/v1/states/IL", "/api/v1/states/DE"}
+		for _, c := range []string{"vendors", "products", "agencies", "licenses", "terminations", "allegations", "communications", "sources"} {
+			paths = append(paths, "/api/v1/"+c+"?limit=5", "/api/v1/"+c+"?status=published,retracted&limit=5")
+			var page struct {
+				Data []struct {
+					ID string `json:"id"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(a.do(http.MethodGet, "/api/v1/"+c+"?limit=5", nil).plain, &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Data {
+				paths = append(paths, "/api/v1/"+c+"/"+r.ID)
+			}
+		}
+		for _, p := range paths {
+			sep := "?"
+			if strings.Contains(p, "?") {
+				sep = "&"
+			}
+			if now, then := data(p), data(p+sep+at); now != then {
+				t.Errorf("GET %s as of now differs from now:\nnow:   %.600s\nas of: %.600s", p, now, then)
+			}
 		}
 	})
 }

@@ -6,10 +6,22 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/ent/agency"
+	"github.com/export-registry/registry/ent/allegation"
+	"github.com/export-registry/registry/ent/citation"
+	"github.com/export-registry/registry/ent/communication"
+	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/revision"
+	"github.com/export-registry/registry/ent/source"
+	"github.com/export-registry/registry/ent/termination"
+	"github.com/export-registry/registry/ent/vendor"
 	"github.com/export-registry/registry/internal/domain"
 )
 
@@ -208,6 +220,9 @@ func snapshotsAt[R any](ctx context.Context, s *Store, revs []*ent.Revision, at 
 		domain.ReduceSnapshotDates(r.After)
 		snaps[i] = r.After
 	}
+	if err := s.completeImported(ctx, revs); err != nil {
+		return nil, err
+	}
 	refs, err := s.publicSourceRefs(ctx, citedSources(snaps))
 	if err != nil {
 		return nil, err
@@ -335,4 +350,88 @@ func sectionOf[R any](rows []R, keep func(R) bool) ([]R, int) {
 		}
 	}
 	return out, n
+}
+
+// completeImported fills in what an import's revision may not hold: an import keeps
+// the record as the dataset gave it, which may leave out its id, its revision, its
+// times (the record's creation, which no later change moves, gives them) and its
+// citations' ids (the import gave them to the citations in order: the record's
+// citations of each source now, by id, are the snapshot's in order).
+func (s *Store) completeImported(ctx context.Context, revs []*ent.Revision) error {
+	type cited struct{ record, source int }
+	var undated, uncited []int
+	for _, r := range revs {
+		r.After["id"] = domain.ID(r.RecordID).String()
+		r.After["revision"] = r.Revision
+		for _, k := range []string{"created_at", "updated_at"} {
+			if v, _ := r.After[k].(string); v == "" || strings.HasPrefix(v, "0001-01-01") {
+				undated = append(undated, r.RecordID)
+				break
+			}
+		}
+		for _, c := range snapshotCitations(r.After) {
+			if id, _ := c["id"].(string); id == "" || id == "0" {
+				uncited = append(uncited, r.RecordID)
+				break
+			}
+		}
+	}
+	if len(undated) > 0 {
+		b := entsql.Dialect(s.dialect)
+		query, args := b.Select("id", "created_at").From(b.Table(recordTables[revs[0].RecordType.String()])).
+			Where(entsql.InInts("id", undated...)).Query()
+		created := map[int]time.Time{}
+		if err := s.scanRows(ctx, query, args, func(scan func(...any) error) error {
+			var (
+				id int
+				at time.Time
+			)
+			err := scan(&id, &at)
+			created[id] = at
+			return err
+		}); err != nil {
+			return err
+		}
+		for _, r := range revs {
+			for _, k := range []string{"created_at", "updated_at"} {
+				if v, _ := r.After[k].(string); (v == "" || strings.HasPrefix(v, "0001-01-01")) && !created[r.RecordID].IsZero() {
+					r.After[k] = created[r.RecordID].UTC().Format(time.RFC3339Nano)
+				}
+			}
+		}
+	}
+	if len(uncited) == 0 {
+		return nil
+	}
+	rows, err := s.client.Citation.Query().
+		Where(citation.RecordTypeEQ(citation.RecordType(revs[0].RecordType)), citation.RecordIDIn(uncited...)).
+		Order(ent.Asc(citation.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	ids := map[cited][]int{}
+	for _, c := range rows {
+		k := cited{c.RecordID, c.SourceID}
+		ids[k] = append(ids[k], c.ID)
+	}
+	for _, r := range revs {
+		for _, c := range snapshotCitations(r.After) {
+			if id, _ := c["id"].(string); id != "" && id != "0" {
+				continue
+			}
+			src, _ := citedSource(c)
+			k := cited{r.RecordID, src}
+			c["id"] = nil // no citation of this source now: its id is not known
+			if len(ids[k]) > 0 {
+				c["id"], ids[k] = domain.ID(ids[k][0]).String(), ids[k][1:]
+			}
+		}
+	}
+	return nil
+}
+
+// recordTables are the tables of the record types.
+var recordTables = map[string]string{
+	"vendor": vendor.Table, "product": product.Table, "agency": agency.Table, "license": license.Table,
+	"termination": termination.Table, "allegation": allegation.Table, "communication": communication.Table, "source": source.Table,
 }

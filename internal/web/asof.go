@@ -47,9 +47,9 @@ func asOfFrom(ctx context.Context) *time.Time {
 // withAsOf reads a page's as_of into its request's context; an invalid one is
 // answered with a 400 page saying what is wrong, and withAsOf returns false.
 func (s *server) withAsOf(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
-	v, given := r.URL.Query()[pAsOf]
-	if !given {
-		return r, true
+	v := r.URL.Query()[pAsOf]
+	if len(v) == 0 || len(v) == 1 && v[0] == "" {
+		return r, true // as every parameter, empty is not given
 	}
 	at, err := ParseAsOf(v[0], s.now())
 	if err == nil && len(v) > 1 {

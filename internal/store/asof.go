@@ -34,8 +34,9 @@ import (
 // stays at its URL, marked retracted, as it does today; lists leave it out unless
 // asked for, as they do today.
 
-// asOfBatch is how many revisions a list as of a time reads at a time.
-const asOfBatch = 500
+// asOfBatch is how many revisions a list as of a time reads at a time (a variable
+// for the tests, which page across batches).
+var asOfBatch = 500
 
 // baseOf is the common part of a record (every record type offers Base).
 func baseOf(r any) domain.Record {

@@ -22,3 +22,6 @@ func MigrateTo(ctx context.Context, s *Store, last string) error { return s.migr
 
 // Mentions returns the countries and vendors a revision's record names.
 var Mentions = mentions
+
+// SetAsOfBatch sets how many revisions a list as of a time reads at a time.
+func SetAsOfBatch(n int) { asOfBatch = n }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/export-registry/registry/internal/store"
 )
 
@@ -135,4 +137,12 @@ func withQuery(r *http.Request, path string) string {
 		return path + "?" + r.URL.RawQuery
 	}
 	return path
+}
+
+// goList runs a list read in g, into dst.
+func goList[R any](g *errgroup.Group, ctx context.Context, dst *[]R, list func(context.Context, store.ListParams) ([]R, string, error), p store.ListParams) {
+	g.Go(func() (err error) {
+		*dst, _, err = list(ctx, p)
+		return err
+	})
 }

@@ -146,26 +146,11 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		communications []domain.Communication
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		products, _, err = listAt(ctx, s.st, "product", s.st.ListProducts)(gctx, p)
-		return err
-	})
-	g.Go(func() (err error) {
-		licenses, _, err = listAt(ctx, s.st, "license", s.st.ListLicenses)(gctx, p)
-		return err
-	})
-	g.Go(func() (err error) {
-		terminations, _, err = listAt(ctx, s.st, "termination", s.st.ListTerminations)(gctx, p)
-		return err
-	})
-	g.Go(func() (err error) {
-		allegations, _, err = listAt(ctx, s.st, "allegation", s.st.ListAllegations)(gctx, p)
-		return err
-	})
-	g.Go(func() (err error) {
-		communications, _, err = listAt(ctx, s.st, "communication", s.st.ListCommunications)(gctx, p)
-		return err
-	})
+	goList(g, gctx, &products, listAt(ctx, s.st, "product", s.st.ListProducts), p)
+	goList(g, gctx, &licenses, listAt(ctx, s.st, "license", s.st.ListLicenses), p)
+	goList(g, gctx, &terminations, listAt(ctx, s.st, "termination", s.st.ListTerminations), p)
+	goList(g, gctx, &allegations, listAt(ctx, s.st, "allegation", s.st.ListAllegations), p)
+	goList(g, gctx, &communications, listAt(ctx, s.st, "communication", s.st.ListCommunications), p)
 	if err := g.Wait(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -310,18 +295,9 @@ func (s *server) agency(w http.ResponseWriter, r *http.Request) {
 		allegations  []domain.Allegation
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		licenses, _, err = listAt(ctx, s.st, "license", s.st.ListLicenses)(gctx, p)
-		return err
-	})
-	g.Go(func() (err error) {
-		terminations, _, err = listAt(ctx, s.st, "termination", s.st.ListTerminations)(gctx, p)
-		return err
-	})
-	g.Go(func() (err error) {
-		allegations, _, err = listAt(ctx, s.st, "allegation", s.st.ListAllegations)(gctx, p)
-		return err
-	})
+	goList(g, gctx, &licenses, listAt(ctx, s.st, "license", s.st.ListLicenses), p)
+	goList(g, gctx, &terminations, listAt(ctx, s.st, "termination", s.st.ListTerminations), p)
+	goList(g, gctx, &allegations, listAt(ctx, s.st, "allegation", s.st.ListAllegations), p)
 	if err := g.Wait(); err != nil {
 		s.fail(w, r, err)
 		return

@@ -266,6 +266,11 @@ func (s *server) execute(r *http.Request, name string, p page) ([]byte, page, er
 	p.Retrieved = s.now().UTC().Format(domain.DateLayout)
 	if p.Status == 0 {
 		p.AsOf = bannerOf(r, p.Path)
+		if p.AsOf != nil && len(p.JSON) > 0 {
+			// The view as data is the record or profile as of the same time.
+			p.JSON = slices.Clone(p.JSON)
+			p.JSON[0].URL = asOfURL(r, p.JSON[0].URL)
+		}
 	}
 	if p.URL == "" {
 		p.URL = asOfURL(r, absURL(r, p.Path))

@@ -41,7 +41,7 @@ func TestPagesAsOf(t *testing.T) {
 		h := site(t, st)
 		run(t, h, []scenario{
 			{name: "a vendor as it was", path: "/vendors/test-vendor?as_of=" + at, wantStatus: 200,
-				want:     []string{banner, "Test Vendor", "See it as it is now"},
+				want: []string{banner, "Test Vendor", "See it as it is now"},
 				wantHTML: []string{`<h1>Test Vendor</h1>`, `class="as-of"`, `href="/vendors/test-vendor">See it as it is now`, `/vendors/test-vendor?as_of=` + at,
 					`<a href="/api/v1/vendors/test-vendor?as_of=` + at + `">JSON</a>`}},
 			{name: "the vendor now", path: "/vendors/test-vendor", wantStatus: 200,

@@ -79,6 +79,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -248,6 +254,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -265,6 +277,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -893,6 +911,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -1062,6 +1086,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -1079,6 +1109,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -2247,6 +2283,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -2416,6 +2458,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -2433,6 +2481,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -3386,6 +3440,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -3555,6 +3615,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -3572,6 +3638,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -4200,6 +4272,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -4369,6 +4447,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -4386,6 +4470,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -5117,6 +5207,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5286,6 +5382,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5303,6 +5405,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -5784,6 +5892,12 @@ const docTemplate = `{
                         "name": "iso2",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the profile at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. Every section is rebuilt from the records as they were public then, with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -5801,6 +5915,12 @@ const docTemplate = `{
                     },
                     "308": {
                         "description": "the alpha-2 URL of an alpha-3 code (/api/v1/states/ISR → /api/v1/states/IL)"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -5895,6 +6015,12 @@ const docTemplate = `{
                         "type": "string",
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
                         "in": "query"
                     }
                 ],
@@ -6065,6 +6191,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -6082,6 +6214,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -7110,6 +7248,12 @@ const docTemplate = `{
                         "description": "json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)",
                         "name": "format",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -7279,6 +7423,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of",
+                        "name": "as_of",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -7296,6 +7446,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -11336,6 +11492,11 @@ const docTemplate = `{
         "httpapi.itemMeta": {
             "type": "object",
             "properties": {
+                "as_of": {
+                    "description": "AsOf is the time the answer shows the registry at (as_of; absent: now).",
+                    "type": "string",
+                    "example": "2026-01-31T23:59:59.999999999Z"
+                },
                 "dataset_version": {
                     "type": "string",
                     "example": "42"
@@ -11485,6 +11646,11 @@ const docTemplate = `{
         "httpapi.listMeta": {
             "type": "object",
             "properties": {
+                "as_of": {
+                    "description": "AsOf is the time the answer shows the registry at (as_of; absent: now).",
+                    "type": "string",
+                    "example": "2026-01-31T23:59:59.999999999Z"
+                },
                 "dataset_version": {
                     "description": "DatasetVersion names the public state of the registry this answer comes from.",
                     "type": "string",

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
@@ -210,7 +211,9 @@ func TestNoPublicAnswerRevealsADraft(t *testing.T) {
 		// A correction, so that history has a public change with a before and an after.
 		ed.patch("vendors", published["vendors"], map[string]any{"description": pubref + " corrected"})
 
-		first := walk(t, newAPI(t, st), drafts, published)
+		// The registry as it is now, read as of a time (as_of): the same rule holds.
+		at := time.Now().UTC().Format(time.RFC3339Nano)
+		first := walk(t, newAPI(t, st), drafts, published, at)
 
 		// Only drafts change: new drafts, corrections and citations of drafts.
 		for _, k := range draftKinds {
@@ -220,7 +223,7 @@ func TestNoPublicAnswerRevealsADraft(t *testing.T) {
 		ed.patch("sources", drafts["sources"], map[string]any{"title": leak + " source retitled"})
 		ed.cite("licenses", drafts["licenses"], evidence)
 
-		second := walk(t, newAPI(t, st), drafts, published)
+		second := walk(t, newAPI(t, st), drafts, published, at)
 		for path, want := range first {
 			got := second[path]
 			if got.status != want.status || got.etag != want.etag || got.version != want.version {
@@ -264,8 +267,9 @@ func (a *api) get(path string) response {
 
 // walk reads every public route anonymously from a fresh server (so no answer comes
 // from a cache filled before the drafts were made), checks each, and returns the
-// answers by path.
-func walk(t *testing.T, a *api, drafts, published map[string]string) map[string]publicAnswer {
+// answers by path. at is an as_of to read the registry at, after the published
+// records were made.
+func walk(t *testing.T, a *api, drafts, published map[string]string, at string) map[string]publicAnswer {
 	t.Helper()
 	a.t = t
 	type route struct {
@@ -301,6 +305,10 @@ func walk(t *testing.T, a *api, drafts, published map[string]string) map[string]
 		{path: "/vendors/pubref-vendor"},
 		{path: "/vendors/draftleak-vendor", status: 404},
 		{path: "/search?q=" + url.QueryEscape(pubref)},
+		{path: "/api/v1/states/" + fr + "?as_of=" + url.QueryEscape(at), fr: true},
+		{path: "/countries/" + fr + "?as_of=" + url.QueryEscape(at), fr: true},
+		{path: "/vendors/pubref-vendor?as_of=" + url.QueryEscape(at)},
+		{path: "/vendors/draftleak-vendor?as_of=" + url.QueryEscape(at), status: 404},
 	}
 	for _, c := range collections {
 		routes = append(routes,
@@ -314,8 +322,16 @@ func walk(t *testing.T, a *api, drafts, published map[string]string) map[string]
 			route{path: "/api/v1/export/" + c + ".csv"},
 			route{path: "/" + c + "/" + drafts[c], status: 404},
 		)
+		asOf := "as_of=" + url.QueryEscape(at)
+		routes = append(routes,
+			route{path: "/api/v1/" + c + "?" + asOf},
+			route{path: "/api/v1/" + c + "?status=published,retracted&" + asOf},
+			route{path: "/api/v1/" + c + "/" + published[c] + "?" + asOf},
+			route{path: "/api/v1/" + c + "/" + drafts[c] + "?" + asOf, status: 404},
+			route{path: "/" + c + "/" + drafts[c] + "?" + asOf, status: 404},
+		)
 		if c != "vendors" { // a vendor's page is at its slug, its id redirects there
-			routes = append(routes, route{path: "/" + c + "/" + published[c]})
+			routes = append(routes, route{path: "/" + c + "/" + published[c]}, route{path: "/" + c + "/" + published[c] + "?" + asOf})
 		}
 		if slices.Contains(withCountry, c) {
 			routes = append(routes,

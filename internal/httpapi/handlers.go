@@ -22,6 +22,12 @@ func list[T any](s *Server, c echo.Context, spec listSpec, fetch func(context.Co
 	if err != nil {
 		return err
 	}
+	if at := askedAsOf(c); at != nil {
+		// The registry as it was: the list rebuilt from the revisions.
+		fetch = func(ctx context.Context, p store.ListParams) ([]T, string, error) {
+			return store.ListAt[T](ctx, s.store, spec.kind, p, *at)
+		}
+	}
 	rows, next, err := fetch(c.Request().Context(), p)
 	if err != nil {
 		return err
@@ -46,6 +52,15 @@ func item[T record](s *Server, c echo.Context, kind string, get func(context.Con
 	id, err := pathID(c, kind)
 	if err != nil {
 		return err
+	}
+	at, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	if at != nil {
+		get = func(ctx context.Context, id int, _ bool) (T, error) {
+			return store.RecordAt[T](ctx, s.store, kind, id, *at)
+		}
 	}
 	rec, err := get(c.Request().Context(), id, s.canSeeDrafts(c))
 	if err != nil {

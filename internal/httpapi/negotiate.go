@@ -21,7 +21,7 @@ func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Request().Method != http.MethodGet || !strings.HasPrefix(route, "/api/v1/") || strings.HasPrefix(route, "/api/v1/export/") {
 			return next(c)
 		}
-		csvToo := slices.Contains(routeQuery[route], "format") // the lists
+		csvToo := slices.Contains(routeQuery[route], "format") && slices.Contains(routeQuery[route], "cursor") // the lists
 		switch f := c.QueryParam("format"); {
 		case f == "" || f == "json" || csvToo && (f == "csv" || f == "xlsx"):
 		case csvToo:

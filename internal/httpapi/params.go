@@ -37,6 +37,9 @@ type listSpec struct {
 	kindStatuses []string
 	// byCode: the list is keyed by country code (states), and so is its cursor.
 	byCode bool
+	// kind is the record type of the list's records (none for the states, which are
+	// reference data): a list of records may be read as of a time (as_of).
+	kind string
 }
 
 // parseList reads a list request's parameters. An unknown parameter, a repeated one,
@@ -57,7 +60,15 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 			return p, domain.Invalid(name, "not valid UTF-8 text without control characters")
 		}
 	}
-	var err error
+	at, err := asOf(c)
+	if err != nil {
+		return p, err
+	}
+	if at != nil {
+		if err := refuseAtFilters(c, spec, store.ListAtFilters[spec.kind]); err != nil {
+			return p, err
+		}
+	}
 	if v := q.Get("limit"); v != "" {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil || n < 1 {
@@ -67,6 +78,9 @@ func (s *Server) parseList(c echo.Context, spec listSpec) (store.ListParams, err
 	}
 	v, err := unbindCursor(c.Path(), q.Get("cursor"))
 	if err != nil {
+		return p, err
+	}
+	if v, err = positionAt(v, at); err != nil {
 		return p, err
 	}
 	switch {

@@ -31,6 +31,17 @@ var routeQuery = map[string][]string{
 	"/feeds/changes.atom":    changesParams(false),
 	"/api/v1/search":         searchParams,
 	"/api/v1/export/:file":   {"bom"},
+	// A record, and a country profile, may be read as of a time; they read format
+	// too, to refuse with a 406 what is not JSON (negotiate).
+	"/api/v1/states/:iso2":       {pAsOf, "format"},
+	"/api/v1/vendors/:id":        {pAsOf, "format"},
+	"/api/v1/products/:id":       {pAsOf, "format"},
+	"/api/v1/agencies/:id":       {pAsOf, "format"},
+	"/api/v1/licenses/:id":       {pAsOf, "format"},
+	"/api/v1/terminations/:id":   {pAsOf, "format"},
+	"/api/v1/allegations/:id":    {pAsOf, "format"},
+	"/api/v1/communications/:id": {pAsOf, "format"},
+	"/api/v1/sources/:id":        {pAsOf, "format"},
 	// The FtM export reads no parameter, and refuses any (a misspelt one must not
 	// pass for a filter).
 	"/api/v1/export/" + ftmFile: {},
@@ -50,9 +61,14 @@ func init() {
 	}
 }
 
-// params are the names a list takes: its filters and paging.
+// params are the names a list takes: its filters and paging, and as_of for a list
+// of records.
 func (spec listSpec) params() []string {
-	return append(slices.Clone(spec.filters), paging...)
+	out := append(slices.Clone(spec.filters), paging...)
+	if spec.kind != "" {
+		out = append(out, pAsOf)
+	}
+	return out
 }
 
 // refusesUnknown reports whether a route answers an unknown parameter with a 400:

@@ -23,11 +23,15 @@ type listMeta struct {
 	NextCursor *string `json:"next_cursor" extensions:"x-nullable"`
 	// DatasetVersion names the public state of the registry this answer comes from.
 	DatasetVersion string `json:"dataset_version" example:"42"`
+	// AsOf is the time the answer shows the registry at (as_of; absent: now).
+	AsOf *string `json:"as_of,omitempty" example:"2026-01-31T23:59:59.999999999Z"`
 }
 
 // itemMeta is the meta of a single-record answer.
 type itemMeta struct {
 	DatasetVersion string `json:"dataset_version" example:"42"`
+	// AsOf is the time the answer shows the registry at (as_of; absent: now).
+	AsOf *string `json:"as_of,omitempty" example:"2026-01-31T23:59:59.999999999Z"`
 }
 
 // listEnvelope is the body of every list answer.
@@ -87,22 +91,22 @@ func revisionTag(revision int) string {
 
 // respondItem writes one record in its envelope, with its revision as ETag.
 func respondItem[T any](s *Server, c echo.Context, rec T, revision int) error {
-	version, err := s.version(c)
+	version, err := s.answerVersion(c)
 	if err != nil {
 		return err
 	}
-	return s.respond(c, itemEnvelope[T]{Data: rec, Meta: itemMeta{DatasetVersion: version}}, revisionTag(revision), version)
+	return s.respond(c, itemEnvelope[T]{Data: rec, Meta: itemMeta{DatasetVersion: version, AsOf: asOfMeta(askedAsOf(c))}}, revisionTag(revision), version)
 }
 
 // respondList writes a page of records as JSON, CSV or XLSX (format), with a Link to
 // the next page.
 func respondList[T any](s *Server, c echo.Context, rows []T, next, format string) error {
-	version, err := s.version(c)
+	version, err := s.answerVersion(c)
 	if err != nil {
 		return err
 	}
 	if next != "" {
-		next = bindCursor(c.Path(), next)
+		next = bindCursor(c.Path(), cursorAt(next, askedAsOf(c)))
 		u := *c.Request().URL
 		q := u.Query()
 		q.Set("cursor", next)
@@ -130,7 +134,7 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next, format string
 		}
 		return s.send(c, "text/csv; charset=utf-8", buf.Bytes(), "", version)
 	}
-	meta := listMeta{DatasetVersion: version}
+	meta := listMeta{DatasetVersion: version, AsOf: asOfMeta(askedAsOf(c))}
 	if next != "" {
 		meta.NextCursor = &next
 	}

@@ -48,10 +48,12 @@ type profileResponse struct {
 //	@Tags			states
 //	@Produce		json,application/problem+json
 //	@Param			iso2	path		string	true	"ISO 3166-1 alpha-2 code (an alpha-3 code redirects)"
+//	@Param			as_of	query		string	false	"a time to read the profile at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. Every section is rebuilt from the records as they were public then, with meta.as_of"
 //	@Success		200		{object}	profileResponse
 //	@Success		301		"the upper-case URL"
 //	@Success		308		"the alpha-2 URL of an alpha-3 code (/api/v1/states/ISR → /api/v1/states/IL)"
 //	@Success		304		"not modified"
+//	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		429		{object}	Problem
 //	@Failure		500		{object}	Problem
@@ -76,13 +78,22 @@ func (s *Server) getState(c echo.Context) error {
 		return c.Redirect(status, u.RequestURI())
 	}
 	ctx := c.Request().Context()
-	p, err := s.store.StateProfile(ctx, code, s.canSeeDrafts(c))
+	at, err := asOf(c)
 	if err != nil {
 		return err
 	}
-	version, err := s.version(c)
+	var p store.Profile
+	if at != nil {
+		p, err = s.store.StateProfileAt(ctx, code, *at)
+	} else {
+		p, err = s.store.StateProfile(ctx, code, s.canSeeDrafts(c))
+	}
 	if err != nil {
 		return err
 	}
-	return s.respond(c, profileResponse{Data: p, Meta: itemMeta{DatasetVersion: version}}, "", version)
+	version, err := s.answerVersion(c)
+	if err != nil {
+		return err
+	}
+	return s.respond(c, profileResponse{Data: p, Meta: itemMeta{DatasetVersion: version, AsOf: asOfMeta(at)}}, "", version)
 }

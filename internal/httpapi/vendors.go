@@ -8,7 +8,7 @@ import (
 )
 
 // vendorsSpec are the filters of the vendor list.
-var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, fQ}}
+var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, fQ}, kind: "vendor"}
 
 // listVendors lists vendors.
 //
@@ -23,6 +23,7 @@ var vendorsSpec = listSpec{filters: []string{fCountry, fStatus, fUpdatedSince, f
 //	@Param			limit			query		int		false	"page size, 1-500 (default 50; larger is clamped to 500)"
 //	@Param			cursor			query		string	false	"the meta.next_cursor of the previous page"
 //	@Param			format			query		string	false	"json (default), csv or xlsx (a workbook: the records' sheet with the CSV's columns, typed cells, a sheet of the sources they cite and one saying the dataset version and how to cite it)"	Enums(json, csv, xlsx)
+//	@Param			as_of			query		string	false	"a time to read the list at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The list is rebuilt from the public history, with meta.as_of; its cursor is bound to that time. It applies status, updated_since and the filters a record alone answers (country, exporter_country, vendor, agency, as each list takes them; not country on products and terminations); any other filter is a 400 naming it"
 //	@Success		200				{object}	listEnvelope[domain.Vendor]
 //	@Header			200				{string}	ETag				"validator of the representation"
 //	@Header			200				{string}	Link				"the next page, rel=next"
@@ -45,18 +46,29 @@ func (s *Server) listVendors(c echo.Context) error {
 //	@Description	A published or retracted vendor with its citations; a retracted record stays at its URL, marked retracted. The ETag is the record's revision.
 //	@Tags			vendors
 //	@Produce		json,application/problem+json
-//	@Param			id	path		string	true	"vendor id or slug"
-//	@Success		200	{object}	itemEnvelope[domain.Vendor]
-//	@Header			200	{string}	ETag	"the record's revision"
-//	@Success		304	"not modified"
-//	@Failure		404	{object}	Problem
-//	@Failure		429	{object}	Problem
-//	@Failure		500	{object}	Problem
-//	@Failure		503	{object}	Problem
+//	@Param			id		path		string	true	"vendor id or slug"
+//	@Param			as_of	query		string	false	"a time to read the record at: a date (YYYY-MM-DD, the end of that day in UTC) or an RFC 3339 time, not in the future. The answer is the record as it was public then, rebuilt from its public history (404 when it was not public then; a retracted record stays, marked retracted), with meta.as_of"
+//	@Success		200		{object}	itemEnvelope[domain.Vendor]
+//	@Header			200		{string}	ETag	"the record's revision"
+//	@Success		304		"not modified"
+//	@Failure		400		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		429		{object}	Problem
+//	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem
 //	@Router			/api/v1/vendors/{id} [get]
 //	@ID				getVendor
 func (s *Server) getVendor(c echo.Context) error {
-	v, err := s.store.GetVendor(c.Request().Context(), c.Param("id"), s.canSeeDrafts(c))
+	at, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	var v domain.Vendor
+	if at != nil {
+		v, err = s.store.VendorAt(c.Request().Context(), c.Param("id"), *at)
+	} else {
+		v, err = s.store.GetVendor(c.Request().Context(), c.Param("id"), s.canSeeDrafts(c))
+	}
 	if err != nil {
 		return err
 	}

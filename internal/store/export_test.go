@@ -62,3 +62,6 @@ func LicenseColumns() []string {
 	}
 	return out
 }
+
+// SetAsOfBatch sets how many revisions a list as of a time reads at a time.
+func SetAsOfBatch(n int) { asOfBatch = n }

@@ -62,34 +62,52 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 // when the change was made. Filtering when history is read, not when it is written,
 // keeps the revisions whole for staff, and covers the revisions written before.
 func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) error {
-	var ids []int
+	var snaps []map[string]any
 	for _, ch := range changes {
-		for _, snap := range []map[string]any{ch.Before, ch.After} {
-			for _, c := range snapshotCitations(snap) {
-				if id, ok := citedSource(c); ok {
-					ids = append(ids, id)
-				}
-			}
-		}
+		snaps = append(snaps, ch.Before, ch.After)
 	}
-	refs := map[int]map[string]any{}
-	if len(ids) > 0 {
-		rows, err := s.client.Source.Query().
-			Where(source.IDIn(ids...), source.StatusIn(statusValues[source.Status](domain.PublicStatuses)...)).All(ctx)
-		if err != nil {
-			return err
-		}
-		for _, v := range rows {
-			if refs[v.ID], err = asMap(sourceRef(v)); err != nil {
-				return err
-			}
-		}
+	refs, err := s.publicSourceRefs(ctx, citedSources(snaps))
+	if err != nil {
+		return err
 	}
 	for i := range changes {
 		changes[i].Before = publicSnapshot(changes[i].Before, refs)
 		changes[i].After = publicSnapshot(changes[i].After, refs)
 	}
 	return nil
+}
+
+// citedSources returns the ids of the sources the snapshots cite.
+func citedSources(snaps []map[string]any) []int {
+	var ids []int
+	for _, snap := range snaps {
+		for _, c := range snapshotCitations(snap) {
+			if id, ok := citedSource(c); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// publicSourceRefs returns the summaries, as citations show them, of the sources
+// among ids that are public now, by id.
+func (s *Store) publicSourceRefs(ctx context.Context, ids []int) (map[int]map[string]any, error) {
+	refs := map[int]map[string]any{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	rows, err := s.client.Source.Query().
+		Where(source.IDIn(ids...), source.StatusIn(statusValues[source.Status](domain.PublicStatuses)...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range rows {
+		if refs[v.ID], err = asMap(sourceRef(v)); err != nil {
+			return nil, err
+		}
+	}
+	return refs, nil
 }
 
 // publicSnapshot returns a copy of a snapshot whose citations are those of the

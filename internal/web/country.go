@@ -43,7 +43,7 @@ func (s *server) country(w http.ResponseWriter, r *http.Request) {
 	code, ok := domain.NormalizeCountry(raw)
 	if !ok && strings.TrimSpace(raw) == raw {
 		if code, ok = domain.CountryByAlpha3(raw); ok { // /countries/ISR is /countries/IL
-			http.Redirect(w, r, "/countries/"+code, http.StatusPermanentRedirect)
+			http.Redirect(w, r, withQuery(r, "/countries/"+code), http.StatusPermanentRedirect)
 			return
 		}
 	}
@@ -52,11 +52,17 @@ func (s *server) country(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if code != raw {
-		http.Redirect(w, r, "/countries/"+code, http.StatusMovedPermanently)
+		http.Redirect(w, r, withQuery(r, "/countries/"+code), http.StatusMovedPermanently)
 		return
 	}
 	ctx := r.Context()
-	p, err := s.st.StateProfile(ctx, code, false)
+	var p store.Profile
+	var err error
+	if at := asOfFrom(ctx); at != nil {
+		p, err = s.st.StateProfileAt(ctx, code, *at)
+	} else {
+		p, err = s.st.StateProfile(ctx, code, false)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

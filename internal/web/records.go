@@ -123,13 +123,21 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if r.PathValue("ref") != v.Slug {
-		http.Redirect(w, r, "/vendors/"+v.Slug, http.StatusMovedPermanently)
+	// The permalink is the slug the vendor has now, whatever the time shown.
+	slug := v.Slug
+	if r.PathValue("ref") != slug {
+		http.Redirect(w, r, withQuery(r, "/vendors/"+slug), http.StatusMovedPermanently)
 		return
+	}
+	if at := asOfFrom(ctx); at != nil {
+		if v, err = s.st.VendorAt(ctx, slug, *at); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	// Related lists resolve the vendor among public records (a retracted vendor
 	// still has them) and show the published ones.
-	p := store.ListParams{Statuses: domain.PublicStatuses, Vendor: v.Slug, Limit: store.ProfileSectionLimit}
+	p := store.ListParams{Statuses: domain.PublicStatuses, Vendor: slug, Limit: store.ProfileSectionLimit}
 	var (
 		products       []domain.Product
 		licenses       []domain.License
@@ -138,11 +146,11 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		communications []domain.Communication
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { products, _, err = s.st.ListProducts(gctx, p); return err })
-	g.Go(func() (err error) { licenses, _, err = s.st.ListLicenses(gctx, p); return err })
-	g.Go(func() (err error) { terminations, _, err = s.st.ListTerminations(gctx, p); return err })
-	g.Go(func() (err error) { allegations, _, err = s.st.ListAllegations(gctx, p); return err })
-	g.Go(func() (err error) { communications, _, err = s.st.ListCommunications(gctx, p); return err })
+	goList(g, gctx, &products, listAt(ctx, s.st, "product", s.st.ListProducts), p)
+	goList(g, gctx, &licenses, listAt(ctx, s.st, "license", s.st.ListLicenses), p)
+	goList(g, gctx, &terminations, listAt(ctx, s.st, "termination", s.st.ListTerminations), p)
+	goList(g, gctx, &allegations, listAt(ctx, s.st, "allegation", s.st.ListAllegations), p)
+	goList(g, gctx, &communications, listAt(ctx, s.st, "communication", s.st.ListCommunications), p)
 	if err := g.Wait(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -178,8 +186,8 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	filter := url.Values{"vendor": {v.Slug}}
-	jsonLinks, _ := recordLinks("vendors", v.Slug)
+	filter := url.Values{"vendor": {slug}}
+	jsonLinks, _ := recordLinks("vendors", slug)
 	jsonLinks = append(jsonLinks, link{"Its licences (JSON)", listJSON("licenses", filter)})
 	csv := []link{
 		{"Its products (CSV)", listCSV("products", url.Values{"vendor": {v.Slug}})},
@@ -204,7 +212,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		unknownTotal(&data.Allegations, full[3])
 		unknownTotal(&data.Communications, full[4])
 		data.Statements = vendorStatements(v.ID, data.Communications.Items)
-		return page{Title: v.Name, Path: "/vendors/" + v.Slug, JSON: jsonLinks, CSV: csv,
+		return page{Title: v.Name, Path: "/vendors/" + slug, JSON: jsonLinks, CSV: csv,
 			Retraction: retractionOf(v.Record), Data: data}
 	})
 }
@@ -242,7 +250,7 @@ func (s *server) product(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, err := s.st.GetProduct(r.Context(), id, false)
+	p, err := getAt(r.Context(), s.st, "product", s.st.GetProduct)(r.Context(), id, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -275,7 +283,7 @@ func (s *server) agency(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a, err := s.st.GetAgency(ctx, id, false)
+	a, err := getAt(ctx, s.st, "agency", s.st.GetAgency)(ctx, id, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -287,9 +295,9 @@ func (s *server) agency(w http.ResponseWriter, r *http.Request) {
 		allegations  []domain.Allegation
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { licenses, _, err = s.st.ListLicenses(gctx, p); return err })
-	g.Go(func() (err error) { terminations, _, err = s.st.ListTerminations(gctx, p); return err })
-	g.Go(func() (err error) { allegations, _, err = s.st.ListAllegations(gctx, p); return err })
+	goList(g, gctx, &licenses, listAt(ctx, s.st, "license", s.st.ListLicenses), p)
+	goList(g, gctx, &terminations, listAt(ctx, s.st, "termination", s.st.ListTerminations), p)
+	goList(g, gctx, &allegations, listAt(ctx, s.st, "allegation", s.st.ListAllegations), p)
 	if err := g.Wait(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -334,7 +342,7 @@ func (s *server) agency(w http.ResponseWriter, r *http.Request) {
 
 // license serves /licenses/{id}.
 func (s *server) license(w http.ResponseWriter, r *http.Request) {
-	recordPage(s, w, r, "licenses", "license", s.st.GetLicense, func(l domain.License, n *needs) {
+	recordPage(s, w, r, "licenses", "license", getAt(r.Context(), s.st, "license", s.st.GetLicense), func(l domain.License, n *needs) {
 		n.vendor(l.VendorID)
 		n.agency(l.EndUserAgencyID)
 		for _, pid := range l.ProductIDs {
@@ -345,7 +353,7 @@ func (s *server) license(w http.ResponseWriter, r *http.Request) {
 
 // termination serves /terminations/{id}.
 func (s *server) termination(w http.ResponseWriter, r *http.Request) {
-	recordPage(s, w, r, "terminations", "termination", s.st.GetTermination, func(t domain.Termination, n *needs) {
+	recordPage(s, w, r, "terminations", "termination", getAt(r.Context(), s.st, "termination", s.st.GetTermination), func(t domain.Termination, n *needs) {
 		n.vendor(&t.VendorID)
 		n.agency(t.AgencyID)
 	}, (*refs).terminationView)
@@ -353,7 +361,7 @@ func (s *server) termination(w http.ResponseWriter, r *http.Request) {
 
 // allegation serves /allegations/{id}.
 func (s *server) allegation(w http.ResponseWriter, r *http.Request) {
-	recordPage(s, w, r, "allegations", "allegation", s.st.GetAllegation, func(a domain.Allegation, n *needs) {
+	recordPage(s, w, r, "allegations", "allegation", getAt(r.Context(), s.st, "allegation", s.st.GetAllegation), func(a domain.Allegation, n *needs) {
 		n.vendor(a.VendorID)
 		n.product(a.ProductID)
 		n.agency(a.OperatorAgencyID)
@@ -362,7 +370,7 @@ func (s *server) allegation(w http.ResponseWriter, r *http.Request) {
 
 // communication serves /communications/{id}.
 func (s *server) communication(w http.ResponseWriter, r *http.Request) {
-	recordPage(s, w, r, "communications", "communication", s.st.GetCommunication, func(c domain.Communication, n *needs) {
+	recordPage(s, w, r, "communications", "communication", getAt(r.Context(), s.st, "communication", s.st.GetCommunication), func(c domain.Communication, n *needs) {
 		n.vendor(c.RecipientVendorID)
 		for _, st := range c.Statements {
 			src := st.SourceID
@@ -422,7 +430,7 @@ func (s *server) source(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	src, err := s.st.GetSource(r.Context(), id, false)
+	src, err := getAt(r.Context(), s.st, "source", s.st.GetSource)(r.Context(), id, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return

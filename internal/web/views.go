@@ -31,6 +31,8 @@ var funcs = template.FuncMap{
 	"assetVersion": func() string { return assetVersion },
 	"siteName":     func() string { return SiteName },
 	"isoDay":       func(t time.Time) string { return t.UTC().Format(domain.DateLayout) },
+	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
+	"asOfTime":     asOfTime,
 	"isnil":        isNil,
 	"deref":        func(s *string) string { return *s },
 	"answers":      answers,

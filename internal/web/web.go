@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,19 +78,23 @@ var pages = []struct {
 }{
 	{"/", nil, (*server).home},
 	{"/search", []string{"q"}, (*server).search},
-	{"/countries/{iso2}", nil, (*server).country},
-	{"/vendors/{ref}", nil, (*server).vendor},
-	{"/products/{id}", nil, (*server).product},
-	{"/agencies/{id}", nil, (*server).agency},
-	{"/licenses/{id}", nil, (*server).license},
-	{"/terminations/{id}", nil, (*server).termination},
-	{"/allegations/{id}", nil, (*server).allegation},
-	{"/communications/{id}", nil, (*server).communication},
-	{"/sources/{id}", nil, (*server).source},
+	{"/countries/{iso2}", asOfQuery, (*server).country},
+	{"/vendors/{ref}", asOfQuery, (*server).vendor},
+	{"/products/{id}", asOfQuery, (*server).product},
+	{"/agencies/{id}", asOfQuery, (*server).agency},
+	{"/licenses/{id}", asOfQuery, (*server).license},
+	{"/terminations/{id}", asOfQuery, (*server).termination},
+	{"/allegations/{id}", asOfQuery, (*server).allegation},
+	{"/communications/{id}", asOfQuery, (*server).communication},
+	{"/sources/{id}", asOfQuery, (*server).source},
 	// The pages say "Licence": a reader who types it so is sent to the address.
 	{"/licences/{id}", nil, func(_ *server, w http.ResponseWriter, r *http.Request) { respell(w, r, "/licenses/") }},
 	{"/assets/{name}", []string{"v"}, func(_ *server, w http.ResponseWriter, r *http.Request) { serveAsset(w, r) }},
 }
+
+// asOfQuery are the parameters of the pages that show the registry as it was at a
+// time (asof.go).
+var asOfQuery = []string{pAsOf}
 
 // Route is a public page's path, with its wildcards in braces ("/countries/{iso2}"),
 // and the query parameters it reads.
@@ -119,7 +124,16 @@ func New(st *store.Store, log *slog.Logger) http.Handler {
 		if pattern == "/" {
 			pattern = "/{$}" // the home page only, not every path
 		}
-		mux.HandleFunc("GET "+pattern, func(w http.ResponseWriter, r *http.Request) { p.serve(s, w, r) })
+		asOf := slices.Contains(p.query, pAsOf)
+		mux.HandleFunc("GET "+pattern, func(w http.ResponseWriter, r *http.Request) {
+			if asOf {
+				var ok bool
+				if r, ok = s.withAsOf(w, r); !ok {
+					return
+				}
+			}
+			p.serve(s, w, r)
+		})
 	}
 	mux.HandleFunc("/", s.notFound)
 	return mux
@@ -167,6 +181,8 @@ type page struct {
 	CSVNote string
 	// Retraction is set on a retracted record's page.
 	Retraction *retraction
+	// AsOf is set on a page that shows the registry as it was at a time.
+	AsOf *asOfBanner
 	// Status of an error page; 0 for 200.
 	Status int
 	// Query is the search box's current text.
@@ -241,15 +257,23 @@ var detailLevels = []detail{{20, 100, 50}, {8, 40, 25}, {3, 15, 10}, {0, 10, 0}}
 // absolute permalink) and runs the page's template.
 func (s *server) execute(r *http.Request, name string, p page) ([]byte, page, error) {
 	if p.Version == "" {
-		v, err := s.st.DatasetVersion(r.Context())
+		v, err := s.versionOf(r)
 		if err != nil {
 			return nil, p, err
 		}
 		p.Version = v
 	}
 	p.Retrieved = s.now().UTC().Format(domain.DateLayout)
+	if p.Status == 0 {
+		p.AsOf = bannerOf(r, p.Path)
+		if p.AsOf != nil && len(p.JSON) > 0 {
+			// The view as data is the record or profile as of the same time.
+			p.JSON = slices.Clone(p.JSON)
+			p.JSON[0].URL = asOfURL(r, p.JSON[0].URL)
+		}
+	}
 	if p.URL == "" {
-		p.URL = absURL(r, p.Path)
+		p.URL = asOfURL(r, absURL(r, p.Path))
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {

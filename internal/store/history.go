@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/revision"
@@ -47,31 +48,36 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 		}
 	}
 	if !drafts {
-		if err := s.publicSnapshots(ctx, out); err != nil {
+		snaps := make([]*map[string]any, 0, 2*len(out))
+		for i := range out {
+			snaps = append(snaps, &out[i].Before, &out[i].After)
+		}
+		if err := s.publicSnapshots(ctx, snaps); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// publicSnapshots makes the records of public changes show only what is public now.
+// publicSnapshots makes the records of public changes (snaps, replaced in place) show
+// only what is public now.
 // A revision keeps the record as staff saw it when it changed, and staff see drafts:
 // its citations may summarise a draft source. So, as the record itself does, a
 // snapshot leaves out each citation of a source that is not public now, and
 // summarises every other cited source as it is now, not as it was (a draft, perhaps)
 // when the change was made. Filtering when history is read, not when it is written,
 // keeps the revisions whole for staff, and covers the revisions written before.
-func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) error {
+func (s *Store) publicSnapshots(ctx context.Context, snaps []*map[string]any) error {
 	var ids []int
-	for _, ch := range changes {
-		for _, snap := range []map[string]any{ch.Before, ch.After} {
-			for _, c := range snapshotCitations(snap) {
-				if id, ok := citedSource(c); ok {
-					ids = append(ids, id)
-				}
+	for _, snap := range snaps {
+		for _, c := range snapshotCitations(*snap) {
+			if id, ok := citedSource(c); ok {
+				ids = append(ids, id)
 			}
 		}
 	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	refs := map[int]map[string]any{}
 	if len(ids) > 0 {
 		rows, err := s.client.Source.Query().
@@ -85,9 +91,8 @@ func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) er
 			}
 		}
 	}
-	for i := range changes {
-		changes[i].Before = publicSnapshot(changes[i].Before, refs)
-		changes[i].After = publicSnapshot(changes[i].After, refs)
+	for _, snap := range snaps {
+		*snap = publicSnapshot(*snap, refs)
 	}
 	return nil
 }

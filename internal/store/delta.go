@@ -31,7 +31,7 @@ type DeltaOp struct {
 
 // deltaBatch is how many records a delta reads at a time: memory stays bounded
 // however many records changed between the versions.
-const deltaBatch = 500
+var deltaBatch = 500
 
 // IsVersion reports whether v is a dataset version this registry has had: 0 (the
 // empty registry) or the id of a public revision.

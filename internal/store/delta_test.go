@@ -152,3 +152,61 @@ func TestDelta(t *testing.T) {
 		}
 	})
 }
+
+// TestDeltaInBatches: a delta read a few records at a time holds each changed record
+// once, in the order of their last changes, each with its right operation, whatever
+// batch its state before falls in.
+func TestDeltaInBatches(t *testing.T) {
+	defer func(n int) { *store.DeltaBatch = n }(*store.DeltaBatch)
+	*store.DeltaBatch = 2
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleEditor})
+		version := func() int64 {
+			v, _ := st.DatasetVersion(ctx)
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+		var ids []domain.ID
+		for i := range 5 {
+			src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "media", Title: "Source " + strconv.Itoa(i)}, store.Edit{})
+			if err == nil {
+				_, err = store.Publish(ctx, st, store.Sources, int(src.ID), nil, store.Edit{})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, src.ID)
+		}
+		mid := version()
+		// Retitle sources 3, 0, 2 (in that order), retract 4; source 1 stays as it was.
+		for _, i := range []int{3, 0, 2} {
+			cur, _ := st.GetSource(ctx, int(ids[i]), true)
+			if _, err := store.Update(ctx, st, store.Sources, int(ids[i]), cur.Revision, func(f domain.SourceFields) (domain.SourceFields, error) {
+				f.Title += " retitled"
+				return f, nil
+			}, store.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.Retract(ctx, st, store.Sources, int(ids[4]), nil, "not a source", store.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		end := version()
+		got := func(from, to int64) []string {
+			var out []string
+			if err := st.Delta(ctx, from, to, func(op store.DeltaOp) error {
+				out = append(out, op.Op+" "+op.Entity["title"].(string))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		if g, want := got(mid, end), []string{"MOD Source 3 retitled", "MOD Source 0 retitled", "MOD Source 2 retitled", "DEL Source 4"}; !reflect.DeepEqual(g, want) {
+			t.Errorf("delta in batches of 2: %q, want %q", g, want)
+		}
+		if g, want := got(0, end), []string{"ADD Source 1", "ADD Source 3 retitled", "ADD Source 0 retitled", "ADD Source 2 retitled"}; !reflect.DeepEqual(g, want) {
+			t.Errorf("delta from 0 in batches of 2: %q, want %q", g, want)
+		}
+	})
+}

@@ -22,3 +22,6 @@ func MigrateTo(ctx context.Context, s *Store, last string) error { return s.migr
 
 // Mentions returns the countries and vendors a revision's record names.
 var Mentions = mentions
+
+// DeltaBatch is how many records a delta reads at a time (tests make it small).
+var DeltaBatch = &deltaBatch

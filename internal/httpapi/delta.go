@@ -82,14 +82,8 @@ func (s *Server) exportDelta(c echo.Context) error {
 		if from, to, err = deltaVersions(c, version); err != nil {
 			return err
 		}
-		for name, v := range map[string]int64{"from": from, "to": to} {
-			ok, err := ts.IsVersion(ctx, v)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return domain.Invalid(name, fmt.Sprintf("%d is not a dataset version of this registry: a version is the X-Dataset-Version of an answer (the current one is %s), or 0", v, version))
-			}
+		if err := ts.CheckDeltaVersions(ctx, from, to); err != nil {
+			return err
 		}
 		w := bufio.NewWriterSize(f, 256<<10)
 		if err := dataset.WriteDelta(ctx, ts, w, from, to); err != nil {
@@ -105,21 +99,17 @@ func (s *Server) exportDelta(c echo.Context) error {
 	return nil
 }
 
-// deltaVersions reads a delta's versions: whole numbers, to (by default the current
-// version) no later than the current one, from no later than to.
+// deltaVersions reads a delta's versions, whole numbers from 0; to is by default the
+// current version. Whether they are versions is the store's to say
+// (CheckDeltaVersions).
 func deltaVersions(c echo.Context, current string) (from, to int64, err error) {
-	cur, err := strconv.ParseInt(current, 10, 64)
-	if err != nil {
+	if to, err = strconv.ParseInt(current, 10, 64); err != nil {
 		return 0, 0, err
 	}
-	to = cur
 	parse := func(name string) (int64, error) {
 		v, err := strconv.ParseInt(c.QueryParam(name), 10, 64)
 		if err != nil || v < 0 || strconv.FormatInt(v, 10) != c.QueryParam(name) {
 			return 0, domain.Invalid(name, "must be a dataset version: a whole number from 0, as in X-Dataset-Version")
-		}
-		if v > cur {
-			return 0, domain.Invalid(name, fmt.Sprintf("%d is later than the current dataset version, %d", v, cur))
 		}
 		return v, nil
 	}
@@ -130,9 +120,6 @@ func deltaVersions(c echo.Context, current string) (from, to int64, err error) {
 		if to, err = parse("to"); err != nil {
 			return 0, 0, err
 		}
-	}
-	if from > to {
-		return 0, 0, domain.Invalid("from", fmt.Sprintf("%d is later than to (%d): a delta goes from an earlier version to a later one", from, to))
 	}
 	return from, to, nil
 }

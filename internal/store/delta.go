@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -43,6 +44,31 @@ func (s *Store) IsVersion(ctx context.Context, v int64) (bool, error) {
 		return false, nil
 	}
 	return s.client.Revision.Query().Where(revision.ID(int(v)), revision.Public(true)).Exist(ctx)
+}
+
+// CheckDeltaVersions checks the versions of a delta: each one this registry has had
+// (IsVersion), from no later than to. A problem names from or to.
+func (s *Store) CheckDeltaVersions(ctx context.Context, from, to int64) error {
+	current, err := s.DatasetVersion(ctx)
+	if err != nil {
+		return err
+	}
+	for _, v := range []struct {
+		name    string
+		version int64
+	}{{"from", from}, {"to", to}} {
+		ok, err := s.IsVersion(ctx, v.version)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return domain.Invalid(v.name, fmt.Sprintf("%d is not a dataset version of this registry: a version is the X-Dataset-Version of an answer (the current one is %s), or 0", v.version, current))
+		}
+	}
+	if from > to {
+		return domain.Invalid("from", fmt.Sprintf("%d is later than to (%d): a delta goes from an earlier version to a later one", from, to))
+	}
+	return nil
 }
 
 // Delta calls each with the operations that take the published records of dataset

@@ -21,6 +21,13 @@ const deltaFile = "delta.ndjson"
 // deltaParams are the parameters of a delta: the versions it goes between.
 var deltaParams = []string{"from", "to"}
 
+// deltaRead reports a public read of a delta: made for each request, not kept like
+// the other exports, so the server's bound on reads in progress (guard) admits it as
+// it admits the reads the cache cannot answer.
+func deltaRead(c echo.Context) bool {
+	return c.Path() == "/api/v1/export/"+deltaFile && c.Request().Header.Get(echo.HeaderAuthorization) == ""
+}
+
 // exportDelta serves the changes between two dataset versions.
 //
 //	@Summary		Export the changes between two dataset versions

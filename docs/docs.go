@@ -3048,6 +3048,87 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/export/delta.ndjson": {
+            "get": {
+                "description": "The delta between dataset versions from and to, in OpenSanctions' delta format: one operation a line (application/x-ndjson), {\"op\": \"ADD\"|\"MOD\"|\"DEL\", \"record_type\": …, \"entity\": record}. It takes the published records of version from (what the lists showed then) to those of version to: ADD a record published since, MOD a published record changed since, DEL a record retracted since (it leaves the lists; its entity is the retracted record, with its reason and date). The entity is the record in the API's and the NDJSON export's shape, as it is public at version to; record_type says what kind of record it is (its collection is that name's plural). A record published at both versions whose public content is the same but for its revision and updated_at is not listed, nor a record published and retracted between them. Lines follow the order of the changes. Drafts never appear, nor a draft source a record cites: cited sources show as they are public now, as in the records' public history.\nA version is the X-Dataset-Version (meta.dataset_version) of any answer, or 0 for the empty registry; from equal to to is an empty delta. The ETag names the versions and the current dataset version (the cited sources' summaries are those of now); If-None-Match answers 304, Range resumes a download, and HEAD gives the headers alone.",
+                "produces": [
+                    "application/x-ndjson",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Export the changes between two dataset versions",
+                "operationId": "exportDelta",
+                "parameters": [
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "the earlier dataset version",
+                        "name": "from",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "the later dataset version (default: the current one)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "bytes=START-END, to resume a download",
+                        "name": "Range",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the operations, one a line",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "206": {
+                        "description": "the range asked for",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "from missing, a version this registry never had, from later than to, or an unknown parameter",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "416": {
+                        "description": "the range is outside the delta"
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/export/entities.ftm.json": {
             "get": {
                 "description": "Every public (published and retracted) record as FollowTheMoney (FtM) entities, the model Aleph and OpenSanctions read: one JSON object a line (application/x-ndjson), {id, schema, properties: {property: [strings]}, datasets, first_seen, last_seen}. Ids are stable and namespaced by record type (ser-vendor-1, ser-agency-2, ser-license-3, ser-award-3, ser-source-4, ser-citation-5, ser-state-MX…). Vendors are Company; agencies, and the states a record names, PublicBody (the model has no Territory); a licence is a License whose authority is its end user (the agency, else the state) and whose products are its commodities, with a ContractAward naming the vendor as supplier and the licence's validity as its startDate and endDate; allegations and terminations are Event (involved: the vendor; organizer: the operating agency or state); sources are Document (Article for the media), and each citation is a Documentation linking the source (document) to the record it supports (entity), its confidence as role. A retracted record says so in notes. Drafts never appear, nor a reference to one. Every line keeps to the model of @alephdata/followthemoney 3.8.4 (schemata, properties of the schema and its parents, entity references that resolve within the export).\nServed like the other exports: made once per dataset version and kept (Content-Length, Range to resume, ETag and X-Dataset-Version naming the version held, gzip on Accept-Encoding), and HEAD gives the headers alone.",

@@ -26,11 +26,17 @@ func exportCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	fs := flags("export", &cfg, stderr)
 	out := fs.String("out", "", "the directory to write the snapshot to")
 	ftm := fs.String("ftm", "", "also (or only) write every public record as FollowTheMoney entities, one a line, to this file")
+	delta := fs.String("delta", "", "also (or only) write the changes between dataset versions --from and --to, one operation a line, to this file")
+	from := fs.Int64("from", -1, "with --delta: the earlier dataset version (0: the empty registry)")
+	to := fs.Int64("to", -1, "with --delta: the later dataset version (default: the current one)")
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	if *out == "" && *ftm == "" {
-		return usageError{errors.New("export: --out DIR (a snapshot) or --ftm FILE (FollowTheMoney entities) is required")}
+	if *out == "" && *ftm == "" && *delta == "" {
+		return usageError{errors.New("export: --out DIR (a snapshot), --ftm FILE (FollowTheMoney entities) or --delta FILE --from V [--to W] (the changes between two versions) is required")}
+	}
+	if *delta != "" && *from < 0 {
+		return usageError{errors.New("export --delta: --from V, the dataset version the delta starts from (0 for the empty registry), is required")}
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -38,13 +44,35 @@ func exportCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	}
 	defer st.Close()
 	if *ftm != "" {
-		if err := exportFtM(ctx, st, *ftm); err != nil {
+		if err := exportFile(ctx, st, *ftm, func(ts *store.Store, w io.Writer) error { return dataset.WriteFtM(ctx, ts, w) }); err != nil {
 			return fmt.Errorf("export --ftm: %w", err)
 		}
 		fmt.Fprintf(stdout, "wrote FollowTheMoney entities to %s\n", *ftm)
-		if *out == "" {
-			return nil
+	}
+	if *delta != "" {
+		var until int64
+		err := exportFile(ctx, st, *delta, func(ts *store.Store, w io.Writer) error {
+			if until = *to; until < 0 {
+				v, err := ts.DatasetVersion(ctx)
+				if err != nil {
+					return err
+				}
+				if until, err = strconv.ParseInt(v, 10, 64); err != nil {
+					return err
+				}
+			}
+			if err := ts.CheckDeltaVersions(ctx, *from, until); err != nil {
+				return err
+			}
+			return dataset.WriteDelta(ctx, ts, w, *from, until)
+		})
+		if err != nil {
+			return fmt.Errorf("export --delta: %w", err)
 		}
+		fmt.Fprintf(stdout, "wrote the changes from dataset version %d to %d to %s\n", *from, until, *delta)
+	}
+	if *out == "" {
+		return nil
 	}
 	bar := newBar(stdout, -1, "exporting")
 	m, err := dataset.Export(ctx, st, *out, func(n int) { bar.set(n) })
@@ -249,17 +277,17 @@ func seedSyntheticCommand(ctx context.Context, cfg config.Config, args []string,
 	return nil
 }
 
-// exportFtM writes the FollowTheMoney entities of one consistent state of the
-// database to path, whole or not at all (a temporary file renamed into place).
-func exportFtM(ctx context.Context, st *store.Store, path string) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".ftm-*")
+// exportFile writes what write makes of one consistent state of the database to
+// path, whole or not at all (a temporary file renamed into place).
+func exportFile(ctx context.Context, st *store.Store, path string, write func(ts *store.Store, w io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".export-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
 	w := bufio.NewWriter(f)
-	if err := st.Snapshot(ctx, func(ts *store.Store) error { return dataset.WriteFtM(ctx, ts, w) }); err != nil {
+	if err := st.Snapshot(ctx, func(ts *store.Store) error { return write(ts, w) }); err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -101,3 +103,80 @@ func TestExportFtMFile(t *testing.T) {
 		t.Errorf("export --out --ftm: %v\n%s", err, out)
 	}
 }
+
+// TestExportDeltaFile: export --delta FILE --from V [--to W] writes the changes between
+// two dataset versions: from 0, an ADD of every published record of the snapshot;
+// between a version and itself, nothing. --from is required, and a version the
+// registry never had is refused, naming the flag's parameter.
+func TestExportDeltaFile(t *testing.T) {
+	dir := t.TempDir()
+	db, file, snap := filepath.Join(dir, "r.db"), filepath.Join(dir, "delta.ndjson"), filepath.Join(dir, "snap")
+	if out, err := registry(t, "import", "--db", db, filepath.Join("..", "..", "internal", "dataset", "data")); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := registry(t, "export", "--db", db, "--out", snap); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	// The published records of the snapshot, by type and id.
+	want := map[string]bool{}
+	files, _ := filepath.Glob(filepath.Join(snap, "*.ndjson"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			var rec struct{ ID, Status string }
+			if json.Unmarshal(line, &rec) == nil && rec.Status == "published" {
+				want[strings.TrimSuffix(filepath.Base(f), ".ndjson")+"/"+rec.ID] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no published record in the snapshot")
+	}
+
+	out, err := registry(t, "export", "--db", db, "--delta", file, "--from", "0")
+	if err != nil || !strings.Contains(out, "wrote the changes from dataset version 0 to ") {
+		t.Fatalf("export --delta: %v\n%s", err, out)
+	}
+	version := strings.Fields(strings.SplitAfter(out, "from dataset version 0 to ")[1])[0]
+	b, _ := os.ReadFile(file)
+	got := map[string]bool{}
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var op struct {
+			Op         string
+			RecordType string `json:"record_type"`
+			Entity     struct{ ID string }
+		}
+		if err := json.Unmarshal(line, &op); err != nil || op.Op != "ADD" {
+			t.Errorf("a line of the delta from 0 is not an ADD: %v %s", err, line)
+		}
+		got[collectionOf[op.RecordType]+"/"+op.Entity.ID] = true
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the delta from 0 adds %v, want the published records %v", got, want)
+	}
+
+	if out, err := registry(t, "export", "--db", db, "--delta", file, "--from", version, "--to", version); err != nil {
+		t.Errorf("export --delta from a version to itself: %v\n%s", err, out)
+	} else if b, _ := os.ReadFile(file); len(b) != 0 {
+		t.Errorf("the delta from a version to itself: %q, want nothing", b)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--delta", file}, "--from"},
+		{[]string{"--delta", file, "--from", "99999"}, "from: 99999 is not a dataset version"},
+		{[]string{"--delta", file, "--from", version, "--to", "0"}, "from: " + version + " is later than to"},
+	} {
+		if out, err := registry(t, append([]string{"export", "--db", db}, bad.args...)...); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("export %v: %v\n%s; want an error saying %q", bad.args, err, out, bad.want)
+		}
+	}
+}
+
+// collectionOf names the snapshot file of each record type.
+var collectionOf = map[string]string{"vendor": "vendors", "product": "products", "agency": "agencies", "license": "licenses",
+	"termination": "terminations", "allegation": "allegations", "communication": "communications", "source": "sources"}

@@ -51,6 +51,7 @@ commands:
   serve     serve the registry's API (--addr, --metrics-addr, --db, --seed, --review, --require-2fa)
   migrate   apply the database migrations (--db)
   export    write a snapshot of the public records: export --out DIR [--ftm FILE] (FollowTheMoney entities)
+            [--delta FILE --from V [--to W]] (the changes between two dataset versions)
   import    load the export format, all or nothing: import [--dry-run] FILE|DIR
   intake    take a CSV, XLSX or MISP galaxy file in as drafts for review, matched against
             existing records, all or nothing: intake [--collection C] [--source ID]

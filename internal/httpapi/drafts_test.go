@@ -342,7 +342,8 @@ func walk(t *testing.T, a *api, drafts, published map[string]string, at string) 
 			routes = append(routes, route{path: "/api/v1/" + c + "?vendor=" + drafts["vendors"], status: 400})
 		}
 	}
-	routes = append(routes, route{path: "/api/v1/export/states.ndjson"}, route{path: "/api/v1/export/states.csv"})
+	routes = append(routes, route{path: "/api/v1/export/states.ndjson"}, route{path: "/api/v1/export/states.csv"},
+		route{path: "/api/v1/export/delta.ndjson?from=0"})
 	// Search for every text of every draft (the aliases too), one typo away so that
 	// the query is not the marker.
 	texts := []string{leak + " vendor alias", leak + " agency alias"}

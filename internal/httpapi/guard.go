@@ -126,7 +126,7 @@ func (s *Server) limitInFlight(next echo.HandlerFunc) echo.HandlerFunc {
 // none within SaturationWait.
 func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !cacheable(c) && !reconcileRead(c) {
+		if !cacheable(c) && !reconcileRead(c) && !deltaRead(c) {
 			return next(c) // staff, writes, exports (made once each), health
 		}
 		client := c.RealIP()

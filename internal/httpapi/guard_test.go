@@ -269,3 +269,30 @@ func counterValue(c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// TestSaturationGuardTakesDeltas: a delta, made for each request, waits for room like
+// the reads the cache cannot answer; an export, made once and kept, does not.
+func TestSaturationGuardTakesDeltas(t *testing.T) {
+	s := guardedServer(100, 1, 20*time.Millisecond)
+	b := newBlocking(s, s.guard)
+	for _, path := range []string{"/api/v1/export/" + deltaFile, "/api/v1/export/:file"} {
+		b.e.GET(path, func(c echo.Context) error { return c.String(http.StatusOK, "made") })
+	}
+	var wg sync.WaitGroup
+	b.hold(t, &wg, "192.0.2.1")
+	b.hold(t, &wg, "192.0.2.2") // twice the bound: full
+	get := func(path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = "192.0.2.3:40000"
+		rec := httptest.NewRecorder()
+		b.e.ServeHTTP(rec, req)
+		return rec
+	}
+	refusedWith(t, "a delta on a saturated server", get("/api/v1/export/delta.ndjson?from=0"), http.StatusServiceUnavailable)
+	if rec := get("/api/v1/export/licenses.ndjson"); rec.Code != http.StatusOK {
+		t.Errorf("an export on a saturated server: %d, want 200 (kept exports are not bounded)", rec.Code)
+	}
+	b.release <- struct{}{}
+	b.release <- struct{}{}
+	wg.Wait()
+}

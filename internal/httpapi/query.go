@@ -44,7 +44,8 @@ var routeQuery = map[string][]string{
 	"/api/v1/sources/:id":        {pAsOf, "format"},
 	// The FtM export reads no parameter, and refuses any (a misspelt one must not
 	// pass for a filter).
-	"/api/v1/export/" + ftmFile: {},
+	"/api/v1/export/" + ftmFile:   {},
+	"/api/v1/export/" + deltaFile: deltaParams,
 	// The reconciliation routes (reconcile.go) refuse unknown parameters too.
 	"/reconcile":                reconcileParams,
 	"/reconcile/preview":        previewParams,

@@ -71,6 +71,7 @@ func (s *Server) routes() {
 	v1.GET("/search", s.searchRecords)
 	v1.GET("/changes", s.listChanges)
 	v1.GET("/export/"+ftmFile, s.exportFtM)
+	v1.GET("/export/"+deltaFile, s.exportDelta)
 	v1.GET("/export/:file", s.export)
 	e.GET("/feeds/changes.atom", s.changesAtom)
 

@@ -65,3 +65,6 @@ func LicenseColumns() []string {
 
 // SetAsOfBatch sets how many revisions a list as of a time reads at a time.
 func SetAsOfBatch(n int) { asOfBatch = n }
+
+// DeltaBatch is how many records a delta reads at a time (tests make it small).
+var DeltaBatch = &deltaBatch

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/revision"
@@ -47,32 +48,38 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 		}
 	}
 	if !drafts {
-		if err := s.publicSnapshots(ctx, out); err != nil {
+		snaps := make([]*map[string]any, 0, 2*len(out))
+		for i := range out {
+			snaps = append(snaps, &out[i].Before, &out[i].After)
+		}
+		if err := s.publicSnapshots(ctx, snaps); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// publicSnapshots makes the records of public changes show only what is public now.
+// publicSnapshots makes the records of public changes (snaps, replaced in place) show
+// only what is public now.
 // A revision keeps the record as staff saw it when it changed, and staff see drafts:
 // its citations may summarise a draft source. So, as the record itself does, a
 // snapshot leaves out each citation of a source that is not public now, and
 // summarises every other cited source as it is now, not as it was (a draft, perhaps)
 // when the change was made. Filtering when history is read, not when it is written,
 // keeps the revisions whole for staff, and covers the revisions written before.
-func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) error {
-	var snaps []map[string]any
-	for _, ch := range changes {
-		snaps = append(snaps, ch.Before, ch.After)
+func (s *Store) publicSnapshots(ctx context.Context, snaps []*map[string]any) error {
+	all := make([]map[string]any, len(snaps))
+	for i, snap := range snaps {
+		all[i] = *snap
 	}
-	refs, err := s.publicSourceRefs(ctx, citedSources(snaps))
+	ids := citedSources(all)
+	slices.Sort(ids)
+	refs, err := s.publicSourceRefs(ctx, slices.Compact(ids))
 	if err != nil {
 		return err
 	}
-	for i := range changes {
-		changes[i].Before = publicSnapshot(changes[i].Before, refs)
-		changes[i].After = publicSnapshot(changes[i].After, refs)
+	for _, snap := range snaps {
+		*snap = publicSnapshot(*snap, refs)
 	}
 	return nil
 }

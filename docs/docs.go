@@ -9763,7 +9763,9 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "source_id": {
-                    "type": "string"
+                    "description": "SourceID is the source the quote is found in; required when written. A public\nanswer shows null while that source is not public (a draft).",
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "speaker": {
                     "description": "Speaker names who said it, as the source words it (\"NSO Group\", \"Mr. Hulio\");\nnull when the source does not say.",

@@ -318,8 +318,10 @@ type Statement struct {
 	SpeakerVendorID *ID     `json:"speaker_vendor_id" extensions:"x-nullable" ref:"vendor"`
 	// Quote is the source's exact words at the locator. Quotation marks inside it
 	// mark the speaker's own words; the rest is the source's paraphrase.
-	Quote    string  `json:"quote" maxLength:"20000" text:"prose"`
-	SourceID ID      `json:"source_id" ref:"source"`
+	Quote string `json:"quote" maxLength:"20000" text:"prose"`
+	// SourceID is the source the quote is found in; required when written. A public
+	// answer shows null while that source is not public (a draft).
+	SourceID *ID     `json:"source_id" extensions:"x-nullable" ref:"source"`
 	Locator  *string `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	// OriginalSourceID is the document the statement was first made in (a vendor's
 	// letter, an interview, a report) when the quote is taken from another that

@@ -63,6 +63,7 @@ func (s *Store) History(ctx context.Context, recordType string, id int, drafts b
 // keeps the revisions whole for staff, and covers the revisions written before.
 func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) error {
 	var ids []int
+	stated := map[string][]domain.ID{}
 	for _, ch := range changes {
 		for _, snap := range []map[string]any{ch.Before, ch.After} {
 			for _, c := range snapshotCitations(snap) {
@@ -70,6 +71,20 @@ func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) er
 					ids = append(ids, id)
 				}
 			}
+			for _, st := range snapshotList(snap, "statements") {
+				for name, kind := range statementRefs {
+					if id, ok := snapshotID(st[name]); ok {
+						stated[kind] = append(stated[kind], id)
+					}
+				}
+			}
+		}
+	}
+	public := Names{}
+	if len(stated) > 0 {
+		var err error
+		if public, err = s.PublicNames(ctx, stated); err != nil {
+			return err
 		}
 	}
 	refs := map[int]map[string]any{}
@@ -86,10 +101,41 @@ func (s *Store) publicSnapshots(ctx context.Context, changes []domain.Change) er
 		}
 	}
 	for i := range changes {
-		changes[i].Before = publicSnapshot(changes[i].Before, refs)
-		changes[i].After = publicSnapshot(changes[i].After, refs)
+		changes[i].Before = publicStatementsOf(publicSnapshot(changes[i].Before, refs), public)
+		changes[i].After = publicStatementsOf(publicSnapshot(changes[i].After, refs), public)
 	}
 	return nil
+}
+
+// publicStatementsOf returns a copy of a snapshot whose statements (a
+// communication's) refer only to the records public names: any other reference is
+// null, as in the record (publicStatements).
+func publicStatementsOf(snap map[string]any, public Names) map[string]any {
+	if _, ok := snap["statements"].([]any); !ok {
+		return snap
+	}
+	list := snapshotList(snap, "statements")
+	kept := make([]any, len(list))
+	for i, st := range list {
+		cp := make(map[string]any, len(st))
+		for k, v := range st {
+			cp[k] = v
+		}
+		for name, kind := range statementRefs {
+			if id, ok := snapshotID(st[name]); ok {
+				if _, ok := public.Of(kind, id); !ok {
+					cp[name] = nil
+				}
+			}
+		}
+		kept[i] = cp
+	}
+	out := make(map[string]any, len(snap))
+	for k, v := range snap {
+		out[k] = v
+	}
+	out["statements"] = kept
+	return out
 }
 
 // publicSnapshot returns a copy of a snapshot whose citations are those of the
@@ -123,7 +169,12 @@ func publicSnapshot(snap map[string]any, refs map[int]map[string]any) map[string
 
 // snapshotCitations returns the citations of a record snapshot.
 func snapshotCitations(snap map[string]any) []map[string]any {
-	list, _ := snap["citations"].([]any)
+	return snapshotList(snap, "citations")
+}
+
+// snapshotList returns the objects of a list field of a record snapshot.
+func snapshotList(snap map[string]any, field string) []map[string]any {
+	list, _ := snap[field].([]any)
 	out := make([]map[string]any, 0, len(list))
 	for _, c := range list {
 		if m, ok := c.(map[string]any); ok {
@@ -135,9 +186,15 @@ func snapshotCitations(snap map[string]any) []map[string]any {
 
 // citedSource returns the source id of a citation in a snapshot.
 func citedSource(c map[string]any) (int, bool) {
-	s, _ := c["source_id"].(string)
+	id, ok := snapshotID(c["source_id"])
+	return int(id), ok
+}
+
+// snapshotID reads a record id in a snapshot (a JSON string).
+func snapshotID(v any) (domain.ID, bool) {
+	s, _ := v.(string)
 	id, err := domain.ParseID(s)
-	return int(id), err == nil
+	return id, err == nil
 }
 
 // sourceRef is the summary of a source that a citation shows (as citations loads it).

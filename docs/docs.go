@@ -3094,7 +3094,7 @@ const docTemplate = `{
                             "1"
                         ],
                         "type": "string",
-                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON and XLSX ignore it)",
+                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8; 0 (the default): no mark. NDJSON and XLSX ignore it",
                         "name": "bom",
                         "in": "query"
                     },
@@ -8247,12 +8247,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -8261,6 +8263,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -8285,14 +8288,17 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -8301,6 +8307,7 @@ const docTemplate = `{
                     "example": "MX"
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -8309,6 +8316,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 }
             }
@@ -8359,6 +8367,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "name": {
+                    "description": "The other name, as the sources give it.",
                     "type": "string",
                     "maxLength": 300
                 },
@@ -8399,15 +8408,18 @@ const docTemplate = `{
                     ]
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -8454,18 +8466,22 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -8495,6 +8511,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "vendor_id": {
@@ -8600,6 +8617,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "action": {
+                    "description": "What the change did: create, update (a correction), publish or retract.",
                     "type": "string",
                     "enum": [
                         "create",
@@ -8613,17 +8631,21 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "after": {
+                    "description": "The record after the change, showing only what is public now.",
                     "type": "object",
                     "x-nullable": true
                 },
                 "at": {
+                    "description": "When the change was made (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "before": {
+                    "description": "The record before the change (null for a creation), showing only what is public now.",
                     "type": "object",
                     "x-nullable": true
                 },
                 "reason": {
+                    "description": "A retraction's reason; null for other changes.",
                     "type": "string",
                     "x-nullable": true
                 },
@@ -8633,6 +8655,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "The record's revision this change made.",
                     "type": "integer"
                 }
             }
@@ -8656,6 +8679,7 @@ const docTemplate = `{
                     }
                 },
                 "id": {
+                    "description": "The citation's id.",
                     "type": "string"
                 },
                 "locator": {
@@ -8681,6 +8705,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
@@ -8694,9 +8719,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -8749,14 +8776,17 @@ const docTemplate = `{
                     "example": "OL OTH 2/2020"
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -8788,6 +8818,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -8801,6 +8832,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "url": {
@@ -8913,22 +8945,27 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "authority": {
+                    "description": "Who keeps the list, e.g. the US Department of Commerce.",
                     "type": "string",
                     "maxLength": 300
                 },
                 "delisted_on": {
+                    "description": "When it was taken off the list; null while listed or when not known.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "list": {
+                    "description": "The list, e.g. the US Entity List.",
                     "type": "string",
                     "maxLength": 300
                 },
                 "listed_on": {
+                    "description": "When the vendor was listed (YYYY, YYYY-MM or YYYY-MM-DD); null when not known.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "reference": {
+                    "description": "The list entry's reference, e.g. a Federal Register citation; left out when none.",
                     "type": "string",
                     "maxLength": 300
                 }
@@ -8938,22 +8975,26 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "instrument": {
+                    "description": "The instrument as the communication names it (ICCPR, UN Guiding Principles).",
                     "type": "string",
                     "maxLength": 300,
                     "example": "ICCPR"
                 },
                 "locator": {
+                    "description": "Where in the communication or source: a page or paragraph; null when not recorded.",
                     "type": "string",
                     "maxLength": 20000,
                     "x-nullable": true
                 },
                 "provision": {
+                    "description": "The article or principle number; null when the instrument is invoked whole.",
                     "type": "string",
                     "maxLength": 64,
                     "x-nullable": true,
                     "example": "17"
                 },
                 "quote": {
+                    "description": "The communication's words on the provision, where quoted; null otherwise.",
                     "type": "string",
                     "maxLength": 20000,
                     "x-nullable": true
@@ -8964,6 +9005,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
@@ -8977,6 +9019,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "decision_date": {
@@ -9029,6 +9072,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9086,19 +9130,22 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "stated_purpose": {
-                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "description": "The end use the buyer declared: counter_terrorism, serious_crime,\nnational_security or law_enforcement. Null when the sources do not say;\n\"unspecified\" when they say the licence names no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -9110,6 +9157,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9118,6 +9166,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "valid_from": {
@@ -9274,7 +9323,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "stated_purpose": {
-                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "description": "The end use the buyer declared: counter_terrorism, serious_crime,\nnational_security or law_enforcement. Null when the sources do not say;\n\"unspecified\" when they say the licence names no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -9344,6 +9393,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
@@ -9357,6 +9407,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -9365,6 +9416,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9374,18 +9426,22 @@ const docTemplate = `{
                     "example": "Pegasus"
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9394,6 +9450,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "vendor_id": {
@@ -9444,11 +9501,13 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "answer_note": {
+                    "description": "What the reply said to it, or why it is judged so; null when none.",
                     "type": "string",
                     "maxLength": 20000,
                     "x-nullable": true
                 },
                 "answer_status": {
+                    "description": "Whether a reply answered it: answered, partly_answered, unanswered, or unknown (no\nreply known).",
                     "type": "string",
                     "enum": [
                         "answered",
@@ -9458,9 +9517,11 @@ const docTemplate = `{
                     ]
                 },
                 "id": {
+                    "description": "The question's id.",
                     "type": "string"
                 },
                 "kind": {
+                    "description": "question: asked as a question; request: a request without a question mark (\"I would\nbe interested to know more\").",
                     "type": "string",
                     "enum": [
                         "question",
@@ -9468,13 +9529,16 @@ const docTemplate = `{
                     ]
                 },
                 "position": {
+                    "description": "The question's number in the communication, from 1.",
                     "type": "integer"
                 },
                 "text": {
+                    "description": "The question as the communication words it.",
                     "type": "string",
                     "maxLength": 20000
                 },
                 "topic": {
+                    "description": "What the question is about, in a few words; null when not recorded.",
                     "type": "string",
                     "maxLength": 200,
                     "x-nullable": true
@@ -9491,12 +9555,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -9505,12 +9571,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "document_symbol": {
+                    "description": "A UN document symbol such as A/HRC/41/35; null when it has none.",
                     "type": "string",
                     "maxLength": 200,
                     "x-nullable": true,
                     "example": "A/HRC/41/35"
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9553,18 +9621,22 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9577,6 +9649,7 @@ const docTemplate = `{
                     "maxLength": 500
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "url": {
@@ -9602,6 +9675,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "document_symbol": {
+                    "description": "A UN document symbol such as A/HRC/41/35; null when it has none.",
                     "type": "string",
                     "maxLength": 200,
                     "x-nullable": true,
@@ -9661,10 +9735,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "document_symbol": {
+                    "description": "A UN document symbol such as A/HRC/41/35; null when it has none.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "kind": {
+                    "description": "What kind of document the source is (as the source's kind).",
                     "type": "string"
                 },
                 "published_on": {
@@ -9683,9 +9759,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "title": {
+                    "description": "The source's title.",
                     "type": "string"
                 },
                 "url": {
+                    "description": "Where the source is published; null when not online.",
                     "type": "string",
                     "x-nullable": true
                 }
@@ -9695,18 +9773,22 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "alpha3": {
+                    "description": "The ISO 3166-1 alpha-3 code (a search or a path with it finds the state).",
                     "type": "string",
                     "example": "ISR"
                 },
                 "code": {
+                    "description": "The ISO 3166-1 alpha-2 code, the state's key.",
                     "type": "string",
                     "example": "IL"
                 },
                 "name": {
+                    "description": "The English short name (ISO 3166-1).",
                     "type": "string",
                     "example": "Israel"
                 },
                 "official": {
+                    "description": "True for an officially assigned ISO 3166-1 code; false for a user-assigned one such\nas XK (Kosovo).",
                     "type": "boolean"
                 }
             }
@@ -9715,6 +9797,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "kind": {
+                    "description": "vendor_statement: what a vendor or person is quoted as saying; assessment: the\nsender's own; recommendation: one the sender recalls from a report.",
                     "type": "string",
                     "enum": [
                         "vendor_statement",
@@ -9774,6 +9857,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "speaker_vendor_id": {
+                    "description": "The vendor the speaker speaks for, where the registry has it; null otherwise, or\nwhen that vendor is not public.",
                     "type": "string",
                     "x-nullable": true
                 }
@@ -9787,12 +9871,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -9809,6 +9895,7 @@ const docTemplate = `{
                     ]
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9844,14 +9931,17 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -9875,6 +9965,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9898,6 +9989,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "vendor_id": {
@@ -10006,12 +10098,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -10038,6 +10132,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -10058,14 +10153,17 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -10075,6 +10173,7 @@ const docTemplate = `{
                     "example": "nso-group"
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -10091,6 +10190,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "website": {
@@ -10187,27 +10287,33 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "detail": {
+                    "description": "What went wrong in this request, for a person.",
                     "type": "string",
                     "example": "invalid country"
                 },
                 "errors": {
+                    "description": "What is wrong with each field, by field name (dotted inside lists:\nstatements.quote).",
                     "type": "object",
                     "additionalProperties": {
                         "type": "string"
                     }
                 },
                 "instance": {
+                    "description": "The path of the request that failed.",
                     "type": "string"
                 },
                 "status": {
+                    "description": "The HTTP status code.",
                     "type": "integer",
                     "example": 400
                 },
                 "title": {
+                    "description": "The status's short text.",
                     "type": "string",
                     "example": "Bad Request"
                 },
                 "type": {
+                    "description": "A URI naming the kind of problem; about:blank when the status says it all.",
                     "type": "string",
                     "example": "about:blank"
                 }
@@ -10401,6 +10507,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "dataset_version": {
+                    "description": "Names the public state of the registry this answer comes from.",
                     "type": "string"
                 },
                 "has_more": {
@@ -10417,6 +10524,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The changes, oldest first.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/store.Change"
@@ -10471,6 +10579,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10523,6 +10632,7 @@ const docTemplate = `{
                     ]
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10607,6 +10717,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10712,6 +10823,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10828,7 +10940,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "stated_purpose": {
-                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "description": "The end use the buyer declared: counter_terrorism, serious_crime,\nnational_security or law_enforcement. Null when the sources do not say;\n\"unspecified\" when they say the licence names no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -10898,6 +11010,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10934,6 +11047,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11034,6 +11148,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11110,6 +11225,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "status": {
+                    "description": "ok when the check passes.",
                     "type": "string",
                     "example": "ok"
                 }
@@ -11119,10 +11235,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Agency"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Agency"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11130,10 +11256,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Allegation"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Allegation"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11141,10 +11277,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Communication"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Communication"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11152,10 +11298,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.License"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.License"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11163,10 +11319,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Product"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Product"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11174,10 +11340,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Source"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Source"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11185,10 +11361,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Termination"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Termination"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11196,10 +11382,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Vendor"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Vendor"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11207,6 +11403,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "dataset_version": {
+                    "description": "Names the public state of the registry this answer comes from.",
                     "type": "string",
                     "example": "42"
                 }
@@ -11216,13 +11413,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Agency"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11230,13 +11433,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Allegation"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11244,13 +11453,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Change"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11258,13 +11473,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Communication"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11272,13 +11493,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.License"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11286,13 +11513,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Product"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11300,13 +11533,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Source"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11314,13 +11553,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.State"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11328,13 +11573,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Termination"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11342,13 +11593,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Vendor"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11376,6 +11633,7 @@ const docTemplate = `{
                     "maxLength": 256
                 },
                 "email": {
+                    "description": "The staff account's email address.",
                     "type": "string",
                     "example": "editor@example.org"
                 },
@@ -11386,6 +11644,7 @@ const docTemplate = `{
                     "example": "123456"
                 },
                 "password": {
+                    "description": "The account's password.",
                     "type": "string"
                 }
             }
@@ -11402,6 +11661,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "current_password": {
+                    "description": "The password the account has now.",
                     "type": "string"
                 },
                 "new_password": {
@@ -11434,25 +11694,31 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
+                    "description": "A line that tells namesakes apart (type, country); left out when there is nothing to\nsay.",
                     "type": "string",
                     "example": "Vendor, headquartered in Israel"
                 },
                 "id": {
+                    "description": "The record: its collection and id, which the view URL turns into its page.",
                     "type": "string",
                     "example": "vendors/1"
                 },
                 "match": {
+                    "description": "True only for the top candidate when it is unambiguous: a client may take it without\nasking.",
                     "type": "boolean"
                 },
                 "name": {
+                    "description": "The record's name or title.",
                     "type": "string",
                     "example": "NSO Group"
                 },
                 "score": {
+                    "description": "How well the name matches the query, from 0 to 100.",
                     "type": "number",
                     "example": 95
                 },
                 "type": {
+                    "description": "The record's type.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.reconcileType"
@@ -11464,6 +11730,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "result": {
+                    "description": "The candidates, best first; [] when none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.reconcileCandidate"
@@ -11475,10 +11742,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "id": {
+                    "description": "The type's id: vendor, product, agency, state or source.",
                     "type": "string",
                     "example": "vendor"
                 },
                 "name": {
+                    "description": "The type's name for people.",
                     "type": "string",
                     "example": "Vendor"
                 }
@@ -11488,6 +11757,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "refresh_token": {
+                    "description": "An opaque token that POST /api/v1/auth/refresh trades for new tokens, once.",
                     "type": "string"
                 }
             }
@@ -11507,6 +11777,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The open requests, oldest first.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/store.Review"
@@ -11559,18 +11830,22 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
+                    "description": "A line that tells namesakes apart (type, country); left out when there is nothing to\nsay.",
                     "type": "string",
                     "example": "Vendor, headquartered in Israel"
                 },
                 "id": {
+                    "description": "The record: its collection and id, which the view URL turns into its page.",
                     "type": "string",
                     "example": "vendors/1"
                 },
                 "name": {
+                    "description": "The record's name or title.",
                     "type": "string",
                     "example": "NSO Group"
                 },
                 "notable": {
+                    "description": "The entity's type.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.reconcileType"
@@ -11582,6 +11857,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "result": {
+                    "description": "The suggestions, best first; [] when none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.suggestEntity"
@@ -11593,6 +11869,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "access_token": {
+                    "description": "A short-lived JWT to send as Authorization: Bearer.",
                     "type": "string"
                 },
                 "device_token": {
@@ -11609,9 +11886,11 @@ const docTemplate = `{
                     "example": 900
                 },
                 "refresh_token": {
+                    "description": "An opaque token that POST /api/v1/auth/refresh trades for new tokens, once.",
                     "type": "string"
                 },
                 "token_type": {
+                    "description": "Always Bearer.",
                     "type": "string",
                     "example": "Bearer"
                 }
@@ -11675,6 +11954,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The staff accounts.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/store.User"
@@ -11713,6 +11993,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "action": {
+                    "description": "What the change did: create, update (a correction), publish or retract.",
                     "type": "string",
                     "enum": [
                         "create",
@@ -11722,6 +12003,7 @@ const docTemplate = `{
                     ]
                 },
                 "at": {
+                    "description": "When the change was made (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "label": {
@@ -11734,9 +12016,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "record_id": {
+                    "description": "The changed record's id.",
                     "type": "string"
                 },
                 "record_type": {
+                    "description": "The kind of record changed: vendor, product, agency, license, termination,\nallegation, communication or source.",
                     "type": "string",
                     "enum": [
                         "vendor",
@@ -11750,9 +12034,11 @@ const docTemplate = `{
                     ]
                 },
                 "revision": {
+                    "description": "The record's revision this change made.",
                     "type": "integer"
                 },
                 "seq": {
+                    "description": "The change's position in the feed; later changes have higher ones.",
                     "type": "integer"
                 }
             }
@@ -11761,17 +12047,21 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "display_name": {
+                    "description": "The name history shows for the account's changes.",
                     "type": "string",
                     "maxLength": 200
                 },
                 "email": {
+                    "description": "The email address the account logs in with.",
                     "type": "string",
                     "maxLength": 320
                 },
                 "password": {
+                    "description": "The first password: at least 12 characters, not a common password.",
                     "type": "string"
                 },
                 "role": {
+                    "description": "editor: writes and publishes records; admin: that, and manages accounts.",
                     "type": "string",
                     "enum": [
                         "admin",
@@ -11784,18 +12074,21 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "agencies": {
+                    "description": "The state's agencies.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Agency"
                     }
                 },
                 "allegations": {
+                    "description": "Allegations naming the country as operator state or target country.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Allegation"
                     }
                 },
                 "communications": {
+                    "description": "Communications sent to the state or copying it.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Communication"
@@ -11819,6 +12112,7 @@ const docTemplate = `{
                     }
                 },
                 "products": {
+                    "description": "The products of those vendors.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Product"
@@ -11849,6 +12143,7 @@ const docTemplate = `{
                     }
                 },
                 "vendors": {
+                    "description": "The vendors headquartered in the country.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Vendor"
@@ -11860,33 +12155,43 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "agencies": {
+                    "description": "How many agencies (the section holds at most 100).",
                     "type": "integer"
                 },
                 "allegations": {
+                    "description": "How many allegations.",
                     "type": "integer"
                 },
                 "communications": {
+                    "description": "How many communications.",
                     "type": "integer"
                 },
                 "licenses_from": {
+                    "description": "How many licences name the country as exporting state.",
                     "type": "integer"
                 },
                 "licenses_to": {
+                    "description": "How many licences name the country as end-user state.",
                     "type": "integer"
                 },
                 "products": {
+                    "description": "How many products.",
                     "type": "integer"
                 },
                 "terminations": {
+                    "description": "How many terminations name the country as the customer's state.",
                     "type": "integer"
                 },
                 "vendor_licenses": {
+                    "description": "How many licences its vendors hold.",
                     "type": "integer"
                 },
                 "vendor_terminations": {
+                    "description": "How many terminations its vendors made.",
                     "type": "integer"
                 },
                 "vendors": {
+                    "description": "How many vendors.",
                     "type": "integer"
                 }
             }
@@ -11895,16 +12200,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "id": {
+                    "description": "The request's id.",
                     "type": "string"
                 },
                 "record_id": {
+                    "description": "The draft's id.",
                     "type": "string"
                 },
                 "record_type": {
+                    "description": "The kind of record to publish.",
                     "type": "string",
                     "example": "license"
                 },
                 "requested_at": {
+                    "description": "When review was asked for (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "requested_by": {
@@ -11912,6 +12221,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "requested_by_id": {
+                    "description": "The id of the staff member who asked.",
                     "type": "string"
                 },
                 "revision": {
@@ -11924,21 +12234,27 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "created_at": {
+                    "description": "When the account was created (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "disabled": {
+                    "description": "A disabled account cannot log in.",
                     "type": "boolean"
                 },
                 "display_name": {
+                    "description": "The name history shows for the account's changes.",
                     "type": "string"
                 },
                 "email": {
+                    "description": "The email address the account logs in with.",
                     "type": "string"
                 },
                 "id": {
+                    "description": "The account's id.",
                     "type": "string"
                 },
                 "role": {
+                    "description": "editor: writes and publishes records; admin: that, and manages accounts.",
                     "type": "string",
                     "enum": [
                         "admin",
@@ -11950,6 +12266,7 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "updated_at": {
+                    "description": "When the account last changed (RFC 3339, UTC).",
                     "type": "string"
                 }
             }
@@ -11958,13 +12275,16 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "disabled": {
+                    "description": "true disables the account (its sessions end), false enables it; null keeps it.",
                     "type": "boolean"
                 },
                 "display_name": {
+                    "description": "A new display name; null keeps it.",
                     "type": "string",
                     "maxLength": 200
                 },
                 "role": {
+                    "description": "A new role (admin or editor); null keeps it.",
                     "type": "string",
                     "enum": [
                         "admin",

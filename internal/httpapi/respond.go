@@ -27,18 +27,23 @@ type listMeta struct {
 
 // itemMeta is the meta of a single-record answer.
 type itemMeta struct {
+	// Names the public state of the registry this answer comes from.
 	DatasetVersion string `json:"dataset_version" example:"42"`
 }
 
 // listEnvelope is the body of every list answer.
 type listEnvelope[T any] struct {
-	Data []T      `json:"data"`
+	// The records of this page, in id order.
+	Data []T `json:"data"`
+	// Paging and the dataset version.
 	Meta listMeta `json:"meta"`
 }
 
 // itemEnvelope is the body of every single-record answer.
 type itemEnvelope[T any] struct {
-	Data T        `json:"data"`
+	// The record.
+	Data T `json:"data"`
+	// The dataset version the answer comes from.
 	Meta itemMeta `json:"meta"`
 }
 

@@ -38,8 +38,9 @@ func V3(swagger []byte) (*openapi3.T, error) {
 
 // fieldDocs describes each record field that has no description of its own (a
 // comment on its Go field) with the glossary's words the staff console shows beside
-// it (domain.FieldDocs): the record types, their request bodies and citations, so a
-// field means the same in the form and in the contract.
+// it (domain.FieldDocs; its API words where the form's speak of the form): the record
+// types, their request bodies and citations, so a field means the same in the form
+// and in the contract. A date's precision beside it is described by its date.
 func fieldDocs(v3 *openapi3.T) {
 	for name, ref := range v3.Components.Schemas {
 		recordType, ok := recordTypeOf(name)
@@ -50,7 +51,9 @@ func fieldDocs(v3 *openapi3.T) {
 			if p.Value == nil || p.Value.Description != "" || p.Ref != "" {
 				continue
 			}
-			if d := domain.DocOf(recordType, field); d.Help != "" {
+			if d := domain.DocOf(recordType, field); d.API != "" {
+				p.Value.Description = d.API
+			} else if d.Help != "" {
 				p.Value.Description = d.Help
 			} else if date, ok := strings.CutSuffix(field, "_precision"); ok {
 				p.Value.Description = "How precise " + date + " is: year, month or day, as its form (YYYY, YYYY-MM, YYYY-MM-DD) says; null when " + date + " is."

@@ -3229,7 +3229,7 @@ const docTemplate = `{
                             "1"
                         ],
                         "type": "string",
-                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON and XLSX ignore it)",
+                        "description": "1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8; 0 (the default): no mark. NDJSON and XLSX ignore it",
                         "name": "bom",
                         "in": "query"
                     },
@@ -8616,12 +8616,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -8630,6 +8632,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -8654,14 +8657,17 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -8670,6 +8676,7 @@ const docTemplate = `{
                     "example": "MX"
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -8678,6 +8685,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 }
             }
@@ -8728,6 +8736,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "name": {
+                    "description": "The other name, as the sources give it.",
                     "type": "string",
                     "maxLength": 300
                 },
@@ -8768,15 +8777,18 @@ const docTemplate = `{
                     ]
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -8823,18 +8835,22 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -8864,6 +8880,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "vendor_id": {
@@ -8969,6 +8986,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "action": {
+                    "description": "What the change did: create, update (a correction), publish or retract.",
                     "type": "string",
                     "enum": [
                         "create",
@@ -8982,17 +9000,21 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "after": {
+                    "description": "The record after the change, showing only what is public now.",
                     "type": "object",
                     "x-nullable": true
                 },
                 "at": {
+                    "description": "When the change was made (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "before": {
+                    "description": "The record before the change (null for a creation), showing only what is public now.",
                     "type": "object",
                     "x-nullable": true
                 },
                 "reason": {
+                    "description": "A retraction's reason; null for other changes.",
                     "type": "string",
                     "x-nullable": true
                 },
@@ -9002,6 +9024,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "The record's revision this change made.",
                     "type": "integer"
                 }
             }
@@ -9025,6 +9048,7 @@ const docTemplate = `{
                     }
                 },
                 "id": {
+                    "description": "The citation's id.",
                     "type": "string"
                 },
                 "locator": {
@@ -9050,6 +9074,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
@@ -9063,9 +9088,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9118,14 +9145,17 @@ const docTemplate = `{
                     "example": "OL OTH 2/2020"
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -9157,6 +9187,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9170,6 +9201,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "url": {
@@ -9282,22 +9314,27 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "authority": {
+                    "description": "Who keeps the list, e.g. the US Department of Commerce.",
                     "type": "string",
                     "maxLength": 300
                 },
                 "delisted_on": {
+                    "description": "When it was taken off the list; null while listed or when not known.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "list": {
+                    "description": "The list, e.g. the US Entity List.",
                     "type": "string",
                     "maxLength": 300
                 },
                 "listed_on": {
+                    "description": "When the vendor was listed (YYYY, YYYY-MM or YYYY-MM-DD); null when not known.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "reference": {
+                    "description": "The list entry's reference, e.g. a Federal Register citation; left out when none.",
                     "type": "string",
                     "maxLength": 300
                 }
@@ -9307,22 +9344,26 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "instrument": {
+                    "description": "The instrument as the communication names it (ICCPR, UN Guiding Principles).",
                     "type": "string",
                     "maxLength": 300,
                     "example": "ICCPR"
                 },
                 "locator": {
+                    "description": "Where in the communication or source: a page or paragraph; null when not recorded.",
                     "type": "string",
                     "maxLength": 20000,
                     "x-nullable": true
                 },
                 "provision": {
+                    "description": "The article or principle number; null when the instrument is invoked whole.",
                     "type": "string",
                     "maxLength": 64,
                     "x-nullable": true,
                     "example": "17"
                 },
                 "quote": {
+                    "description": "The communication's words on the provision, where quoted; null otherwise.",
                     "type": "string",
                     "maxLength": 20000,
                     "x-nullable": true
@@ -9333,6 +9374,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
@@ -9346,6 +9388,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "decision_date": {
@@ -9398,6 +9441,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9455,19 +9499,22 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "stated_purpose": {
-                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "description": "The end use the buyer declared: counter_terrorism, serious_crime,\nnational_security or law_enforcement. Null when the sources do not say;\n\"unspecified\" when they say the licence names no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -9479,6 +9526,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9487,6 +9535,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "valid_from": {
@@ -9643,7 +9692,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "stated_purpose": {
-                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "description": "The end use the buyer declared: counter_terrorism, serious_crime,\nnational_security or law_enforcement. Null when the sources do not say;\n\"unspecified\" when they say the licence names no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -9713,6 +9762,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
@@ -9726,6 +9776,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -9734,6 +9785,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9743,18 +9795,22 @@ const docTemplate = `{
                     "example": "Pegasus"
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9763,6 +9819,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "vendor_id": {
@@ -9813,11 +9870,13 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "answer_note": {
+                    "description": "What the reply said to it, or why it is judged so; null when none.",
                     "type": "string",
                     "maxLength": 20000,
                     "x-nullable": true
                 },
                 "answer_status": {
+                    "description": "Whether a reply answered it: answered, partly_answered, unanswered, or unknown (no\nreply known).",
                     "type": "string",
                     "enum": [
                         "answered",
@@ -9827,9 +9886,11 @@ const docTemplate = `{
                     ]
                 },
                 "id": {
+                    "description": "The question's id.",
                     "type": "string"
                 },
                 "kind": {
+                    "description": "question: asked as a question; request: a request without a question mark (\"I would\nbe interested to know more\").",
                     "type": "string",
                     "enum": [
                         "question",
@@ -9837,13 +9898,16 @@ const docTemplate = `{
                     ]
                 },
                 "position": {
+                    "description": "The question's number in the communication, from 1.",
                     "type": "integer"
                 },
                 "text": {
+                    "description": "The question as the communication words it.",
                     "type": "string",
                     "maxLength": 20000
                 },
                 "topic": {
+                    "description": "What the question is about, in a few words; null when not recorded.",
                     "type": "string",
                     "maxLength": 200,
                     "x-nullable": true
@@ -9860,12 +9924,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -9874,12 +9940,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "document_symbol": {
+                    "description": "A UN document symbol such as A/HRC/41/35; null when it has none.",
                     "type": "string",
                     "maxLength": 200,
                     "x-nullable": true,
                     "example": "A/HRC/41/35"
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -9922,18 +9990,22 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -9946,6 +10018,7 @@ const docTemplate = `{
                     "maxLength": 500
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "url": {
@@ -9971,6 +10044,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "document_symbol": {
+                    "description": "A UN document symbol such as A/HRC/41/35; null when it has none.",
                     "type": "string",
                     "maxLength": 200,
                     "x-nullable": true,
@@ -10030,10 +10104,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "document_symbol": {
+                    "description": "A UN document symbol such as A/HRC/41/35; null when it has none.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "kind": {
+                    "description": "What kind of document the source is (as the source's kind).",
                     "type": "string"
                 },
                 "published_on": {
@@ -10052,9 +10128,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "title": {
+                    "description": "The source's title.",
                     "type": "string"
                 },
                 "url": {
+                    "description": "Where the source is published; null when not online.",
                     "type": "string",
                     "x-nullable": true
                 }
@@ -10064,18 +10142,22 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "alpha3": {
+                    "description": "The ISO 3166-1 alpha-3 code (a search or a path with it finds the state).",
                     "type": "string",
                     "example": "ISR"
                 },
                 "code": {
+                    "description": "The ISO 3166-1 alpha-2 code, the state's key.",
                     "type": "string",
                     "example": "IL"
                 },
                 "name": {
+                    "description": "The English short name (ISO 3166-1).",
                     "type": "string",
                     "example": "Israel"
                 },
                 "official": {
+                    "description": "True for an officially assigned ISO 3166-1 code; false for a user-assigned one such\nas XK (Kosovo).",
                     "type": "boolean"
                 }
             }
@@ -10084,6 +10166,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "kind": {
+                    "description": "vendor_statement: what a vendor or person is quoted as saying; assessment: the\nsender's own; recommendation: one the sender recalls from a report.",
                     "type": "string",
                     "enum": [
                         "vendor_statement",
@@ -10132,7 +10215,9 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "source_id": {
-                    "type": "string"
+                    "description": "SourceID is the source the quote is found in; required when written. A public\nanswer shows null while that source is not public (a draft).",
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "speaker": {
                     "description": "Speaker names who said it, as the source words it (\"NSO Group\", \"Mr. Hulio\");\nnull when the source does not say.",
@@ -10141,6 +10226,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "speaker_vendor_id": {
+                    "description": "The vendor the speaker speaks for, where the registry has it; null otherwise, or\nwhen that vendor is not public.",
                     "type": "string",
                     "x-nullable": true
                 }
@@ -10154,12 +10240,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -10176,6 +10264,7 @@ const docTemplate = `{
                     ]
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -10211,14 +10300,17 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -10242,6 +10334,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -10265,6 +10358,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "vendor_id": {
@@ -10373,12 +10467,14 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "The public sources behind the record, each with the fields it supports; [] when\nnone.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Citation"
                     }
                 },
                 "created_at": {
+                    "description": "When the record was created in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "description": {
@@ -10405,6 +10501,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "id": {
+                    "description": "The record's stable public id (a decimal string).",
                     "type": "string",
                     "example": "1"
                 },
@@ -10425,14 +10522,17 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "retracted_at": {
+                    "description": "When the record was retracted; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "retraction_reason": {
+                    "description": "Why the record was retracted, as staff gave it; null unless it is.",
                     "type": "string",
                     "x-nullable": true
                 },
                 "revision": {
+                    "description": "Counts the record's changes from 1: its ETag, and the If-Match a write sends.",
                     "type": "integer",
                     "example": 1
                 },
@@ -10442,6 +10542,7 @@ const docTemplate = `{
                     "example": "nso-group"
                 },
                 "status": {
+                    "description": "The record's status: draft (staff only), published, or retracted (withdrawn with a\nreason, still at its URL).",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -10458,6 +10559,7 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
+                    "description": "When the record last changed in the registry (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "website": {
@@ -10554,27 +10656,33 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "detail": {
+                    "description": "What went wrong in this request, for a person.",
                     "type": "string",
                     "example": "invalid country"
                 },
                 "errors": {
+                    "description": "What is wrong with each field, by field name (dotted inside lists:\nstatements.quote).",
                     "type": "object",
                     "additionalProperties": {
                         "type": "string"
                     }
                 },
                 "instance": {
+                    "description": "The path of the request that failed.",
                     "type": "string"
                 },
                 "status": {
+                    "description": "The HTTP status code.",
                     "type": "integer",
                     "example": 400
                 },
                 "title": {
+                    "description": "The status's short text.",
                     "type": "string",
                     "example": "Bad Request"
                 },
                 "type": {
+                    "description": "A URI naming the kind of problem; about:blank when the status says it all.",
                     "type": "string",
                     "example": "about:blank"
                 }
@@ -10768,6 +10876,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "dataset_version": {
+                    "description": "Names the public state of the registry this answer comes from.",
                     "type": "string"
                 },
                 "has_more": {
@@ -10784,6 +10893,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The changes, oldest first.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/store.Change"
@@ -10838,6 +10948,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10890,6 +11001,7 @@ const docTemplate = `{
                     ]
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -10974,6 +11086,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11079,6 +11192,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11195,7 +11309,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "stated_purpose": {
-                    "description": "Null when the sources do not say; \"unspecified\" when they say the licence\nnames no purpose.",
+                    "description": "The end use the buyer declared: counter_terrorism, serious_crime,\nnational_security or law_enforcement. Null when the sources do not say;\n\"unspecified\" when they say the licence names no purpose.",
                     "type": "string",
                     "enum": [
                         "counter_terrorism",
@@ -11265,6 +11379,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11301,6 +11416,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11401,6 +11517,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "citations": {
+                    "description": "Sources to cite on the new record, each as POST …/citations takes it; null or [] for\nnone yet.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.citationRequest"
@@ -11477,6 +11594,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "status": {
+                    "description": "ok when the check passes.",
                     "type": "string",
                     "example": "ok"
                 }
@@ -11486,10 +11604,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Agency"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Agency"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11497,10 +11625,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Allegation"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Allegation"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11508,10 +11646,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Communication"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Communication"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11519,10 +11667,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.License"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.License"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11530,10 +11688,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Product"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Product"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11541,10 +11709,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Source"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Source"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11552,10 +11730,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Termination"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Termination"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11563,10 +11751,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
-                    "$ref": "#/definitions/domain.Vendor"
+                    "description": "The record.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/domain.Vendor"
+                        }
+                    ]
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.itemMeta"
+                    "description": "The dataset version the answer comes from.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.itemMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11579,6 +11777,7 @@ const docTemplate = `{
                     "example": "2026-01-31T23:59:59.999999999Z"
                 },
                 "dataset_version": {
+                    "description": "Names the public state of the registry this answer comes from.",
                     "type": "string",
                     "example": "42"
                 }
@@ -11588,13 +11787,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Agency"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11602,13 +11807,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Allegation"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11616,13 +11827,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Change"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11630,13 +11847,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Communication"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11644,13 +11867,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.License"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11658,13 +11887,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Product"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11672,13 +11907,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Source"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11686,13 +11927,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.State"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11700,13 +11947,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Termination"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11714,13 +11967,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The records of this page, in id order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Vendor"
                     }
                 },
                 "meta": {
-                    "$ref": "#/definitions/httpapi.listMeta"
+                    "description": "Paging and the dataset version.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.listMeta"
+                        }
+                    ]
                 }
             }
         },
@@ -11753,6 +12012,7 @@ const docTemplate = `{
                     "maxLength": 256
                 },
                 "email": {
+                    "description": "The staff account's email address.",
                     "type": "string",
                     "example": "editor@example.org"
                 },
@@ -11763,6 +12023,7 @@ const docTemplate = `{
                     "example": "123456"
                 },
                 "password": {
+                    "description": "The account's password.",
                     "type": "string"
                 }
             }
@@ -11779,6 +12040,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "current_password": {
+                    "description": "The password the account has now.",
                     "type": "string"
                 },
                 "new_password": {
@@ -11811,25 +12073,31 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
+                    "description": "A line that tells namesakes apart (type, country); left out when there is nothing to\nsay.",
                     "type": "string",
                     "example": "Vendor, headquartered in Israel"
                 },
                 "id": {
+                    "description": "The record: its collection and id, which the view URL turns into its page.",
                     "type": "string",
                     "example": "vendors/1"
                 },
                 "match": {
+                    "description": "True only for the top candidate when it is unambiguous: a client may take it without\nasking.",
                     "type": "boolean"
                 },
                 "name": {
+                    "description": "The record's name or title.",
                     "type": "string",
                     "example": "NSO Group"
                 },
                 "score": {
+                    "description": "How well the name matches the query, from 0 to 100.",
                     "type": "number",
                     "example": 95
                 },
                 "type": {
+                    "description": "The record's type.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.reconcileType"
@@ -11841,6 +12109,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "result": {
+                    "description": "The candidates, best first; [] when none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.reconcileCandidate"
@@ -11852,10 +12121,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "id": {
+                    "description": "The type's id: vendor, product, agency, state or source.",
                     "type": "string",
                     "example": "vendor"
                 },
                 "name": {
+                    "description": "The type's name for people.",
                     "type": "string",
                     "example": "Vendor"
                 }
@@ -11865,6 +12136,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "refresh_token": {
+                    "description": "An opaque token that POST /api/v1/auth/refresh trades for new tokens, once.",
                     "type": "string"
                 }
             }
@@ -11884,6 +12156,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The open requests, oldest first.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/store.Review"
@@ -11936,18 +12209,22 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
+                    "description": "A line that tells namesakes apart (type, country); left out when there is nothing to\nsay.",
                     "type": "string",
                     "example": "Vendor, headquartered in Israel"
                 },
                 "id": {
+                    "description": "The record: its collection and id, which the view URL turns into its page.",
                     "type": "string",
                     "example": "vendors/1"
                 },
                 "name": {
+                    "description": "The record's name or title.",
                     "type": "string",
                     "example": "NSO Group"
                 },
                 "notable": {
+                    "description": "The entity's type.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.reconcileType"
@@ -11959,6 +12236,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "result": {
+                    "description": "The suggestions, best first; [] when none.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.suggestEntity"
@@ -11970,6 +12248,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "access_token": {
+                    "description": "A short-lived JWT to send as Authorization: Bearer.",
                     "type": "string"
                 },
                 "device_token": {
@@ -11986,9 +12265,11 @@ const docTemplate = `{
                     "example": 900
                 },
                 "refresh_token": {
+                    "description": "An opaque token that POST /api/v1/auth/refresh trades for new tokens, once.",
                     "type": "string"
                 },
                 "token_type": {
+                    "description": "Always Bearer.",
                     "type": "string",
                     "example": "Bearer"
                 }
@@ -12052,6 +12333,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The staff accounts.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/store.User"
@@ -12189,6 +12471,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "action": {
+                    "description": "What the change did: create, update (a correction), publish or retract.",
                     "type": "string",
                     "enum": [
                         "create",
@@ -12198,6 +12481,7 @@ const docTemplate = `{
                     ]
                 },
                 "at": {
+                    "description": "When the change was made (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "label": {
@@ -12210,9 +12494,11 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "record_id": {
+                    "description": "The changed record's id.",
                     "type": "string"
                 },
                 "record_type": {
+                    "description": "The kind of record changed: vendor, product, agency, license, termination,\nallegation, communication or source.",
                     "type": "string",
                     "enum": [
                         "vendor",
@@ -12226,9 +12512,11 @@ const docTemplate = `{
                     ]
                 },
                 "revision": {
+                    "description": "The record's revision this change made.",
                     "type": "integer"
                 },
                 "seq": {
+                    "description": "The change's position in the feed; later changes have higher ones.",
                     "type": "integer"
                 }
             }
@@ -12237,17 +12525,21 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "display_name": {
+                    "description": "The name history shows for the account's changes.",
                     "type": "string",
                     "maxLength": 200
                 },
                 "email": {
+                    "description": "The email address the account logs in with.",
                     "type": "string",
                     "maxLength": 320
                 },
                 "password": {
+                    "description": "The first password: at least 12 characters, not a common password.",
                     "type": "string"
                 },
                 "role": {
+                    "description": "editor: writes and publishes records; admin: that, and manages accounts.",
                     "type": "string",
                     "enum": [
                         "admin",
@@ -12260,18 +12552,21 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "agencies": {
+                    "description": "The state's agencies.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Agency"
                     }
                 },
                 "allegations": {
+                    "description": "Allegations naming the country as operator state or target country.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Allegation"
                     }
                 },
                 "communications": {
+                    "description": "Communications sent to the state or copying it.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Communication"
@@ -12295,6 +12590,7 @@ const docTemplate = `{
                     }
                 },
                 "products": {
+                    "description": "The products of those vendors.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Product"
@@ -12325,6 +12621,7 @@ const docTemplate = `{
                     }
                 },
                 "vendors": {
+                    "description": "The vendors headquartered in the country.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/domain.Vendor"
@@ -12336,33 +12633,43 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "agencies": {
+                    "description": "How many agencies (the section holds at most 100).",
                     "type": "integer"
                 },
                 "allegations": {
+                    "description": "How many allegations.",
                     "type": "integer"
                 },
                 "communications": {
+                    "description": "How many communications.",
                     "type": "integer"
                 },
                 "licenses_from": {
+                    "description": "How many licences name the country as exporting state.",
                     "type": "integer"
                 },
                 "licenses_to": {
+                    "description": "How many licences name the country as end-user state.",
                     "type": "integer"
                 },
                 "products": {
+                    "description": "How many products.",
                     "type": "integer"
                 },
                 "terminations": {
+                    "description": "How many terminations name the country as the customer's state.",
                     "type": "integer"
                 },
                 "vendor_licenses": {
+                    "description": "How many licences its vendors hold.",
                     "type": "integer"
                 },
                 "vendor_terminations": {
+                    "description": "How many terminations its vendors made.",
                     "type": "integer"
                 },
                 "vendors": {
+                    "description": "How many vendors.",
                     "type": "integer"
                 }
             }
@@ -12371,16 +12678,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "id": {
+                    "description": "The request's id.",
                     "type": "string"
                 },
                 "record_id": {
+                    "description": "The draft's id.",
                     "type": "string"
                 },
                 "record_type": {
+                    "description": "The kind of record to publish.",
                     "type": "string",
                     "example": "license"
                 },
                 "requested_at": {
+                    "description": "When review was asked for (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "requested_by": {
@@ -12388,6 +12699,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "requested_by_id": {
+                    "description": "The id of the staff member who asked.",
                     "type": "string"
                 },
                 "revision": {
@@ -12400,21 +12712,27 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "created_at": {
+                    "description": "When the account was created (RFC 3339, UTC).",
                     "type": "string"
                 },
                 "disabled": {
+                    "description": "A disabled account cannot log in.",
                     "type": "boolean"
                 },
                 "display_name": {
+                    "description": "The name history shows for the account's changes.",
                     "type": "string"
                 },
                 "email": {
+                    "description": "The email address the account logs in with.",
                     "type": "string"
                 },
                 "id": {
+                    "description": "The account's id.",
                     "type": "string"
                 },
                 "role": {
+                    "description": "editor: writes and publishes records; admin: that, and manages accounts.",
                     "type": "string",
                     "enum": [
                         "admin",
@@ -12426,6 +12744,7 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "updated_at": {
+                    "description": "When the account last changed (RFC 3339, UTC).",
                     "type": "string"
                 }
             }
@@ -12434,13 +12753,16 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "disabled": {
+                    "description": "true disables the account (its sessions end), false enables it; null keeps it.",
                     "type": "boolean"
                 },
                 "display_name": {
+                    "description": "A new display name; null keeps it.",
                     "type": "string",
                     "maxLength": 200
                 },
                 "role": {
+                    "description": "A new role (admin or editor); null keeps it.",
                     "type": "string",
                     "enum": [
                         "admin",

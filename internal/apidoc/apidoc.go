@@ -12,6 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // V3 converts swag's Swagger 2.0 JSON to OpenAPI 3.
@@ -30,7 +32,48 @@ func V3(swagger []byte) (*openapi3.T, error) {
 	// swag's host (if any) is dropped: it would name one deployment.
 	v3.Servers = openapi3.Servers{{URL: "/", Description: "this registry"}}
 	notAcceptable(v3)
+	fieldDocs(v3)
 	return v3, nil
+}
+
+// fieldDocs describes each record field that has no description of its own (a
+// comment on its Go field) with the glossary's words the staff console shows beside
+// it (domain.FieldDocs; its API words where the form's speak of the form): the record
+// types, their request bodies and citations, so a field means the same in the form
+// and in the contract. A date's precision beside it is described by its date.
+func fieldDocs(v3 *openapi3.T) {
+	for name, ref := range v3.Components.Schemas {
+		recordType, ok := recordTypeOf(name)
+		if !ok || ref.Value == nil {
+			continue
+		}
+		for field, p := range ref.Value.Properties {
+			if p.Value == nil || p.Value.Description != "" || p.Ref != "" {
+				continue
+			}
+			if d := domain.DocOf(recordType, field); d.API != "" {
+				p.Value.Description = d.API
+			} else if d.Help != "" {
+				p.Value.Description = d.Help
+			} else if date, ok := strings.CutSuffix(field, "_precision"); ok {
+				p.Value.Description = "How precise " + date + " is: year, month or day, as its form (YYYY, YYYY-MM, YYYY-MM-DD) says; null when " + date + " is."
+			}
+		}
+	}
+}
+
+// recordTypeOf returns the record type (as revisions name it) whose fields a schema
+// holds: domain.License, domain.LicenseFields and httpapi.createLicenseRequest are
+// a licence's; domain.Citation and httpapi.citationRequest a citation's.
+func recordTypeOf(schema string) (string, bool) {
+	_, name, _ := strings.Cut(schema, ".")
+	name = strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(name, "create"), "Request"), "Fields")
+	name = strings.ToLower(name)
+	switch name {
+	case "vendor", "product", "agency", "license", "termination", "allegation", "communication", "source", "sourceref", "citation", "question", "statement", "alias":
+		return name, true
+	}
+	return "", false
 }
 
 // notAcceptable documents the 406 every GET of the API that answers JSON may give (a

@@ -3,9 +3,12 @@ package dataset_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/dataset/ftmtest"
@@ -118,21 +121,33 @@ func TestFtMBundled(t *testing.T) {
 	})
 }
 
-// TestFtMSynthetic: every line of a 500-licence synthetic registry's FtM export keeps
-// to the model (entity references included).
+// TestFtMSynthetic: every line of a synthetic registry's FtM export keeps to the
+// model (entity references included): 500 licences, or as many as
+// REGISTRY_FTM_SYNTHETIC_LICENSES says (CI checks 100,000 in a step of its own).
 func TestFtMSynthetic(t *testing.T) {
+	n := 500
+	if v := os.Getenv("REGISTRY_FTM_SYNTHETIC_LICENSES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			t.Fatalf("REGISTRY_FTM_SYNTHETIC_LICENSES=%q is not a number of licences", v)
+		}
+	}
 	st := storetest.Open(t, "sqlite")
 	ctx := domain.SystemContext(context.Background())
-	if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 500, Seed: 3}); err != nil {
+	start := time.Now()
+	if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: n, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
+	seeded := time.Now()
 	entities, _ := ftmExport(t, st)
+	t.Logf("%d licences: seeded in %s, exported and validated %d entities in %s", n,
+		seeded.Sub(start).Round(time.Millisecond), len(entities), time.Since(seeded).Round(time.Millisecond))
 	schemas := map[string]int{}
 	for _, e := range entities {
 		schemas[e.Schema]++
 	}
-	if schemas["License"] != 500 || schemas["ContractAward"] == 0 || schemas["PublicBody"] == 0 || schemas["Event"] == 0 || schemas["Company"] == 0 {
-		t.Errorf("entities by schema %v, want 500 licences and some of each", schemas)
+	if schemas["License"] != n || schemas["ContractAward"] == 0 || schemas["PublicBody"] == 0 || schemas["Event"] == 0 || schemas["Company"] == 0 {
+		t.Errorf("entities by schema %v, want %d licences and some of each", schemas, n)
 	}
 }
 

@@ -141,9 +141,10 @@ func (enc *XLSXEncoder[T]) Write(rows []T) error {
 		if c, ok := any(r).(domain.Communication); ok {
 			// A communication's statements each name the source they are quoted from.
 			for _, st := range c.Statements {
-				enc.cited[st.SourceID] = true
-				if st.OriginalSourceID != nil {
-					enc.cited[*st.OriginalSourceID] = true
+				for _, id := range []*domain.ID{st.SourceID, st.OriginalSourceID} {
+					if id != nil {
+						enc.cited[*id] = true
+					}
 				}
 			}
 		}

@@ -79,18 +79,29 @@ func IDPtr(n *int) *ID {
 // Record holds what every record has. It is embedded in each record type so its
 // fields appear at the top level of the record's JSON.
 type Record struct {
-	ID               ID         `json:"id" example:"1"`
-	Status           string     `json:"status" enums:"draft,published,retracted"`
-	Revision         int        `json:"revision" example:"1"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
-	RetractedAt      *time.Time `json:"retracted_at" extensions:"x-nullable"`
-	RetractionReason *string    `json:"retraction_reason" extensions:"x-nullable"`
-	Citations        []Citation `json:"citations"`
+	// The record's stable public id (a decimal string).
+	ID ID `json:"id" example:"1"`
+	// The record's status: draft (staff only), published, or retracted (withdrawn with a
+	// reason, still at its URL).
+	Status string `json:"status" enums:"draft,published,retracted"`
+	// Counts the record's changes from 1: its ETag, and the If-Match a write sends.
+	Revision int `json:"revision" example:"1"`
+	// When the record was created in the registry (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at"`
+	// When the record last changed in the registry (RFC 3339, UTC).
+	UpdatedAt time.Time `json:"updated_at"`
+	// When the record was retracted; null unless it is.
+	RetractedAt *time.Time `json:"retracted_at" extensions:"x-nullable"`
+	// Why the record was retracted, as staff gave it; null unless it is.
+	RetractionReason *string `json:"retraction_reason" extensions:"x-nullable"`
+	// The public sources behind the record, each with the fields it supports; [] when
+	// none.
+	Citations []Citation `json:"citations"`
 }
 
 // Citation ties a source to a record, optionally to named fields of it.
 type Citation struct {
+	// The citation's id.
 	ID         ID       `json:"id"`
 	SourceID   ID       `json:"source_id"`
 	Fields     []string `json:"fields" maxLength:"64"`
@@ -103,9 +114,13 @@ type Citation struct {
 
 // SourceRef is the short form of a source shown inside a citation.
 type SourceRef struct {
-	Title                string  `json:"title"`
-	Kind                 string  `json:"kind"`
-	URL                  *string `json:"url" extensions:"x-nullable"`
+	// The source's title.
+	Title string `json:"title"`
+	// What kind of document the source is (as the source's kind).
+	Kind string `json:"kind"`
+	// Where the source is published; null when not online.
+	URL *string `json:"url" extensions:"x-nullable"`
+	// A UN document symbol such as A/HRC/41/35; null when it has none.
 	DocumentSymbol       *string `json:"document_symbol" extensions:"x-nullable"`
 	PublishedOn          *Date   `json:"published_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year" extensions:"x-nullable"`
@@ -201,8 +216,9 @@ type LicenseFields struct {
 	ValidUntil            *Date    `json:"valid_until" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	ValidUntilPrecision   *string  `json:"valid_until_precision" enums:"day,month,year" extensions:"x-nullable"`
 	DurationNote          *string  `json:"duration_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
-	// Null when the sources do not say; "unspecified" when they say the licence
-	// names no purpose.
+	// The end use the buyer declared: counter_terrorism, serious_crime,
+	// national_security or law_enforcement. Null when the sources do not say;
+	// "unspecified" when they say the licence names no purpose.
 	StatedPurpose      *string  `json:"stated_purpose" enums:"counter_terrorism,serious_crime,national_security,law_enforcement,unspecified" extensions:"x-nullable"`
 	PurposeSpecificity string   `json:"purpose_specificity" enums:"specific,generic_assertion,unknown"`
 	ControlListEntries []string `json:"control_list_entries" extensions:"x-nullable"`
@@ -293,13 +309,22 @@ type CommunicationFields struct {
 // Question is one question of a communication, or one request it makes without a
 // question mark ("I would be interested to know more about this assertion").
 type Question struct {
-	ID           ID      `json:"id"`
-	Position     int     `json:"position"`
-	Kind         string  `json:"kind" enums:"question,request"`
-	Topic        *string `json:"topic" extensions:"x-nullable" maxLength:"200"`
-	Text         string  `json:"text" maxLength:"20000" text:"prose"`
-	AnswerStatus string  `json:"answer_status" enums:"answered,partly_answered,unanswered,unknown"`
-	AnswerNote   *string `json:"answer_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// The question's id.
+	ID ID `json:"id"`
+	// The question's number in the communication, from 1.
+	Position int `json:"position"`
+	// question: asked as a question; request: a request without a question mark ("I would
+	// be interested to know more").
+	Kind string `json:"kind" enums:"question,request"`
+	// What the question is about, in a few words; null when not recorded.
+	Topic *string `json:"topic" extensions:"x-nullable" maxLength:"200"`
+	// The question as the communication words it.
+	Text string `json:"text" maxLength:"20000" text:"prose"`
+	// Whether a reply answered it: answered, partly_answered, unanswered, or unknown (no
+	// reply known).
+	AnswerStatus string `json:"answer_status" enums:"answered,partly_answered,unanswered,unknown"`
+	// What the reply said to it, or why it is judged so; null when none.
+	AnswerNote *string `json:"answer_note" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Statement is an attributed statement a communication records: what a vendor or a
@@ -310,16 +335,22 @@ type Question struct {
 type Statement struct {
 	// Position orders the statements of a communication and is how one statement
 	// refers to another (refers_to).
-	Position int    `json:"position"`
-	Kind     string `json:"kind" enums:"vendor_statement,assessment,recommendation"`
+	Position int `json:"position"`
+	// vendor_statement: what a vendor or person is quoted as saying; assessment: the
+	// sender's own; recommendation: one the sender recalls from a report.
+	Kind string `json:"kind" enums:"vendor_statement,assessment,recommendation"`
 	// Speaker names who said it, as the source words it ("NSO Group", "Mr. Hulio");
 	// null when the source does not say.
-	Speaker         *string `json:"speaker" extensions:"x-nullable" maxLength:"500"`
-	SpeakerVendorID *ID     `json:"speaker_vendor_id" extensions:"x-nullable" ref:"vendor"`
+	Speaker *string `json:"speaker" extensions:"x-nullable" maxLength:"500"`
+	// The vendor the speaker speaks for, where the registry has it; null otherwise, or
+	// when that vendor is not public.
+	SpeakerVendorID *ID `json:"speaker_vendor_id" extensions:"x-nullable" ref:"vendor"`
 	// Quote is the source's exact words at the locator. Quotation marks inside it
 	// mark the speaker's own words; the rest is the source's paraphrase.
-	Quote    string  `json:"quote" maxLength:"20000" text:"prose"`
-	SourceID ID      `json:"source_id" ref:"source"`
+	Quote string `json:"quote" maxLength:"20000" text:"prose"`
+	// SourceID is the source the quote is found in; required when written. A public
+	// answer shows null while that source is not public (a draft).
+	SourceID *ID     `json:"source_id" extensions:"x-nullable" ref:"source"`
 	Locator  *string `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 	// OriginalSourceID is the document the statement was first made in (a vendor's
 	// letter, an interview, a report) when the quote is taken from another that
@@ -337,10 +368,14 @@ type Statement struct {
 // as the communication names it ("ICCPR", "UN Guiding Principles") and its article
 // or principle number ("17"), with the communication's words on it where quoted.
 type LegalReference struct {
-	Instrument string  `json:"instrument" example:"ICCPR" maxLength:"300"`
-	Provision  *string `json:"provision" example:"17" extensions:"x-nullable" maxLength:"64"`
-	Quote      *string `json:"quote" extensions:"x-nullable" maxLength:"20000" text:"prose"`
-	Locator    *string `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// The instrument as the communication names it (ICCPR, UN Guiding Principles).
+	Instrument string `json:"instrument" example:"ICCPR" maxLength:"300"`
+	// The article or principle number; null when the instrument is invoked whole.
+	Provision *string `json:"provision" example:"17" extensions:"x-nullable" maxLength:"64"`
+	// The communication's words on the provision, where quoted; null otherwise.
+	Quote *string `json:"quote" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// Where in the communication or source: a page or paragraph; null when not recorded.
+	Locator *string `json:"locator" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // Source is a public document behind the registry's facts. It is its own evidence,
@@ -360,33 +395,45 @@ type SourceFields struct {
 	ArchivedURL          *string `json:"archived_url" extensions:"x-nullable" maxLength:"2000" format:"uri"`
 	PublishedOn          *Date   `json:"published_on" extensions:"x-nullable" swaggertype:"string" example:"2019-05"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	PublishedOnPrecision *string `json:"published_on_precision" enums:"day,month,year" extensions:"x-nullable"`
-	DocumentSymbol       *string `json:"document_symbol" example:"A/HRC/41/35" extensions:"x-nullable" maxLength:"200"`
-	Language             *string `json:"language" extensions:"x-nullable" maxLength:"35"`
-	Description          *string `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
+	// A UN document symbol such as A/HRC/41/35; null when it has none.
+	DocumentSymbol *string `json:"document_symbol" example:"A/HRC/41/35" extensions:"x-nullable" maxLength:"200"`
+	Language       *string `json:"language" extensions:"x-nullable" maxLength:"35"`
+	Description    *string `json:"description" extensions:"x-nullable" maxLength:"20000" text:"prose"`
 }
 
 // State is a country of the ISO 3166-1 reference data.
 type State struct {
-	Code     string `json:"code" example:"IL"`
-	Alpha3   string `json:"alpha3" example:"ISR"`
-	Name     string `json:"name" example:"Israel"`
-	Official bool   `json:"official"`
+	// The ISO 3166-1 alpha-2 code, the state's key.
+	Code string `json:"code" example:"IL"`
+	// The ISO 3166-1 alpha-3 code (a search or a path with it finds the state).
+	Alpha3 string `json:"alpha3" example:"ISR"`
+	// The English short name (ISO 3166-1).
+	Name string `json:"name" example:"Israel"`
+	// True for an officially assigned ISO 3166-1 code; false for a user-assigned one such
+	// as XK (Kosovo).
+	Official bool `json:"official"`
 }
 
 // Change is one entry of a record's public history.
 type Change struct {
-	Revision int       `json:"revision"`
-	Action   string    `json:"action" enums:"create,update,publish,retract"`
-	At       time.Time `json:"at"`
+	// The record's revision this change made.
+	Revision int `json:"revision"`
+	// What the change did: create, update (a correction), publish or retract.
+	Action string `json:"action" enums:"create,update,publish,retract"`
+	// When the change was made (RFC 3339, UTC).
+	At time.Time `json:"at"`
 	// Actor is the staff member's display name, or "registry" for the registry's own
 	// imports. Staff are never named by email.
 	Actor string `json:"actor"`
 	// RequestedBy (a publish in two-person review) is the staff member, by display
 	// name, who asked for the publication; Actor approved it.
-	RequestedBy *string        `json:"requested_by,omitempty" extensions:"x-nullable"`
-	Reason      *string        `json:"reason" extensions:"x-nullable"`
-	Before      map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
-	After       map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
+	RequestedBy *string `json:"requested_by,omitempty" extensions:"x-nullable"`
+	// A retraction's reason; null for other changes.
+	Reason *string `json:"reason" extensions:"x-nullable"`
+	// The record before the change (null for a creation), showing only what is public now.
+	Before map[string]any `json:"before" swaggertype:"object" extensions:"x-nullable"`
+	// The record after the change, showing only what is public now.
+	After map[string]any `json:"after" swaggertype:"object" extensions:"x-nullable"`
 }
 
 // Base returns the part every record has: its id, revision (the ETag), status and

@@ -237,7 +237,7 @@ func (p Problems) checkStatements(ss []Statement) {
 		if strings.TrimSpace(st.Quote) == "" {
 			p.Add("statements.quote", "required: the source's exact words")
 		}
-		if st.SourceID <= 0 {
+		if st.SourceID == nil || *st.SourceID <= 0 {
 			p.Add("statements.source_id", "required: the source the quote is found in")
 		}
 		for name, t := range map[string]*string{"speaker": st.Speaker, "locator": st.Locator} {

@@ -33,6 +33,7 @@ var ReportedTo = []string{"law_enforcement", "export_authority", "victim", "othe
 
 // Alias is another name a vendor traded under, with when it did where known.
 type Alias struct {
+	// The other name, as the sources give it.
 	Name                string  `json:"name" maxLength:"300"`
 	ValidFrom           *Date   `json:"valid_from" extensions:"x-nullable" swaggertype:"string" example:"2014"` // YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601 reduced form), no more precise than the sources; its form sets the precision beside it
 	ValidFromPrecision  *string `json:"valid_from_precision,omitempty" extensions:"x-nullable"`
@@ -43,9 +44,14 @@ type Alias struct {
 // Designation is a vendor's entry on a list kept by an authority, such as an export
 // blacklist.
 type Designation struct {
-	List       string  `json:"list" maxLength:"300"`
-	Authority  string  `json:"authority" maxLength:"300"`
-	ListedOn   *string `json:"listed_on" extensions:"x-nullable"`
+	// The list, e.g. the US Entity List.
+	List string `json:"list" maxLength:"300"`
+	// Who keeps the list, e.g. the US Department of Commerce.
+	Authority string `json:"authority" maxLength:"300"`
+	// When the vendor was listed (YYYY, YYYY-MM or YYYY-MM-DD); null when not known.
+	ListedOn *string `json:"listed_on" extensions:"x-nullable"`
+	// When it was taken off the list; null while listed or when not known.
 	DelistedOn *string `json:"delisted_on" extensions:"x-nullable"`
-	Reference  string  `json:"reference,omitempty" maxLength:"300"`
+	// The list entry's reference, e.g. a Federal Register citation; left out when none.
+	Reference string `json:"reference,omitempty" maxLength:"300"`
 }

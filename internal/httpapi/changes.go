@@ -20,12 +20,14 @@ type changesMeta struct {
 	// It is always present; with no new changes it stays where it was.
 	NextCursor string `json:"next_cursor"`
 	// HasMore says whether more changes may follow at once.
-	HasMore        bool   `json:"has_more"`
+	HasMore bool `json:"has_more"`
+	// Names the public state of the registry this answer comes from.
 	DatasetVersion string `json:"dataset_version"`
 }
 
 // changesResponse is a page of the change feed.
 type changesResponse struct {
+	// The changes, oldest first.
 	Data []store.Change `json:"data"`
 	Meta changesMeta    `json:"meta"`
 }

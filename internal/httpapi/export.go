@@ -96,7 +96,7 @@ func exporter[T any](collection string, list func(*store.Store, context.Context,
 //	@Tags			export
 //	@Produce		application/x-ndjson,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/problem+json
 //	@Param			file			path		string	true	"COLLECTION.ndjson, COLLECTION.csv or COLLECTION.xlsx, e.g. licenses.ndjson"
-//	@Param			bom				query		string	false	"1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8 (NDJSON and XLSX ignore it)"	Enums(0, 1)
+//	@Param			bom				query		string	false	"1: a CSV starts with a UTF-8 byte order mark, so that Excel on Windows reads it as UTF-8; 0 (the default): no mark. NDJSON and XLSX ignore it"	Enums(0, 1)
 //	@Param			Range			header		string	false	"bytes=START-END, to resume a download (up to 5 ranges; with more, the whole export is sent)"
 //	@Param			Accept-Encoding	header		string	false	"gzip, for a compressed answer"
 //	@Success		200				{string}	string	"the records"

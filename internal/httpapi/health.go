@@ -10,6 +10,7 @@ import (
 
 // healthResponse is the body of the health checks.
 type healthResponse struct {
+	// ok when the check passes.
 	Status string `json:"status" example:"ok"`
 }
 

@@ -14,12 +14,19 @@ import (
 
 // Problem is an RFC 9457 problem details object, the body of every error.
 type Problem struct {
-	Type     string            `json:"type" example:"about:blank"`
-	Title    string            `json:"title" example:"Bad Request"`
-	Status   int               `json:"status" example:"400"`
-	Detail   string            `json:"detail,omitempty" example:"invalid country"`
-	Instance string            `json:"instance,omitempty"`
-	Errors   map[string]string `json:"errors,omitempty"`
+	// A URI naming the kind of problem; about:blank when the status says it all.
+	Type string `json:"type" example:"about:blank"`
+	// The status's short text.
+	Title string `json:"title" example:"Bad Request"`
+	// The HTTP status code.
+	Status int `json:"status" example:"400"`
+	// What went wrong in this request, for a person.
+	Detail string `json:"detail,omitempty" example:"invalid country"`
+	// The path of the request that failed.
+	Instance string `json:"instance,omitempty"`
+	// What is wrong with each field, by field name (dotted inside lists:
+	// statements.quote).
+	Errors map[string]string `json:"errors,omitempty"`
 }
 
 // handleError writes any error as problem+json. Internal errors are logged with the

@@ -80,7 +80,9 @@ var (
 
 // reconcileType is a type of entity: {id, name}.
 type reconcileType struct {
-	ID   string `json:"id" example:"vendor"`
+	// The type's id: vendor, product, agency, state or source.
+	ID string `json:"id" example:"vendor"`
+	// The type's name for people.
 	Name string `json:"name" example:"Vendor"`
 }
 
@@ -113,29 +115,44 @@ type reconcileManifest struct {
 
 // reconcileCandidate is one candidate of a query's result.
 type reconcileCandidate struct {
-	ID          string          `json:"id" example:"vendors/1"`
-	Name        string          `json:"name" example:"NSO Group"`
-	Score       float64         `json:"score" example:"95"`
-	Match       bool            `json:"match"`
-	Type        []reconcileType `json:"type"`
-	Description string          `json:"description,omitempty" example:"Vendor, headquartered in Israel"`
+	// The record: its collection and id, which the view URL turns into its page.
+	ID string `json:"id" example:"vendors/1"`
+	// The record's name or title.
+	Name string `json:"name" example:"NSO Group"`
+	// How well the name matches the query, from 0 to 100.
+	Score float64 `json:"score" example:"95"`
+	// True only for the top candidate when it is unambiguous: a client may take it without
+	// asking.
+	Match bool `json:"match"`
+	// The record's type.
+	Type []reconcileType `json:"type"`
+	// A line that tells namesakes apart (type, country); left out when there is nothing to
+	// say.
+	Description string `json:"description,omitempty" example:"Vendor, headquartered in Israel"`
 }
 
 // reconcileResult is the answer to one query.
 type reconcileResult struct {
+	// The candidates, best first; [] when none.
 	Result []reconcileCandidate `json:"result"`
 }
 
 // suggestEntity is one suggestion.
 type suggestEntity struct {
-	ID          string          `json:"id" example:"vendors/1"`
-	Name        string          `json:"name" example:"NSO Group"`
-	Description string          `json:"description,omitempty" example:"Vendor, headquartered in Israel"`
-	Notable     []reconcileType `json:"notable"`
+	// The record: its collection and id, which the view URL turns into its page.
+	ID string `json:"id" example:"vendors/1"`
+	// The record's name or title.
+	Name string `json:"name" example:"NSO Group"`
+	// A line that tells namesakes apart (type, country); left out when there is nothing to
+	// say.
+	Description string `json:"description,omitempty" example:"Vendor, headquartered in Israel"`
+	// The entity's type.
+	Notable []reconcileType `json:"notable"`
 }
 
 // suggestResponse is the answer of the suggest service.
 type suggestResponse struct {
+	// The suggestions, best first; [] when none.
 	Result []suggestEntity `json:"result"`
 }
 

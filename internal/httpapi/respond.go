@@ -29,6 +29,7 @@ type listMeta struct {
 
 // itemMeta is the meta of a single-record answer.
 type itemMeta struct {
+	// Names the public state of the registry this answer comes from.
 	DatasetVersion string `json:"dataset_version" example:"42"`
 	// AsOf is the time the answer shows the registry at (as_of; absent: now).
 	AsOf *string `json:"as_of,omitempty" example:"2026-01-31T23:59:59.999999999Z"`
@@ -36,13 +37,17 @@ type itemMeta struct {
 
 // listEnvelope is the body of every list answer.
 type listEnvelope[T any] struct {
-	Data []T      `json:"data"`
+	// The records of this page, in id order.
+	Data []T `json:"data"`
+	// Paging and the dataset version.
 	Meta listMeta `json:"meta"`
 }
 
 // itemEnvelope is the body of every single-record answer.
 type itemEnvelope[T any] struct {
-	Data T        `json:"data"`
+	// The record.
+	Data T `json:"data"`
+	// The dataset version the answer comes from.
 	Meta itemMeta `json:"meta"`
 }
 

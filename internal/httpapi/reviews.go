@@ -10,6 +10,7 @@ import (
 
 // reviewsResponse lists the open review requests.
 type reviewsResponse struct {
+	// The open requests, oldest first.
 	Data []store.Review `json:"data"`
 }
 

@@ -13,7 +13,9 @@ import (
 
 // loginRequest is the body of a login.
 type loginRequest struct {
-	Email    string `json:"email" example:"editor@example.org"`
+	// The staff account's email address.
+	Email string `json:"email" example:"editor@example.org"`
+	// The account's password.
 	Password string `json:"password"`
 	// DeviceToken is the device_token of an earlier successful login to this account
 	// (browsers send it as a cookie instead): such a login has a budget of its own,
@@ -26,14 +28,18 @@ type loginRequest struct {
 
 // refreshRequest is the body of a refresh.
 type refreshRequest struct {
+	// An opaque token that POST /api/v1/auth/refresh trades for new tokens, once.
 	RefreshToken string `json:"refresh_token"`
 }
 
 // tokenResponse is what a login or refresh gives.
 type tokenResponse struct {
-	AccessToken  string `json:"access_token"`
+	// A short-lived JWT to send as Authorization: Bearer.
+	AccessToken string `json:"access_token"`
+	// An opaque token that POST /api/v1/auth/refresh trades for new tokens, once.
 	RefreshToken string `json:"refresh_token"`
-	TokenType    string `json:"token_type" example:"Bearer"`
+	// Always Bearer.
+	TokenType string `json:"token_type" example:"Bearer"`
 	// ExpiresIn is the access token's lifetime in seconds.
 	ExpiresIn int `json:"expires_in" example:"900"`
 	// DeviceToken (login only) proves on later logins that this client logged in to
@@ -189,6 +195,7 @@ func (s *Server) me(c echo.Context) error {
 
 // passwordChangeRequest is a staff member's change of their own password.
 type passwordChangeRequest struct {
+	// The password the account has now.
 	CurrentPassword string `json:"current_password"`
 	// NewPassword is at least 12 characters, not a common password.
 	NewPassword string `json:"new_password"`

@@ -11,6 +11,7 @@ import (
 
 // userList is the list of accounts.
 type userList struct {
+	// The staff accounts.
 	Data []store.User `json:"data"`
 }
 

@@ -317,36 +317,50 @@ type (
 	// (suffixed -2, -3… when taken).
 	createVendorRequest struct {
 		domain.VendorFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 	// createProductRequest creates a product.
 	createProductRequest struct {
 		domain.ProductFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 	// createAgencyRequest creates an agency.
 	createAgencyRequest struct {
 		domain.AgencyFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 	// createLicenseRequest creates a licence.
 	createLicenseRequest struct {
 		domain.LicenseFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 	// createTerminationRequest creates a termination.
 	createTerminationRequest struct {
 		domain.TerminationFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 	// createAllegationRequest creates an allegation.
 	createAllegationRequest struct {
 		domain.AllegationFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 	// createCommunicationRequest creates a communication.
 	createCommunicationRequest struct {
 		domain.CommunicationFields
+		// Sources to cite on the new record, each as POST …/citations takes it; null or [] for
+		// none yet.
 		Citations []citationRequest `json:"citations" extensions:"x-nullable"`
 	}
 )

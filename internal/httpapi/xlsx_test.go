@@ -42,7 +42,7 @@ func xlsxFixture(t *testing.T, st *store.Store) {
 				Title: "A workbook's source", Publisher: s("A publisher"), URL: s("https://example.org/doc"), PublishedOn: d("2019-05"), PublishedOnPrecision: s("month"), DocumentSymbol: s("A/XL/1")}}},
 		// A communication whose statement is quoted from a source nothing else cites.
 		Communications: []domain.Communication{{Record: pub(903), CommunicationFields: domain.CommunicationFields{Kind: "letter", Sender: "A sender",
-			Statements: []domain.Statement{{Position: 1, Kind: "vendor_statement", Quote: "We comply.", SourceID: 903, OriginalSourceID: id(904)}}}}},
+			Statements: []domain.Statement{{Position: 1, Kind: "vendor_statement", Quote: "We comply.", SourceID: id(903), OriginalSourceID: id(904)}}}}},
 		Vendors: []domain.Vendor{{Record: pub(900), VendorFields: domain.VendorFields{Slug: "xlsx-formula", Name: xlsxFormula, HeadquartersCountry: s("IT")}}},
 		Licenses: []domain.License{
 			{Record: pub(901), LicenseFields: domain.LicenseFields{Kind: "export_authorization", VendorID: id(900), ProductIDs: []domain.ID{}, LicenseStatus: "granted",
@@ -232,9 +232,10 @@ func TestXLSX(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, st := range c.Statements {
-				quoted = append(quoted, strconv.Itoa(int(st.SourceID)))
-				if st.OriginalSourceID != nil {
-					quoted = append(quoted, strconv.Itoa(int(*st.OriginalSourceID)))
+				for _, id := range []*domain.ID{st.SourceID, st.OriginalSourceID} {
+					if id != nil {
+						quoted = append(quoted, id.String())
+					}
 				}
 			}
 		}

@@ -213,7 +213,7 @@ func scanAt[R any](ctx context.Context, s *Store, recordType string, after, want
 }
 
 // snapshotsAt returns the records of public revisions as the public saw them at a
-// time: history's redaction (publicSnapshot), keeping only the citations of sources
+// time: history's redaction (publicSnapshot, publicStatementsOf), keeping only the citations of sources
 // that were public then too.
 func snapshotsAt[R any](ctx context.Context, s *Store, revs []*ent.Revision, at time.Time) ([]R, error) {
 	snaps := make([]map[string]any, len(revs))
@@ -222,6 +222,10 @@ func snapshotsAt[R any](ctx context.Context, s *Store, revs []*ent.Revision, at 
 		snaps[i] = r.After
 	}
 	if err := s.completeImported(ctx, revs); err != nil {
+		return nil, err
+	}
+	public, err := s.statedNames(ctx, snaps)
+	if err != nil {
 		return nil, err
 	}
 	refs, err := s.publicSourceRefs(ctx, citedSources(snaps))
@@ -251,7 +255,7 @@ func snapshotsAt[R any](ctx context.Context, s *Store, revs []*ent.Revision, at 
 	}
 	out := make([]R, len(revs))
 	for i, r := range revs {
-		b, err := json.Marshal(publicSnapshot(snaps[i], refs))
+		b, err := json.Marshal(publicStatementsOf(publicSnapshot(snaps[i], refs), public))
 		if err != nil {
 			return nil, err
 		}

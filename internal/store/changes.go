@@ -18,12 +18,19 @@ import (
 // Change is one public change to a record: a publication, a correction of a public
 // record, a retraction. Its Seq orders all changes.
 type Change struct {
-	Seq        int64     `json:"seq"`
-	RecordType string    `json:"record_type" enums:"vendor,product,agency,license,termination,allegation,communication,source"`
-	RecordID   domain.ID `json:"record_id"`
-	Revision   int       `json:"revision"`
-	Action     string    `json:"action" enums:"create,update,publish,retract"`
-	At         time.Time `json:"at"`
+	// The change's position in the feed; later changes have higher ones.
+	Seq int64 `json:"seq"`
+	// The kind of record changed: vendor, product, agency, license, termination,
+	// allegation, communication or source.
+	RecordType string `json:"record_type" enums:"vendor,product,agency,license,termination,allegation,communication,source"`
+	// The changed record's id.
+	RecordID domain.ID `json:"record_id"`
+	// The record's revision this change made.
+	Revision int `json:"revision"`
+	// What the change did: create, update (a correction), publish or retract.
+	Action string `json:"action" enums:"create,update,publish,retract"`
+	// When the change was made (RFC 3339, UTC).
+	At time.Time `json:"at"`
 	// Label is the record's name or title as of the change.
 	Label string `json:"label"`
 	// Reason is a retraction's reason.

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
@@ -137,6 +139,19 @@ func (s *Store) ListCommunications(ctx context.Context, p ListParams) ([]domain.
 // communications converts communications; their questions must have been loaded
 // with WithQuestions.
 func (s *Store) communications(ctx context.Context, rows []*ent.Communication, drafts bool) ([]domain.Communication, error) {
+	out, err := s.communicationsOf(ctx, rows, drafts)
+	if err != nil || drafts {
+		return out, err
+	}
+	lists := make([][]domain.Statement, len(out))
+	for i := range out {
+		lists[i] = out[i].Statements
+	}
+	return out, s.publicStatements(ctx, lists...)
+}
+
+// communicationsOf converts communications with their citations.
+func (s *Store) communicationsOf(ctx context.Context, rows []*ent.Communication, drafts bool) ([]domain.Communication, error) {
 	return withCitations(ctx, s, citation.RecordTypeCommunication, rows, drafts, func(v *ent.Communication) int { return v.ID },
 		func(v *ent.Communication, c []domain.Citation) domain.Communication {
 			var qs []domain.Question // null: unknown
@@ -204,4 +219,63 @@ func statements(ss []domain.Statement) []domain.Statement {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Position < out[j].Position })
 	return out
+}
+
+// statementRefs are the fields of a statement that refer to another record (its `ref`
+// tags): JSON name and the kind of record referred to.
+var statementRefs = func() map[string]string {
+	out := map[string]string{}
+	t := reflect.TypeFor[domain.Statement]()
+	for i := range t.NumField() {
+		if kind := t.Field(i).Tag.Get("ref"); kind != "" {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			out[name] = kind
+		}
+	}
+	return out
+}()
+
+// publicStatements makes statements show only what the public may see: a reference
+// to a record that is not public (a statement quoted from a draft source, said by a
+// draft vendor) becomes null, as a citation of a draft source is left out. The
+// statements are changed in place.
+func (s *Store) publicStatements(ctx context.Context, lists ...[]domain.Statement) error {
+	refs := func(st *domain.Statement, each func(kind string, id **domain.ID)) {
+		v := reflect.ValueOf(st).Elem()
+		for i := range v.NumField() {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			if kind, ok := statementRefs[name]; ok {
+				each(kind, v.Field(i).Addr().Interface().(**domain.ID))
+			}
+		}
+	}
+	ids := map[string][]domain.ID{}
+	for _, ss := range lists {
+		for i := range ss {
+			refs(&ss[i], func(kind string, id **domain.ID) {
+				if *id != nil {
+					ids[kind] = append(ids[kind], **id)
+				}
+			})
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	public, err := s.PublicNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, ss := range lists {
+		for i := range ss {
+			refs(&ss[i], func(kind string, id **domain.ID) {
+				if *id != nil {
+					if _, ok := public.Of(kind, **id); !ok {
+						*id = nil
+					}
+				}
+			})
+		}
+	}
+	return nil
 }

@@ -72,6 +72,10 @@ func (s *Store) publicSnapshots(ctx context.Context, snaps []*map[string]any) er
 	for i, snap := range snaps {
 		all[i] = *snap
 	}
+	public, err := s.statedNames(ctx, all)
+	if err != nil {
+		return err
+	}
 	ids := citedSources(all)
 	slices.Sort(ids)
 	refs, err := s.publicSourceRefs(ctx, slices.Compact(ids))
@@ -79,9 +83,28 @@ func (s *Store) publicSnapshots(ctx context.Context, snaps []*map[string]any) er
 		return err
 	}
 	for _, snap := range snaps {
-		*snap = publicSnapshot(*snap, refs)
+		*snap = publicStatementsOf(publicSnapshot(*snap, refs), public)
 	}
 	return nil
+}
+
+// statedNames returns the names of the public records among those the snapshots'
+// statements (a communication's) refer to: publicStatementsOf nulls the others.
+func (s *Store) statedNames(ctx context.Context, snaps []map[string]any) (Names, error) {
+	stated := map[string][]domain.ID{}
+	for _, snap := range snaps {
+		for _, st := range snapshotList(snap, "statements") {
+			for name, kind := range statementRefs {
+				if id, ok := snapshotID(st[name]); ok {
+					stated[kind] = append(stated[kind], id)
+				}
+			}
+		}
+	}
+	if len(stated) == 0 {
+		return Names{}, nil
+	}
+	return s.PublicNames(ctx, stated)
 }
 
 // citedSources returns the ids of the sources the snapshots cite.
@@ -117,6 +140,37 @@ func (s *Store) publicSourceRefs(ctx context.Context, ids []int) (map[int]map[st
 	return refs, nil
 }
 
+// publicStatementsOf returns a copy of a snapshot whose statements (a
+// communication's) refer only to the records public names: any other reference is
+// null, as in the record (publicStatements).
+func publicStatementsOf(snap map[string]any, public Names) map[string]any {
+	if _, ok := snap["statements"].([]any); !ok {
+		return snap
+	}
+	list := snapshotList(snap, "statements")
+	kept := make([]any, len(list))
+	for i, st := range list {
+		cp := make(map[string]any, len(st))
+		for k, v := range st {
+			cp[k] = v
+		}
+		for name, kind := range statementRefs {
+			if id, ok := snapshotID(st[name]); ok {
+				if _, ok := public.Of(kind, id); !ok {
+					cp[name] = nil
+				}
+			}
+		}
+		kept[i] = cp
+	}
+	out := make(map[string]any, len(snap))
+	for k, v := range snap {
+		out[k] = v
+	}
+	out["statements"] = kept
+	return out
+}
+
 // publicSnapshot returns a copy of a snapshot whose citations are those of the
 // public sources in refs, each with its source's summary from refs.
 func publicSnapshot(snap map[string]any, refs map[int]map[string]any) map[string]any {
@@ -148,7 +202,12 @@ func publicSnapshot(snap map[string]any, refs map[int]map[string]any) map[string
 
 // snapshotCitations returns the citations of a record snapshot.
 func snapshotCitations(snap map[string]any) []map[string]any {
-	list, _ := snap["citations"].([]any)
+	return snapshotList(snap, "citations")
+}
+
+// snapshotList returns the objects of a list field of a record snapshot.
+func snapshotList(snap map[string]any, field string) []map[string]any {
+	list, _ := snap[field].([]any)
 	out := make([]map[string]any, 0, len(list))
 	for _, c := range list {
 		if m, ok := c.(map[string]any); ok {
@@ -160,9 +219,15 @@ func snapshotCitations(snap map[string]any) []map[string]any {
 
 // citedSource returns the source id of a citation in a snapshot.
 func citedSource(c map[string]any) (int, bool) {
-	s, _ := c["source_id"].(string)
+	id, ok := snapshotID(c["source_id"])
+	return int(id), ok
+}
+
+// snapshotID reads a record id in a snapshot (a JSON string).
+func snapshotID(v any) (domain.ID, bool) {
+	s, _ := v.(string)
 	id, err := domain.ParseID(s)
-	return int(id), err == nil
+	return id, err == nil
 }
 
 // sourceRef is the summary of a source that a citation shows (as citations loads it).

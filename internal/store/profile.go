@@ -24,10 +24,13 @@ const ProfileSectionLimit = 100
 
 // Profile is everything the registry holds about one country, in one answer.
 type Profile struct {
-	State    domain.State     `json:"state"`
-	Counts   ProfileCounts    `json:"counts"`
-	Agencies []domain.Agency  `json:"agencies"`
-	Vendors  []domain.Vendor  `json:"vendors"`
+	State  domain.State  `json:"state"`
+	Counts ProfileCounts `json:"counts"`
+	// The state's agencies.
+	Agencies []domain.Agency `json:"agencies"`
+	// The vendors headquartered in the country.
+	Vendors []domain.Vendor `json:"vendors"`
+	// The products of those vendors.
 	Products []domain.Product `json:"products"`
 	// Licences naming the country as end-user state.
 	LicensesTo []domain.License `json:"licenses_to"`
@@ -42,23 +45,35 @@ type Profile struct {
 	Terminations []domain.Termination `json:"terminations"`
 	// Terminations of the vendors headquartered in the country, whichever
 	// customer they ended.
-	VendorTerminations []domain.Termination   `json:"vendor_terminations"`
-	Allegations        []domain.Allegation    `json:"allegations"`
-	Communications     []domain.Communication `json:"communications"`
+	VendorTerminations []domain.Termination `json:"vendor_terminations"`
+	// Allegations naming the country as operator state or target country.
+	Allegations []domain.Allegation `json:"allegations"`
+	// Communications sent to the state or copying it.
+	Communications []domain.Communication `json:"communications"`
 }
 
 // ProfileCounts are the totals of each profile section.
 type ProfileCounts struct {
-	Agencies           int `json:"agencies"`
-	Vendors            int `json:"vendors"`
-	Products           int `json:"products"`
-	LicensesTo         int `json:"licenses_to"`
-	LicensesFrom       int `json:"licenses_from"`
-	VendorLicenses     int `json:"vendor_licenses"`
-	Terminations       int `json:"terminations"`
+	// How many agencies (the section holds at most 100).
+	Agencies int `json:"agencies"`
+	// How many vendors.
+	Vendors int `json:"vendors"`
+	// How many products.
+	Products int `json:"products"`
+	// How many licences name the country as end-user state.
+	LicensesTo int `json:"licenses_to"`
+	// How many licences name the country as exporting state.
+	LicensesFrom int `json:"licenses_from"`
+	// How many licences its vendors hold.
+	VendorLicenses int `json:"vendor_licenses"`
+	// How many terminations name the country as the customer's state.
+	Terminations int `json:"terminations"`
+	// How many terminations its vendors made.
 	VendorTerminations int `json:"vendor_terminations"`
-	Allegations        int `json:"allegations"`
-	Communications     int `json:"communications"`
+	// How many allegations.
+	Allegations int `json:"allegations"`
+	// How many communications.
+	Communications int `json:"communications"`
 }
 
 // Empty reports whether the profile holds no record at all, in any section.

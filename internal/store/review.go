@@ -12,14 +12,19 @@ import (
 // Review is an open request, in two-person review, for another staff member to
 // publish a draft (see Publish).
 type Review struct {
-	ID         domain.ID `json:"id"`
-	RecordType string    `json:"record_type" example:"license"`
-	RecordID   domain.ID `json:"record_id"`
+	// The request's id.
+	ID domain.ID `json:"id"`
+	// The kind of record to publish.
+	RecordType string `json:"record_type" example:"license"`
+	// The draft's id.
+	RecordID domain.ID `json:"record_id"`
 	// Revision is the record's revision when review was asked for.
-	Revision      int       `json:"revision"`
+	Revision int `json:"revision"`
+	// The id of the staff member who asked.
 	RequestedByID domain.ID `json:"requested_by_id"`
 	// RequestedBy is the staff member's display name.
-	RequestedBy string    `json:"requested_by"`
+	RequestedBy string `json:"requested_by"`
+	// When review was asked for (RFC 3339, UTC).
 	RequestedAt time.Time `json:"requested_at"`
 }
 

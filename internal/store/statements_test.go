@@ -34,8 +34,8 @@ func TestCommunicationStatements(t *testing.T) {
 		}
 		s := func(v string) *string { return &v }
 		statements := []domain.Statement{
-			{Position: 2, Kind: "assessment", Speaker: s("The sender"), Quote: "That claim appears to be at odds.", SourceID: src.ID, RefersTo: []int{1}},
-			{Position: 1, Kind: "vendor_statement", Speaker: s("Acme"), SpeakerVendorID: &ven.ID, Quote: "We see nothing.", SourceID: src.ID,
+			{Position: 2, Kind: "assessment", Speaker: s("The sender"), Quote: "That claim appears to be at odds.", SourceID: &src.ID, RefersTo: []int{1}},
+			{Position: 1, Kind: "vendor_statement", Speaker: s("Acme"), SpeakerVendorID: &ven.ID, Quote: "We see nothing.", SourceID: &src.ID,
 				Locator: s("para. 2"), OriginalSourceID: &src.ID, SaidOn: new(domain.Date("2019")), SaidOnPrecision: s("year")},
 		}
 		law := []domain.LegalReference{{Instrument: "ICCPR", Provision: s("17"), Quote: s("arbitrary and unlawful interference")}}
@@ -101,9 +101,9 @@ func TestCommunicationStatements(t *testing.T) {
 
 		// A statement refers to records that exist; the field is named.
 		for field, f := range map[string]domain.Statement{
-			"statements.source_id":          {Kind: "assessment", Quote: "x", SourceID: 999},
-			"statements.speaker_vendor_id":  {Kind: "assessment", Quote: "x", SourceID: src.ID, SpeakerVendorID: ptrID(999)},
-			"statements.original_source_id": {Kind: "assessment", Quote: "x", SourceID: src.ID, OriginalSourceID: ptrID(999)},
+			"statements.source_id":          {Kind: "assessment", Quote: "x", SourceID: ptrID(999)},
+			"statements.speaker_vendor_id":  {Kind: "assessment", Quote: "x", SourceID: &src.ID, SpeakerVendorID: ptrID(999)},
+			"statements.original_source_id": {Kind: "assessment", Quote: "x", SourceID: &src.ID, OriginalSourceID: ptrID(999)},
 		} {
 			_, err := store.Create(ctx, st, store.Communications, domain.CommunicationFields{Kind: "letter", Sender: "S", Statements: []domain.Statement{f}}, store.Edit{})
 			var e *domain.Error

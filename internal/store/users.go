@@ -23,15 +23,22 @@ const (
 
 // User is a staff account as the registry shows it to admins.
 type User struct {
-	ID          domain.ID `json:"id"`
-	Email       string    `json:"email"`
-	DisplayName string    `json:"display_name"`
-	Role        string    `json:"role" enums:"admin,editor"`
-	Disabled    bool      `json:"disabled"`
+	// The account's id.
+	ID domain.ID `json:"id"`
+	// The email address the account logs in with.
+	Email string `json:"email"`
+	// The name history shows for the account's changes.
+	DisplayName string `json:"display_name"`
+	// editor: writes and publishes records; admin: that, and manages accounts.
+	Role string `json:"role" enums:"admin,editor"`
+	// A disabled account cannot log in.
+	Disabled bool `json:"disabled"`
 	// SecondFactor: the account logs in with a TOTP code too.
-	SecondFactor bool      `json:"second_factor"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SecondFactor bool `json:"second_factor"`
+	// When the account was created (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at"`
+	// When the account last changed (RFC 3339, UTC).
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func toUser(u *ent.User) User {
@@ -41,10 +48,14 @@ func toUser(u *ent.User) User {
 
 // NewUser is an account to create.
 type NewUser struct {
-	Email       string `json:"email" maxLength:"320"`
+	// The email address the account logs in with.
+	Email string `json:"email" maxLength:"320"`
+	// The name history shows for the account's changes.
 	DisplayName string `json:"display_name" maxLength:"200"`
-	Role        string `json:"role" enums:"admin,editor"`
-	Password    string `json:"password"`
+	// editor: writes and publishes records; admin: that, and manages accounts.
+	Role string `json:"role" enums:"admin,editor"`
+	// The first password: at least 12 characters, not a common password.
+	Password string `json:"password"`
 }
 
 // normalizeEmail returns the stored form of an email address.
@@ -131,9 +142,12 @@ var displayName = domain.TextRule{Max: 200}
 
 // UserChange is an admin's change to an account; nil fields stay as they are.
 type UserChange struct {
+	// A new display name; null keeps it.
 	DisplayName *string `json:"display_name" maxLength:"200"`
-	Role        *string `json:"role" enums:"admin,editor"`
-	Disabled    *bool   `json:"disabled"`
+	// A new role (admin or editor); null keeps it.
+	Role *string `json:"role" enums:"admin,editor"`
+	// true disables the account (its sessions end), false enables it; null keeps it.
+	Disabled *bool `json:"disabled"`
 }
 
 // UpdateUser changes an account. Disabling a user or changing their role ends every

@@ -373,9 +373,8 @@ func (s *server) communication(w http.ResponseWriter, r *http.Request) {
 	recordPage(s, w, r, "communications", "communication", getAt(r.Context(), s.st, "communication", s.st.GetCommunication), func(c domain.Communication, n *needs) {
 		n.vendor(c.RecipientVendorID)
 		for _, st := range c.Statements {
-			src := st.SourceID
 			n.vendor(st.SpeakerVendorID)
-			n.source(&src)
+			n.source(st.SourceID)
 			n.source(st.OriginalSourceID)
 		}
 	}, (*refs).communicationView)

@@ -448,9 +448,11 @@ func (r *refs) communicationView(c domain.Communication) communicationView {
 		v.Statements = make([]statementView, 0, len(c.Statements)) // known: none or some
 	}
 	for _, st := range c.Statements {
-		src := st.SourceID
 		sv := statementView{Statement: st, SpeakerVendor: r.vendor(st.SpeakerVendorID),
-			Source: r.source(&src), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn)}
+			Source: r.source(st.SourceID), OriginalSource: r.source(st.OriginalSourceID), SaidOn: dateOf(st.SaidOn)}
+		if st.SourceID == nil { // a public read hides a source not public yet
+			sv.Source = ref{Known: true, Name: "a source not public"}
+		}
 		sv.SpeakerIsVendor = st.Speaker != nil && st.SpeakerVendorID != nil && sv.SpeakerVendor.URL != "" && *st.Speaker == sv.SpeakerVendor.Name
 		v.Statements = append(v.Statements, sv)
 	}

@@ -3334,7 +3334,7 @@ const docTemplate = `{
                             "communications"
                         ],
                         "type": "string",
-                        "description": "a sheet's collection",
+                        "description": "a sheet's collection: the records its rows are (sources, vendors, products, agencies, licenses, terminations, allegations or communications)",
                         "name": "collection",
                         "in": "query"
                     },
@@ -3345,7 +3345,7 @@ const docTemplate = `{
                             "misp-galaxy"
                         ],
                         "type": "string",
-                        "description": "the file's format; left out: from its name or Content-Type",
+                        "description": "the file's format: csv (a CSV sheet), xlsx (an XLSX workbook's first sheet) or misp-galaxy (a MISP galaxy cluster's JSON); left out: from its name or Content-Type",
                         "name": "format",
                         "in": "query"
                     },
@@ -12372,6 +12372,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "collection": {
+                    "description": "Collection is the record's collection (vendors, sources…).",
                     "type": "string",
                     "example": "vendors"
                 },
@@ -12395,6 +12396,7 @@ const docTemplate = `{
                     ]
                 },
                 "name": {
+                    "description": "Name is the record's name (a source's title).",
                     "type": "string",
                     "example": "Example Vendor"
                 },
@@ -12412,15 +12414,19 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "column": {
+                    "description": "Column is the sheet's column header the problem is in, when it is in one.",
                     "type": "string"
                 },
                 "field": {
+                    "description": "Field is the record's field the problem is about, when it is about one.",
                     "type": "string"
                 },
                 "reason": {
+                    "description": "Reason says what is wrong, in words.",
                     "type": "string"
                 },
                 "row": {
+                    "description": "Row is where the problem is: a sheet's line (the header is 1, the first record\n2), a galaxy's value (from 1), or 0 for the file as a whole.",
                     "type": "integer"
                 }
             }
@@ -12444,6 +12450,7 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "format": {
+                    "description": "Format is the file's format: csv (a CSV sheet), xlsx (an XLSX workbook's first\nsheet) or misp-galaxy (a MISP galaxy cluster's JSON).",
                     "type": "string",
                     "enum": [
                         "csv",

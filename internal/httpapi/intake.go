@@ -534,9 +534,9 @@ func intakeForm(c echo.Context) (IntakeRequest, error) {
 //	@Accept			mpfd,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,json
 //	@Produce		json,application/problem+json
 //	@Security		Bearer
-//	@Param			collection	query		string			false	"a sheet's collection"																Enums(sources,vendors,products,agencies,licenses,terminations,allegations,communications)
-//	@Param			format		query		string			false	"the file's format; left out: from its name or Content-Type"						Enums(csv,xlsx,misp-galaxy)
-//	@Param			map			query		[]string		false	"header=field: a sheet's column header and the field it gives (repeat for each)"	collectionFormat(multi)
+//	@Param			collection	query		string			false	"a sheet's collection: the records its rows are (sources, vendors, products, agencies, licenses, terminations, allegations or communications)"							Enums(sources,vendors,products,agencies,licenses,terminations,allegations,communications)
+//	@Param			format		query		string			false	"the file's format: csv (a CSV sheet), xlsx (an XLSX workbook's first sheet) or misp-galaxy (a MISP galaxy cluster's JSON); left out: from its name or Content-Type"	Enums(csv,xlsx,misp-galaxy)
+//	@Param			map			query		[]string		false	"header=field: a sheet's column header and the field it gives (repeat for each)"																						collectionFormat(multi)
 //	@Param			source		query		string			false	"id of the existing source every created record cites (required for a sheet of a collection other than sources)"
 //	@Param			dry_run		query		bool			false	"report what would be created, matched and refused, and write nothing"
 //	@Param			file		formData	file			false	"the file (multipart/form-data)"

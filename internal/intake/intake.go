@@ -80,9 +80,14 @@ type File struct {
 // Problem is a refusal: a row (0: the file as a whole), the column it names (a
 // sheet's header, or the field) and the reason.
 type Problem struct {
-	Row    int    `json:"row"`
+	// Row is where the problem is: a sheet's line (the header is 1, the first record
+	// 2), a galaxy's value (from 1), or 0 for the file as a whole.
+	Row int `json:"row"`
+	// Column is the sheet's column header the problem is in, when it is in one.
 	Column string `json:"column,omitempty"`
-	Field  string `json:"field,omitempty"`
+	// Field is the record's field the problem is about, when it is about one.
+	Field string `json:"field,omitempty"`
+	// Reason says what is wrong, in words.
 	Reason string `json:"reason"`
 }
 

@@ -10,7 +10,9 @@ import (
 // refusals. A file with any refusal creates nothing.
 type Report struct {
 	// DryRun: nothing was written.
-	DryRun bool   `json:"dry_run"`
+	DryRun bool `json:"dry_run"`
+	// Format is the file's format: csv (a CSV sheet), xlsx (an XLSX workbook's first
+	// sheet) or misp-galaxy (a MISP galaxy cluster's JSON).
 	Format string `json:"format" enums:"csv,xlsx,misp-galaxy"`
 	// Collection is a sheet's collection.
 	Collection string `json:"collection,omitempty"`
@@ -25,10 +27,12 @@ type Report struct {
 // Entry is one record of a report.
 type Entry struct {
 	// Row is the record's row in the file (0: a source the file cites).
-	Row        int    `json:"row"`
+	Row int `json:"row"`
+	// Collection is the record's collection (vendors, sources…).
 	Collection string `json:"collection" example:"vendors"`
 	// ID is the draft's id, or the matched record's.
-	ID   string `json:"id" example:"12"`
+	ID string `json:"id" example:"12"`
+	// Name is the record's name (a source's title).
 	Name string `json:"name" example:"Example Vendor"`
 	// ExternalID is the record's id in the file's dataset (a galaxy uuid).
 	ExternalID string `json:"external_id,omitempty"`

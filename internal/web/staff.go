@@ -144,6 +144,7 @@ func (s *staff) routes() []staffRoute {
 		{"POST /staff/account/totp/disable", s.auth(s.totpDisable, false)},
 		{"GET /staff/users", s.auth(s.users, true)},
 		{"POST /staff/users", s.auth(s.usersPost, true)},
+		{"GET /staff/lookup", s.auth(s.lookup, false)},
 		{"GET /staff/{collection}/{$}", s.auth(s.list, false)},
 		{"GET /staff/{collection}/new", s.auth(s.newRecord, false)},
 		{"POST /staff/{collection}/new", s.auth(s.createRecord, false)},

@@ -190,8 +190,9 @@ type staffPage struct {
 }
 
 // render writes a console page. Console pages are private: never cached, never
-// framed, with the public pages' strict policy (no script, styles from the
-// registry's stylesheet, forms post here only).
+// framed, with the public pages' strict policy (styles from the registry's
+// stylesheet, forms post here only), except that the console's one script file
+// runs (no inline script).
 func (s *staff) render(w http.ResponseWriter, r *http.Request, c *staffCtx, name string, p staffPage) {
 	if c != nil {
 		u := c.sess.User
@@ -221,6 +222,7 @@ func (s *staff) render(w http.ResponseWriter, r *http.Request, c *staffCtx, name
 // setStaffHeaders sets the headers of every console answer.
 func setStaffHeaders(h http.Header) {
 	setPageHeaders(h)
+	h.Set("Content-Security-Policy", staffCSP)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Frame-Options", "DENY")
 	h.Del("Access-Control-Allow-Origin")

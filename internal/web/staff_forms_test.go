@@ -359,6 +359,13 @@ func TestStaffReferences(t *testing.T) {
 			if p := newBrowser(t, base).get("/staff/lookup?in=vendors&q=twin"); p.status != http.StatusSeeOther {
 				t.Errorf("an anonymous lookup: %d, want 303 to the login page", p.status)
 			}
+			// The script that asks it as the staffer types is a file of the site (the
+			// console's CSP allows no inline script) that every console page loads.
+			js := b.get("/assets/staff.js")
+			if js.status != http.StatusOK || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") || !strings.Contains(js.body, "data-lookup") {
+				t.Errorf("/assets/staff.js: %d %q", js.status, js.header.Get("Content-Type"))
+			}
+			mustContain(t, "a console page", b.get("/staff/products/new"), `<script src="/assets/staff.js?v=`, `data-lookup="/staff/lookup?in=vendors"`)
 		})
 	})
 }

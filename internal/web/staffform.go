@@ -98,7 +98,8 @@ func formFieldsOf(t reflect.Type, docKey string) []formField {
 		if ptr {
 			typ = typ.Elem()
 		}
-		f.Required = !ptr && typ.Kind() != reflect.Slice
+		// Required: a plain string, number or id the JSON always carries.
+		f.Required = !ptr && typ.Kind() != reflect.Slice && !strings.Contains(sf.Tag.Get("json"), ",omitempty")
 		switch {
 		case typ == reflect.TypeFor[domain.ID]() && f.Ref == "":
 			f.Input, f.Required = inHidden, false

@@ -40,12 +40,12 @@ func (s *Store) secondFactor(ctx context.Context, c *ent.Client, userID int, otp
 		return err
 	}
 	if u.TotpSecret != nil {
-		secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret)
-		if err != nil {
-			return err
-		}
-		if step, ok := auth.MatchTOTP(otp, secret, time.Now()); ok {
-			return useStep(ctx, c, u, step)
+		// A secret that does not open (the server's secret changed) makes no codes;
+		// the account's recovery codes still work.
+		if secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret); err == nil {
+			if step, ok := auth.MatchTOTP(otp, secret, time.Now()); ok {
+				return useStep(ctx, c, u, step)
+			}
 		}
 	}
 	i := auth.MatchRecoveryCode(otp, u.RecoveryCodes)
@@ -186,12 +186,10 @@ func (s *Store) DisableTOTP(ctx context.Context, userID int, otp string) error {
 		}
 		ok := auth.MatchRecoveryCode(otp, u.RecoveryCodes) >= 0
 		if u.TotpSecret != nil {
-			secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret)
-			if err != nil {
-				return err
-			}
-			if step, valid := auth.MatchTOTP(otp, secret, time.Now()); valid && (u.TotpLastStep == nil || step > *u.TotpLastStep) {
-				ok = true
+			if secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret); err == nil {
+				if step, valid := auth.MatchTOTP(otp, secret, time.Now()); valid && (u.TotpLastStep == nil || step > *u.TotpLastStep) {
+					ok = true
+				}
 			}
 		}
 		if !ok {

@@ -158,6 +158,18 @@ func TestStaffSubForms(t *testing.T) {
 			}
 		})
 
+		t.Run("a stale save shows the items that differ", func(t *testing.T) {
+			p := b.post(vendorURL, url.Values{"csrf": {tok}, "revision": {"1"}, "name": {"Alias Vendor"}, "slug": {"alias-vendor"},
+				"ungp_commitment": {"unknown"}, "aliases.0.name": {"Stale Alias"}, "aliases.0.valid_from": {"2015"}, "parent_id": {"#" + strings.TrimPrefix(vendorURL, "/staff/vendors/")}})
+			if p.status != http.StatusConflict {
+				t.Fatalf("stale save: %d, want 409", p.status)
+			}
+			mustContain(t, "the conflict", p, "Name: Stale Alias; Valid from: 2015", `name="aliases.0.name" type="text" value="Stale Alias"`)
+			if v, _ := st.GetVendor(ctx, "alias-vendor", true); len(v.Aliases) != 0 {
+				t.Errorf("the stale save wrote aliases: %+v", v.Aliases)
+			}
+		})
+
 		t.Run("each item's problems beside its own inputs, every input kept", func(t *testing.T) {
 			p := b.post("/staff/communications/new", url.Values{"csrf": {tok}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
 				"statements.0.kind": {"vendor_statement"}, "statements.0.speaker": {"A vendor"}, "statements.0.quote": {"We only sell to governments."},

@@ -579,10 +579,29 @@ func (s *staff) conflict(ctx context.Context, col collection, cur staffRecord, m
 }
 
 // formText is a field's form value as one comparable text.
+// A reference shows as its id whichever way it was typed as a suggestion ("Acme
+// (#12)"); a list of objects as a line per item that is not blank.
 func formText(f formField, v url.Values) string {
 	var parts []string
+	if f.Input == inItems {
+		for _, sub := range itemForms(v, f.Name) {
+			if blank(sub) {
+				continue
+			}
+			var fields []string
+			for _, sf := range f.Sub {
+				if t := formText(sf, sub); t != "" && sf.Input != inHidden {
+					fields = append(fields, sf.Label+": "+t)
+				}
+			}
+			parts = append(parts, strings.Join(fields, "; "))
+		}
+	}
 	for _, s := range v[f.Name] {
 		if s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")); s != "" {
+			if m := labelledID.FindStringSubmatch(s); m != nil && (f.Input == inRef || f.Input == inRefs) {
+				s = m[1]
+			}
 			parts = append(parts, s)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,14 @@ import (
 	"github.com/export-registry/registry/internal/store"
 	"github.com/export-registry/registry/internal/store/storetest"
 )
+
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
 
 // mustContain fails for each text the page lacks.
 func mustContain(t *testing.T, what string, p page, wants ...string) {
@@ -230,6 +239,26 @@ func TestStaffSubForms(t *testing.T) {
 			if len(c.Questions) != 1 || c.Questions[0].Kind != "request" || c.Questions[0].Text != "Please explain the due diligence." {
 				t.Errorf("questions as stored: %+v", c.Questions)
 			}
+			// A question is removed by blanking its inputs: its hidden id does not keep it.
+			rev := regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(loc).body)[1]
+			keep := url.Values{"csrf": {tok}, "revision": {rev}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"questions.0.id": {c.Questions[0].ID.String()}, "questions.0.text": {""}, "questions.0.kind": {""}, "questions.0.answer_status": {""},
+				"questions.1.text": {"A second question?"}, "questions.1.kind": {"question"}}
+			if p := b.post(loc, keep); p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			if c2, _ := st.GetCommunication(ctx, int(id), true); len(c2.Questions) != 1 || c2.Questions[0].Text != "A second question?" {
+				t.Errorf("after blanking the first question: %+v", c2.Questions)
+			}
+			if p := b.post(loc, url.Values{"csrf": {tok}, "revision": {strconv.Itoa(mustAtoi(rev) + 1)}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"questions.0.text": {"Please explain the due diligence."}, "questions.0.kind": {"request"}, "questions.0.answer_status": {"unanswered"},
+				"statements.0.kind": {"vendor_statement"}, "statements.0.quote": {"We only sell to governments."}, "statements.0.source_id": {src.ID.String()},
+				"statements.0.said_on": {"2019"}, "statements.1.kind": {"assessment"}, "statements.1.quote": {"This appears to be at odds."},
+				"statements.1.source_id": {src.ID.String()}, "statements.1.refers_to": {"1"},
+				"legal_references.0.instrument": {"ICCPR"}, "legal_references.0.provision": {"17"}}); p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			c, _ = st.GetCommunication(ctx, int(id), true)
 			page := b.get(loc)
 			mustContain(t, "the communication's page", page, `value="A sub-form test letter (#`+src.ID.String()+`)"`,
 				`name="questions.0.id" value="`+c.Questions[0].ID.String()+`"`, `name="statements.2.quote"`)

@@ -235,11 +235,15 @@ func itemForms(form url.Values, key string) []url.Values {
 // maxItems is the most items a list's sub-form reads.
 const maxItems = 500
 
-// blank reports whether a sub-form has nothing typed in it: such an item is left
-// out (blanking an item is how it is removed).
-func blank(sub url.Values) bool {
-	for _, vals := range sub {
-		for _, v := range vals {
+// blank reports whether an item's sub-form has nothing typed in its inputs (a
+// hidden one, such as a question's id, does not count): such an item is left out
+// (blanking an item is how it is removed).
+func blank(fields []formField, sub url.Values) bool {
+	for _, f := range fields {
+		if f.Input == inHidden {
+			continue
+		}
+		for _, v := range sub[f.Name] {
 			if strings.TrimSpace(v) != "" {
 				return false
 			}
@@ -351,7 +355,7 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 		case inItems:
 			var items []any
 			for d, sub := range itemForms(form, ff.Name) {
-				if blank(sub) {
+				if blank(ff.Sub, sub) {
 					continue
 				}
 				item, err := parseFields(ctx, ff.Sub, sub, key+"."+strconv.Itoa(d)+".", len(items)+1, resolve, p, nil)

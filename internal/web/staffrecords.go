@@ -156,7 +156,7 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 			if add == prefix+f.Name {
 				subs = append(subs, url.Values{})
 			}
-			if len(subs) == 0 || !blank(subs[len(subs)-1]) {
+			if len(subs) == 0 || !blank(f.Sub, subs[len(subs)-1]) {
 				subs = append(subs, url.Values{}) // always one blank to fill in
 			}
 			for d, sub := range subs {
@@ -585,7 +585,7 @@ func formText(f formField, v url.Values) string {
 	var parts []string
 	if f.Input == inItems {
 		for _, sub := range itemForms(v, f.Name) {
-			if blank(sub) {
+			if blank(f.Sub, sub) {
 				continue
 			}
 			var fields []string

@@ -204,6 +204,12 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
+	// Second factors enrolled before their secrets were sealed are sealed now.
+	if n, err := st.SealTOTPSecrets(ctx); err != nil {
+		return fmt.Errorf("seal TOTP secrets: %w", err)
+	} else if n > 0 {
+		log.Info("sealed TOTP secrets stored in plain text", "accounts", n)
+	}
 	proxies, _ := cfg.Proxies() // validated with the configuration
 	synthetic, err := st.IsSynthetic(ctx)
 	if err != nil {

@@ -102,6 +102,38 @@ var FieldDocs = map[string]FieldDoc{
 	"url":                     {Help: "Where it is published (http or https)."},
 	"questions":               {Help: "Its questions, with whether each was answered (answered, partly_answered, unanswered, unknown)."},
 
+	// Items of a vendor's lists.
+	"aliases.name":             {Help: "Another name the vendor is or was known by."},
+	"aliases.valid_from":       {Help: "Since when the name was used, where the sources say: 2014, 2014-03 or 2014-03-05."},
+	"aliases.valid_until":      {Help: "Until when it was used: 2014, 2014-03 or 2014-03-05."},
+	"designations.list":        {Help: "The list, e.g. the Entity List."},
+	"designations.authority":   {Help: "Who keeps the list."},
+	"designations.listed_on":   {Help: "The day it was listed: YYYY-MM-DD."},
+	"designations.delisted_on": {Help: "The day it was taken off the list, if it was: YYYY-MM-DD."},
+	"designations.reference":   {Help: "The listing's reference, as the list gives it."},
+
+	// Items of a communication's lists.
+	"questions.position":            {Help: "Its number in the letter; left empty, its place in this list."},
+	"questions.kind":                {Help: "A question, or a request written without a question mark."},
+	"questions.topic":               {Help: "What it is about, in a few words."},
+	"questions.text":                {Help: "Its words, as the letter writes them."},
+	"questions.answer_status":       {Help: "Whether a reply answered it."},
+	"questions.answer_note":         {Help: "What the reply says to it."},
+	"statements.position":           {Help: "Its number among the statements, which refers to it; left empty, its place in this list."},
+	"statements.kind":               {Help: "A vendor's (or a person's) statement, the sender's own assessment, or a recommendation the sender recalls."},
+	"statements.speaker":            {Help: "Who said it, as the source words it. A vendor statement is evidence of what was said, not of what is true."},
+	"statements.speaker_vendor_id":  {Help: "The vendor that said it, where it is one."},
+	"statements.quote":              {Help: "The source's exact words at the locator."},
+	"statements.source_id":          {Help: "The source the quote is found in, by its title or id."},
+	"statements.locator":            {Help: "Where in the source: a page or a paragraph."},
+	"statements.original_source_id": {Help: "The document it was first said in, when the quote is taken from another that quotes it."},
+	"statements.said_on":            {Help: "When it was said, where the sources say: 2014, 2014-03 or 2014-03-05."},
+	"statements.refers_to":          {Help: "The numbers (positions) of the statements this one is about, one per line."},
+	"legal_references.instrument":   {Help: "The instrument as the communication names it, e.g. ICCPR."},
+	"legal_references.provision":    {Help: "Its article or principle number, e.g. 17."},
+	"legal_references.quote":        {Help: "The communication's words on it, where it quotes them."},
+	"legal_references.locator":      {Help: "Where in the communication."},
+
 	// Sources.
 	"source.kind":     {Help: "What kind of document it is: un_document, vendor_statement (evidence of what the vendor says, not that it is true), government_record, court_record, media, ngo_report, academic, other."},
 	"title":           {Help: "The document's title."},

@@ -77,7 +77,7 @@ func stripSecrets(ctx context.Context, path string) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	cp := &Store{client: ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db))), db: db, dialect: dialect.SQLite}
+	cp := &Store{client: ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db))), db: db, dialect: dialect.SQLite, seal: &secretSeal{}}
 	ctx = domain.SystemContext(ctx) // the registry's own bookkeeping
 	err = cp.inTx(ctx, func(tx *ent.Tx) error {
 		// Refresh tokens first: they reference their sessions.

@@ -62,6 +62,10 @@ func TestBackupLeavesOutKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sealedRow, err := store.Client(st).User.Get(ctx, int(g.User.ID))
+	if err != nil || sealedRow.TotpSecret == nil {
+		t.Fatalf("the sealed secret: %v", err)
+	}
 
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := st.Backup(ctx, path); err != nil {
@@ -79,6 +83,7 @@ func TestBackupLeavesOutKeys(t *testing.T) {
 		"the live refresh token's hash":  []byte(auth.HashRefreshToken(g.RefreshToken)),
 		"the setting's name (key's row)": []byte("jwt_signing_key"),
 		"the TOTP secret":                []byte(en.Secret),
+		"the sealed TOTP secret":         []byte(*sealedRow.TotpSecret),
 		"a recovery code's hash":         []byte(auth.HashRecoveryCode(recovery[0])),
 	} {
 		if bytes.Contains(file, secret) {

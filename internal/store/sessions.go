@@ -94,9 +94,14 @@ func (s *Store) LoginWith(ctx context.Context, c Credentials) (Grant, error) {
 // opens the session) in the same transaction: a code or recovery code is used up only
 // by the login it opens. The API's login and the console's share it.
 func (s *Store) loginTx(ctx context.Context, u *ent.User, otp string, open func(tx *ent.Tx) error) error {
+	if u.TotpEnabled {
+		if _, err := s.sealAEAD(ctx); err != nil { // the key, before the transaction
+			return err
+		}
+	}
 	return s.inTx(ctx, func(tx *ent.Tx) error {
 		if u.TotpEnabled {
-			if err := secondFactor(ctx, tx.Client(), u.ID, otp); err != nil {
+			if err := s.secondFactor(ctx, tx.Client(), u.ID, otp); err != nil {
 				return err
 			}
 		}
@@ -242,8 +247,12 @@ const signingKeySetting = "jwt_signing_key"
 // SigningKeys returns the keys access tokens are signed with: the configured secret
 // when there is one, else a key generated once and kept in the database, so that a
 // restart keeps sessions and every instance sharing the database shares the key.
+// The TOTP secrets' sealing key is derived from the same key (see totpseal.go).
 func (s *Store) SigningKeys(ctx context.Context, secret []byte) (*auth.Keys, error) {
 	if len(secret) > 0 {
+		if err := s.setSealKey(secret); err != nil {
+			return nil, err
+		}
 		kid := auth.KeyID(secret)
 		return auth.NewKeys(kid, map[string][]byte{kid: secret})
 	}
@@ -265,6 +274,9 @@ func (s *Store) SigningKeys(ctx context.Context, secret []byte) (*auth.Keys, err
 	}
 	key, err := base64.StdEncoding.DecodeString(st.Value)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.setSealKey(key); err != nil {
 		return nil, err
 	}
 	kid := auth.KeyID(key)

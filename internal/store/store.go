@@ -41,6 +41,9 @@ type Store struct {
 
 	prepared         sync.Mutex
 	versionStatement *sql.Stmt
+
+	// seal seals the TOTP secrets (see totpseal.go).
+	seal *secretSeal
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything
@@ -75,7 +78,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := entsql.OpenDB(d, db)
-	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}}
+	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}}
 	s.versions = &versionReads{read: s.readVersion}
 	s.stmts = &stmtCache{}
 	return s, nil
@@ -111,7 +114,7 @@ func openSQLite(path string) (*sql.DB, error) {
 
 // within returns a store whose reads go through a transaction's client.
 func (s *Store) within(c *ent.Client) *Store {
-	return &Store{client: c, db: s.db, dialect: s.dialect}
+	return &Store{client: c, db: s.db, dialect: s.dialect, seal: s.seal}
 }
 
 // Dialect names the database: "sqlite" or "postgres".

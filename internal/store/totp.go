@@ -12,7 +12,8 @@ import (
 	"github.com/export-registry/registry/internal/domain"
 )
 
-// The second factor's bookkeeping. An account's TOTP secret is written when
+// The second factor's bookkeeping. An account's TOTP secret is written (sealed, see
+// totpseal.go) when
 // enrolment starts and shown that once (as the otpauth URL and QR code); it counts
 // only when confirmed with a code, which also gives the one-time recovery codes,
 // stored as hashes. Until then the pending secret is the account's own to see again
@@ -30,7 +31,7 @@ var (
 
 // secondFactor checks a login's otp against the account's TOTP secret, or uses up one
 // of its recovery codes, within the login's transaction.
-func secondFactor(ctx context.Context, c *ent.Client, userID int, otp string) error {
+func (s *Store) secondFactor(ctx context.Context, c *ent.Client, userID int, otp string) error {
 	if otp == "" {
 		return errOTPRequired
 	}
@@ -39,8 +40,12 @@ func secondFactor(ctx context.Context, c *ent.Client, userID int, otp string) er
 		return err
 	}
 	if u.TotpSecret != nil {
-		if step, ok := auth.MatchTOTP(otp, *u.TotpSecret, time.Now()); ok {
-			return useStep(ctx, c, u, step)
+		// A secret that does not open (the server's secret changed) makes no codes;
+		// the account's recovery codes still work.
+		if secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret); err == nil {
+			if step, ok := auth.MatchTOTP(otp, secret, time.Now()); ok {
+				return useStep(ctx, c, u, step)
+			}
 		}
 	}
 	i := auth.MatchRecoveryCode(otp, u.RecoveryCodes)
@@ -96,7 +101,11 @@ func (s *Store) StartTOTP(ctx context.Context, userID int) (auth.Enrolment, erro
 	if err != nil {
 		return auth.Enrolment{}, err
 	}
-	if err := s.client.User.UpdateOneID(userID).SetTotpSecret(en.Secret).ClearRecoveryCodes().ClearTotpLastStep().Exec(ctx); err != nil {
+	sealed, err := s.sealSecret(ctx, userID, en.Secret)
+	if err != nil {
+		return auth.Enrolment{}, err
+	}
+	if err := s.client.User.UpdateOneID(userID).SetTotpSecret(sealed).ClearRecoveryCodes().ClearTotpLastStep().Exec(ctx); err != nil {
 		return auth.Enrolment{}, translate(err)
 	}
 	return en, nil
@@ -115,7 +124,11 @@ func (s *Store) PendingTOTP(ctx context.Context, userID int) (auth.Enrolment, er
 	if u.TotpEnabled || u.TotpSecret == nil {
 		return auth.Enrolment{}, domain.Errorf(domain.ENOTFOUND, "no second-factor enrolment is pending")
 	}
-	return auth.TOTPEnrolment(u.Email, *u.TotpSecret)
+	secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret)
+	if err != nil {
+		return auth.Enrolment{}, err
+	}
+	return auth.TOTPEnrolment(u.Email, secret)
 }
 
 // ConfirmTOTP turns an account's second factor on with a code from the app that
@@ -123,6 +136,9 @@ func (s *Store) PendingTOTP(ctx context.Context, userID int) (auth.Enrolment, er
 // hashes. A wrong code is EINVALID naming code.
 func (s *Store) ConfirmTOTP(ctx context.Context, userID int, code string) ([]string, error) {
 	ctx = domain.SystemContext(ctx)
+	if _, err := s.sealAEAD(ctx); err != nil { // the key, before the transaction
+		return nil, err
+	}
 	var codes []string
 	err := s.inTx(ctx, func(tx *ent.Tx) error {
 		u, err := tx.User.Get(ctx, userID)
@@ -135,7 +151,11 @@ func (s *Store) ConfirmTOTP(ctx context.Context, userID int, code string) ([]str
 		case u.TotpSecret == nil:
 			return domain.Errorf(domain.ECONFLICT, "no enrolment started: start one first")
 		}
-		step, ok := auth.MatchTOTP(code, *u.TotpSecret, time.Now())
+		secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret)
+		if err != nil {
+			return err
+		}
+		step, ok := auth.MatchTOTP(code, secret, time.Now())
 		if !ok {
 			return domain.Invalid("code", "wrong or expired code: type the six digits your app shows now")
 		}
@@ -153,6 +173,9 @@ func (s *Store) ConfirmTOTP(ctx context.Context, userID int, code string) ([]str
 // without one, for an admin's reset of a lost phone.
 func (s *Store) DisableTOTP(ctx context.Context, userID int, otp string) error {
 	ctx = domain.SystemContext(ctx)
+	if _, err := s.sealAEAD(ctx); err != nil { // the key, before the transaction
+		return err
+	}
 	return s.inTx(ctx, func(tx *ent.Tx) error {
 		u, err := tx.User.Get(ctx, userID)
 		if err != nil {
@@ -163,8 +186,10 @@ func (s *Store) DisableTOTP(ctx context.Context, userID int, otp string) error {
 		}
 		ok := auth.MatchRecoveryCode(otp, u.RecoveryCodes) >= 0
 		if u.TotpSecret != nil {
-			if step, valid := auth.MatchTOTP(otp, *u.TotpSecret, time.Now()); valid && (u.TotpLastStep == nil || step > *u.TotpLastStep) {
-				ok = true
+			if secret, err := s.openSecret(ctx, u.ID, *u.TotpSecret); err == nil {
+				if step, valid := auth.MatchTOTP(otp, secret, time.Now()); valid && (u.TotpLastStep == nil || step > *u.TotpLastStep) {
+					ok = true
+				}
 			}
 		}
 		if !ok {

@@ -151,6 +151,7 @@ func (s *staff) routes() []staffRoute {
 		{"POST /staff/intake", s.auth(s.intakeSubmit, false)},
 		{"GET /staff/users", s.auth(s.users, true)},
 		{"POST /staff/users", s.auth(s.usersPost, true)},
+		{"GET /staff/lookup", s.auth(s.lookup, false)},
 		{"GET /staff/{collection}/{$}", s.auth(s.list, false)},
 		{"GET /staff/{collection}/new", s.auth(s.newRecord, false)},
 		{"POST /staff/{collection}/new", s.auth(s.createRecord, false)},
@@ -196,8 +197,9 @@ type staffPage struct {
 }
 
 // render writes a console page. Console pages are private: never cached, never
-// framed, with the public pages' strict policy (no script, styles from the
-// registry's stylesheet, forms post here only).
+// framed, with the public pages' strict policy (styles from the registry's
+// stylesheet, forms post here only), except that the console's one script file
+// runs (no inline script).
 func (s *staff) render(w http.ResponseWriter, r *http.Request, c *staffCtx, name string, p staffPage) {
 	if c != nil {
 		u := c.sess.User
@@ -227,6 +229,7 @@ func (s *staff) render(w http.ResponseWriter, r *http.Request, c *staffCtx, name
 // setStaffHeaders sets the headers of every console answer.
 func setStaffHeaders(h http.Header) {
 	setPageHeaders(h)
+	h.Set("Content-Security-Policy", staffCSP)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Frame-Options", "DENY")
 	h.Del("Access-Control-Allow-Origin")

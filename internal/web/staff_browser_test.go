@@ -107,16 +107,42 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#f-slug`), "acme-intercept"),
 		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Acme Intercept"),
 		chromedp.SetValue(chromedp.CSS(`#f-headquarters_country`), "DE"),
+		chromedp.SendKeys(chromedp.CSS(`#f-aliases\.0\.name`), "Acme Lawful Intercept GmbH"),
+		chromedp.SendKeys(chromedp.CSS(`#f-aliases\.0\.valid_until`), "2019"),
+		// "Add another" re-renders the form, the input kept, with one more blank alias.
+		chromedp.Click(chromedp.CSS(`button[name=add][value=aliases]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-aliases\.1\.name`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-aliases\.1\.name`), "Acme Intercept Holdings"),
+		shot("staff-vendor-aliases.png"),
 		chromedp.Submit(chromedp.CSS(`#f-name`)),
 		chromedp.WaitVisible(chromedp.CSS(`#citations-h`)),
 	)
 	vendorURL := location()
+	if a := value("the first alias kept", `#f-aliases\.0\.name`); a != "Acme Lawful Intercept GmbH" {
+		t.Errorf("the first alias after saving: %q", a)
+	}
+	if a := value("the added alias saved", `#f-aliases\.1\.name`); a != "Acme Intercept Holdings" {
+		t.Errorf("the added alias after saving: %q", a)
+	}
 
 	do("a licence with an error keeps the input",
 		chromedp.Navigate(u+"/staff/licenses/new"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-max_targets`)),
 		chromedp.SetValue(chromedp.CSS(`#f-kind`), "end_user_license"),
-		chromedp.SetValue(chromedp.CSS(`#f-vendor_id`), strings.TrimPrefix(vendorURL, u+"/staff/vendors/")),
+		// The console's script narrows the suggestions as the staffer types: nothing
+		// is named so, then Acme is.
+		chromedp.WaitReady(chromedp.CSS(`#refs-vendor option`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-vendor_id`), "no such vendor"),
+	)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#refs-vendor option').length === 0`)); err != nil {
+		t.Fatalf("the suggestions for a name nothing has: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('f-vendor_id').value = ''`)); err != nil {
+		t.Fatal(err)
+	}
+	do("a vendor by name",
+		chromedp.SendKeys(chromedp.CSS(`#f-vendor_id`), "acme intercept"), // by name: resolved when sent
+
 		chromedp.SetValue(chromedp.CSS(`#f-license_status`), "granted"),
 		chromedp.SetValue(chromedp.CSS(`#f-purpose_specificity`), "generic_assertion"),
 		chromedp.SendKeys(chromedp.CSS(`#f-max_targets`), "fifty"),
@@ -142,6 +168,9 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#citations-h`)),
 	)
 	licenseURL := location()
+	if v := value("the vendor by name", `#f-vendor_id`); v != "Acme Intercept (#"+strings.TrimPrefix(vendorURL, u+"/staff/vendors/")+")" {
+		t.Errorf("the licence's vendor shows as %q", v)
+	}
 
 	do("cite a source made in the citation picker",
 		chromedp.SetValue(chromedp.CSS(`#f-new_source\.kind`), "media"),

@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/url"
 	"reflect"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -31,6 +34,10 @@ const (
 	inRefs      = "refs"
 	inLines     = "lines"
 	inJSON      = "json"
+	// inItems is a list of objects: a fieldset of the object's inputs per item.
+	inItems = "items"
+	// inHidden carries a value the staffer does not edit (a question's id).
+	inHidden = "hidden"
 )
 
 // formField describes one input of a record's form.
@@ -49,6 +56,10 @@ type formField struct {
 	Format    string
 	// Precision is the JSON name of a date's precision field.
 	Precision string
+	// Sub are the fields of an item of a list of objects (inItems).
+	Sub []formField
+	// Ints: the list's items are whole numbers (a statement's refers_to).
+	Ints bool
 }
 
 // noneSuffix names the checkbox that says a list is known to be empty ([]), as
@@ -57,7 +68,12 @@ const noneSuffix = ".none"
 
 // formFields returns the form of the Fields struct F of a record type.
 func formFields[F any](recordType string) []formField {
-	t := reflect.TypeFor[F]()
+	return formFieldsOf(reflect.TypeFor[F](), recordType)
+}
+
+// formFieldsOf returns the form of the struct t, whose fields' docs are under doc
+// (a record type, or a list's name for the fields of its items).
+func formFieldsOf(t reflect.Type, docKey string) []formField {
 	names := map[string]bool{}
 	for i := range t.NumField() {
 		names[jsonName(t.Field(i))] = true
@@ -69,7 +85,7 @@ func formFields[F any](recordType string) []formField {
 		if base, ok := strings.CutSuffix(name, "_precision"); ok && names[base] {
 			continue // a date's precision is read from the date's form
 		}
-		doc := domain.DocOf(recordType, name)
+		doc := domain.DocOf(docKey, name)
 		f := formField{Name: name, Label: label(name), Help: doc.Help, Ref: sf.Tag.Get("ref"), Format: sf.Tag.Get("format")}
 		if e := sf.Tag.Get("enums"); e != "" {
 			f.Enum = strings.Split(e, ",")
@@ -82,16 +98,21 @@ func formFields[F any](recordType string) []formField {
 		if ptr {
 			typ = typ.Elem()
 		}
-		f.Required = !ptr && typ.Kind() != reflect.Slice
+		// Required: a plain string, number or id the JSON always carries.
+		f.Required = !ptr && typ.Kind() != reflect.Slice && !strings.Contains(sf.Tag.Get("json"), ",omitempty")
 		switch {
+		case typ == reflect.TypeFor[domain.ID]() && f.Ref == "":
+			f.Input, f.Required = inHidden, false
 		case typ == reflect.TypeFor[domain.ID]():
 			f.Input = inRef
 		case typ.Kind() == reflect.Slice && typ.Elem() == reflect.TypeFor[domain.ID]():
 			f.Input = inRefs
 		case typ.Kind() == reflect.Slice && typ.Elem().Kind() == reflect.String && doc.Country:
 			f.Input = inCountries
-		case typ.Kind() == reflect.Slice && typ.Elem().Kind() == reflect.String:
-			f.Input = inLines
+		case typ.Kind() == reflect.Slice && (typ.Elem().Kind() == reflect.String || typ.Elem().Kind() == reflect.Int):
+			f.Input, f.Ints = inLines, typ.Elem().Kind() == reflect.Int
+		case typ.Kind() == reflect.Slice && typ.Elem().Kind() == reflect.Struct:
+			f.Input, f.Sub = inItems, formFieldsOf(typ.Elem(), name)
 		case typ.Kind() == reflect.Slice:
 			f.Input = inJSON
 		case typ.Kind() == reflect.Int:
@@ -118,136 +139,138 @@ func jsonName(sf reflect.StructField) string {
 }
 
 // recordForm turns a record's fields into form values: what the form shows for a
-// record as stored.
+// record as stored. An item of a list of objects is the form of its fields, under
+// the list's name and the item's index ("aliases.0.name").
 func recordForm(fields []formField, f any) url.Values {
 	b, _ := json.Marshal(f)
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(b, &m)
 	v := url.Values{}
+	fillForm(fields, m, "", v)
+	return v
+}
+
+func fillForm(fields []formField, m map[string]json.RawMessage, prefix string, v url.Values) {
 	for _, ff := range fields {
 		raw := m[ff.Name]
+		key := prefix + ff.Name
 		if len(raw) == 0 || string(raw) == "null" {
 			continue
 		}
 		switch ff.Input {
+		case inItems:
+			var items []map[string]json.RawMessage
+			_ = json.Unmarshal(raw, &items)
+			if len(items) == 0 {
+				v.Set(key+noneSuffix, "1")
+			}
+			for i, item := range items {
+				fillForm(ff.Sub, item, key+"."+strconv.Itoa(i)+".", v)
+			}
 		case inRefs, inLines, inCountries:
-			var list []string
-			_ = json.Unmarshal(raw, &list)
-			if len(list) == 0 {
-				v.Set(ff.Name+noneSuffix, "1")
+			var raws []json.RawMessage
+			_ = json.Unmarshal(raw, &raws)
+			if len(raws) == 0 {
+				v.Set(key+noneSuffix, "1")
 				continue
 			}
+			list := make([]string, len(raws))
+			for i, r := range raws {
+				list[i] = strings.Trim(string(r), `"`)
+			}
 			if ff.Input == inRefs {
-				v[ff.Name] = list
+				v[key] = list
 			} else {
-				v.Set(ff.Name, strings.Join(list, "\n"))
+				v.Set(key, strings.Join(list, "\n"))
 			}
 		case inJSON:
 			var buf bytes.Buffer
 			_ = json.Indent(&buf, raw, "", "  ")
-			v.Set(ff.Name, buf.String())
-		case inNumber:
-			v.Set(ff.Name, string(raw))
-		case inDate:
-			var d string // the reduced form the record holds: 2014, 2014-03, 2014-03-05
-			_ = json.Unmarshal(raw, &d)
-			v.Set(ff.Name, d)
-		default:
+			v.Set(key, buf.String())
+		case inNumber, inRef, inHidden:
+			v.Set(key, strings.Trim(string(raw), `"`))
+		default: // text, and a date in the reduced form the record holds (2014, 2014-03)
 			var s string
 			_ = json.Unmarshal(raw, &s)
-			v.Set(ff.Name, s)
+			v.Set(key, s)
 		}
 	}
-	return v
 }
 
+// itemForms returns the items of a list of objects in a form, in the order of
+// their indices, each as the form of its fields (the list's prefix taken off).
+// Indices need not run from 0 without gaps: the form is read as sent.
+func itemForms(form url.Values, key string) []url.Values {
+	byIndex := map[int]url.Values{}
+	for k, vals := range form {
+		rest, ok := strings.CutPrefix(k, key+".")
+		if !ok {
+			continue
+		}
+		n, name, ok := strings.Cut(rest, ".")
+		i, err := strconv.Atoi(n)
+		if !ok || err != nil || i < 0 || i > maxItems*10 {
+			continue
+		}
+		if byIndex[i] == nil {
+			byIndex[i] = url.Values{}
+		}
+		byIndex[i][name] = vals
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	if len(idx) > maxItems {
+		idx = idx[:maxItems]
+	}
+	out := make([]url.Values, len(idx))
+	for d, i := range idx {
+		out[d] = byIndex[i]
+	}
+	return out
+}
+
+// maxItems is the most items a list's sub-form reads.
+const maxItems = 500
+
+// blank reports whether an item's sub-form has nothing typed in its inputs (a
+// hidden one, such as a question's id, does not count): such an item is left out
+// (blanking an item is how it is removed).
+func blank(fields []formField, sub url.Values) bool {
+	for _, f := range fields {
+		if f.Input == inHidden {
+			continue
+		}
+		for _, v := range sub[f.Name] {
+			if strings.TrimSpace(v) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// refResolver resolves what a staffer typed in a reference's input (an id, a
+// vendor's slug or a name) to a record of the type; problem says why it does not
+// name exactly one.
+type refResolver func(ctx context.Context, typ, typed string) (id domain.ID, problem string, err error)
+
 // parseForm reads a record's form into its Fields struct F. Problems with the input
-// itself (a number that is not one, a date in no form) are returned by field, and
-// the fields the domain's own checks (F.Check, the same the API runs) find wrong
-// besides them, so that every problem is shown at once. The store checks again when
+// itself (a number that is not one, a date in no form, a reference that names no
+// record or several) are returned by field, and those the domain's own checks
+// (F.Check, the same the API runs) find besides them, so that every problem is
+// shown at once. A problem of an item of a list of objects is named by the item's
+// index among the form's items ("statements.2.quote"). The store checks again when
 // it writes.
-func parseForm[F any](fields []formField, form url.Values) (F, domain.Problems) {
+func parseForm[F any](ctx context.Context, fields []formField, form url.Values, resolve refResolver) (F, domain.Problems, error) {
 	var out F
 	p := domain.Problems{}
-	m := map[string]any{}
-	for _, ff := range fields {
-		val := strings.TrimSpace(form.Get(ff.Name))
-		switch ff.Input {
-		case inRefs:
-			var ids []string
-			for _, id := range form[ff.Name] {
-				if id = strings.TrimSpace(id); id != "" {
-					ids = append(ids, id)
-				}
-			}
-			m[ff.Name] = listOrNull(ids, form.Get(ff.Name+noneSuffix) != "")
-		case inLines, inCountries:
-			var items []string
-			for _, line := range strings.FieldsFunc(val, func(r rune) bool { return r == '\n' || r == '\r' }) {
-				if line = strings.TrimSpace(line); line != "" {
-					if ff.Input == inCountries {
-						line = strings.ToUpper(line)
-					}
-					items = append(items, line)
-				}
-			}
-			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "")
-		case inJSON:
-			if val == "" {
-				m[ff.Name] = nil
-				continue
-			}
-			if !json.Valid([]byte(val)) {
-				p.Add(ff.Name, "not valid JSON: write a list, e.g. [{\"name\": \"…\"}]")
-				continue
-			}
-			m[ff.Name] = json.RawMessage(val)
-		case inNumber:
-			if val == "" {
-				if ff.Required {
-					p.Add(ff.Name, "required")
-				}
-				continue
-			}
-			n, err := strconv.Atoi(val)
-			if err != nil {
-				p.Add(ff.Name, "must be a whole number")
-				continue
-			}
-			m[ff.Name] = n
-		case inDate:
-			if val == "" {
-				continue
-			}
-			// The API's own reading of a reduced date: its form is its precision.
-			if _, prec, err := domain.Date(val).Parse(); err != nil {
-				p.Add(ff.Name, err.Error())
-				continue
-			} else {
-				m[ff.Name], m[ff.Precision] = val, prec
-			}
-		case inRef:
-			if val == "" {
-				if ff.Required {
-					p.Add(ff.Name, "required: choose one")
-				}
-				continue
-			}
-			if _, err := domain.ParseID(val); err != nil {
-				p.Add(ff.Name, "choose one from the list")
-				continue
-			}
-			m[ff.Name] = val
-		default:
-			if val == "" && !ff.Required {
-				continue // null: unknown
-			}
-			if ff.Input == inTextarea {
-				val = strings.ReplaceAll(form.Get(ff.Name), "\r\n", "\n")
-				val = strings.TrimSpace(val)
-			}
-			m[ff.Name] = val
-		}
+	kept := map[string][]int{}
+	m, err := parseFields(ctx, fields, form, "", 0, resolve, p, kept)
+	if err != nil {
+		return out, nil, err
 	}
 	b, err := json.Marshal(m)
 	if err == nil {
@@ -263,15 +286,200 @@ func parseForm[F any](fields []formField, form url.Values) (F, domain.Problems) 
 			}
 		}
 	}
-	if len(p) > 0 {
-		// The domain's checks of the rest, so that the form shows every problem.
+	// The domain's checks, as the store runs them (dates' precisions settled
+	// first), so that the form shows every problem, each beside its input.
+	if err := domain.ResolveDates(&out); err == nil {
 		if c, ok := any(out).(interface{ Check() error }); ok {
-			for k, v := range domain.ErrorFields(c.Check()) {
-				p.Add(k, v)
-			}
+			placeProblems(out, fields, kept, c.Check(), p)
 		}
 	}
-	return out, p
+	return out, p, nil
+}
+
+// placeProblems adds the problems of a domain check of f to p. The domain names a
+// problem of a list's item by the list and field only ("statements.quote"); it is
+// placed on each item that has it when checked alone, and on the list when none
+// does (a problem between items, such as two sharing a position).
+func placeProblems[F any](f F, fields []formField, kept map[string][]int, checkErr error, p domain.Problems) {
+	for k, msg := range domain.ErrorFields(checkErr) {
+		list, rest, _ := strings.Cut(k, ".")
+		i := slices.IndexFunc(fields, func(ff formField) bool { return ff.Name == list && ff.Input == inItems })
+		if i < 0 || len(kept[list]) == 0 {
+			p.Add(k, msg)
+			continue
+		}
+		placed := false
+		for j, d := range kept[list] {
+			alone, ok := withOnlyItem(f, list, j)
+			if !ok {
+				break
+			}
+			if _, has := domain.ErrorFields(alone.Check())[k]; has {
+				key := list + "." + strconv.Itoa(d)
+				if rest != "" {
+					key += "." + rest
+				}
+				p.Add(key, msg)
+				placed = true
+			}
+		}
+		if !placed {
+			p.Add(list, msg)
+		}
+	}
+}
+
+// withOnlyItem returns f with its list (by JSON name) cut to its j-th item.
+func withOnlyItem[F any](f F, list string, j int) (interface{ Check() error }, bool) {
+	v := reflect.New(reflect.TypeOf(f)).Elem()
+	v.Set(reflect.ValueOf(f))
+	for i := range v.NumField() {
+		if jsonName(v.Type().Field(i)) == list && v.Field(i).Kind() == reflect.Slice && j < v.Field(i).Len() {
+			v.Field(i).Set(v.Field(i).Slice(j, j+1))
+			c, ok := v.Interface().(interface{ Check() error })
+			return c, ok
+		}
+	}
+	return nil, false
+}
+
+// parseFields reads the fields of a form (a record's, or one item's) into a map by
+// JSON name. Problems are named prefix+field. ordinal is an item's place among the
+// list's items (from 1): an item's blank position is its place.
+func parseFields(ctx context.Context, fields []formField, form url.Values, prefix string, ordinal int, resolve refResolver, p domain.Problems, kept map[string][]int) (map[string]any, error) {
+	m := map[string]any{}
+	for _, ff := range fields {
+		key := prefix + ff.Name
+		val := strings.TrimSpace(form.Get(ff.Name))
+		switch ff.Input {
+		case inItems:
+			var items []any
+			for d, sub := range itemForms(form, ff.Name) {
+				if blank(ff.Sub, sub) {
+					continue
+				}
+				item, err := parseFields(ctx, ff.Sub, sub, key+"."+strconv.Itoa(d)+".", len(items)+1, resolve, p, nil)
+				if err != nil {
+					return nil, err
+				}
+				items = append(items, item)
+				if kept != nil {
+					kept[ff.Name] = append(kept[ff.Name], d)
+				}
+			}
+			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "")
+		case inRefs:
+			var ids []string
+			for j, typed := range form[ff.Name] {
+				if typed = strings.TrimSpace(typed); typed == "" {
+					continue
+				}
+				id, problem, err := resolve(ctx, ff.Ref, typed)
+				if err != nil {
+					return nil, err
+				}
+				if problem != "" {
+					p.Add(key+"."+strconv.Itoa(j), problem)
+					continue
+				}
+				ids = append(ids, id.String())
+			}
+			m[ff.Name] = listOrNull(ids, form.Get(ff.Name+noneSuffix) != "")
+		case inLines, inCountries:
+			var items []any
+			for _, line := range strings.FieldsFunc(val, func(r rune) bool { return r == '\n' || r == '\r' }) {
+				if line = strings.TrimSpace(line); line == "" {
+					continue
+				}
+				switch {
+				case ff.Ints:
+					n, err := strconv.Atoi(line)
+					if err != nil {
+						p.Add(key, "whole numbers, one per line: "+strconv.Quote(line)+" is not one")
+						continue
+					}
+					items = append(items, n)
+				case ff.Input == inCountries:
+					items = append(items, strings.ToUpper(line))
+				default:
+					items = append(items, line)
+				}
+			}
+			if ff.Ints {
+				m[ff.Name] = listOrNull(items, true) // a list of numbers is never null: none is []
+				continue
+			}
+			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "")
+		case inJSON:
+			if val == "" {
+				m[ff.Name] = nil
+				continue
+			}
+			if !json.Valid([]byte(val)) {
+				p.Add(key, "not valid JSON: write a list, e.g. [{\"name\": \"…\"}]")
+				continue
+			}
+			m[ff.Name] = json.RawMessage(val)
+		case inNumber:
+			if val == "" && ff.Name == "position" && ordinal > 0 {
+				m[ff.Name] = ordinal // an item's place, unless the staffer gives one
+				continue
+			}
+			if val == "" {
+				if ff.Required {
+					p.Add(key, "required")
+				}
+				continue
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				p.Add(key, "must be a whole number")
+				continue
+			}
+			m[ff.Name] = n
+		case inDate:
+			if val == "" {
+				continue
+			}
+			// The API's own reading of a reduced date: its form is its precision.
+			if _, prec, err := domain.Date(val).Parse(); err != nil {
+				p.Add(key, err.Error())
+				continue
+			} else {
+				m[ff.Name], m[ff.Precision] = val, prec
+			}
+		case inHidden:
+			if val != "" {
+				m[ff.Name] = val
+			}
+		case inRef:
+			if val == "" {
+				if ff.Required {
+					p.Add(key, "required: type a name and pick one")
+				}
+				continue
+			}
+			id, problem, err := resolve(ctx, ff.Ref, val)
+			if err != nil {
+				return nil, err
+			}
+			if problem != "" {
+				p.Add(key, problem)
+				continue
+			}
+			m[ff.Name] = id.String()
+		default:
+			if val == "" && !ff.Required {
+				continue // null: unknown
+			}
+			if ff.Input == inTextarea {
+				val = strings.ReplaceAll(form.Get(ff.Name), "\r\n", "\n")
+				val = strings.TrimSpace(val)
+			}
+			m[ff.Name] = val
+		}
+	}
+	return m, nil
 }
 
 func asTypeError(err error, te **json.UnmarshalTypeError) bool {
@@ -284,23 +492,29 @@ func asTypeError(err error, te **json.UnmarshalTypeError) bool {
 
 // listOrNull is a list as entered: null (unknown) when empty and not marked none,
 // [] when marked none.
-func listOrNull(items []string, none bool) any {
+func listOrNull[T any](items []T, none bool) any {
 	switch {
 	case len(items) > 0:
 		return items
 	case none:
-		return []string{}
+		return []T{}
 	}
 	return nil
 }
 
 // fieldErrors maps a store error's per-field problems to the form's fields: a
-// problem of a date's precision or of an item of a list shows beside the input.
+// problem of a date's precision or of a list shows beside the input. A problem of
+// one item of a list ("statements.2.quote", "product_ids.1") keeps its name: it
+// shows beside that item's input.
 func fieldErrors(fields []formField, errs map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range errs {
 		name := k
 		for _, ff := range fields {
+			if itemProblem(ff, k) {
+				name = k
+				break
+			}
 			if ff.Precision == k || strings.HasPrefix(k, ff.Name+".") || strings.HasPrefix(k, ff.Name+"[") {
 				name = ff.Name
 			}
@@ -310,4 +524,18 @@ func fieldErrors(fields []formField, errs map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// itemProblem reports whether a problem's name is of one item of the list ff.
+func itemProblem(ff formField, name string) bool {
+	if ff.Input != inItems && ff.Input != inRefs {
+		return false
+	}
+	rest, ok := strings.CutPrefix(name, ff.Name+".")
+	if !ok {
+		return false
+	}
+	n, _, _ := strings.Cut(rest, ".")
+	_, err := strconv.Atoi(n)
+	return err == nil
 }

@@ -48,7 +48,11 @@ type coll[F, R any] struct {
 	get                func(*store.Store, context.Context, int) (R, error)
 	list               func(*store.Store, context.Context, store.ListParams) ([]R, string, error)
 	st                 *store.Store
+	// resolve reads the references its forms name (see refResolver).
+	resolve refResolver
 }
+
+func (c *coll[F, R]) bind(r refResolver) { c.resolve = r }
 
 func (c *coll[F, R]) Plural() string      { return c.plural }
 func (c *coll[F, R]) Type() string        { return c.typ }
@@ -78,9 +82,9 @@ func (c *coll[F, R]) List(ctx context.Context, p store.ListParams) ([]staffRecor
 }
 
 func (c *coll[F, R]) Create(ctx context.Context, form url.Values, e store.Edit) (domain.ID, domain.Problems, error) {
-	f, p := parseForm[F](c.fields, form)
-	if len(p) > 0 {
-		return 0, p, nil
+	f, p, err := parseForm[F](ctx, c.fields, form, c.resolve)
+	if err != nil || len(p) > 0 {
+		return 0, p, err
 	}
 	r, err := store.Create(ctx, c.st, c.kind, f, e)
 	if err != nil {
@@ -91,12 +95,12 @@ func (c *coll[F, R]) Create(ctx context.Context, form url.Values, e store.Edit) 
 }
 
 func (c *coll[F, R]) Save(ctx context.Context, id, rev int, form url.Values, e store.Edit) (domain.Problems, error) {
-	f, p := parseForm[F](c.fields, form)
-	if len(p) > 0 {
-		return p, nil
+	f, p, err := parseForm[F](ctx, c.fields, form, c.resolve)
+	if err != nil || len(p) > 0 {
+		return p, err
 	}
 	// The form carries every field: it replaces the record's fields whole.
-	_, err := store.Update(ctx, c.st, c.kind, id, rev, func(F) (F, error) { return f, nil }, e)
+	_, err = store.Update(ctx, c.st, c.kind, id, rev, func(F) (F, error) { return f, nil }, e)
 	return nil, err
 }
 
@@ -131,7 +135,7 @@ func optName(s *string, what string, id domain.ID) string {
 // collections returns the console's collections over st, in the order the console
 // lists them.
 func collections(st *store.Store) []collection {
-	return []collection{
+	all := []collection{
 		&coll[domain.VendorFields, domain.Vendor]{plural: "vendors", typ: "vendor", title: "Vendors", kind: store.Vendors,
 			fields: formFields[domain.VendorFields]("vendor"), st: st,
 			split: func(r domain.Vendor) (domain.Record, domain.VendorFields) { return r.Record, r.VendorFields },
@@ -203,4 +207,9 @@ func collections(st *store.Store) []collection {
 			},
 			list: (*store.Store).ListSources},
 	}
+	resolve := refFinder{st: st, colls: all}.resolve
+	for _, c := range all {
+		c.(interface{ bind(refResolver) }).bind(resolve)
+	}
+	return all
 }

@@ -25,6 +25,7 @@ var staffFuncs = template.FuncMap{
 	"ts":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"lower": strings.ToLower,
 	"list":  func(v ...string) []string { return v },
+	"inc":   func(i int) int { return i + 1 },
 	"diffTable": func(before, after string, rows []diffRow) any {
 		return struct {
 			Before, After string
@@ -50,8 +51,27 @@ type fieldView struct {
 	None    bool
 	Error   string
 	Options []option
-	// Prefix is put before the input's name (the inline source form's "new_source.").
+	// Prefix is put before the input's name (the inline source form's "new_source.",
+	// an item's "aliases.0.").
 	Prefix string
+	// Items are a list of objects' items, each a fieldset (inItems); Refs a list of
+	// references' inputs (inRefs). Both end with a blank one to fill in.
+	Items []itemView
+	Refs  []refInput
+	// Lookup is where a reference's input finds suggestions as the staffer types.
+	Lookup string
+}
+
+// itemView is one item of a list of objects in its form.
+type itemView struct {
+	Index  int
+	Fields []fieldView
+	Error  string
+}
+
+// refInput is one input of a list of references.
+type refInput struct {
+	Value, Error string
 }
 
 // collByType returns the collection of a record type.
@@ -64,26 +84,22 @@ func (s *staff) collByType(typ string) collection {
 	return nil
 }
 
-// refOptions lists the records of a type by name, drafts included, for a select.
-func (s *staff) refOptions(ctx context.Context, typ string) ([]option, error) {
+// refText is a reference as its input shows it: a stored id as "Name (#12)"; what
+// the staffer typed as typed.
+func (s *staff) refText(ctx context.Context, typ, v string) (string, error) {
+	id, err := domain.ParseID(strings.TrimSpace(v))
 	c := s.collByType(typ)
-	if c == nil {
-		return nil, nil
+	if err != nil || c == nil {
+		return v, nil
 	}
-	rows, _, err := c.List(ctx, store.ListParams{Statuses: allStatuses, Drafts: true, Limit: store.MaxLimit})
+	rec, err := c.Get(ctx, int(id))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return v, nil
+	}
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	out := make([]option, len(rows))
-	for i, r := range rows {
-		l := r.Name
-		if r.Status != domain.StatusPublished {
-			l += " (" + r.Status + ")"
-		}
-		out[i] = option{Value: r.ID.String(), Label: l}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Label) < strings.ToLower(out[j].Label) })
-	return out, nil
+	return refLabel(rec.Name, rec.ID), nil
 }
 
 // countryOptions are the states of the reference data, by name.
@@ -97,9 +113,10 @@ var countryOptions = func() []option {
 }()
 
 // fieldViews fills a form's fields with the form's values and errors, and the
-// selects with their choices.
-func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Values, errs map[string]string, prefix string) ([]fieldView, error) {
-	refs := map[string][]option{}
+// selects with their choices. Each list of objects shows its items and a blank one
+// (add names a list, by its full input name, that shows one blank more: the "add
+// another" button).
+func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Values, errs map[string]string, prefix, add string) ([]fieldView, error) {
 	out := make([]fieldView, len(fields))
 	for i, f := range fields {
 		v := fieldView{formField: f, Value: form.Get(f.Name), Values: form[f.Name], None: form.Get(f.Name+noneSuffix) != "",
@@ -112,17 +129,52 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 			}
 		case inCountry:
 			opts = countryOptions
-		case inRef, inRefs:
-			if _, ok := refs[f.Ref]; !ok {
-				o, err := s.refOptions(ctx, f.Ref)
+		}
+		if c := s.collByType(f.Ref); c != nil {
+			v.Lookup = "/staff/lookup?in=" + c.Plural()
+		}
+		switch f.Input {
+		case inRef:
+			t, err := s.refText(ctx, f.Ref, v.Value)
+			if err != nil {
+				return nil, err
+			}
+			v.Value = t
+		case inRefs:
+			for j, val := range append(slices.Clone(v.Values), "") {
+				if strings.TrimSpace(val) == "" && j < len(v.Values) && add != prefix+f.Name {
+					continue // a blanked input: gone, with the one blank at the end
+				}
+				t, err := s.refText(ctx, f.Ref, val)
 				if err != nil {
 					return nil, err
 				}
-				refs[f.Ref] = o
+				v.Refs = append(v.Refs, refInput{Value: t, Error: errs[f.Name+"."+strconv.Itoa(j)]})
 			}
-			opts = refs[f.Ref]
+		case inItems:
+			subs := itemForms(form, f.Name)
+			if add == prefix+f.Name {
+				subs = append(subs, url.Values{})
+			}
+			if len(subs) == 0 || !blank(f.Sub, subs[len(subs)-1]) {
+				subs = append(subs, url.Values{}) // always one blank to fill in
+			}
+			for d, sub := range subs {
+				itemPrefix := f.Name + "." + strconv.Itoa(d) + "."
+				subErrs := map[string]string{}
+				for k, msg := range errs {
+					if name, ok := strings.CutPrefix(k, itemPrefix); ok {
+						subErrs[name] = msg
+					}
+				}
+				fv, err := s.fieldViews(ctx, f.Sub, sub, fieldErrors(f.Sub, subErrs), prefix+itemPrefix, "")
+				if err != nil {
+					return nil, err
+				}
+				v.Items = append(v.Items, itemView{Index: d + 1, Fields: fv, Error: errs[f.Name+"."+strconv.Itoa(d)]})
+			}
 		}
-		if f.Input == inSelect && v.Value == "" && slices.Contains(f.Enum, domain.Unknown) && len(form) == 0 {
+		if f.Input == inSelect && v.Value == "" && slices.Contains(f.Enum, domain.Unknown) && len(form) == 0 && prefix == "" {
 			// A new form says nothing the staffer did not choose: unknown, not the
 			// first value of the list.
 			v.Values = []string{domain.Unknown}
@@ -134,6 +186,33 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 		out[i] = v
 	}
 	return out, nil
+}
+
+// refLists are the suggestions of the reference inputs of a form, by record type:
+// each a <datalist> the inputs of that type name (list="refs-vendor"), which the
+// console's script refines as the staffer types.
+func (s *staff) refLists(ctx context.Context, fields []formField) (map[string][]lookupItem, error) {
+	out := map[string][]lookupItem{}
+	var walk func([]formField) error
+	walk = func(fs []formField) error {
+		for _, f := range fs {
+			if f.Input == inItems {
+				if err := walk(f.Sub); err != nil {
+					return err
+				}
+			}
+			if (f.Input != inRef && f.Input != inRefs) || out[f.Ref] != nil {
+				continue
+			}
+			items, err := s.suggestions(ctx, f.Ref, "")
+			if err != nil {
+				return err
+			}
+			out[f.Ref] = items
+		}
+		return nil
+	}
+	return out, walk(fields)
 }
 
 // coll returns the collection of the path, or answers 404.
@@ -310,6 +389,10 @@ type recordData struct {
 	PublicURL   string
 	History     []historyView
 	Cite        citeView
+	// Add is the list the staffer asked one more blank item of ("add another").
+	Add string
+	// RefLists are the reference inputs' suggestions, by record type.
+	RefLists map[string][]lookupItem
 	// citeInput and citeErrs are a refused citation's input and problems.
 	citeInput url.Values
 	citeErrs  map[string]string
@@ -336,8 +419,9 @@ type historyView struct {
 // citeView is the citation form: the record's citations, the sources to pick from,
 // an inline new source, and the fields a citation may support.
 type citeView struct {
-	Citations   []domain.Citation
-	Sources     []option
+	Citations []domain.Citation
+	// Source is the source input's text (a source's name, slug or id).
+	Source      string
 	NewSource   []fieldView
 	Fields      []option
 	Confidences []option
@@ -363,6 +447,11 @@ func (s *staff) newRecord(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 func (s *staff) createRecord(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 	col, ok := s.coll(w, r, c)
 	if !ok {
+		return
+	}
+	if add := r.PostFormValue("add"); add != "" {
+		// "Add another": the same form with one more blank item; nothing is written.
+		s.renderRecord(w, r, c, col, recordData{IsNew: true, Add: add}, r.PostForm, nil, http.StatusOK)
 		return
 	}
 	id, problems, err := col.Create(r.Context(), r.PostForm, edit(w))
@@ -448,6 +537,11 @@ func (s *staff) saveRecord(w http.ResponseWriter, r *http.Request, c *staffCtx) 
 	if err != nil {
 		rev = -1 // no revision: treated as stale, never as a blind overwrite
 	}
+	if add := r.PostFormValue("add"); add != "" {
+		// "Add another": the same form with one more blank item; nothing is saved.
+		s.renderRecord(w, r, c, col, recordData{Rec: rec, Revision: rev, Add: add}, r.PostForm, nil, http.StatusOK)
+		return
+	}
 	problems, err := col.Save(r.Context(), int(rec.ID), rev, r.PostForm, edit(w))
 	if domain.ErrorCode(err) == domain.EPRECONDITION {
 		cur, gerr := col.Get(r.Context(), int(rec.ID))
@@ -485,10 +579,29 @@ func (s *staff) conflict(ctx context.Context, col collection, cur staffRecord, m
 }
 
 // formText is a field's form value as one comparable text.
+// A reference shows as its id whichever way it was typed as a suggestion ("Acme
+// (#12)"); a list of objects as a line per item that is not blank.
 func formText(f formField, v url.Values) string {
 	var parts []string
+	if f.Input == inItems {
+		for _, sub := range itemForms(v, f.Name) {
+			if blank(f.Sub, sub) {
+				continue
+			}
+			var fields []string
+			for _, sf := range f.Sub {
+				if t := formText(sf, sub); t != "" && sf.Input != inHidden {
+					fields = append(fields, sf.Label+": "+t)
+				}
+			}
+			parts = append(parts, strings.Join(fields, "; "))
+		}
+	}
 	for _, s := range v[f.Name] {
 		if s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")); s != "" {
+			if m := labelledID.FindStringSubmatch(s); m != nil && (f.Input == inRef || f.Input == inRefs) {
+				s = m[1]
+			}
 			parts = append(parts, s)
 		}
 	}
@@ -509,12 +622,16 @@ func (s *staff) renderRecord(w http.ResponseWriter, r *http.Request, c *staffCtx
 	}
 	placed := fieldErrors(col.Fields(), errs)
 	var err error
-	if d.Fields, err = s.fieldViews(ctx, col.Fields(), form, placed, ""); err != nil {
+	if d.Fields, err = s.fieldViews(ctx, col.Fields(), form, placed, "", d.Add); err != nil {
+		s.fail(w, r, c, err)
+		return
+	}
+	if d.RefLists, err = s.refLists(ctx, col.Fields()); err != nil {
 		s.fail(w, r, c, err)
 		return
 	}
 	for k, v := range placed {
-		if !slices.ContainsFunc(col.Fields(), func(f formField) bool { return f.Name == k }) {
+		if !slices.ContainsFunc(col.Fields(), func(f formField) bool { return f.Name == k || itemProblem(f, k) }) {
 			d.FormError = strings.TrimSpace(d.FormError + " " + strings.TrimSpace(k+" "+v))
 		}
 	}
@@ -545,13 +662,15 @@ func (s *staff) renderRecord(w http.ResponseWriter, r *http.Request, c *staffCtx
 // citeForm fills the citation form, with its values and errors.
 func (s *staff) citeForm(ctx context.Context, col collection, d *recordData, form url.Values, errs map[string]string) error {
 	cv := citeView{Citations: d.Rec.Citations, Locator: form.Get("locator"), Errors: errs}
-	srcs, err := s.refOptions(ctx, "source")
+	src, err := s.refText(ctx, "source", form.Get("source_id"))
 	if err != nil {
 		return err
 	}
-	for _, o := range srcs {
-		o.Selected = o.Value == form.Get("source_id")
-		cv.Sources = append(cv.Sources, o)
+	cv.Source = src
+	if d.RefLists["source"] == nil {
+		if d.RefLists["source"], err = s.suggestions(ctx, "source", ""); err != nil {
+			return err
+		}
 	}
 	var srcFields []formField
 	for _, f := range s.collByType("source").Fields() {
@@ -571,7 +690,7 @@ func (s *staff) citeForm(ctx context.Context, col collection, d *recordData, for
 			srcErrs[name] = v
 		}
 	}
-	if cv.NewSource, err = s.fieldViews(ctx, srcFields, sub, srcErrs, "new_source."); err != nil {
+	if cv.NewSource, err = s.fieldViews(ctx, srcFields, sub, srcErrs, "new_source.", ""); err != nil {
 		return err
 	}
 	for _, f := range col.Fields() {
@@ -728,7 +847,15 @@ func (s *staff) cite(w http.ResponseWriter, r *http.Request, c *staffCtx) {
 		if loc := strings.TrimSpace(form.Get("locator")); loc != "" {
 			ct.Locator = &loc
 		}
-		if id, err := domain.ParseID(srcID); err == nil {
+		if srcID != "" {
+			id, problem, err := refFinder{st: s.st, colls: s.colls}.resolve(ctx, "source", srcID)
+			if err != nil {
+				s.fail(w, r, c, err)
+				return
+			}
+			if problem != "" {
+				errs["source_id"] = problem
+			}
 			ct.SourceID = id
 		}
 		for _, f := range ct.Fields {

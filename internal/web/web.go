@@ -34,7 +34,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets/site.css assets/favicon.svg
+//go:embed assets/site.css assets/favicon.svg assets/staff.js
 var assetFS embed.FS
 
 // SiteName opens every citation and every page title.
@@ -44,6 +44,12 @@ const SiteName = "Surveillance Export Registry"
 // stylesheet only, no script at all, no plugin, no framing, forms post back here.
 // The pages need nothing else, so anything else is refused.
 const pageCSP = "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'none'; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// staffCSP is the console's: the pages' policy, except that the console's own
+// script (assets/staff.js, reference suggestions) may run and ask the console for
+// suggestions. Still no inline script.
+const staffCSP = "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // server holds what the handlers share.
@@ -377,7 +383,7 @@ func (s *server) parseID(w http.ResponseWriter, r *http.Request) (int, bool) {
 // may keep them for a year and still fetch a changed stylesheet at once.
 var assetVersion = func() string {
 	h := sha256.New()
-	for _, n := range []string{"assets/site.css", "assets/favicon.svg"} {
+	for _, n := range []string{"assets/site.css", "assets/favicon.svg", "assets/staff.js"} {
 		b, err := assetFS.ReadFile(n)
 		if err != nil {
 			panic(err)
@@ -391,6 +397,7 @@ var assetVersion = func() string {
 var assetTypes = map[string]string{
 	"site.css":    "text/css; charset=utf-8",
 	"favicon.svg": "image/svg+xml",
+	"staff.js":    "text/javascript; charset=utf-8",
 }
 
 // serveAsset serves an embedded stylesheet or icon.

@@ -1,0 +1,412 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+	"github.com/export-registry/registry/internal/store/storetest"
+)
+
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// mustContain fails for each text the page lacks.
+func mustContain(t *testing.T, what string, p page, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(p.body, w) {
+			t.Errorf("%s: the page lacks %q", what, w)
+		}
+	}
+}
+
+// fieldErrorOf returns the error shown in the field div of the input named name,
+// or "" when it shows none.
+func fieldErrorOf(body, name string) string {
+	re := regexp.MustCompile(`(?s)<div class="field( has-error)?" id="field-` + regexp.QuoteMeta(name) + `">.*?</div>`)
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		return "(no such field)"
+	}
+	e := regexp.MustCompile(`<p class="field-error" role="alert">([^<]*)</p>`).FindStringSubmatch(m[0])
+	if e == nil {
+		return ""
+	}
+	return e[1]
+}
+
+// TestStaffSubForms: a list of objects (a vendor's aliases, a communication's
+// statements and legal references) is a fieldset per item, generated from the
+// item type's fields: "add another" shows one more blank item and writes nothing,
+// a blank item is left out (how an item is removed), and each item's problems
+// show beside its own inputs with every input kept.
+func TestStaffSubForms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		addStaff(t, st, "editor@example.org", domain.RoleEditor)
+		ctx := domain.SystemContext(context.Background())
+		src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "un_document", Title: "A sub-form test letter"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, console(t, st))
+		b.login("editor@example.org", staffPassword)
+		tok := b.csrf("/staff/")
+
+		t.Run("a new form has one blank item per list and an add button", func(t *testing.T) {
+			p := b.get("/staff/communications/new")
+			mustContain(t, "new communication", p, `name="statements.0.quote"`, `name="statements.0.source_id"`, `name="statements.0.said_on"`,
+				`name="legal_references.0.instrument"`, `name="questions.0.text"`, `name="add" value="statements"`)
+			if strings.Contains(p.body, `name="statements.1.quote"`) {
+				t.Error("a new form shows more than one blank statement")
+			}
+			if strings.Contains(p.body, `class="code"`) {
+				t.Error("a list of objects is still a JSON textarea")
+			}
+		})
+
+		t.Run("add another re-renders with one more blank item and writes nothing", func(t *testing.T) {
+			for _, tc := range []struct {
+				name      string
+				form      url.Values
+				want      []string
+				wantNot   string
+				collected string
+			}{
+				{"after a filled item", url.Values{"aliases.0.name": {"Kept Alias"}, "add": {"aliases"}},
+					[]string{`name="aliases.0.name" type="text" value="Kept Alias"`, `name="aliases.1.name"`}, `name="aliases.2.name"`, "aliases"},
+				{"after a blank item", url.Values{"aliases.0.name": {"Kept Alias"}, "aliases.1.name": {""}, "add": {"aliases"}},
+					[]string{`value="Kept Alias"`, `name="aliases.1.name"`, `name="aliases.2.name"`}, `name="aliases.3.name"`, "aliases"},
+				{"another list, its blank item as a browser sends it", url.Values{"other_jurisdictions": {"FR"}, "designations.0.list": {""}, "add": {"designations"}},
+					[]string{`name="designations.1.list"`, "FR"}, `name="designations.2.list"`, "designations"},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					form := url.Values{"csrf": {tok}, "name": {"Add Another Vendor"}, "ungp_commitment": {"unknown"}}
+					for k, v := range tc.form {
+						form[k] = v
+					}
+					p := b.post("/staff/vendors/new", form)
+					if p.status != http.StatusOK {
+						t.Fatalf("add another: %d, want 200", p.status)
+					}
+					mustContain(t, tc.name, p, append(tc.want, `value="Add Another Vendor"`)...)
+					if strings.Contains(p.body, tc.wantNot) {
+						t.Errorf("%s: more than one blank item added (%s)", tc.name, tc.wantNot)
+					}
+					if n := storetest.Count(t, st, "vendors"); n != 0 {
+						t.Errorf("add another wrote %d vendors", n)
+					}
+				})
+			}
+		})
+
+		var vendorURL string
+		t.Run("items are written; a blank item is left out, indices need not be dense", func(t *testing.T) {
+			p := b.post("/staff/vendors/new", url.Values{"csrf": {tok}, "name": {"Alias Vendor"}, "ungp_commitment": {"unknown"},
+				"aliases.0.name": {"Old Name Ltd"}, "aliases.0.valid_from": {"2014"}, "aliases.0.valid_until": {"2016-03"},
+				"aliases.1.name": {""}, "aliases.1.valid_from": {" "},
+				"aliases.7.name":      {"Other Name SA"},
+				"designations.0.list": {"Entity List"}, "designations.0.authority": {"US Department of Commerce"}, "designations.0.listed_on": {"2021-11-03"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", p.status, p.body)
+			}
+			vendorURL, _, _ = strings.Cut(p.header.Get("Location"), "?")
+			v, err := st.GetVendor(ctx, "alias-vendor", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Aliases) != 2 || v.Aliases[0].Name != "Old Name Ltd" || v.Aliases[1].Name != "Other Name SA" ||
+				v.Aliases[0].ValidFrom == nil || *v.Aliases[0].ValidFrom != "2014" || *v.Aliases[0].ValidFromPrecision != "year" ||
+				*v.Aliases[0].ValidUntil != "2016-03" || *v.Aliases[0].ValidUntilPrecision != "month" {
+				t.Errorf("aliases as stored: %+v", v.Aliases)
+			}
+			if len(v.Designations) != 1 || v.Designations[0].Authority != "US Department of Commerce" || *v.Designations[0].ListedOn != "2021-11-03" {
+				t.Errorf("designations as stored: %+v", v.Designations)
+			}
+			page := b.get(vendorURL)
+			mustContain(t, "the vendor's page", page, `name="aliases.0.name" type="text" value="Old Name Ltd"`, `name="aliases.0.valid_until" type="text" value="2016-03"`,
+				`name="aliases.1.name" type="text" value="Other Name SA"`, `name="aliases.2.name" type="text" value=""`)
+		})
+
+		t.Run("blanking an item removes it; blanking all with None says none", func(t *testing.T) {
+			rev := regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(vendorURL).body)[1]
+			base := url.Values{"csrf": {tok}, "revision": {rev}, "name": {"Alias Vendor"}, "slug": {"alias-vendor"}, "ungp_commitment": {"unknown"},
+				"aliases.0.name": {""}, "aliases.0.valid_from": {""}, "aliases.0.valid_until": {""},
+				"aliases.1.name": {"Other Name SA"}}
+			if p := b.post(vendorURL, base); p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			v, _ := st.GetVendor(ctx, "alias-vendor", true)
+			if len(v.Aliases) != 1 || v.Aliases[0].Name != "Other Name SA" {
+				t.Errorf("after blanking the first alias: %+v", v.Aliases)
+			}
+			if v.Designations != nil {
+				t.Errorf("designations left out of the form are %+v, want null (unknown)", v.Designations)
+			}
+			rev = regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(vendorURL).body)[1]
+			none := url.Values{"csrf": {tok}, "revision": {rev}, "name": {"Alias Vendor"}, "slug": {"alias-vendor"}, "ungp_commitment": {"unknown"},
+				"aliases.0.name": {""}, "aliases.none": {"1"}}
+			if p := b.post(vendorURL, none); p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			v, _ = st.GetVendor(ctx, "alias-vendor", true)
+			if v.Aliases == nil || len(v.Aliases) != 0 {
+				t.Errorf("aliases blanked with None: %+v, want []", v.Aliases)
+			}
+		})
+
+		t.Run("a stale save shows the items that differ", func(t *testing.T) {
+			p := b.post(vendorURL, url.Values{"csrf": {tok}, "revision": {"1"}, "name": {"Alias Vendor"}, "slug": {"alias-vendor"},
+				"ungp_commitment": {"unknown"}, "aliases.0.name": {"Stale Alias"}, "aliases.0.valid_from": {"2015"}, "parent_id": {"#" + strings.TrimPrefix(vendorURL, "/staff/vendors/")}})
+			if p.status != http.StatusConflict {
+				t.Fatalf("stale save: %d, want 409", p.status)
+			}
+			mustContain(t, "the conflict", p, "Name: Stale Alias; Valid from: 2015", `name="aliases.0.name" type="text" value="Stale Alias"`)
+			if v, _ := st.GetVendor(ctx, "alias-vendor", true); len(v.Aliases) != 0 {
+				t.Errorf("the stale save wrote aliases: %+v", v.Aliases)
+			}
+		})
+
+		t.Run("each item's problems beside its own inputs, every input kept", func(t *testing.T) {
+			p := b.post("/staff/communications/new", url.Values{"csrf": {tok}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"statements.0.kind": {"vendor_statement"}, "statements.0.speaker": {"A vendor"}, "statements.0.quote": {"We only sell to governments."},
+				"statements.0.source_id": {"A sub-form test letter"},
+				"statements.1.kind":      {"assessment"}, "statements.1.quote": {""}, "statements.1.source_id": {src.ID.String()},
+				"statements.1.said_on": {"2019-13"}, "statements.1.refers_to": {"1"},
+				"legal_references.0.instrument": {""}, "legal_references.0.provision": {"17"},
+				"legal_references.1.instrument": {"ICCPR"}, "legal_references.1.provision": {"19"}})
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422\n%s", p.status, p.body)
+			}
+			for _, tc := range []struct{ input, want string }{
+				{"statements.1.quote", "required: the source"},
+				{"statements.1.said_on", "is not a date"},
+				{"legal_references.0.instrument", "required: the instrument"},
+				{"statements.0.quote", ""},
+				{"statements.0.source_id", ""},
+				{"statements.1.source_id", ""},
+				{"legal_references.1.instrument", ""},
+			} {
+				got := fieldErrorOf(p.body, tc.input)
+				if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+					t.Errorf("%s shows the error %q, want %q", tc.input, got, tc.want)
+				}
+			}
+			mustContain(t, "the refused form", p, `>We only sell to governments.</textarea>`, `value="2019-13"`, `value="A sub-form test letter (#`+src.ID.String()+`)"`,
+				`name="legal_references.1.provision" type="text" value="19"`, `name="statements.2.quote"`)
+			if n := storetest.Count(t, st, "communications"); n != 0 {
+				t.Errorf("%d communications written from a refused form", n)
+			}
+		})
+
+		t.Run("statements and legal references written from items", func(t *testing.T) {
+			p := b.post("/staff/communications/new", url.Values{"csrf": {tok}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"statements.0.kind": {"vendor_statement"}, "statements.0.quote": {"We only sell to governments."},
+				"statements.0.source_id": {"A sub-form test letter"}, "statements.0.said_on": {"2019"},
+				"statements.1.kind": {"assessment"}, "statements.1.quote": {"This appears to be at odds."},
+				"statements.1.source_id": {"#" + src.ID.String()}, "statements.1.refers_to": {"1"},
+				"questions.0.text": {"Please explain the due diligence."}, "questions.0.kind": {"request"}, "questions.0.answer_status": {"unanswered"},
+				"legal_references.0.instrument": {"ICCPR"}, "legal_references.0.provision": {"17"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", p.status, p.body)
+			}
+			loc, _, _ := strings.Cut(p.header.Get("Location"), "?")
+			id, _ := domain.ParseID(strings.TrimPrefix(loc, "/staff/communications/"))
+			c, err := st.GetCommunication(ctx, int(id), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Statements) != 2 || c.Statements[0].Position != 1 || c.Statements[1].Position != 2 || c.Statements[0].SourceID == nil || *c.Statements[0].SourceID != src.ID ||
+				c.Statements[1].SourceID == nil || *c.Statements[1].SourceID != src.ID || len(c.Statements[1].RefersTo) != 1 || c.Statements[1].RefersTo[0] != 1 ||
+				*c.Statements[0].SaidOn != "2019" || *c.Statements[0].SaidOnPrecision != "year" {
+				t.Errorf("statements as stored: %+v", c.Statements)
+			}
+			if len(c.LegalReferences) != 1 || c.LegalReferences[0].Instrument != "ICCPR" || *c.LegalReferences[0].Provision != "17" {
+				t.Errorf("legal references as stored: %+v", c.LegalReferences)
+			}
+			if len(c.Questions) != 1 || c.Questions[0].Kind != "request" || c.Questions[0].Text != "Please explain the due diligence." {
+				t.Errorf("questions as stored: %+v", c.Questions)
+			}
+			// A question is removed by blanking its inputs: its hidden id does not keep it.
+			rev := regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(loc).body)[1]
+			keep := url.Values{"csrf": {tok}, "revision": {rev}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"questions.0.id": {c.Questions[0].ID.String()}, "questions.0.text": {""}, "questions.0.kind": {""}, "questions.0.answer_status": {""},
+				"questions.1.text": {"A second question?"}, "questions.1.kind": {"question"}}
+			if p := b.post(loc, keep); p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			if c2, _ := st.GetCommunication(ctx, int(id), true); len(c2.Questions) != 1 || c2.Questions[0].Text != "A second question?" {
+				t.Errorf("after blanking the first question: %+v", c2.Questions)
+			}
+			if p := b.post(loc, url.Values{"csrf": {tok}, "revision": {strconv.Itoa(mustAtoi(rev) + 1)}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"questions.0.text": {"Please explain the due diligence."}, "questions.0.kind": {"request"}, "questions.0.answer_status": {"unanswered"},
+				"statements.0.kind": {"vendor_statement"}, "statements.0.quote": {"We only sell to governments."}, "statements.0.source_id": {src.ID.String()},
+				"statements.0.said_on": {"2019"}, "statements.1.kind": {"assessment"}, "statements.1.quote": {"This appears to be at odds."},
+				"statements.1.source_id": {src.ID.String()}, "statements.1.refers_to": {"1"},
+				"legal_references.0.instrument": {"ICCPR"}, "legal_references.0.provision": {"17"}}); p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			c, _ = st.GetCommunication(ctx, int(id), true)
+			page := b.get(loc)
+			mustContain(t, "the communication's page", page, `value="A sub-form test letter (#`+src.ID.String()+`)"`,
+				`name="questions.0.id" value="`+c.Questions[0].ID.String()+`"`, `name="statements.2.quote"`)
+		})
+	})
+}
+
+// TestStaffReferences: a reference is typed by name, slug or id and resolved when
+// the form is sent; a name that several records have, or none, is refused beside
+// its input with the candidates; the console's lookup lists records by name.
+func TestStaffReferences(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		addStaff(t, st, "editor@example.org", domain.RoleEditor)
+		ctx := domain.SystemContext(context.Background())
+		vendor := func(slug, name string) domain.Vendor {
+			v, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Slug: slug, Name: name, UNGPCommitment: "unknown"}, store.Edit{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		acme := vendor("acme-intercept", "Acme Intercept")
+		twin1 := vendor("twin-corp", "Twin Corp")
+		twin2 := vendor("twin-corp-uk", "Twin Corp")
+		base := console(t, st)
+		b := newBrowser(t, base)
+		b.login("editor@example.org", staffPassword)
+		tok := b.csrf("/staff/")
+
+		for _, tc := range []struct {
+			name, typed string
+			want        domain.ID
+			problem     []string
+		}{
+			{"a name", "Acme Intercept", acme.ID, nil},
+			{"a name in another case", "  acme intercept ", acme.ID, nil},
+			{"a slug", "twin-corp-uk", twin2.ID, nil},
+			{"an id", twin1.ID.String(), twin1.ID, nil},
+			{"a suggestion", "Twin Corp (#" + twin1.ID.String() + ")", twin1.ID, nil},
+			{"an ambiguous name", "Twin Corp", 0, []string{"more than one vendor is named", "Twin Corp (#" + twin1.ID.String() + ")", "Twin Corp (#" + twin2.ID.String() + ")"}},
+			{"part of a name", "Acme", 0, []string{"no vendor is named", "did you mean Acme Intercept (#" + acme.ID.String() + ")"}},
+			{"an unknown name", "Nobody Ltd", 0, []string{"no vendor is named"}},
+			{"an unknown id", "#99999", 0, []string{"no vendor has the id 99999"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				p := b.post("/staff/products/new", url.Values{"csrf": {tok}, "name": {"Product by " + tc.name}, "vendor_id": {tc.typed}})
+				if tc.problem == nil {
+					if p.status != http.StatusSeeOther {
+						t.Fatalf("%q: %d\n%s", tc.typed, p.status, p.body)
+					}
+					loc, _, _ := strings.Cut(p.header.Get("Location"), "?")
+					id, _ := domain.ParseID(strings.TrimPrefix(loc, "/staff/products/"))
+					pr, err := st.GetProduct(ctx, int(id), true)
+					if err != nil || pr.VendorID != tc.want {
+						t.Fatalf("%q resolved to vendor %v (%v), want %v", tc.typed, pr.VendorID, err, tc.want)
+					}
+					mustContain(t, "the product's page", b.get(loc), `name="vendor_id" type="text" value="`+map[domain.ID]string{acme.ID: "Acme Intercept", twin1.ID: "Twin Corp", twin2.ID: "Twin Corp"}[tc.want]+` (#`+tc.want.String()+`)"`)
+					return
+				}
+				if p.status != http.StatusUnprocessableEntity {
+					t.Fatalf("%q: %d, want 422", tc.typed, p.status)
+				}
+				got := fieldErrorOf(p.body, "vendor_id")
+				for _, w := range tc.problem {
+					if !strings.Contains(got, w) {
+						t.Errorf("%q: the vendor's error is %q, want it to say %q", tc.typed, got, w)
+					}
+				}
+				mustContain(t, "the refused form", p, `value="`+strings.TrimSpace(tc.typed)+`"`)
+			})
+		}
+
+		t.Run("a list of references: each input resolved, each problem beside its input", func(t *testing.T) {
+			for _, name := range []string{"Pegasus Test", "Other Test"} {
+				if _, err := store.Create(ctx, st, store.Products, domain.ProductFields{VendorID: acme.ID, Name: name}, store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {"acme-intercept"}, "license_status": {"granted"},
+				"purpose_specificity": {"unknown"}, "product_ids": {"Pegasus Test", "", "No Such Product"}}
+			p := b.post("/staff/licenses/new", form)
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			if !regexp.MustCompile(`value="No Such Product" [^>]*aria-invalid="true"><p class="field-error" role="alert">no product is named`).MatchString(p.body) {
+				t.Errorf("the unknown product's error is not beside its input")
+			}
+			if regexp.MustCompile(`value="Pegasus Test" [^>]*aria-invalid`).MatchString(p.body) {
+				t.Errorf("the known product is marked wrong")
+			}
+			form["product_ids"] = []string{"Pegasus Test", "Other Test"}
+			p = b.post("/staff/licenses/new", form)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("status %d\n%s", p.status, p.body)
+			}
+			loc, _, _ := strings.Cut(p.header.Get("Location"), "?")
+			id, _ := domain.ParseID(strings.TrimPrefix(loc, "/staff/licenses/"))
+			l, _ := st.GetLicense(ctx, int(id), true)
+			if len(l.ProductIDs) != 2 || *l.VendorID != acme.ID {
+				t.Errorf("licence as stored: products %v, vendor %v", l.ProductIDs, l.VendorID)
+			}
+			mustContain(t, "the licence's page", b.get(loc), `value="Pegasus Test (#`, `value="Other Test (#`, `name="add" value="product_ids"`)
+		})
+
+		t.Run("the lookup lists records by part of their name, drafts included", func(t *testing.T) {
+			for _, tc := range []struct {
+				in, q  string
+				status int
+				want   []string
+			}{
+				{"vendors", "twin", http.StatusOK, []string{"Twin Corp (#" + twin1.ID.String() + ")", "Twin Corp (#" + twin2.ID.String() + ")"}},
+				{"vendors", "INTERCEPT", http.StatusOK, []string{"Acme Intercept (#" + acme.ID.String() + ")"}},
+				{"vendors", "nothing like it", http.StatusOK, []string{}},
+				{"products", "pegasus", http.StatusOK, []string{"Pegasus Test (#"}},
+				{"nonsense", "x", http.StatusNotFound, nil},
+			} {
+				p := b.get("/staff/lookup?" + url.Values{"in": {tc.in}, "q": {tc.q}}.Encode())
+				if p.status != tc.status {
+					t.Errorf("lookup %s %q: %d, want %d", tc.in, tc.q, p.status, tc.status)
+					continue
+				}
+				if tc.status != http.StatusOK {
+					continue
+				}
+				var items []struct{ ID, Name, Status, Value string }
+				if err := json.Unmarshal([]byte(p.body), &items); err != nil {
+					t.Fatalf("lookup %s %q: %v\n%s", tc.in, tc.q, err, p.body)
+				}
+				if len(items) != len(tc.want) {
+					t.Errorf("lookup %s %q: %d items, want %d: %+v", tc.in, tc.q, len(items), len(tc.want), items)
+					continue
+				}
+				for i, w := range tc.want {
+					if !strings.HasPrefix(items[i].Value, w) || items[i].Status != domain.StatusDraft {
+						t.Errorf("lookup %s %q: item %d is %+v, want %q (draft)", tc.in, tc.q, i, items[i], w)
+					}
+				}
+			}
+			if p := newBrowser(t, base).get("/staff/lookup?in=vendors&q=twin"); p.status != http.StatusSeeOther {
+				t.Errorf("an anonymous lookup: %d, want 303 to the login page", p.status)
+			}
+			// The script that asks it as the staffer types is a file of the site (the
+			// console's CSP allows no inline script) that every console page loads.
+			js := b.get("/assets/staff.js")
+			if js.status != http.StatusOK || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") || !strings.Contains(js.body, "data-lookup") {
+				t.Errorf("/assets/staff.js: %d %q", js.status, js.header.Get("Content-Type"))
+			}
+			mustContain(t, "a console page", b.get("/staff/products/new"), `<script src="/assets/staff.js?v=`, `data-lookup="/staff/lookup?in=vendors"`)
+		})
+	})
+}

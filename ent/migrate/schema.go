@@ -349,14 +349,14 @@ var (
 				Columns: []*schema.Column{LicensesColumns[2]},
 			},
 			{
-				Name:    "license_vendor_id",
+				Name:    "license_vendor_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[31]},
+				Columns: []*schema.Column{LicensesColumns[31], LicensesColumns[4]},
 			},
 			{
-				Name:    "license_end_user_state",
+				Name:    "license_end_user_state_status",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[29]},
+				Columns: []*schema.Column{LicensesColumns[29], LicensesColumns[4]},
 			},
 			{
 				Name:    "license_end_user_agency_id",
@@ -364,9 +364,9 @@ var (
 				Columns: []*schema.Column{LicensesColumns[28]},
 			},
 			{
-				Name:    "license_exporting_state",
+				Name:    "license_exporting_state_status",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[30]},
+				Columns: []*schema.Column{LicensesColumns[30], LicensesColumns[4]},
 			},
 			{
 				Name:    "license_license_status",

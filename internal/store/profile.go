@@ -12,6 +12,7 @@ import (
 	"github.com/export-registry/registry/ent/allegation"
 	"github.com/export-registry/registry/ent/communication"
 	"github.com/export-registry/registry/ent/license"
+	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/product"
 	"github.com/export-registry/registry/ent/termination"
 	"github.com/export-registry/registry/ent/vendor"
@@ -128,23 +129,15 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code)).
-			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
-		p.LicensesTo, p.Counts.LicensesTo, err = section(ctx, q, s.licenses, drafts)
+		p.LicensesTo, p.Counts.LicensesTo, err = s.licenseSection(ctx, drafts, license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code))
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
-			licensesFrom(code)).
-			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
-		p.LicensesFrom, p.Counts.LicensesFrom, err = section(ctx, q, s.licenses, drafts)
+		p.LicensesFrom, p.Counts.LicensesFrom, err = s.licenseSection(ctx, drafts, license.StatusIn(statusValues[license.Status](vis)...), licensesFrom(code))
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.client.License.Query().Order(ent.Asc("id")).Where(license.StatusIn(statusValues[license.Status](vis)...),
-			vendorLicenses(code, drafts)).
-			WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) })
-		p.VendorLicenses, p.Counts.VendorLicenses, err = section(ctx, q, s.licenses, drafts)
+		p.VendorLicenses, p.Counts.VendorLicenses, err = s.licenseSection(ctx, drafts, license.StatusIn(statusValues[license.Status](vis)...), vendorLicenses(code, drafts))
 		return err
 	})
 	g.Go(func() (err error) {
@@ -200,4 +193,16 @@ func section[E any, D any, Q sectionQuery[E, Q]](ctx context.Context, q Q, conv 
 	}
 	out, err := conv(ctx, rows, drafts)
 	return out, total, err
+}
+
+// licenseSection is section for licences, read as the lists read them (readLicenses:
+// rows scanned straight into the API's shape): the first ProfileSectionLimit the
+// predicates keep, in id order, and the total, counted only when there are more.
+func (s *Store) licenseSection(ctx context.Context, drafts bool, preds ...predicate.License) ([]domain.License, int, error) {
+	rows, next, err := s.readLicenses(ctx, preds, ProfileSectionLimit, drafts)
+	if err != nil || next == "" {
+		return rows, len(rows), err
+	}
+	total, err := s.client.License.Query().Where(preds...).Count(ctx)
+	return rows, total, err
 }

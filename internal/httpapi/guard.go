@@ -22,10 +22,11 @@ import (
 //   - each client may have ClientConcurrency requests in progress; one more is a 429;
 //   - at most MaxInFlight public reads the response cache cannot answer are worked
 //     on at once, and a request that finds no room within SaturationWait is a
-//     quick 503, never a slow 500. Room is shared fairly: a client's first such
-//     read in progress (its share: a quarter of the bound, at least one) comes in
-//     up to twice the bound, so a flood from a few addresses cannot shut out the
-//     other readers; reads beyond its share take what is left of the bound.
+//     quick 503, never a slow 500. Room is shared fairly: a client's reads within
+//     its share (a quarter of the bound, at least one) come in while the reads
+//     within their clients' shares number fewer than twice the bound, whatever
+//     else is in progress, so a flood from a few addresses cannot shut out the
+//     other readers; reads beyond a client's share take what is left of the bound.
 //
 // Both answers say when to retry (Retry-After).
 
@@ -54,12 +55,12 @@ type flights struct {
 func newFlights() *flights { return &flights{byClient: map[string]int{}} }
 
 // enter counts a request of client in if admit allows it given the requests in
-// progress, in all and of this client. If not, it returns a channel closed when a
-// request ends.
-func (f *flights) enter(client string, admit func(total, mine int) bool) (bool, <-chan struct{}) {
+// progress: in all, of this client, and of every client (byClient, read only). If
+// not, it returns a channel closed when a request ends.
+func (f *flights) enter(client string, admit func(total, mine int, byClient map[string]int) bool) (bool, <-chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !admit(f.total, f.byClient[client]) {
+	if !admit(f.total, f.byClient[client], f.byClient) {
 		if f.ended == nil {
 			f.ended = make(chan struct{})
 		}
@@ -112,7 +113,7 @@ func (s *Server) limitInFlight(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		client := c.RealIP()
-		if ok, _ := s.clients.enter(client, func(_, mine int) bool { return mine < s.clientConcurrency }); !ok {
+		if ok, _ := s.clients.enter(client, func(_, mine int, _ map[string]int) bool { return mine < s.clientConcurrency }); !ok {
 			s.metrics.refused.WithLabelValues("client_concurrency").Inc()
 			return retryIn(time.Second, domain.Errorf(domain.ETOOMANY, "too many requests in progress from this address; retry after 1 second"))
 		}
@@ -131,11 +132,18 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		client := c.RealIP()
 		share := max(1, s.maxInFlight/4)
-		admit := func(total, mine int) bool {
-			if mine < share {
-				return total < 2*s.maxInFlight
+		admit := func(total, mine int, byClient map[string]int) bool {
+			if mine >= share {
+				return total < s.maxInFlight
 			}
-			return total < s.maxInFlight
+			// Within its share: room unless the reads within shares fill twice the
+			// bound. Reads beyond shares do not count here, so a client that took
+			// more while the server was idle cannot keep a newcomer waiting.
+			shared := 0
+			for _, n := range byClient {
+				shared += min(n, share)
+			}
+			return shared < 2*s.maxInFlight
 		}
 		ctx := c.Request().Context()
 		var timeout <-chan time.Time

@@ -178,6 +178,31 @@ func TestSaturationGuard(t *testing.T) {
 	}
 }
 
+// TestSaturationGuardKeepsRoomForNewcomers: a client that took a read beyond its
+// share while the server was idle does not take a newcomer's room: a client with
+// nothing in progress comes in while the reads within shares are fewer than twice
+// the bound, however many reads are in progress in all (the attack scenario's
+// reader got a 503 when one attacker held two reads and two others one each).
+func TestSaturationGuardKeepsRoomForNewcomers(t *testing.T) {
+	s := guardedServer(100, 2, 20*time.Millisecond)
+	b := newBlocking(s, s.guard)
+	var wg sync.WaitGroup
+	b.hold(t, &wg, "192.0.2.1")
+	b.hold(t, &wg, "192.0.2.1") // beyond its share: the server had room
+	b.hold(t, &wg, "192.0.2.2")
+	b.hold(t, &wg, "192.0.2.3")
+	b.hold(t, &wg, "192.0.2.4") // four in progress, three within shares: room for a newcomer
+	refusedWith(t, "a newcomer when the reads within shares fill twice the bound", b.refused(t, "192.0.2.5"), http.StatusServiceUnavailable)
+	refusedWith(t, "a client beyond its share, saturated", b.refused(t, "192.0.2.2"), http.StatusServiceUnavailable)
+	for range 5 {
+		b.release <- struct{}{}
+	}
+	wg.Wait()
+	if s.working.total != 0 || len(s.working.byClient) != 0 {
+		t.Errorf("after every request ended: %d in progress, %v", s.working.total, s.working.byClient)
+	}
+}
+
 // logBuffer is a logger writing JSON lines into a buffer, at every level.
 func logBuffer() (*slog.Logger, *syncBuffer) {
 	var buf syncBuffer

@@ -12168,24 +12168,31 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "id": {
+                    "description": "ID is the record's id (a state's: its ISO 3166-1 alpha-2 code).",
                     "type": "string"
                 },
                 "label": {
+                    "description": "Label names the record as its page does.",
                     "type": "string"
                 },
                 "matched_field": {
+                    "description": "Field is the record's field that matched (name, alias, slug, title, summary…).",
                     "type": "string"
                 },
                 "matched_text": {
+                    "description": "Text is what matched: the name or alias, or for running text the sentence.",
                     "type": "string"
                 },
                 "score": {
+                    "description": "Score is how well the text matched, in (0, 1]; 1 is an exact match.",
                     "type": "number"
                 },
                 "type": {
+                    "description": "Type is the kind of record found: vendor, product, agency, state, source,\ncommunication, allegation or termination.",
                     "type": "string"
                 },
                 "url": {
+                    "description": "URL is the record's address in the API.",
                     "type": "string",
                     "example": "/api/v1/vendors/1"
                 }
@@ -12195,6 +12202,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "Data are the hits, best first, one per record.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.searchHit"

@@ -14,11 +14,13 @@ import (
 // searchHit is one search result with the record's URL.
 type searchHit struct {
 	search.Hit
+	// URL is the record's address in the API.
 	URL string `json:"url" example:"/api/v1/vendors/1"`
 }
 
 // searchResponse is the answer to a search.
 type searchResponse struct {
+	// Data are the hits, best first, one per record.
 	Data []searchHit `json:"data"`
 	Meta itemMeta    `json:"meta"`
 }

@@ -44,11 +44,18 @@ type Entry struct {
 
 // Hit is one search result: a record, the field that matched best, and a score in (0, 1].
 type Hit struct {
-	Type  string  `json:"type"`
-	ID    string  `json:"id"`
-	Label string  `json:"label"`
-	Field string  `json:"matched_field"`
-	Text  string  `json:"matched_text"`
+	// Type is the kind of record found: vendor, product, agency, state, source,
+	// communication, allegation or termination.
+	Type string `json:"type"`
+	// ID is the record's id (a state's: its ISO 3166-1 alpha-2 code).
+	ID string `json:"id"`
+	// Label names the record as its page does.
+	Label string `json:"label"`
+	// Field is the record's field that matched (name, alias, slug, title, summary…).
+	Field string `json:"matched_field"`
+	// Text is what matched: the name or alias, or for running text the sentence.
+	Text string `json:"matched_text"`
+	// Score is how well the text matched, in (0, 1]; 1 is an exact match.
 	Score float64 `json:"score"`
 }
 

@@ -5,7 +5,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -278,4 +282,88 @@ func TestXLSX(t *testing.T) {
 			}
 		}
 	})
+}
+
+// pandasRead is the script TestXLSXInPandas runs: every sheet of the workbook read
+// by pandas (openpyxl), as JSON: each sheet's columns, rows and values as text.
+const pandasRead = `
+import json, sys
+import pandas as pd
+sheets = pd.read_excel(sys.argv[1], sheet_name=None, dtype=object)
+out = {}
+for name, df in sheets.items():
+    out[name] = {"columns": [str(c) for c in df.columns],
+                 "rows": [[None if pd.isna(v) else str(v) for v in row] for row in df.itertuples(index=False)]}
+print(json.dumps(out))
+`
+
+// TestXLSXInPandas: pandas, as a data journalist opens it, reads the export's three
+// sheets: the CSV's header, every licence, the formula as text, a day as a date and
+// a year as the text 2014. It needs Debian's python3-pandas and python3-openpyxl
+// (.ci/run installs them); without them it is skipped, saying so, unless
+// REGISTRY_TEST_REQUIRE_PANDAS is set (CI), where it fails.
+func TestXLSXInPandas(t *testing.T) {
+	python := "/usr/bin/python3"
+	if out, err := exec.Command(python, "-c", "import pandas, openpyxl").CombinedOutput(); err != nil {
+		if os.Getenv("REGISTRY_TEST_REQUIRE_PANDAS") != "" {
+			t.Fatalf("pandas is required here (REGISTRY_TEST_REQUIRE_PANDAS) but %s cannot import it: %v %s", python, err, out)
+		}
+		t.Skipf("skipped: %s cannot import pandas and openpyxl (apt-get install python3-pandas python3-openpyxl): %s", python, out)
+	}
+	st := storetest.Open(t, "sqlite")
+	xlsxFixture(t, st)
+	a := newAPI(t, st)
+	exp := a.do(http.MethodGet, "/api/v1/export/licenses.xlsx", map[string]string{"Accept-Encoding": "identity"})
+	csvRes := a.do(http.MethodGet, "/api/v1/export/licenses.csv", map[string]string{"Accept-Encoding": "identity"})
+	if exp.status != 200 || csvRes.status != 200 {
+		t.Fatalf("exports: %d, %d", exp.status, csvRes.status)
+	}
+	records, err := csv.NewReader(bytes.NewReader(csvRes.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "licenses.xlsx")
+	if err := os.WriteFile(path, exp.body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, "-c", pandasRead, path).Output()
+	if err != nil {
+		t.Fatalf("pandas could not read the workbook: %v", err)
+	}
+	var sheets map[string]struct {
+		Columns []string    `json:"columns"`
+		Rows    [][]*string `json:"rows"`
+	}
+	if err := json.Unmarshal(out, &sheets); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	lic, ok := sheets["licenses"]
+	if !ok || len(sheets["sources"].Rows) == 0 || len(sheets["about"].Rows) == 0 {
+		t.Fatalf("sheets %v, want licenses, sources and about, none empty", slices.Collect(maps.Keys(sheets)))
+	}
+	if !slices.Equal(lic.Columns, records[0]) {
+		t.Errorf("pandas' columns\n%v\nwant the CSV's\n%v", lic.Columns, records[0])
+	}
+	if len(lic.Rows) != len(records)-1 {
+		t.Errorf("pandas read %d licences, the CSV has %d", len(lic.Rows), len(records)-1)
+	}
+	cell := func(id, column string) string {
+		col := index(lic.Columns, column)
+		for _, r := range lic.Rows {
+			if r[0] != nil && *r[0] == id && r[col] != nil {
+				return *r[col]
+			}
+		}
+		return "<none>"
+	}
+	for _, c := range []struct{ column, want string }{
+		{"description", xlsxFormula},          // text, never run
+		{"valid_from", "2014-03-05 00:00:00"}, // a date cell: pandas gives a datetime
+		{"valid_until", "2014"},               // a year stays the text it is
+		{"max_targets", "25"},
+	} {
+		if got := cell("901", c.column); got != c.want {
+			t.Errorf("licence 901 %s: pandas read %q, want %q", c.column, got, c.want)
+		}
+	}
 }

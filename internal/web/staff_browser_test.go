@@ -32,45 +32,8 @@ func TestBrowserStaff(t *testing.T) {
 	srv := httptest.NewServer(site(t, st))
 	t.Cleanup(srv.Close)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"), chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(cancel)
-
-	shots := os.Getenv("SCREENSHOT_DIR")
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			if shots == "" {
-				return nil
-			}
-			b, err := chromedp.FullScreenshot(100)(ctx, t)
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(shots, 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, name), b, 0o644)
-		})
-	}
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(step, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return s
-	}
+	c := newChrome(t, bin, 3*time.Minute)
+	ctx, shot, do, text := c.ctx, c.shot, c.do, c.text
 	value := func(step, sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
@@ -357,44 +320,8 @@ func TestBrowserStaffReview(t *testing.T) {
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"), chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(cancel)
-	shots := os.Getenv("SCREENSHOT_DIR")
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			if shots == "" {
-				return nil
-			}
-			b, err := chromedp.FullScreenshot(100)(ctx, t)
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(shots, 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, name), b, 0o644)
-		})
-	}
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(step, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return s
-	}
+	c := newChrome(t, bin, 2*time.Minute)
+	shot, do, text := c.shot, c.do, c.text
 	login := func(email string) {
 		t.Helper()
 		do("log in as "+email,
@@ -427,4 +354,62 @@ func TestBrowserStaffReview(t *testing.T) {
 	if n := text("published", `.notice`); !strings.Contains(n, "Published") {
 		t.Errorf("the reviewer's publish says %q", n)
 	}
+}
+
+// chrome is a headless Chromium session for a browser test, with the steps the tests
+// take: do runs actions (the test fails on an error), text reads an element's text,
+// and shot saves a screenshot into SCREENSHOT_DIR when it is set.
+type chrome struct {
+	t     *testing.T
+	ctx   context.Context
+	shots string
+}
+
+// newChrome starts Chromium (bin) for t, ended with the test or after timeout.
+func newChrome(t *testing.T, bin string, timeout time.Duration) *chrome {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"), chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, timeout)
+	t.Cleanup(cancel)
+	return &chrome{t: t, ctx: ctx, shots: os.Getenv("SCREENSHOT_DIR")}
+}
+
+// shot is an action saving a screenshot of the whole page as name.
+func (c *chrome) shot(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if c.shots == "" {
+			return nil
+		}
+		b, err := chromedp.FullScreenshot(100)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(c.shots, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(c.shots, name), b, 0o644)
+	})
+}
+
+// do runs a step's actions; the test fails if one does.
+func (c *chrome) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	if err := chromedp.Do(c.ctx, actions...); err != nil {
+		c.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// text returns the text of the element sel names.
+func (c *chrome) text(step, sel string) string {
+	c.t.Helper()
+	s, err := chromedp.Run(c.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		c.t.Fatalf("%s: %v", step, err)
+	}
+	return s
 }

@@ -31,7 +31,7 @@ func licensesFrom(code string) predicate.License {
 // vendorLicenses is the predicate of the licences of the vendors headquartered in a
 // country, for a reader who may see drafts or not, whatever their exporting state.
 func vendorLicenses(code string, drafts bool) predicate.License {
-	return license.HasVendorWith(vendorIn(code, drafts))
+	return vendorIn(license.FieldVendorID, code, drafts)
 }
 
 // A termination is placed in a country as a licence is "to" one: by the customer's
@@ -43,7 +43,7 @@ func vendorLicenses(code string, drafts bool) predicate.License {
 // terminationsOf is the predicate of the terminations naming a country as the
 // customer's state, for a reader who may see drafts or not.
 func terminationsOf(code string, drafts bool) predicate.Termination {
-	return termination.Or(termination.StateCode(code), termination.HasAgencyWith(agencyIn(code, drafts)))
+	return termination.Or(termination.StateCode(code), agencyIn(termination.FieldAgencyID, code, drafts))
 }
 
 // CountryCount is what the registry holds for one country, in the home page's terms.

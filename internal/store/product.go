@@ -66,7 +66,7 @@ func (s *Store) ListProducts(ctx context.Context, p ListParams) ([]domain.Produc
 		q = q.Where(product.VendorID(id))
 	}
 	if p.Country != "" {
-		q = q.Where(product.HasVendorWith(vendorIn(p.Country, p.Drafts)))
+		q = q.Where(vendorIn(product.FieldVendorID, p.Country, p.Drafts))
 	}
 	if p.Q != "" {
 		match, err := s.qFilter(ctx, product.Table, p.Q)

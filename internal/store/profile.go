@@ -110,8 +110,6 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 	}
 	// Vendors place records in the country only when the reader may see them (see
 	// vendorIn): a published product of a draft vendor is not the country's.
-	hq := vendorIn(code, drafts)
-
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
 		q := s.client.Agency.Query().Order(ent.Asc("id")).Where(agency.StatusIn(statusValues[agency.Status](vis)...), agency.StateCode(code))
@@ -124,7 +122,7 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 		return err
 	})
 	g.Go(func() (err error) {
-		q := s.client.Product.Query().Order(ent.Asc("id")).Where(product.StatusIn(statusValues[product.Status](vis)...), product.HasVendorWith(hq))
+		q := s.client.Product.Query().Order(ent.Asc("id")).Where(product.StatusIn(statusValues[product.Status](vis)...), vendorIn(product.FieldVendorID, code, drafts))
 		p.Products, p.Counts.Products, err = section(ctx, q, s.products, drafts)
 		return err
 	})
@@ -148,19 +146,19 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 	})
 	g.Go(func() (err error) {
 		q := s.client.Termination.Query().Order(ent.Asc("id")).Where(termination.StatusIn(statusValues[termination.Status](vis)...),
-			termination.HasVendorWith(hq))
+			vendorIn(termination.FieldVendorID, code, drafts))
 		p.VendorTerminations, p.Counts.VendorTerminations, err = section(ctx, q, s.terminations, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
 		q := s.client.Allegation.Query().Order(ent.Asc("id")).Where(allegation.StatusIn(statusValues[allegation.Status](vis)...),
-			allegation.Or(allegation.OperatorState(code), allegation.TargetCountry(code), allegation.HasVendorWith(hq)))
+			allegation.Or(allegation.OperatorState(code), allegation.TargetCountry(code), vendorIn(allegation.FieldVendorID, code, drafts)))
 		p.Allegations, p.Counts.Allegations, err = section(ctx, q, s.allegations, drafts)
 		return err
 	})
 	g.Go(func() (err error) {
 		q := s.client.Communication.Query().Order(ent.Asc("id")).Where(communication.StatusIn(statusValues[communication.Status](vis)...),
-			communication.Or(communication.RecipientState(code), communication.HasRecipientVendorWith(hq), func(s *sql.Selector) {
+			communication.Or(communication.RecipientState(code), vendorIn(communication.FieldRecipientVendorID, code, drafts), func(s *sql.Selector) {
 				s.Where(sqljson.ValueContains(s.C(communication.FieldCopiedStates), code))
 			})).WithQuestions()
 		p.Communications, p.Counts.Communications, err = section(ctx, q, s.communications, drafts)

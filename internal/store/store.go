@@ -67,6 +67,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	default:
 		d = dialect.SQLite
 		db, err = openSQLite(dsn)
+		if err == nil {
+			// database/sql keeps 2 idle connections by default. A profile reads its
+			// ten sections at once and the server admits several such reads, so most
+			// connections were closed as soon as they were returned: the next read
+			// opened the file again, parsed the schema and started with an empty
+			// page cache (each SQLite connection has its own). Keep enough of them.
+			db.SetMaxIdleConns(sqliteIdleConns)
+			db.SetConnMaxIdleTime(5 * time.Minute)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -83,6 +92,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.stmts = &stmtCache{}
 	return s, nil
 }
+
+// sqliteIdleConns is how many SQLite connections stay open between reads: the ten
+// sections of a profile read at once, and a few reads are admitted together.
+const sqliteIdleConns = 16
 
 // openSQLite opens a SQLite file with the pragmas the registry depends on: foreign
 // keys (ent refuses to migrate without them), WAL so readers never block the writer,

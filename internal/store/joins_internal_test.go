@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	stdsql "database/sql"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/export-registry/registry/ent"
+)
+
+// recordingDriver keeps every query the store sends, with its arguments.
+type recordingDriver struct {
+	*entsql.Driver
+	mu      sync.Mutex
+	queries []recordedQuery
+}
+
+type recordedQuery struct {
+	sql  string
+	args []any
+}
+
+func (d *recordingDriver) record(query string, args []any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.queries = append(d.queries, recordedQuery{query, args})
+}
+
+func (d *recordingDriver) Query(ctx context.Context, query string, args, v any) error {
+	a, _ := args.([]any)
+	d.record(query, a)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+func (d *recordingDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	d.record(query, args)
+	return d.Driver.QueryContext(ctx, query, args...)
+}
+
+// TestCountryReadsAreNotCorrelated: a country profile and the country filters reach
+// records through their vendor or agency with `IN (SELECT id …)`, never with the
+// correlated EXISTS of ent's Has…With, which SQLite evaluates once per row of the
+// whole table (a profile of a 100,000-licence registry spent most of its time there).
+// Every query they send is planned by SQLite, and no plan may hold a correlated
+// subquery over a table.
+func TestCountryReadsAreNotCorrelated(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "plans.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	drv := &recordingDriver{Driver: entsql.OpenDB(dialect.SQLite, st.db)}
+	rec := &Store{client: ent.NewClient(ent.Driver(drv)), db: st.db, dialect: st.dialect, search: &searchCache{}, seal: &secretSeal{}}
+	rec.versions = &versionReads{read: rec.readVersion}
+
+	for _, drafts := range []bool{false, true} {
+		if _, err := rec.StateProfile(ctx, "FR", drafts); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := rec.ListProducts(ctx, ListParams{Country: "FR", Drafts: drafts, Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := rec.ListTerminations(ctx, ListParams{Country: "FR", Drafts: drafts, Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(drv.queries) < 20 {
+		t.Fatalf("only %d queries recorded: the profile and lists did not go through the driver", len(drv.queries))
+	}
+	joins := 0
+	for _, q := range drv.queries {
+		if strings.Contains(q.sql, "SELECT `vendors`.`id` FROM `vendors`") || strings.Contains(q.sql, "SELECT `agencies`.`id` FROM `agencies`") {
+			joins++
+		}
+		rows, err := st.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+		// A correlated subquery over the row's own JSON array (a communication's
+		// copied states) reads that row only; one over a table reads the table.
+		type node struct {
+			parent int
+			detail string
+		}
+		plan := map[int]node{}
+		var lines []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan[id] = node{parent, detail}
+			lines = append(lines, detail)
+		}
+		rows.Close()
+		for _, n := range plan {
+			if p, ok := plan[n.parent]; ok && strings.HasPrefix(p.detail, "CORRELATED") && !strings.HasPrefix(n.detail, "SCAN JSON_EACH") {
+				t.Errorf("a correlated subquery over a table:\n%s\nplan: %s", q.sql, strings.Join(lines, "; "))
+			}
+		}
+	}
+	if joins == 0 {
+		t.Error("no query reached a vendor or agency: the test no longer sees the joins it is about")
+	}
+}
+
+// TestSQLiteKeepsItsConnections: the connections a profile's concurrent sections
+// open stay open for the next read (database/sql's default keeps two and closes the
+// rest, and a new SQLite connection starts with no schema and an empty page cache).
+func TestSQLiteKeepsItsConnections(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "conns.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const sections = 10
+	conns := make([]*stdsql.Conn, sections)
+	for i := range conns {
+		if conns[i], err = st.db.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if s := st.db.Stats(); s.MaxIdleClosed != 0 || s.Idle < sections {
+		t.Errorf("after %d reads at once: %d idle, %d closed for want of idle room", sections, s.Idle, s.MaxIdleClosed)
+	}
+}

@@ -57,7 +57,7 @@ var FieldDocs = map[string]FieldDoc{
 	"max_targets":                  {Help: "Volume: the most targets the licence allows, where the source gives a number."},
 	"max_concurrent_targets":       {Help: "Volume: the most targets at once; not more than max targets."},
 	"volume_note":                  {Help: "What the source says about volume, in its words, when it gives no number."},
-	"geography":                    {Help: "Geography: the countries where use is permitted, one ISO code per line (e.g. MX). Empty with \"None\" unticked means unknown.", Country: true, API: "Geography: the countries where use is permitted (ISO codes, e.g. MX); [] when none, null when unknown."},
+	"geography":                    {Help: "Geography: the countries where use is permitted. No country picked, with \"None\" unticked, means unknown.", Country: true, API: "Geography: the countries where use is permitted (ISO codes, e.g. MX); [] when none, null when unknown."},
 	"geography_note":               {Help: "What the source says about geography, in its words."},
 	"valid_from":                   {Help: "Duration: from when the licence is valid: 2014, 2014-03 or 2014-03-05."},
 	"valid_until":                  {Help: "Duration: until when it is valid: 2014, 2014-03 or 2014-03-05."},

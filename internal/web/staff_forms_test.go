@@ -170,6 +170,14 @@ func TestStaffCountryLists(t *testing.T) {
 			}
 		})
 
+		t.Run("the text box of a page loaded before the pickers is refused, not read as unknown", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", licence(url.Values{"geography": {"MX\r\nGT"}}))
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			mustContain(t, "the refused form", p, `<fieldset class="countries has-error" id="field-geography">`, "sent from an old form&#39;s text box (MX GT): reload the page")
+		})
+
 		t.Run("add another shows one more picker and writes nothing", func(t *testing.T) {
 			n := storetest.Count(t, st, "licenses")
 			for _, tc := range []struct {

@@ -413,6 +413,11 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 			// One picker per country; an emptied one is removed. A value no picker
 			// offers (a form sent by hand) is refused beside its item, as is a
 			// country picked twice.
+			if old := strings.Fields(val); len(old) > 0 {
+				// The text box of a page loaded before the pickers: refused, not read
+				// as unknown, so that a save from an old tab loses nothing.
+				p.Add(key, "sent from an old form's text box ("+strings.Join(old, " ")+"): reload the page and pick the countries")
+			}
 			var codes []string
 			seen := map[string]bool{}
 			for d, typed := range listValues(form, ff.Name) {

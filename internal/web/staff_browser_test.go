@@ -110,7 +110,14 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#f-purpose_specificity`), "generic_assertion"),
 		chromedp.SendKeys(chromedp.CSS(`#f-max_targets`), "fifty"),
 		chromedp.SendKeys(chromedp.CSS(`#f-max_concurrent_targets`), "10"),
-		chromedp.SendKeys(chromedp.CSS(`#f-geography`), "MX\nGT"),
+		// The geography: a country picker per country. "Add another" re-renders the
+		// form, the input kept, with one more blank picker.
+		chromedp.SetValue(chromedp.CSS(`#f-geography\.0`), "MX"),
+		chromedp.Click(chromedp.CSS(`button[name=add][value=geography]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-geography\.1`)),
+		chromedp.SetValue(chromedp.CSS(`#f-geography\.1`), "GT"),
+		chromedp.ScrollIntoView(chromedp.CSS(`#field-geography`)),
+		shot("staff-license-geography.png"),
 		chromedp.SendKeys(chromedp.CSS(`#f-valid_from`), "2014"),
 		chromedp.SendKeys(chromedp.CSS(`#f-valid_until`), "2016-13"),
 		chromedp.Submit(chromedp.CSS(`#f-max_targets`)),
@@ -120,9 +127,10 @@ func TestBrowserStaff(t *testing.T) {
 	if e := text("errors", `#field-valid_until .field-error`); !strings.Contains(e, "not a date") {
 		t.Errorf("valid_until error %q", e)
 	}
-	kept := value("kept", `#f-geography`)
-	if kept != "MX\nGT" {
-		t.Errorf("geography not kept: %q", kept)
+	for sel, want := range map[string]string{`#f-geography\.0`: "MX", `#f-geography\.1`: "GT", `#f-geography\.2`: "", `#f-max_concurrent_targets`: "10"} {
+		if got := value("kept", sel); got != want {
+			t.Errorf("%s not kept: %q, want %q", sel, got, want)
+		}
 	}
 	do("fix and create the licence",
 		chromedp.SetValue(chromedp.CSS(`#f-max_targets`), "50"),
@@ -131,6 +139,9 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#citations-h`)),
 	)
 	licenseURL := location()
+	if g := value("the first country saved", `#f-geography\.0`) + "," + value("the second country saved", `#f-geography\.1`); g != "MX,GT" {
+		t.Errorf("the licence's geography after saving: %q, want MX,GT", g)
+	}
 	if v := value("the vendor by name", `#f-vendor_id`); v != "Acme Intercept (#"+strings.TrimPrefix(vendorURL, u+"/staff/vendors/")+")" {
 		t.Errorf("the licence's vendor shows as %q", v)
 	}
@@ -220,7 +231,7 @@ func TestBrowserStaff(t *testing.T) {
 	if c := text("conflict", `#conflict`); !strings.Contains(c, "Acme Intercept GmbH") || !strings.Contains(c, "Acme Intercept AG") {
 		t.Errorf("conflict: %q", c)
 	}
-	kept = value("input kept", `#f-name`)
+	kept := value("input kept", `#f-name`)
 	if kept != "Acme Intercept AG" {
 		t.Errorf("the stale save lost the input: %q", kept)
 	}

@@ -33,10 +33,10 @@ func mustContain(t *testing.T, what string, p page, wants ...string) {
 	}
 }
 
-// fieldErrorOf returns the error shown in the field div of the input named name,
-// or "" when it shows none.
+// fieldErrorOf returns the error shown in the field div of the input named name
+// (or of the country picker named so, "geography.1"), or "" when it shows none.
 func fieldErrorOf(body, name string) string {
-	re := regexp.MustCompile(`(?s)<div class="field( has-error)?" id="field-` + regexp.QuoteMeta(name) + `">.*?</div>`)
+	re := regexp.MustCompile(`(?s)<div class="(?:field|pick)( has-error)?" id="field-` + regexp.QuoteMeta(name) + `">.*?</div>`)
 	m := re.FindStringSubmatch(body)
 	if m == nil {
 		return "(no such field)"
@@ -46,6 +46,248 @@ func fieldErrorOf(body, name string) string {
 		return ""
 	}
 	return e[1]
+}
+
+// pickers returns the country pickers of the list named list on a page, in order,
+// as the values they show chosen, joined by commas ("MX,GT," is Mexico, Guatemala
+// and a blank picker; "" is one blank picker). No pickers show as "(none)"; pickers
+// whose names do not run list.0, list.1, … in order as "(misnumbered)".
+func pickers(body, list string) string {
+	re := regexp.MustCompile(`(?s)<select id="f-` + regexp.QuoteMeta(list) + `\.(\d+)" name="` + regexp.QuoteMeta(list) + `\.(\d+)"[^>]*>(.*?)</select>`)
+	chosen := regexp.MustCompile(`<option value="([^"]*)" selected>`)
+	var out []string
+	for i, m := range re.FindAllStringSubmatch(body, -1) {
+		if m[1] != strconv.Itoa(i) || m[2] != m[1] {
+			return "(misnumbered)"
+		}
+		v := ""
+		if c := chosen.FindStringSubmatch(m[3]); c != nil {
+			v = c[1]
+		}
+		out = append(out, v)
+	}
+	if out == nil {
+		return "(none)"
+	}
+	return strings.Join(out, ",")
+}
+
+// TestStaffCountryLists: a list of countries (a licence's geography, a vendor's
+// other jurisdictions, a communication's copied states: any list field of country
+// codes) is a country picker per item and a blank one, named by the item's index
+// like the items of a list of objects. The countries are kept in the order picked;
+// "add another" shows one more picker and writes nothing; an emptied picker removes
+// its country; a value no picker offers is refused beside its own picker, with every
+// other problem and every input kept; None tells a list known to be empty from an
+// unknown one; a stale save compares the countries.
+func TestStaffCountryLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		addStaff(t, st, "editor@example.org", domain.RoleEditor)
+		ctx := domain.SystemContext(context.Background())
+		vendor, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Slug: "geo-vendor", Name: "Geo Vendor", UNGPCommitment: "unknown"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, console(t, st))
+		b.login("editor@example.org", staffPassword)
+		tok := b.csrf("/staff/")
+		licence := func(extra url.Values) url.Values {
+			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {vendor.ID.String()}, "license_status": {"granted"},
+				"purpose_specificity": {"unknown"}, "reference": {"GEO-1"}}
+			for k, v := range extra {
+				form[k] = v
+			}
+			return form
+		}
+		revOf := func(path string) string {
+			return regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(path).body)[1]
+		}
+		stored := func(path string) []string {
+			t.Helper()
+			id, _ := domain.ParseID(strings.TrimPrefix(path, "/staff/licenses/"))
+			l, err := st.GetLicense(ctx, int(id), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.Geography
+		}
+
+		t.Run("every list of countries is pickers, from the field's description", func(t *testing.T) {
+			for path, list := range map[string]string{"/staff/licenses/new": "geography", "/staff/vendors/new": "other_jurisdictions", "/staff/communications/new": "copied_states"} {
+				p := b.get(path)
+				if got := pickers(p.body, list); got != "" {
+					t.Errorf("%s: %s shows %q, want one blank picker", path, list, got)
+				}
+				mustContain(t, path, p, `<option value="MX">Mexico (MX)</option>`, `name="add" value="`+list+`"`, `name="`+list+`.none"`)
+				if strings.Contains(p.body, `name="`+list+`" rows=`) {
+					t.Errorf("%s: %s is still a textarea", path, list)
+				}
+			}
+		})
+
+		var path string
+		t.Run("two countries kept in the order picked", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", licence(url.Values{"geography.0": {"MX"}, "geography.1": {"GT"}, "geography.2": {""}}))
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", p.status, p.body)
+			}
+			path, _, _ = strings.Cut(p.header.Get("Location"), "?")
+			if got := stored(path); strings.Join(got, ",") != "MX,GT" {
+				t.Errorf("geography as stored: %v, want [MX GT]", got)
+			}
+			if got := pickers(b.get(path).body, "geography"); got != "MX,GT," {
+				t.Errorf("the licence's pickers show %q, want MX,GT and a blank one", got)
+			}
+		})
+
+		t.Run("a code no picker offers is refused beside its picker, every input kept", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", licence(url.Values{"max_targets": {"many"},
+				"geography.0": {"MX"}, "geography.1": {"ZZ"}, "geography.2": {"UK"}, "geography.3": {"mx"}, "geography.4": {""}}))
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			for _, tc := range []struct{ picker, want string }{
+				{"geography.0", ""},
+				{"geography.1", "not an ISO 3166-1 alpha-2 country code"},
+				{"geography.2", "did you mean GB (United Kingdom"},
+				{"geography.3", "listed twice: Mexico (MX)"},
+				{"geography.4", ""},
+			} {
+				got := fieldErrorOf(p.body, tc.picker)
+				if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+					t.Errorf("%s shows the error %q, want %q", tc.picker, got, tc.want)
+				}
+			}
+			if got := fieldErrorOf(p.body, "max_targets"); got != "must be a whole number" {
+				t.Errorf("max_targets shows %q beside the countries' errors", got)
+			}
+			if got := pickers(p.body, "geography"); got != "MX,ZZ,UK,MX," {
+				t.Errorf("the refused form's pickers show %q, want every value sent kept", got)
+			}
+			mustContain(t, "the refused form", p, `<option value="ZZ" selected>ZZ (not a country code)</option>`, `value="GEO-1"`)
+			if strings.Contains(p.body, `<p class="problem" role="alert">geography`) {
+				t.Error("a picker's problem is shown above the form, not beside the picker")
+			}
+		})
+
+		t.Run("the text box of a page loaded before the pickers is refused, not read as unknown", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", licence(url.Values{"geography": {"MX\r\nGT"}}))
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			mustContain(t, "the refused form", p, `<fieldset class="countries has-error" id="field-geography">`, "sent from an old form&#39;s text box (MX GT): reload the page")
+		})
+
+		t.Run("add another shows one more picker and writes nothing", func(t *testing.T) {
+			n := storetest.Count(t, st, "licenses")
+			for _, tc := range []struct {
+				name string
+				form url.Values
+				want string
+			}{
+				{"after a picked country", url.Values{"geography.0": {"MX"}, "geography.1": {"GT"}}, "MX,GT,"},
+				{"after the blank picker, as a browser sends it", url.Values{"geography.0": {"MX"}, "geography.1": {""}}, "MX,,"},
+				{"on a new list", url.Values{"geography.0": {""}}, ","},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					form := licence(tc.form)
+					form.Set("add", "geography")
+					p := b.post("/staff/licenses/new", form)
+					if p.status != http.StatusOK {
+						t.Fatalf("add another: %d, want 200", p.status)
+					}
+					if got := pickers(p.body, "geography"); got != tc.want {
+						t.Errorf("pickers %q, want %q", got, tc.want)
+					}
+					mustContain(t, "add another", p, `value="GEO-1"`)
+				})
+			}
+			if got := storetest.Count(t, st, "licenses"); got != n {
+				t.Errorf("add another wrote %d licences", got-n)
+			}
+		})
+
+		t.Run("emptying a picker removes its country", func(t *testing.T) {
+			// On a refused form the emptied picker is gone already.
+			p := b.post(path, licence(url.Values{"revision": {revOf(path)}, "max_targets": {"many"}, "geography.0": {""}, "geography.1": {"GT"}, "geography.2": {""}}))
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			if got := pickers(p.body, "geography"); got != "GT," {
+				t.Errorf("after emptying the first picker the form shows %q, want GT and a blank one", got)
+			}
+			p = b.post(path, licence(url.Values{"revision": {revOf(path)}, "geography.0": {""}, "geography.1": {"GT"}, "geography.2": {""}}))
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%s", p.status, p.body)
+			}
+			if got := stored(path); strings.Join(got, ",") != "GT" {
+				t.Errorf("geography after emptying Mexico's picker: %v, want [GT]", got)
+			}
+		})
+
+		t.Run("no country picked is unknown; None is known to be none", func(t *testing.T) {
+			for _, tc := range []struct {
+				name     string
+				form     url.Values
+				wantNull bool
+			}{
+				{"every picker emptied", url.Values{"geography.0": {""}, "geography.1": {""}}, true},
+				{"every picker emptied, None ticked", url.Values{"geography.0": {""}, "geography.none": {"1"}}, false},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					form := licence(tc.form)
+					form.Set("revision", revOf(path))
+					if p := b.post(path, form); p.status != http.StatusSeeOther {
+						t.Fatalf("save: %d\n%s", p.status, p.body)
+					}
+					got := stored(path)
+					if tc.wantNull && got != nil || !tc.wantNull && (got == nil || len(got) != 0) {
+						t.Errorf("geography stored as %#v, want null %v", got, tc.wantNull)
+					}
+					page := b.get(path)
+					if ticked := strings.Contains(page.body, `name="geography.none" value="1" checked`); ticked == tc.wantNull {
+						t.Errorf("None ticked on the page: %v, want %v", ticked, !tc.wantNull)
+					}
+					if got := pickers(page.body, "geography"); got != "" {
+						t.Errorf("pickers %q, want one blank", got)
+					}
+				})
+			}
+		})
+
+		t.Run("a stale save compares the countries and keeps them", func(t *testing.T) {
+			rev := revOf(path)
+			if p := b.post(path, licence(url.Values{"revision": {rev}, "geography.0": {"MX"}})); p.status != http.StatusSeeOther {
+				t.Fatalf("their save: %d\n%s", p.status, p.body)
+			}
+			p := b.post(path, licence(url.Values{"revision": {rev}, "geography.0": {"GT"}, "geography.1": {"MX"}, "geography.2": {""}}))
+			if p.status != http.StatusConflict {
+				t.Fatalf("stale save: %d, want 409", p.status)
+			}
+			mustContain(t, "the conflict", p, "<td class=\"old\">Mexico (MX)</td><td class=\"new\">Guatemala (GT)\nMexico (MX)</td>")
+			if got := pickers(p.body, "geography"); got != "GT,MX," {
+				t.Errorf("the stale save's form shows %q, want the staffer's GT, MX kept", got)
+			}
+			if got := stored(path); strings.Join(got, ",") != "MX" {
+				t.Errorf("the stale save wrote %v", got)
+			}
+		})
+
+		t.Run("a vendor's other jurisdictions, the same way", func(t *testing.T) {
+			p := b.post("/staff/vendors/new", url.Values{"csrf": {tok}, "name": {"Jurisdiction Vendor"}, "ungp_commitment": {"unknown"},
+				"other_jurisdictions.0": {"FR"}, "other_jurisdictions.3": {"DE"}, "other_jurisdictions.4": {""}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", p.status, p.body)
+			}
+			v, err := st.GetVendor(ctx, "jurisdiction-vendor", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(v.OtherJurisdictions, ",") != "FR,DE" {
+				t.Errorf("other jurisdictions as stored: %v", v.OtherJurisdictions)
+			}
+		})
+	})
 }
 
 // TestStaffSubForms: a list of objects (a vendor's aliases, a communication's
@@ -89,8 +331,8 @@ func TestStaffSubForms(t *testing.T) {
 					[]string{`name="aliases.0.name" type="text" value="Kept Alias"`, `name="aliases.1.name"`}, `name="aliases.2.name"`, "aliases"},
 				{"after a blank item", url.Values{"aliases.0.name": {"Kept Alias"}, "aliases.1.name": {""}, "add": {"aliases"}},
 					[]string{`value="Kept Alias"`, `name="aliases.1.name"`, `name="aliases.2.name"`}, `name="aliases.3.name"`, "aliases"},
-				{"another list, its blank item as a browser sends it", url.Values{"other_jurisdictions": {"FR"}, "designations.0.list": {""}, "add": {"designations"}},
-					[]string{`name="designations.1.list"`, "FR"}, `name="designations.2.list"`, "designations"},
+				{"another list, its blank item as a browser sends it", url.Values{"other_jurisdictions.0": {"FR"}, "other_jurisdictions.1": {""}, "designations.0.list": {""}, "add": {"designations"}},
+					[]string{`name="designations.1.list"`, `<option value="FR" selected>France (FR)</option>`}, `name="designations.2.list"`, "designations"},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					form := url.Values{"csrf": {tok}, "name": {"Add Another Vendor"}, "ungp_commitment": {"unknown"}}

@@ -167,7 +167,16 @@ func fillForm(fields []formField, m map[string]json.RawMessage, prefix string, v
 			for i, item := range items {
 				fillForm(ff.Sub, item, key+"."+strconv.Itoa(i)+".", v)
 			}
-		case inRefs, inLines, inCountries:
+		case inCountries:
+			var codes []string
+			_ = json.Unmarshal(raw, &codes)
+			if len(codes) == 0 {
+				v.Set(key+noneSuffix, "1")
+			}
+			for i, c := range codes {
+				v.Set(key+"."+strconv.Itoa(i), c)
+			}
+		case inRefs, inLines:
 			var raws []json.RawMessage
 			_ = json.Unmarshal(raw, &raws)
 			if len(raws) == 0 {
@@ -199,7 +208,9 @@ func fillForm(fields []formField, m map[string]json.RawMessage, prefix string, v
 
 // itemForms returns the items of a list of objects in a form, in the order of
 // their indices, each as the form of its fields (the list's prefix taken off).
-// Indices need not run from 0 without gaps: the form is read as sent.
+// Indices need not run from 0 without gaps: the form is read as sent. An item of a
+// list of plain values is one input named by its index alone ("geography.0"): its
+// form holds it under the name "" (see listValues).
 func itemForms(form url.Values, key string) []url.Values {
 	byIndex := map[int]url.Values{}
 	for k, vals := range form {
@@ -207,9 +218,9 @@ func itemForms(form url.Values, key string) []url.Values {
 		if !ok {
 			continue
 		}
-		n, name, ok := strings.Cut(rest, ".")
+		n, name, _ := strings.Cut(rest, ".")
 		i, err := strconv.Atoi(n)
-		if !ok || err != nil || i < 0 || i > maxItems*10 {
+		if err != nil || i < 0 || i > maxItems*10 {
 			continue
 		}
 		if byIndex[i] == nil {
@@ -228,6 +239,19 @@ func itemForms(form url.Values, key string) []url.Values {
 	out := make([]url.Values, len(idx))
 	for d, i := range idx {
 		out[d] = byIndex[i]
+	}
+	return out
+}
+
+// listValues returns the items of a list of plain values in a form (a list of
+// countries: one picker per item, "geography.0", "geography.1"), in the order of
+// their indices, blank ones included: the d-th is the item a problem named
+// "geography.d" is of.
+func listValues(form url.Values, key string) []string {
+	subs := itemForms(form, key)
+	out := make([]string, len(subs))
+	for d, sub := range subs {
+		out[d] = sub.Get("")
 	}
 	return out
 }
@@ -385,7 +409,36 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 				ids = append(ids, id.String())
 			}
 			m[ff.Name] = listOrNull(ids, form.Get(ff.Name+noneSuffix) != "")
-		case inLines, inCountries:
+		case inCountries:
+			// One picker per country; an emptied one is removed. A value no picker
+			// offers (a form sent by hand) is refused beside its item, as is a
+			// country picked twice.
+			if old := strings.Fields(val); len(old) > 0 {
+				// The text box of a page loaded before the pickers: refused, not read
+				// as unknown, so that a save from an old tab loses nothing.
+				p.Add(key, "sent from an old form's text box ("+strings.Join(old, " ")+"): reload the page and pick the countries")
+			}
+			var codes []string
+			seen := map[string]bool{}
+			for d, typed := range listValues(form, ff.Name) {
+				if typed = strings.TrimSpace(typed); typed == "" {
+					continue
+				}
+				item := key + "." + strconv.Itoa(d)
+				code, ok := domain.NormalizeCountry(typed)
+				if !ok {
+					p.Add(item, domain.CountryCodeProblem(typed))
+					continue
+				}
+				if seen[code] {
+					p.Add(item, "listed twice: "+domain.CountryName(code)+" ("+code+") is picked above")
+					continue
+				}
+				codes = append(codes, code)
+				seen[code] = true
+			}
+			m[ff.Name] = listOrNull(codes, form.Get(ff.Name+noneSuffix) != "")
+		case inLines:
 			var items []any
 			for _, line := range strings.FieldsFunc(val, func(r rune) bool { return r == '\n' || r == '\r' }) {
 				if line = strings.TrimSpace(line); line == "" {
@@ -399,8 +452,6 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 						continue
 					}
 					items = append(items, n)
-				case ff.Input == inCountries:
-					items = append(items, strings.ToUpper(line))
 				default:
 					items = append(items, line)
 				}
@@ -528,7 +579,7 @@ func fieldErrors(fields []formField, errs map[string]string) map[string]string {
 
 // itemProblem reports whether a problem's name is of one item of the list ff.
 func itemProblem(ff formField, name string) bool {
-	if ff.Input != inItems && ff.Input != inRefs {
+	if ff.Input != inItems && ff.Input != inRefs && ff.Input != inCountries {
 		return false
 	}
 	rest, ok := strings.CutPrefix(name, ff.Name+".")

@@ -55,9 +55,11 @@ type fieldView struct {
 	// an item's "aliases.0.").
 	Prefix string
 	// Items are a list of objects' items, each a fieldset (inItems); Refs a list of
-	// references' inputs (inRefs). Both end with a blank one to fill in.
+	// references' inputs (inRefs); Picks a list of countries' pickers (inCountries,
+	// each offering Options). All end with a blank one to fill in.
 	Items []itemView
 	Refs  []refInput
+	Picks []pickView
 	// Lookup is where a reference's input finds suggestions as the staffer types.
 	Lookup string
 }
@@ -72,6 +74,12 @@ type itemView struct {
 // refInput is one input of a list of references.
 type refInput struct {
 	Value, Error string
+}
+
+// pickView is one picker of a list of countries: the code it shows chosen, or
+// Unknown, a value sent that no option is (kept and shown, with its error).
+type pickView struct {
+	Value, Unknown, Error string
 }
 
 // collByType returns the collection of a record type.
@@ -151,6 +159,23 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 				}
 				v.Refs = append(v.Refs, refInput{Value: t, Error: errs[f.Name+"."+strconv.Itoa(j)]})
 			}
+		case inCountries:
+			// The pickers as sent, an emptied one gone (unless the staffer asked
+			// for one more), and a blank one at the end; an item's error is by its
+			// place in the form sent.
+			for d, val := range listValues(form, f.Name) {
+				if val = strings.TrimSpace(val); val == "" && add != prefix+f.Name {
+					continue
+				}
+				v.Picks = append(v.Picks, pickOf(val, errs[f.Name+"."+strconv.Itoa(d)]))
+			}
+			if add == prefix+f.Name {
+				v.Picks = append(v.Picks, pickView{})
+			}
+			if len(v.Picks) == 0 || v.Picks[len(v.Picks)-1] != (pickView{}) {
+				v.Picks = append(v.Picks, pickView{})
+			}
+			v.Options = countryOptions // each picker's, the chosen one by its Value
 		case inItems:
 			subs := itemForms(form, f.Name)
 			if add == prefix+f.Name {
@@ -186,6 +211,18 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 		out[i] = v
 	}
 	return out, nil
+}
+
+// pickOf is a country picker showing what was sent in it: an accepted code (in
+// either case) chosen among the options, anything else kept as it was sent.
+func pickOf(sent, problem string) pickView {
+	if sent == "" {
+		return pickView{Error: problem}
+	}
+	if code, ok := domain.NormalizeCountry(sent); ok {
+		return pickView{Value: code, Error: problem}
+	}
+	return pickView{Unknown: sent, Error: problem}
 }
 
 // refLists are the suggestions of the reference inputs of a form, by record type:
@@ -580,9 +617,21 @@ func (s *staff) conflict(ctx context.Context, col collection, cur staffRecord, m
 
 // formText is a field's form value as one comparable text.
 // A reference shows as its id whichever way it was typed as a suggestion ("Acme
-// (#12)"); a list of objects as a line per item that is not blank.
+// (#12)"); a list of objects as a line per item that is not blank; a list of
+// countries as a line per country picked ("Mexico (MX)").
 func formText(f formField, v url.Values) string {
 	var parts []string
+	if f.Input == inCountries {
+		for _, s := range listValues(v, f.Name) {
+			if s = strings.TrimSpace(s); s == "" {
+				continue
+			}
+			if code, ok := domain.NormalizeCountry(s); ok {
+				s = domain.CountryName(code) + " (" + code + ")"
+			}
+			parts = append(parts, s)
+		}
+	}
 	if f.Input == inItems {
 		for _, sub := range itemForms(v, f.Name) {
 			if blank(f.Sub, sub) {

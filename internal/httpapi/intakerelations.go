@@ -111,7 +111,7 @@ func (in *intaker) relate(ctx context.Context) error {
 			e.ChildID, e.ParentID = fmt.Sprint(child.id), fmt.Sprint(parent.id)
 			if i, ok := newRow[child.id]; ok {
 				in.parents[i] = parent.id // a second parent is refused below
-				e.Outcome, e.Reason = intake.RelationRecorded, fmt.Sprintf("the parent_id of the new draft vendors %d (%s) is vendors %d (%s)", child.id, child.name, parent.id, parent.name)
+				e.Outcome, e.Reason = intake.RelationRecorded, fmt.Sprintf("vendors %d (%s) owns the new draft vendors %d (%s): its parent_id", parent.id, parent.name, child.id, child.name)
 				break
 			}
 			had := links[child.id].ParentID

@@ -110,7 +110,11 @@ func (r Report) WriteText(w io.Writer) error {
 				recorded++
 			}
 		}
-		fmt.Fprintf(w, "; %d relations, %d recorded", len(r.Relations), recorded)
+		if r.DryRun {
+			fmt.Fprintf(w, "; %d relations, %d would be recorded", len(r.Relations), recorded)
+		} else {
+			fmt.Fprintf(w, "; %d relations, %d recorded", len(r.Relations), recorded)
+		}
 	}
 	fmt.Fprintln(w)
 	for _, e := range r.Created {

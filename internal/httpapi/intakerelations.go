@@ -46,18 +46,12 @@ func (in *intaker) relate(ctx context.Context) error {
 	}
 	rows := in.file.Rows
 	byExt := map[string]int{} // the file's vendors, by external id: their row index
-	newRow := map[int]int{}   // the vendors the intake creates, by id: their row index
 	for i, r := range rows {
-		if r.Collection != "vendors" {
-			continue
-		}
-		if _, ok := byExt[r.ExternalID]; !ok && r.ExternalID != "" {
+		if _, ok := byExt[r.ExternalID]; !ok && r.Collection == "vendors" && r.ExternalID != "" {
 			byExt[r.ExternalID] = i
 		}
-		if in.created[i] {
-			newRow[in.ids[i]] = i
-		}
 	}
+	newRow := in.newVendors()
 	var outside []string
 	for _, rel := range rels {
 		if _, ok := byExt[rel.Dest]; !ok {
@@ -208,12 +202,7 @@ func (in *intaker) contradictions(edges []relEdge) {
 // created. (A cycle is refused before anything is written; here it only stops.)
 func (in *intaker) sequence() []int {
 	rows := in.file.Rows
-	newRow := map[int]int{}
-	for i, r := range rows {
-		if in.created[i] && r.Collection == "vendors" {
-			newRow[in.ids[i]] = i
-		}
-	}
+	newRow := in.newVendors()
 	seq := make([]int, 0, len(rows))
 	seen := make([]bool, len(rows))
 	var visit func(i int)
@@ -231,4 +220,15 @@ func (in *intaker) sequence() []int {
 		visit(i)
 	}
 	return seq
+}
+
+// newVendors are the vendors the intake creates: their row index, by id.
+func (in *intaker) newVendors() map[int]int {
+	out := map[int]int{}
+	for i, r := range in.file.Rows {
+		if in.created[i] && r.Collection == "vendors" {
+			out[in.ids[i]] = i
+		}
+	}
+	return out
 }

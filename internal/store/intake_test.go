@@ -72,9 +72,9 @@ func TestIntakeLookups(t *testing.T) {
 	})
 }
 
-// TestVendorLinks: what intake reads of existing vendors to report a relation about
+// TestIntakeVendorLinks: what intake reads of existing vendors to report a relation about
 // them: name and parent (0: none), drafts too; an id no vendor has is left out.
-func TestVendorLinks(t *testing.T) {
+func TestIntakeVendorLinks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := domain.SystemContext(context.Background())
 		parent, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Name: "Quarry Holdings", UNGPCommitment: domain.Unknown}, store.Edit{})

@@ -3305,7 +3305,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Staff bring in a CSV or XLSX sheet of one collection (headers name fields, or are mapped to them with map=header=field) or a MISP galaxy \"surveillance-vendor\" cluster (JSON: vendors with aliases from synonyms, products from products, each ref a source cited on the vendor, official refs as the website, the galaxy itself as a source). Every record goes through the same reading and rules as a create request; each is matched against existing records (drafts too) by external id (a galaxy uuid), then by name and aliases with the reconciliation scorer, and a match is reported, not created again. The rest become drafts citing the source named by source (a sheet must name one) and the file's own sources, all in one transaction: a file with any refused row creates nothing, and the problem names each row and field (rows[N].field). Nothing is ever published. Send the file as multipart/form-data (field file, options as fields) or as the body with its Content-Type (options as query parameters); at most 8 MiB.",
+                "description": "Staff bring in a CSV or XLSX sheet of one collection (headers name fields, or are mapped to them with map=header=field) or a MISP galaxy \"surveillance-vendor\" cluster (JSON: vendors with aliases from synonyms, products from products, each ref a source cited on the vendor, official refs as the website, the galaxy itself as a source; of the relations its values state, ownership (is-acquired-by, acquires) becomes a new draft's parent_id, parents created first, while an existing record is never edited (the relation is reported as suggested) and the types the model has no place for (part-of, is-allied-with, known-as, related-to…) are reported as not recorded; a cycle or two parents for one vendor refuse the file, naming the values). Every record goes through the same reading and rules as a create request; each is matched against existing records (drafts too) by external id (a galaxy uuid), then by name and aliases with the reconciliation scorer, and a match is reported, not created again. The rest become drafts citing the source named by source (a sheet must name one) and the file's own sources, all in one transaction: a file with any refused row creates nothing, and the problem names each row and field (rows[N].field). Nothing is ever published. Send the file as multipart/form-data (field file, options as fields) or as the body with its Content-Type (options as query parameters); at most 8 MiB.",
                 "consumes": [
                     "multipart/form-data",
                     "text/csv",
@@ -12439,6 +12439,67 @@ const docTemplate = `{
                 }
             }
         },
+        "intake.Relation": {
+            "type": "object",
+            "properties": {
+                "child_id": {
+                    "description": "ChildID is the vendor an ownership relation says is owned, where the registry\nhas (or the intake creates) both vendors.",
+                    "type": "string",
+                    "example": "12"
+                },
+                "from": {
+                    "description": "From is the name of the value that states the relation.",
+                    "type": "string",
+                    "example": "Example Intercept"
+                },
+                "outcome": {
+                    "description": "Outcome is what the intake made of the relation: recorded (the child draft's\nparent_id), already_recorded (the existing child has that parent), suggested\n(the child is an existing record, which intake does not edit: set it by hand),\nnot_recorded (no place in the model, or an unknown destination).",
+                    "type": "string",
+                    "enum": [
+                        "recorded",
+                        "already_recorded",
+                        "suggested",
+                        "not_recorded"
+                    ]
+                },
+                "parent_id": {
+                    "description": "ParentID is the vendor an ownership relation says owns the child: the parent_id\nthe relation gives it.",
+                    "type": "string",
+                    "example": "7"
+                },
+                "reason": {
+                    "description": "Reason says why, in words.",
+                    "type": "string"
+                },
+                "row": {
+                    "description": "Row is the galaxy value that states the relation (values[0] is row 1).",
+                    "type": "integer",
+                    "example": 1
+                },
+                "tags": {
+                    "description": "Tags are the relation's tags in the file (estimative language).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "to": {
+                    "description": "To is the destination's name: a value of the file, or the registry's vendor its\nuuid names; its external id when neither has it.",
+                    "type": "string",
+                    "example": "Example Holdings"
+                },
+                "to_external_id": {
+                    "description": "ToExternalID is the destination's external id (misp-galaxy:UUID).",
+                    "type": "string",
+                    "example": "misp-galaxy:00000000-0000-4000-8000-000000000002"
+                },
+                "type": {
+                    "description": "Type is the relation's type as the file gives it, trimmed.",
+                    "type": "string",
+                    "example": "is-acquired-by"
+                }
+            }
+        },
         "intake.Report": {
             "type": "object",
             "properties": {
@@ -12478,6 +12539,13 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/intake.Problem"
+                    }
+                },
+                "relations": {
+                    "description": "Relations are the relations a galaxy's values state (related[]), each with what\nthe intake made of it: ownership (is-acquired-by, acquires) is a new draft's\nparent_id; the rest have no place in the model and are listed, not recorded.\nA refused file records none.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/intake.Relation"
                     }
                 }
             }

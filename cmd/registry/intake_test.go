@@ -17,22 +17,37 @@ func TestIntakeCommand(t *testing.T) {
 	galaxy := filepath.Join("..", "..", "internal", "intake", "testdata", "galaxy.json")
 
 	out, err := registry(t, "intake", "--db", db, "--dry-run", galaxy)
-	if err != nil || !strings.Contains(out, "7 would create (dry run), 0 matched, 0 refused") || !strings.Contains(out, `created  vendors 1 "Example Intercept" (row 1) [misp-galaxy:00000000-0000-4000-8000-000000000001]`) {
+	if err != nil || !strings.Contains(out, "7 would create (dry run), 0 matched, 0 refused; 2 relations, 1 would be recorded") || !strings.Contains(out, `created  vendors 1 "Example Intercept" (row 1) [misp-galaxy:00000000-0000-4000-8000-000000000001]`) {
 		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	// The galaxy's relations, each on its line: one recorded (as the parent is created
+	// first), one with no place in the model.
+	for _, line := range []string{
+		`related  "Fictional Wiretap" is-acquired-by "Example Intercept" (row 2): would be recorded: vendors 1 (Example Intercept) owns the new draft vendors 2 (Fictional Wiretap): its parent_id`,
+		`related  "Example Intercept" similar "Fictional Wiretap" (row 1): not recorded: no place in the model`,
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("the dry run does not say\n%s\n%s", line, out)
+		}
 	}
 	out, err = registry(t, "intake", "--db", db, "--json", galaxy)
 	if err != nil {
 		t.Fatalf("intake: %v\n%s", err, out)
 	}
 	var rep struct {
-		DryRun  bool              `json:"dry_run"`
-		Created []json.RawMessage `json:"created"`
+		DryRun    bool              `json:"dry_run"`
+		Created   []json.RawMessage `json:"created"`
+		Relations []struct {
+			Outcome string `json:"outcome"`
+		} `json:"relations"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.DryRun || len(rep.Created) != 7 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.DryRun || len(rep.Created) != 7 ||
+		len(rep.Relations) != 2 || rep.Relations[1].Outcome != "recorded" {
 		t.Fatalf("intake --json: %v\n%s", err, out)
 	}
 	out, err = registry(t, "intake", "--db", db, galaxy)
-	if err != nil || !strings.Contains(out, "0 created, 7 matched, 0 refused") || !strings.Contains(out, "(by external_id)") {
+	if err != nil || !strings.Contains(out, "0 created, 7 matched, 0 refused; 2 relations, 0 recorded") || !strings.Contains(out, "(by external_id)") ||
+		!strings.Contains(out, `related  "Fictional Wiretap" is-acquired-by "Example Intercept" (row 2): already recorded`) {
 		t.Fatalf("second run: %v\n%s", err, out)
 	}
 

@@ -52,7 +52,7 @@ func Intake(ctx context.Context, st *store.Store, req IntakeRequest) (intake.Rep
 		req.Format = intake.DetectFormat(req.Name, req.ContentType, req.Body)
 	}
 	rep := intake.Report{DryRun: req.DryRun, Format: req.Format, Collection: req.Collection,
-		Created: []intake.Entry{}, Matched: []intake.Entry{}, Refused: []intake.Problem{}}
+		Created: []intake.Entry{}, Matched: []intake.Entry{}, Refused: []intake.Problem{}, Relations: []intake.Relation{}}
 	f, err := intake.Read(req.Body, req.Options)
 	if err != nil {
 		return refuse(rep, err)
@@ -62,6 +62,9 @@ func Intake(ctx context.Context, st *store.Store, req IntakeRequest) (intake.Rep
 		return refuse(rep, err)
 	}
 	if err := in.match(ctx); err != nil {
+		return rep, err
+	}
+	if err := in.relate(ctx); err != nil {
 		return rep, err
 	}
 	b, ext, err := in.batch(ctx)
@@ -90,7 +93,7 @@ func Intake(ctx context.Context, st *store.Store, req IntakeRequest) (intake.Rep
 }
 
 // refuse answers a refused file: its report, emptied of what would have been
-// created, and an EINVALID error naming each row and field.
+// created and recorded, and an EINVALID error naming each row and field.
 func refuse(rep intake.Report, err error) (intake.Report, error) {
 	var p intake.Problem
 	var ps intake.Problems
@@ -102,7 +105,7 @@ func refuse(rep intake.Report, err error) (intake.Report, error) {
 	case err != nil:
 		return rep, err
 	}
-	rep.Created = []intake.Entry{}
+	rep.Created, rep.Relations = []intake.Entry{}, []intake.Relation{}
 	fields := domain.Problems{}
 	for _, p := range rep.Refused {
 		key := "file"
@@ -136,6 +139,9 @@ type intaker struct {
 	next    map[string]int
 	// order maps an import's collection and index back to the row.
 	order map[string][]int
+	// parents are the parents of the new vendors a relation of the file owns: the
+	// parent's id by the child's row index (relate).
+	parents map[int]int
 }
 
 // cited settles the source the staffer names, which a sheet's records must cite.
@@ -295,7 +301,7 @@ func (in *intaker) productOf(ctx context.Context, ix *search.Index, name string,
 }
 
 // batch reads every new row through the write path's reading of fields, collecting
-// each row's problems, and builds the import.
+// each row's problems, and builds the import, parents before the vendors they own.
 func (in *intaker) batch(ctx context.Context) (store.Batch, map[int]string, error) {
 	var b store.Batch
 	ext := map[int]string{}
@@ -313,16 +319,22 @@ func (in *intaker) batch(ctx context.Context) (store.Batch, map[int]string, erro
 		in.order["sources"] = append(in.order["sources"], 0)
 		in.rep.Created = append(in.rep.Created, intake.Entry{Collection: "sources", ID: fmt.Sprint(id), Name: s.Key})
 	}
-	for i, r := range in.file.Rows {
+	for _, i := range in.sequence() {
+		r := in.file.Rows[i]
 		if !in.created[i] {
 			continue
 		}
 		fields := r.Fields
+		// The vendor of a product, the parent of a vendor, may be new, numbered in
+		// this import: its id is set after the file's references are resolved, as
+		// resolveRefs would write it.
 		if r.Vendor >= 0 {
-			// The vendor may be new, numbered in this import: its id is set after the
-			// file's references are resolved, as resolveRefs would write it.
 			fields = maps(fields)
-			fields[vendorOfRow], _ = json.Marshal(fmt.Sprint(in.ids[r.Vendor]))
+			fields[ofFile("vendor_id")], _ = json.Marshal(fmt.Sprint(in.ids[r.Vendor]))
+		}
+		if parent, ok := in.parents[i]; ok {
+			fields = maps(fields)
+			fields[ofFile("parent_id")], _ = json.Marshal(fmt.Sprint(parent))
 		}
 		var problems domain.Problems
 		var err error
@@ -426,23 +438,29 @@ func add[F, R any](ctx context.Context, st *store.Store, fields map[string]json.
 	return p, nil
 }
 
-// vendorOfRow carries the id of a product's vendor taken in by the same file (the
-// import numbers it): an id no reference lookup would find yet.
-const vendorOfRow = "\x00vendor_id"
+// ofFile names the key that carries a reference to a record taken in by the same
+// file (a product's vendor_id, a vendor's parent_id): the import numbers that
+// record, so no reference lookup would find its id yet.
+func ofFile(field string) string { return "\x00" + field }
 
 // readRow reads a record's fields as createRecord reads a request body's: references
 // resolved, each field decoded, the record's own rules checked; every problem at once.
 func readRow[F any](ctx context.Context, st *store.Store, fields map[string]json.RawMessage) (F, domain.Problems, error) {
 	o := object(maps(fields))
-	vendor, fixed := o[vendorOfRow]
-	delete(o, vendorOfRow)
+	fixed := map[string]json.RawMessage{}
+	for k, v := range o {
+		if field, ok := strings.CutPrefix(k, ofFile("")); ok {
+			fixed[field] = v
+			delete(o, k)
+		}
+	}
 	p := domain.Problems{}
 	if err := resolveRefs[F](ctx, o, st.RefID, p); err != nil {
 		var zero F
 		return zero, nil, err
 	}
-	if fixed {
-		o["vendor_id"] = vendor
+	for field, v := range fixed {
+		o[field] = v
 	}
 	f := decodeObject[F](o, true, p, "slug") // a vendor without a slug gets one from its name
 	checkAll(&f, p)
@@ -529,7 +547,7 @@ func intakeForm(c echo.Context) (IntakeRequest, error) {
 // createIntake takes a file in as drafts.
 //
 //	@Summary		Take a file in as drafts
-//	@Description	Staff bring in a CSV or XLSX sheet of one collection (headers name fields, or are mapped to them with map=header=field) or a MISP galaxy "surveillance-vendor" cluster (JSON: vendors with aliases from synonyms, products from products, each ref a source cited on the vendor, official refs as the website, the galaxy itself as a source). Every record goes through the same reading and rules as a create request; each is matched against existing records (drafts too) by external id (a galaxy uuid), then by name and aliases with the reconciliation scorer, and a match is reported, not created again. The rest become drafts citing the source named by source (a sheet must name one) and the file's own sources, all in one transaction: a file with any refused row creates nothing, and the problem names each row and field (rows[N].field). Nothing is ever published. Send the file as multipart/form-data (field file, options as fields) or as the body with its Content-Type (options as query parameters); at most 8 MiB.
+//	@Description	Staff bring in a CSV or XLSX sheet of one collection (headers name fields, or are mapped to them with map=header=field) or a MISP galaxy "surveillance-vendor" cluster (JSON: vendors with aliases from synonyms, products from products, each ref a source cited on the vendor, official refs as the website, the galaxy itself as a source; of the relations its values state, ownership (is-acquired-by, acquires) becomes a new draft's parent_id, parents created first, while an existing record is never edited (the relation is reported as suggested) and the types the model has no place for (part-of, is-allied-with, known-as, related-to…) are reported as not recorded; a cycle or two parents for one vendor refuse the file, naming the values). Every record goes through the same reading and rules as a create request; each is matched against existing records (drafts too) by external id (a galaxy uuid), then by name and aliases with the reconciliation scorer, and a match is reported, not created again. The rest become drafts citing the source named by source (a sheet must name one) and the file's own sources, all in one transaction: a file with any refused row creates nothing, and the problem names each row and field (rows[N].field). Nothing is ever published. Send the file as multipart/form-data (field file, options as fields) or as the body with its Content-Type (options as query parameters); at most 8 MiB.
 //	@Tags			intake
 //	@Accept			mpfd,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,json
 //	@Produce		json,application/problem+json

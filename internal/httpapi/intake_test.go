@@ -33,6 +33,26 @@ type intakeReport struct {
 		Name       string `json:"name"`
 		MatchedBy  string `json:"matched_by"`
 	} `json:"matched"`
+	Relations []struct {
+		Row          int    `json:"row"`
+		Type         string `json:"type"`
+		From         string `json:"from"`
+		To           string `json:"to"`
+		ToExternalID string `json:"to_external_id"`
+		Outcome      string `json:"outcome"`
+		ChildID      string `json:"child_id"`
+		ParentID     string `json:"parent_id"`
+		Reason       string `json:"reason"`
+	} `json:"relations"`
+}
+
+// relations renders a report's relations as "from type to: outcome child→parent".
+func (r intakeReport) relations() []string {
+	out := []string{}
+	for _, rel := range r.Relations {
+		out = append(out, fmt.Sprintf("%s %s %s: %s %s→%s", rel.From, rel.Type, rel.To, rel.Outcome, rel.ChildID, rel.ParentID))
+	}
+	return out
 }
 
 func intakeFile(t *testing.T, name string) string {
@@ -117,6 +137,12 @@ func TestIntake(t *testing.T) {
 		if n, s := storetest.Count(t, st, "vendors"), storetest.Count(t, st, "sources"); n != vendors || s != 1 {
 			t.Fatalf("a dry run wrote %d vendors and %d sources", n-vendors, s-1)
 		}
+		// The galaxy's relations: one the model has no place for, and Fictional
+		// Wiretap owned by Example Intercept, the registry's vendor.
+		wantRel := fmt.Sprintf("[Example Intercept similar Fictional Wiretap: not_recorded → Fictional Wiretap is-acquired-by Example Intercept: recorded %d→%s]", vendors+1, existing)
+		if got := fmt.Sprint(rep.relations()); got != wantRel {
+			t.Errorf("dry run relations %s, want %s", got, wantRel)
+		}
 
 		// The run: Example Intercept is the registry's already; the rest are drafts.
 		r = a.send(http.MethodPost, "/api/v1/intake", bearer(token, "Content-Type", "application/json"), intakeFile(t, "galaxy.json"))
@@ -144,6 +170,12 @@ func TestIntake(t *testing.T) {
 		if d["status"] != "draft" || len(d["citations"].([]any)) != 2 || len(d["aliases"].([]any)) != 1 {
 			t.Errorf("the draft: %v", d)
 		}
+		if d["parent_id"] != existing {
+			t.Errorf("the draft's parent_id is %v, want the registry's Example Intercept %s (is-acquired-by)", d["parent_id"], existing)
+		}
+		if got := fmt.Sprint(rep.relations()); !strings.Contains(got, "Fictional Wiretap is-acquired-by Example Intercept: recorded "+wiretap+"→"+existing) {
+			t.Errorf("relations %s", got)
+		}
 		p := expect(t, "staff reads a product", a.do(http.MethodGet, "/api/v1/products/"+created["products/Example Listener"], auth), 200)
 		if p["vendor_id"] != existing || p["status"] != "draft" {
 			t.Errorf("the product's vendor is %v, want the matched %s; status %v", p["vendor_id"], existing, p["status"])
@@ -169,6 +201,9 @@ func TestIntake(t *testing.T) {
 		}
 		if !byExt {
 			t.Errorf("Fictional Wiretap was not found by its uuid: %s", r.body)
+		}
+		if got := fmt.Sprint(rep.relations()); !strings.Contains(got, "Fictional Wiretap is-acquired-by Example Intercept: already_recorded "+wiretap+"→"+existing) {
+			t.Errorf("a second run's relations %s, want the parent already recorded", got)
 		}
 		if storetest.Count(t, st, "vendors") != vendors || storetest.Count(t, st, "products") != products || storetest.Count(t, st, "sources") != sources {
 			t.Error("a second run wrote records")

@@ -44,6 +44,44 @@ type galaxyValue struct {
 	} `json:"related"`
 }
 
+// Related is a relation a galaxy value states (an entry of its related[]): the
+// vendor row stating it, its type and its destination. What the registry makes of
+// it (a draft's parent_id, or a note in the report) is the intake's to decide.
+type Related struct {
+	// From is the index in File.Rows of the vendor stating the relation.
+	From int
+	// Type is the relation's type, trimmed (the real cluster writes "is-allied-with "
+	// beside "is-allied-with").
+	Type string
+	// Dest is the destination's external id (ExternalIDPrefix and its uuid), which may
+	// name a value of the file, a vendor an earlier intake brought, or neither.
+	Dest string
+	// Tags are the relation's tags as the file gives them (estimative language).
+	Tags []string
+}
+
+// The relation types that say who owns whom, the one relation the registry has a
+// place for (vendor.parent_id, "the vendor that owns this one"). The others the
+// cluster uses (part-of an alliance, is-allied-with, known-as, related-to) have none.
+const (
+	// RelIsAcquiredBy: the stating value's parent is the destination.
+	RelIsAcquiredBy = "is-acquired-by"
+	// RelAcquires: the destination's parent is the stating value.
+	RelAcquires = "acquires"
+)
+
+// Ownership reads a relation type as ownership: ok when it is one, and whether the
+// destination (rather than the stating value) is the one owned.
+func Ownership(typ string) (destOwned, ok bool) {
+	switch typ {
+	case RelIsAcquiredBy:
+		return false, true
+	case RelAcquires:
+		return true, true
+	}
+	return false, false
+}
+
 // ExternalIDPrefix marks a galaxy value's uuid as a vendor's external id.
 const ExternalIDPrefix = "misp-galaxy:"
 
@@ -56,7 +94,8 @@ func raw(v any) json.RawMessage {
 // readGalaxy reads a galaxy cluster: a source for the galaxy itself (with its
 // version), one for each reference, a vendor draft per value (aliases from its
 // synonyms, website from its first official page, headquarters from its country)
-// citing the galaxy and its references, and a product draft per product it lists.
+// citing the galaxy and its references, a product draft per product it lists, and
+// the relations each value states (each once).
 func readGalaxy(b []byte) (File, error) {
 	var g galaxy
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -135,6 +174,15 @@ func readGalaxy(b []byte) (File, error) {
 		}
 		vendor := len(out.Rows)
 		out.Rows = append(out.Rows, row)
+		seen := map[[2]string]bool{}
+		for _, rel := range v.Related {
+			r := Related{From: vendor, Type: strings.TrimSpace(rel.Type), Dest: ExternalIDPrefix + strings.ToLower(strings.TrimSpace(rel.DestUUID)), Tags: rel.Tags}
+			if r.Type == "" || r.Dest == ExternalIDPrefix || seen[[2]string{r.Type, r.Dest}] {
+				continue // said twice ("is-allied-with" and "is-allied-with "), or saying nothing
+			}
+			seen[[2]string{r.Type, r.Dest}] = true
+			out.Relations = append(out.Relations, r)
+		}
 		for _, p := range v.Meta.Products {
 			if p = strings.TrimSpace(p); p == "" {
 				continue

@@ -75,6 +75,8 @@ type File struct {
 	Format  string
 	Sources []Source
 	Rows    []Row
+	// Relations are the relations a galaxy's values state, in the file's order.
+	Relations []Related
 }
 
 // Problem is a refusal: a row (0: the file as a whole), the column it names (a

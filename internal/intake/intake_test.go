@@ -79,6 +79,52 @@ func TestGalaxy(t *testing.T) {
 	if w := f.Rows[3]; w.Name != "Fictional Wiretap" || w.Row != 2 || len(w.Cites) != 2 {
 		t.Errorf("second vendor %+v", w)
 	}
+	likely := []string{`estimative-language:likelihood-probability="likely"`}
+	wantRel := []Related{
+		{From: 0, Type: "similar", Dest: "misp-galaxy:00000000-0000-4000-8000-000000000002", Tags: likely},
+		{From: 3, Type: "is-acquired-by", Dest: "misp-galaxy:00000000-0000-4000-8000-000000000001", Tags: likely},
+	}
+	if !reflect.DeepEqual(f.Relations, wantRel) {
+		t.Errorf("relations %+v, want %+v (a type trimmed, the same one said twice kept once)", f.Relations, wantRel)
+	}
+}
+
+// TestGalaxyRelated: a value's related[] become relations of its vendor row, type
+// trimmed and destination as an external id (lowercased); one said twice (the
+// real cluster writes "is-allied-with" and "is-allied-with ") is kept once, one
+// without a type or destination is left out; is-acquired-by and acquires are
+// ownership, in opposite directions, and nothing else is.
+func TestGalaxyRelated(t *testing.T) {
+	b := []byte(`{"values":[
+		{"value":"Acme Intercept","uuid":"00000000-0000-4000-8000-00000000000A","meta":{"products":["Acme Ear"]},"related":[
+			{"dest-uuid":"00000000-0000-4000-8000-00000000000B","type":"is-allied-with"},
+			{"dest-uuid":"00000000-0000-4000-8000-00000000000B","type":"is-allied-with "},
+			{"dest-uuid":"00000000-0000-4000-8000-00000000000B","type":" "},
+			{"dest-uuid":"","type":"part-of"}]},
+		{"value":"Quarry Holdings","uuid":"00000000-0000-4000-8000-00000000000b","related":[
+			{"dest-uuid":" 00000000-0000-4000-8000-00000000000a","type":"acquires"}]}]}`)
+	f, err := Read(b, Options{Format: FormatMISP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Related{
+		{From: 0, Type: "is-allied-with", Dest: "misp-galaxy:00000000-0000-4000-8000-00000000000b"},
+		{From: 2, Type: "acquires", Dest: "misp-galaxy:00000000-0000-4000-8000-00000000000a"},
+	}
+	if !reflect.DeepEqual(f.Relations, want) {
+		t.Errorf("relations %+v, want %+v", f.Relations, want)
+	}
+	for _, c := range []struct {
+		typ                string
+		destOwned, isOwned bool
+	}{
+		{"is-acquired-by", false, true}, {"acquires", true, true},
+		{"part-of", false, false}, {"is-allied-with", false, false}, {"known-as", false, false}, {"related-to", false, false},
+	} {
+		if destOwned, ok := Ownership(c.typ); destOwned != c.destOwned || ok != c.isOwned {
+			t.Errorf("Ownership(%q) = %v, %v; want %v, %v", c.typ, destOwned, ok, c.destOwned, c.isOwned)
+		}
+	}
 }
 
 // TestGalaxyRefused: JSON that is not a galaxy cluster is refused as a whole.

@@ -3,6 +3,7 @@ package intake
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Report says what an intake did (or, in a dry run, would do): the drafts created,
@@ -22,6 +23,57 @@ type Report struct {
 	Matched []Entry `json:"matched"`
 	// Refused are the file's problems, each naming its row and column or field.
 	Refused []Problem `json:"refused"`
+	// Relations are the relations a galaxy's values state (related[]), each with what
+	// the intake made of it: ownership (is-acquired-by, acquires) is a new draft's
+	// parent_id; the rest have no place in the model and are listed, not recorded.
+	// A refused file records none.
+	Relations []Relation `json:"relations"`
+}
+
+// Outcomes of a relation.
+const (
+	// RelationRecorded: the child, a draft the intake creates, has the parent as its
+	// parent_id (a dry run: would have).
+	RelationRecorded = "recorded"
+	// RelationAlready: the child, a record the registry holds, has that parent already.
+	RelationAlready = "already_recorded"
+	// RelationSuggested: the child is a record the registry holds, with another parent
+	// or none; intake edits no existing record, so staff set it by hand if the sources
+	// bear it out.
+	RelationSuggested = "suggested"
+	// RelationNotRecorded: a relation the model has no place for (an alliance, another
+	// name, a vague link), or whose destination neither the file nor the registry has.
+	RelationNotRecorded = "not_recorded"
+)
+
+// Relation is a relation a galaxy value states and what the intake made of it.
+type Relation struct {
+	// Row is the galaxy value that states the relation (values[0] is row 1).
+	Row int `json:"row" example:"1"`
+	// Type is the relation's type as the file gives it, trimmed.
+	Type string `json:"type" example:"is-acquired-by"`
+	// From is the name of the value that states the relation.
+	From string `json:"from" example:"Example Intercept"`
+	// To is the destination's name: a value of the file, or the registry's vendor its
+	// uuid names; its external id when neither has it.
+	To string `json:"to" example:"Example Holdings"`
+	// ToExternalID is the destination's external id (misp-galaxy:UUID).
+	ToExternalID string `json:"to_external_id" example:"misp-galaxy:00000000-0000-4000-8000-000000000002"`
+	// Tags are the relation's tags in the file (estimative language).
+	Tags []string `json:"tags,omitempty"`
+	// Outcome is what the intake made of the relation: recorded (the child draft's
+	// parent_id), already_recorded (the existing child has that parent), suggested
+	// (the child is an existing record, which intake does not edit: set it by hand),
+	// not_recorded (no place in the model, or an unknown destination).
+	Outcome string `json:"outcome" enums:"recorded,already_recorded,suggested,not_recorded"`
+	// ChildID is the vendor an ownership relation says is owned, where the registry
+	// has (or the intake creates) both vendors.
+	ChildID string `json:"child_id,omitempty" example:"12"`
+	// ParentID is the vendor an ownership relation says owns the child: the parent_id
+	// the relation gives it.
+	ParentID string `json:"parent_id,omitempty" example:"7"`
+	// Reason says why, in words.
+	Reason string `json:"reason"`
 }
 
 // Entry is one record of a report.
@@ -50,7 +102,21 @@ func (r Report) WriteText(w io.Writer) error {
 	if r.DryRun {
 		verb = "would create (dry run)"
 	}
-	fmt.Fprintf(w, "intake of a %s file: %d %s, %d matched, %d refused\n", r.Format, len(r.Created), verb, len(r.Matched), len(r.Refused))
+	fmt.Fprintf(w, "intake of a %s file: %d %s, %d matched, %d refused", r.Format, len(r.Created), verb, len(r.Matched), len(r.Refused))
+	if len(r.Relations) > 0 {
+		recorded := 0
+		for _, rel := range r.Relations {
+			if rel.Outcome == RelationRecorded {
+				recorded++
+			}
+		}
+		if r.DryRun {
+			fmt.Fprintf(w, "; %d relations, %d would be recorded", len(r.Relations), recorded)
+		} else {
+			fmt.Fprintf(w, "; %d relations, %d recorded", len(r.Relations), recorded)
+		}
+	}
+	fmt.Fprintln(w)
 	for _, e := range r.Created {
 		fmt.Fprintf(w, "created  %s %s %q%s%s\n", e.Collection, e.ID, e.Name, rowNote(e.Row), extNote(e.ExternalID))
 	}
@@ -60,6 +126,13 @@ func (r Report) WriteText(w io.Writer) error {
 			how = fmt.Sprintf("%s, score %g", how, e.Score)
 		}
 		fmt.Fprintf(w, "matched  %s %s %q%s (by %s): not created\n", e.Collection, e.ID, e.Name, rowNote(e.Row), how)
+	}
+	for _, rel := range r.Relations {
+		outcome := strings.ReplaceAll(rel.Outcome, "_", " ")
+		if r.DryRun && rel.Outcome == RelationRecorded {
+			outcome = "would be recorded"
+		}
+		fmt.Fprintf(w, "related  %q %s %q%s: %s: %s\n", rel.From, rel.Type, rel.To, rowNote(rel.Row), outcome, rel.Reason)
 	}
 	for _, p := range r.Refused {
 		fmt.Fprintf(w, "refused  %s\n", p.Error())

@@ -33,6 +33,34 @@ func (s *Store) VendorsByExternalID(ctx context.Context, ids []string) (map[stri
 	return out, nil
 }
 
+// VendorLink is what intake needs of an existing vendor to report a relation the
+// file states about it: its name and its parent (0: none).
+type VendorLink struct {
+	Name     string
+	ParentID int
+}
+
+// VendorLinks returns the vendors (any status) whose id is one of ids, by id.
+func (s *Store) VendorLinks(ctx context.Context, ids []int) (map[int]VendorLink, error) {
+	out := map[int]VendorLink{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		vs, err := s.client.Vendor.Query().Where(vendor.IDIn(chunk...)).Select(vendor.FieldID, vendor.FieldName, vendor.FieldParentID).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			l := VendorLink{Name: v.Name}
+			if v.ParentID != nil {
+				l.ParentID = *v.ParentID
+			}
+			out[v.ID] = l
+		}
+	}
+	return out, nil
+}
+
 // SourcesByURL returns the sources (any status but retracted) whose URL is one of
 // urls, by URL; of several with one URL, the first.
 func (s *Store) SourcesByURL(ctx context.Context, urls []string) (map[string]int, error) {

@@ -71,3 +71,27 @@ func TestIntakeLookups(t *testing.T) {
 		}
 	})
 }
+
+// TestIntakeVendorLinks: what intake reads of existing vendors to report a relation about
+// them: name and parent (0: none), drafts too; an id no vendor has is left out.
+func TestIntakeVendorLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		parent, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Name: "Quarry Holdings", UNGPCommitment: domain.Unknown}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		child, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Name: "Acme Intercept", UNGPCommitment: domain.Unknown, ParentID: &parent.ID}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.VendorLinks(ctx, []int{int(child.ID), int(parent.ID), int(child.ID) + 100})
+		want := map[int]store.VendorLink{
+			int(child.ID):  {Name: "Acme Intercept", ParentID: int(parent.ID)},
+			int(parent.ID): {Name: "Quarry Holdings"},
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("VendorLinks = %v (%v), want %v", got, err, want)
+		}
+	})
+}

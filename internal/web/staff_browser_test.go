@@ -205,7 +205,8 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#intake-file`)),
 		chromedp.WaitVisible(chromedp.CSS(`#report-h`)), shot("staff-intake.png"),
 	)
-	if r := text("intake report", `main`); !strings.Contains(r, "Dry run: nothing written") || !strings.Contains(r, "Fictional Wiretap") {
+	if r := text("intake report", `main`); !strings.Contains(r, "Dry run: nothing written") || !strings.Contains(r, "Fictional Wiretap") ||
+		!strings.Contains(r, "Relations in the file") || !strings.Contains(r, "would be recorded") {
 		t.Errorf("intake report: %q", r)
 	}
 

@@ -70,9 +70,19 @@ func TestStaffIntake(t *testing.T) {
 		if n := storetest.Count(t, st, "vendors"); n != 0 {
 			t.Fatalf("a dry run wrote %d vendors", n)
 		}
+		// The galaxy's relations: one the registry would record, one it has no place for.
+		for _, want := range []string{"Relations in the file", "Fictional Wiretap <code>is-acquired-by</code> Example Intercept</td><td>would be recorded</td>",
+			"Example Intercept <code>similar</code> Fictional Wiretap</td><td>not recorded</td><td>no place in the model"} {
+			if !strings.Contains(p.body, want) {
+				t.Errorf("the dry run's report does not show %s", want)
+			}
+		}
 		p = b.upload("/staff/intake", "galaxy.json", galaxy, map[string]string{"csrf": tok})
 		if p.status != http.StatusOK || !strings.Contains(p.body, "Drafts created") || !strings.Contains(p.body, `href="/staff/vendors/`) {
 			t.Fatalf("intake: %d\n%s", p.status, p.body)
+		}
+		if want := `is-acquired-by</code> Example Intercept</td><td>recorded</td><td>vendors 1 (Example Intercept) owns the new draft vendors 2 (Fictional Wiretap): its parent_id (<a href="/staff/vendors/2">vendors 2</a>)`; !strings.Contains(p.body, want) {
+			t.Errorf("the report does not show the recorded relation %s\n%s", want, p.body)
 		}
 		if n := storetest.Count(t, st, "vendors"); n != 2 {
 			t.Errorf("%d vendors, want the galaxy's 2", n)

@@ -354,9 +354,9 @@ var (
 				Columns: []*schema.Column{LicensesColumns[31], LicensesColumns[4]},
 			},
 			{
-				Name:    "license_end_user_state_status",
+				Name:    "license_end_user_state_active",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[29], LicensesColumns[4]},
+				Columns: []*schema.Column{LicensesColumns[29], LicensesColumns[4], LicensesColumns[0], LicensesColumns[24], LicensesColumns[26], LicensesColumns[27]},
 			},
 			{
 				Name:    "license_end_user_agency_id",
@@ -364,9 +364,9 @@ var (
 				Columns: []*schema.Column{LicensesColumns[28]},
 			},
 			{
-				Name:    "license_exporting_state_status",
+				Name:    "license_exporting_state_active",
 				Unique:  false,
-				Columns: []*schema.Column{LicensesColumns[30], LicensesColumns[4]},
+				Columns: []*schema.Column{LicensesColumns[30], LicensesColumns[4], LicensesColumns[0], LicensesColumns[24], LicensesColumns[26], LicensesColumns[27]},
 			},
 			{
 				Name:    "license_license_status",

@@ -71,9 +71,15 @@ func (License) Indexes() []ent.Index {
 		// With the status, so that a country profile's counts and first pages read the
 		// index alone (a country of 15,000 licences: 17 ms of row reads, 1 ms of index).
 		index.Fields("vendor_id", "status"),
-		index.Fields("end_user_state", "status"),
+		// The country filters with the id and the dates after it: a list keeps the id
+		// order of the index, and active_on is decided from the index entry, so only
+		// the licences listed are read from the table (a rare day in a country of
+		// 15,000 licences read thousands of rows to find none).
+		index.Fields("end_user_state", "status", "id", "valid_from", "valid_until", "valid_until_precision").
+			StorageKey("license_end_user_state_active"),
 		index.Fields("end_user_agency_id"),
-		index.Fields("exporting_state", "status"),
+		index.Fields("exporting_state", "status", "id", "valid_from", "valid_until", "valid_until_precision").
+			StorageKey("license_exporting_state_active"),
 		index.Fields("license_status"),
 		index.Fields("valid_from"),
 		index.Fields("valid_until"),

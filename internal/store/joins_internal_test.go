@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/export-registry/registry/ent"
+	"github.com/export-registry/registry/internal/domain"
 )
 
 // recordingDriver keeps every query the store sends, with its arguments.
@@ -44,7 +46,7 @@ func (d *recordingDriver) QueryContext(ctx context.Context, query string, args .
 }
 
 // TestCountryReadsAreNotCorrelated: a country profile and the country filters reach
-// records through their vendor or agency with `IN (SELECT id …)`, never with the
+// records through their vendor, agency or geography rows with `IN (SELECT id …)`, never with the
 // correlated EXISTS of ent's Has…With, which SQLite evaluates once per row of the
 // whole table (a profile of a 100,000-licence registry spent most of its time there).
 // Every query they send is planned by SQLite, and no plan may hold a correlated
@@ -63,21 +65,36 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 	rec := &Store{client: ent.NewClient(ent.Driver(drv)), db: st.db, dialect: st.dialect, search: &searchCache{}, seal: &secretSeal{}}
 	rec.versions = &versionReads{read: rec.readVersion}
 
+	day := time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)
 	for _, drafts := range []bool{false, true} {
+		statuses := []string{domain.StatusPublished} // a public list
+		if drafts {
+			statuses = visible(drafts) // staff's: more than one status, so sorted after the read
+		}
 		if _, err := rec.StateProfile(ctx, "FR", drafts); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := rec.ListProducts(ctx, ListParams{Country: "FR", Drafts: drafts, Limit: 10}); err != nil {
+		if _, _, err := rec.ListProducts(ctx, ListParams{Country: "FR", Statuses: statuses, Drafts: drafts, Limit: 10}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := rec.ListTerminations(ctx, ListParams{Country: "FR", Drafts: drafts, Limit: 10}); err != nil {
+		if _, _, err := rec.ListTerminations(ctx, ListParams{Country: "FR", Statuses: statuses, Drafts: drafts, Limit: 10}); err != nil {
 			t.Fatal(err)
+		}
+		for _, p := range []ListParams{
+			{Country: "FR", ActiveOn: &day},
+			{ExporterCountry: "FR", ActiveOn: &day},
+			{Covers: "FR", ActiveOn: &day},
+		} {
+			p.Statuses, p.Drafts, p.Limit = statuses, drafts, 10
+			if _, _, err := rec.ListLicenses(ctx, p); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if len(drv.queries) < 20 {
 		t.Fatalf("only %d queries recorded: the profile and lists did not go through the driver", len(drv.queries))
 	}
-	joins := 0
+	joins, activeLists := 0, 0
 	for _, q := range drv.queries {
 		if strings.Contains(q.sql, "SELECT `vendors`.`id` FROM `vendors`") || strings.Contains(q.sql, "SELECT `agencies`.`id` FROM `agencies`") {
 			joins++
@@ -104,11 +121,26 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 			lines = append(lines, detail)
 		}
 		rows.Close()
+		// A licence list by country and day keeps the id order of the country's
+		// index and reads the dates from its entries (see the License schema).
+		for col, index := range map[string]string{"end_user_state": "license_end_user_state_active", "exporting_state": "license_exporting_state_active"} {
+			if strings.Contains(q.sql, "`licenses`.`"+col+"` = ?") && strings.Contains(q.sql, "`valid_from` <= ?") {
+				activeLists++
+				p := strings.Join(lines, "; ")
+				public := strings.Contains(q.sql, "`licenses`.`status` IN (?)")
+				if !strings.Contains(p, "USING INDEX "+index) || public && strings.Contains(p, "TEMP B-TREE") {
+					t.Errorf("a licence list by %s and day not read in the order of %s:\n%s\nplan: %s", col, index, q.sql, p)
+				}
+			}
+		}
 		for _, n := range plan {
 			if p, ok := plan[n.parent]; ok && strings.HasPrefix(p.detail, "CORRELATED") && !strings.HasPrefix(n.detail, "SCAN JSON_EACH") {
 				t.Errorf("a correlated subquery over a table:\n%s\nplan: %s", q.sql, strings.Join(lines, "; "))
 			}
 		}
+	}
+	if activeLists != 4 {
+		t.Errorf("%d licence lists by country and day seen, want 4", activeLists)
 	}
 	if joins == 0 {
 		t.Error("no query reached a vendor or agency: the test no longer sees the joins it is about")

@@ -108,7 +108,9 @@ func (s *Store) licenseFilters(ctx context.Context, p ListParams) ([]predicate.L
 		preds = append(preds, license.EndUserAgencyID(p.AgencyID))
 	}
 	if p.Covers != "" {
-		preds = append(preds, license.HasGeographyCountriesWith(licensegeography.Country(p.Covers)))
+		// The licences whose geography names the country, through the geography
+		// rows' (country, license_id) index; see valueIn.
+		preds = append(preds, valueIn(license.FieldID, licensegeography.Table, licensegeography.FieldLicenseID, licensegeography.Country(p.Covers)))
 	}
 	if p.ActiveOn != nil {
 		preds = append(preds, activeOn(*p.ActiveOn))

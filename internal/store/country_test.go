@@ -179,3 +179,53 @@ func TestProfileCountsEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileLicenceCountsFollowTheVersion: a profile's licence counts past a full
+// section (read from the tally of every country, kept per dataset version) are the
+// published licences, drafts only in the staff's, and they move with every public
+// change: a licence published, one retracted.
+func TestProfileLicenceCountsFollowTheVersion(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		pa := "PA"
+		lic := func(id int, status string) domain.License {
+			return domain.License{
+				Record:        domain.Record{ID: domain.ID(id), Status: status, Citations: []domain.Citation{{SourceID: 1, Confidence: "reported"}}},
+				LicenseFields: domain.LicenseFields{Kind: "end_user_license", EndUserState: &pa, ExportingState: &pa, LicenseStatus: "granted"},
+			}
+		}
+		var b store.Batch
+		for id := 1000; id < 1000+store.ProfileSectionLimit+20; id++ {
+			b.Licenses = append(b.Licenses, lic(id, domain.StatusPublished))
+		}
+		b.Licenses = append(b.Licenses, lic(2000, domain.StatusDraft), lic(2001, domain.StatusDraft))
+		if _, err := st.Import(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		want := func(step string, published int) {
+			t.Helper()
+			for _, drafts := range []bool{false, true} {
+				n := published
+				if drafts {
+					n += 2
+				}
+				p, err := st.StateProfile(ctx, pa, drafts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Counts.LicensesTo != n || p.Counts.LicensesFrom != n || len(p.LicensesTo) != store.ProfileSectionLimit {
+					t.Errorf("%s (drafts %v): %d licences to PA and %d from it (%d listed), want %d", step, drafts, p.Counts.LicensesTo, p.Counts.LicensesFrom, len(p.LicensesTo), n)
+				}
+			}
+		}
+		want("imported", store.ProfileSectionLimit+20)
+		if _, err := st.Import(ctx, store.Batch{Licenses: []domain.License{lic(3000, domain.StatusPublished)}}); err != nil {
+			t.Fatal(err)
+		}
+		want("one more published", store.ProfileSectionLimit+21)
+		if _, err := store.Retract(ctx, st, store.Licenses, 1000, nil, "a duplicate", store.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		want("one retracted", store.ProfileSectionLimit+20)
+	})
+}

@@ -127,15 +127,15 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 		return err
 	})
 	g.Go(func() (err error) {
-		p.LicensesTo, p.Counts.LicensesTo, err = s.licenseSection(ctx, drafts, license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code))
+		p.LicensesTo, p.Counts.LicensesTo, err = s.licenseSection(ctx, drafts, tallied{license.FieldEndUserState, code}, license.StatusIn(statusValues[license.Status](vis)...), license.EndUserState(code))
 		return err
 	})
 	g.Go(func() (err error) {
-		p.LicensesFrom, p.Counts.LicensesFrom, err = s.licenseSection(ctx, drafts, license.StatusIn(statusValues[license.Status](vis)...), licensesFrom(code))
+		p.LicensesFrom, p.Counts.LicensesFrom, err = s.licenseSection(ctx, drafts, tallied{license.FieldExportingState, code}, license.StatusIn(statusValues[license.Status](vis)...), licensesFrom(code))
 		return err
 	})
 	g.Go(func() (err error) {
-		p.VendorLicenses, p.Counts.VendorLicenses, err = s.licenseSection(ctx, drafts, license.StatusIn(statusValues[license.Status](vis)...), vendorLicenses(code, drafts))
+		p.VendorLicenses, p.Counts.VendorLicenses, err = s.licenseSection(ctx, drafts, tallied{}, license.StatusIn(statusValues[license.Status](vis)...), vendorLicenses(code, drafts))
 		return err
 	})
 	g.Go(func() (err error) {
@@ -193,13 +193,22 @@ func section[E any, D any, Q sectionQuery[E, Q]](ctx context.Context, q Q, conv 
 	return out, total, err
 }
 
+// tallied names the tally's count of a licence section (column and country), or none.
+type tallied struct{ column, code string }
+
 // licenseSection is section for licences, read as the lists read them (readLicenses:
 // rows scanned straight into the API's shape): the first ProfileSectionLimit the
-// predicates keep, in id order, and the total, counted only when there are more.
-func (s *Store) licenseSection(ctx context.Context, drafts bool, preds ...predicate.License) ([]domain.License, int, error) {
+// predicates keep, in id order, and the total, counted only when there are more
+// (from the tally for a public section it names).
+func (s *Store) licenseSection(ctx context.Context, drafts bool, t tallied, preds ...predicate.License) ([]domain.License, int, error) {
 	rows, next, err := s.readLicenses(ctx, preds, ProfileSectionLimit, drafts)
 	if err != nil || next == "" {
 		return rows, len(rows), err
+	}
+	if !drafts && t.column != "" {
+		if n, ok, err := s.publishedLicenses(ctx, t.column, t.code); err != nil || ok {
+			return rows, n, err
+		}
 	}
 	total, err := s.client.License.Query().Where(preds...).Count(ctx)
 	return rows, total, err

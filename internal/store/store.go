@@ -38,6 +38,9 @@ type Store struct {
 	// stmts are the raw reads' prepared statements; nil in a transaction's
 	// store, which reads through the transaction.
 	stmts *stmtCache
+	// tally counts the published licences of every country per dataset version
+	// (tally.go); nil in a transaction's store.
+	tally *licenseTally
 
 	prepared         sync.Mutex
 	versionStatement *sql.Stmt
@@ -87,7 +90,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := entsql.OpenDB(d, db)
-	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}}
+	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}, tally: &licenseTally{}}
 	s.versions = &versionReads{read: s.readVersion}
 	s.stmts = &stmtCache{}
 	return s, nil

@@ -16,6 +16,20 @@ import (
 	"github.com/export-registry/registry/internal/domain"
 )
 
+// migratedSQLite is a new SQLite store, migrated, closed when the test ends.
+func migratedSQLite(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "registry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // recordingDriver keeps every query the store sends, with its arguments.
 type recordingDriver struct {
 	*entsql.Driver
@@ -53,14 +67,7 @@ func (d *recordingDriver) QueryContext(ctx context.Context, query string, args .
 // subquery over a table.
 func TestCountryReadsAreNotCorrelated(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "plans.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := migratedSQLite(t)
 	drv := &recordingDriver{Driver: entsql.OpenDB(dialect.SQLite, st.db)}
 	rec := &Store{client: ent.NewClient(ent.Driver(drv)), db: st.db, dialect: st.dialect, search: &searchCache{}, seal: &secretSeal{}}
 	rec.versions = &versionReads{read: rec.readVersion}
@@ -152,13 +159,10 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 // rest, and a new SQLite connection starts with no schema and an empty page cache).
 func TestSQLiteKeepsItsConnections(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "conns.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := migratedSQLite(t)
 	const sections = 10
 	conns := make([]*stdsql.Conn, sections)
+	var err error
 	for i := range conns {
 		if conns[i], err = st.db.Conn(ctx); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,14 +12,7 @@ import (
 // length that at most qIndexRows rows hold, and scans for a commoner or shorter q.
 func TestQFilterChoosesIndex(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := migratedSQLite(t)
 	for id := 1; id <= 3; id++ {
 		if _, err := st.db.ExecContext(ctx, `INSERT INTO licenses (id, created_at, updated_at, status, kind, description) VALUES (?, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'end_user_license', 'Mobile network')`, id); err != nil {
 			t.Fatal(err)

@@ -853,7 +853,7 @@ func TestStaffReferences(t *testing.T) {
 				}
 			}
 			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {"acme-intercept"}, "license_status": {"granted"},
-				"purpose_specificity": {"unknown"}, "product_ids": {"Pegasus Test", "", "No Such Product"}}
+				"purpose_specificity": {"unknown"}, "product_ids.0": {"Pegasus Test"}, "product_ids.1": {""}, "product_ids.2": {"No Such Product"}}
 			p := b.post("/staff/licenses/new", form)
 			if p.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", p.status)
@@ -864,7 +864,15 @@ func TestStaffReferences(t *testing.T) {
 			if regexp.MustCompile(`value="Pegasus Test" [^>]*aria-invalid`).MatchString(p.body) {
 				t.Errorf("the known product is marked wrong")
 			}
-			form["product_ids"] = []string{"Pegasus Test", "Other Test"}
+			// The blank input sent is gone: the unknown product is the second input.
+			if got := fieldErrorOf(p.body, "product_ids.1"); !strings.Contains(got, "no product is named") {
+				t.Errorf("product_ids.1 shows the error %q, want no product is named", got)
+			}
+			if got := textItems(p.body, "product_ids"); got != "Pegasus Test,No Such Product," {
+				t.Errorf("the refused form's products show %q", got)
+			}
+			form.Set("product_ids.1", "Other Test")
+			form.Set("product_ids.2", "")
 			p = b.post("/staff/licenses/new", form)
 			if p.status != http.StatusSeeOther {
 				t.Fatalf("status %d\n%s", p.status, p.body)
@@ -875,7 +883,27 @@ func TestStaffReferences(t *testing.T) {
 			if len(l.ProductIDs) != 2 || *l.VendorID != acme.ID {
 				t.Errorf("licence as stored: products %v, vendor %v", l.ProductIDs, l.VendorID)
 			}
-			mustContain(t, "the licence's page", b.get(loc), `value="Pegasus Test (#`, `value="Other Test (#`, `name="add" value="product_ids"`)
+			page := b.get(loc)
+			mustContain(t, "the licence's page", page, `<fieldset class="refs" id="field-product_ids">`, `name="add" value="product_ids"`, `name="product_ids.none"`)
+			want := "Pegasus Test (#" + l.ProductIDs[0].String() + "),Other Test (#" + l.ProductIDs[1].String() + "),"
+			if got := textItems(page.body, "product_ids"); got != want {
+				t.Errorf("the licence's products show %q, want %q", got, want)
+			}
+			// An old page's inputs, all named product_ids, are refused rather than
+			// read as no products.
+			old := url.Values{}
+			for k, v := range form {
+				if !strings.HasPrefix(k, "product_ids.") {
+					old[k] = v
+				}
+			}
+			old["product_ids"] = []string{"Pegasus Test", "Other Test"}
+			p = b.post("/staff/licenses/new", old)
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("an old page's products: %d, want 422", p.status)
+			}
+			mustContain(t, "the refused form", p, `<fieldset class="refs has-error" id="field-product_ids">`,
+				"sent from an old form&#39;s inputs (Pegasus Test; Other Test): reload the page and type one item per input")
 		})
 
 		t.Run("the lookup lists records by part of their name, drafts included", func(t *testing.T) {

@@ -67,10 +67,11 @@ type formField struct {
 }
 
 // itemized reports whether the field is a list of plain values given one input per
-// item, named by the item's index ("geography.0", "categories.1"): a list of
-// countries (a picker per item) or of texts or numbers (a text input per item).
+// item, named by the item's index ("geography.0", "categories.1", "product_ids.2"):
+// a list of countries (a picker per item), of references (an input typed as a
+// reference is, per item) or of texts or numbers (a text input per item).
 func (f formField) itemized() bool {
-	return f.Input == inCountries || f.Input == inLines
+	return f.Input == inCountries || f.Input == inRefs || f.Input == inLines
 }
 
 // noneSuffix names the checkbox that says a list is known to be empty ([]), as
@@ -179,7 +180,7 @@ func fillForm(fields []formField, m map[string]json.RawMessage, prefix string, v
 			for i, item := range items {
 				fillForm(ff.Sub, item, key+"."+strconv.Itoa(i)+".", v)
 			}
-		case inCountries, inLines:
+		case inCountries, inRefs, inLines:
 			var raws []json.RawMessage
 			_ = json.Unmarshal(raw, &raws)
 			if len(raws) == 0 {
@@ -191,16 +192,6 @@ func fillForm(fields []formField, m map[string]json.RawMessage, prefix string, v
 					s = string(r) // a number
 				}
 				v.Set(key+"."+strconv.Itoa(i), s)
-			}
-		case inRefs:
-			var raws []json.RawMessage
-			_ = json.Unmarshal(raw, &raws)
-			if len(raws) == 0 {
-				v.Set(key+noneSuffix, "1")
-				continue
-			}
-			for _, r := range raws {
-				v.Add(key, strings.Trim(string(r), `"`))
 			}
 		case inJSON:
 			var buf bytes.Buffer
@@ -406,25 +397,11 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 				}
 			}
 			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "")
-		case inRefs:
-			var ids []string
-			for j, typed := range form[ff.Name] {
-				if typed = strings.TrimSpace(typed); typed == "" {
-					continue
-				}
-				id, problem, err := resolve(ctx, ff.Ref, typed)
-				if err != nil {
-					return nil, err
-				}
-				if problem != "" {
-					p.Add(key+"."+strconv.Itoa(j), problem)
-					continue
-				}
-				ids = append(ids, id.String())
+		case inCountries, inRefs, inLines:
+			items, err := listItems(ctx, ff, key, form, resolve, p)
+			if err != nil {
+				return nil, err
 			}
-			m[ff.Name] = listOrNull(ids, form.Get(ff.Name+noneSuffix) != "")
-		case inCountries, inLines:
-			items := listItems(ff, key, form, p)
 			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "" || !ff.Nullable)
 		case inJSON:
 			if val == "" {
@@ -503,15 +480,19 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 // removed). An item that is not one (a value no picker offers, a country picked
 // twice, a number that is not one, a text too long) is refused beside its own
 // input, named by its index ("geography.1"), with every other item still read.
-func listItems(ff formField, key string, form url.Values, p domain.Problems) []any {
+func listItems(ctx context.Context, ff formField, key string, form url.Values, resolve refResolver, p domain.Problems) ([]any, error) {
 	if old := oldLines(form[ff.Name]); old != "" {
-		// The text box of a page loaded before the inputs per item: refused, not
-		// read as unknown, so that a save from an old tab loses nothing.
-		how := "type one item per input"
-		if ff.Input == inCountries {
+		// What a page loaded before the inputs per item sent: refused, not read as
+		// unknown, so that a save from an old tab loses nothing.
+		// (A list of references was inputs of one name; the others a text box.)
+		sent, how := "text box", "type one item per input"
+		switch ff.Input {
+		case inCountries:
 			how = "pick the countries"
+		case inRefs:
+			sent = "inputs"
 		}
-		p.Add(key, "sent from an old form's text box ("+old+"): reload the page and "+how)
+		p.Add(key, "sent from an old form's "+sent+" ("+old+"): reload the page and "+how)
 	}
 	var items []any
 	seen := map[string]bool{}
@@ -519,45 +500,52 @@ func listItems(ff formField, key string, form url.Values, p domain.Problems) []a
 		if typed = strings.TrimSpace(typed); typed == "" {
 			continue
 		}
-		item, problem := listItem(ff, typed, seen)
+		item, problem, err := listItem(ctx, ff, typed, resolve, seen)
+		if err != nil {
+			return nil, err
+		}
 		if problem != "" {
 			p.Add(key+"."+strconv.Itoa(d), problem)
 			continue
 		}
 		items = append(items, item)
 	}
-	return items
+	return items, nil
 }
 
 // listItem reads one item of a list of plain values as its input was typed; seen
 // holds the countries picked above it.
-func listItem(ff formField, typed string, seen map[string]bool) (any, string) {
+func listItem(ctx context.Context, ff formField, typed string, resolve refResolver, seen map[string]bool) (any, string, error) {
 	switch {
 	case ff.Input == inCountries:
 		code, ok := domain.NormalizeCountry(typed)
 		if !ok {
-			return nil, domain.CountryCodeProblem(typed)
+			return nil, domain.CountryCodeProblem(typed), nil
 		}
 		if seen[code] {
-			return nil, "listed twice: " + domain.CountryName(code) + " (" + code + ") is picked above"
+			return nil, "listed twice: " + domain.CountryName(code) + " (" + code + ") is picked above", nil
 		}
 		seen[code] = true
-		return code, ""
+		return code, "", nil
+	case ff.Input == inRefs:
+		id, problem, err := resolve(ctx, ff.Ref, typed)
+		return id.String(), problem, err
 	case ff.Ints:
 		n, err := strconv.Atoi(typed)
 		if err != nil {
-			return nil, "must be a whole number: " + strconv.Quote(typed) + " is not one"
+			return nil, "must be a whole number: " + strconv.Quote(typed) + " is not one", nil
 		}
-		return n, ""
+		return n, "", nil
 	}
 	// The domain's rule of the list's texts, checked here so that the problem
 	// shows beside the item rather than the list.
 	rule := domain.TextRule{Max: ff.MaxLength, URL: ff.Format == "uri"}
-	return typed, rule.Problem(typed)
+	return typed, rule.Problem(typed), nil
 }
 
-// oldLines is what an old page's text box sent under a list's own name (one item
-// per line), its lines joined by "; "; "" when it sent nothing.
+// oldLines is what an old page sent under a list's own name (a text box, one item
+// per line, or inputs of that one name), its items joined by "; "; "" when it sent
+// nothing.
 func oldLines(sent []string) string {
 	var lines []string
 	for _, s := range sent {
@@ -616,7 +604,7 @@ func fieldErrors(fields []formField, errs map[string]string) map[string]string {
 
 // itemProblem reports whether a problem's name is of one item of the list ff.
 func itemProblem(ff formField, name string) bool {
-	if ff.Input != inItems && ff.Input != inRefs && !ff.itemized() {
+	if ff.Input != inItems && !ff.itemized() {
 		return false
 	}
 	rest, ok := strings.CutPrefix(name, ff.Name+".")

@@ -54,12 +54,11 @@ type fieldView struct {
 	// Prefix is put before the input's name (the inline source form's "new_source.",
 	// an item's "aliases.0.").
 	Prefix string
-	// Items are a list of objects' items, each a fieldset (inItems); Refs a list of
-	// references' inputs (inRefs); Each the inputs of a list of plain values, one
-	// per item (formField.itemized: a country picker offering Options, or a text
-	// input). All end with a blank one to fill in.
+	// Items are a list of objects' items, each a fieldset (inItems); Each the inputs
+	// of a list of plain values, one per item (formField.itemized: a country picker
+	// offering Options, a reference's input, or a text input). Both end with a
+	// blank one to fill in.
 	Items []itemView
-	Refs  []refInput
 	Each  []listInput
 	// Lookup is where a reference's input finds suggestions as the staffer types.
 	Lookup string
@@ -70,11 +69,6 @@ type itemView struct {
 	Index  int
 	Fields []fieldView
 	Error  string
-}
-
-// refInput is one input of a list of references.
-type refInput struct {
-	Value, Error string
 }
 
 // listInput is one item's input of a list of plain values: the value it shows (for
@@ -150,18 +144,7 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 				return nil, err
 			}
 			v.Value = t
-		case inRefs:
-			for j, val := range append(slices.Clone(v.Values), "") {
-				if strings.TrimSpace(val) == "" && j < len(v.Values) && add != prefix+f.Name {
-					continue // a blanked input: gone, with the one blank at the end
-				}
-				t, err := s.refText(ctx, f.Ref, val)
-				if err != nil {
-					return nil, err
-				}
-				v.Refs = append(v.Refs, refInput{Value: t, Error: errs[f.Name+"."+strconv.Itoa(j)]})
-			}
-		case inCountries, inLines:
+		case inCountries, inRefs, inLines:
 			// The inputs as sent, an emptied one gone (unless the staffer asked for
 			// one more), and a blank one at the end; an item's error is by its place
 			// in the form sent.
@@ -170,8 +153,15 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 					continue
 				}
 				in := listInput{Value: val, Error: errs[f.Name+"."+strconv.Itoa(d)]}
-				if f.Input == inCountries {
+				switch f.Input {
+				case inCountries:
 					in = pickOf(val, in.Error)
+				case inRefs:
+					t, err := s.refText(ctx, f.Ref, val)
+					if err != nil {
+						return nil, err
+					}
+					in.Value = t
 				}
 				v.Each = append(v.Each, in)
 			}
@@ -637,6 +627,9 @@ func formText(f formField, v url.Values) string {
 			if code, ok := domain.NormalizeCountry(s); ok && f.Input == inCountries {
 				s = domain.CountryName(code) + " (" + code + ")"
 			}
+			if m := labelledID.FindStringSubmatch(s); m != nil && f.Input == inRefs {
+				s = m[1]
+			}
 			parts = append(parts, s)
 		}
 	}
@@ -656,7 +649,7 @@ func formText(f formField, v url.Values) string {
 	}
 	for _, s := range v[f.Name] {
 		if s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")); s != "" {
-			if m := labelledID.FindStringSubmatch(s); m != nil && (f.Input == inRef || f.Input == inRefs) {
+			if m := labelledID.FindStringSubmatch(s); m != nil && f.Input == inRef {
 				s = m[1]
 			}
 			parts = append(parts, s)

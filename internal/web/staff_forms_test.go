@@ -72,6 +72,131 @@ func pickers(body, list string) string {
 	return strings.Join(out, ",")
 }
 
+// listScenarios are the scenarios every list of plain values on a licence's form
+// shares (countries, control-list entries): "add another" shows one more input and
+// writes nothing; emptying an input removes its item; no item is unknown and None is
+// known to be none; a stale save compares the items and keeps them.
+type listScenarios struct {
+	b    *browser
+	st   *store.Store
+	path string // a saved licence
+	list string // the list's name
+	// form is a valid licence's form with extra values.
+	form func(extra url.Values) url.Values
+	// inputs reads the list's inputs on a page (pickers or textItems).
+	inputs func(body, list string) string
+	// stored reads the saved licence's list.
+	stored func(path string) []string
+	// one and two are two values as their inputs take them; text is a value as
+	// the stale save's comparison shows it.
+	one, two string
+	text     func(string) string
+}
+
+func (c listScenarios) run(t *testing.T) {
+	t.Helper()
+	b, list, path := c.b, c.list, c.path
+	item := func(i int) string { return list + "." + strconv.Itoa(i) }
+	revOf := func() string {
+		return regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(path).body)[1]
+	}
+	saved := func(form url.Values) {
+		t.Helper()
+		form.Set("revision", revOf())
+		if p := b.post(path, form); p.status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", p.status, p.body)
+		}
+	}
+
+	t.Run("add another shows one more input and writes nothing", func(t *testing.T) {
+		n := storetest.Count(t, c.st, "licenses")
+		for _, tc := range []struct {
+			name string
+			form url.Values
+			want string
+		}{
+			{"after a filled item", url.Values{item(0): {c.one}, item(1): {c.two}}, c.one + "," + c.two + ","},
+			{"after the blank input, as a browser sends it", url.Values{item(0): {c.one}, item(1): {""}}, c.one + ",,"},
+			{"on a new list", url.Values{item(0): {""}}, ","},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				form := c.form(tc.form)
+				form.Set("add", list)
+				p := b.post("/staff/licenses/new", form)
+				if p.status != http.StatusOK {
+					t.Fatalf("add another: %d, want 200", p.status)
+				}
+				if got := c.inputs(p.body, list); got != tc.want {
+					t.Errorf("inputs %q, want %q", got, tc.want)
+				}
+				mustContain(t, "add another", p, `value="`+form.Get("reference")+`"`)
+			})
+		}
+		if got := storetest.Count(t, c.st, "licenses"); got != n {
+			t.Errorf("add another wrote %d licences", got-n)
+		}
+	})
+
+	t.Run("emptying an input removes its item", func(t *testing.T) {
+		// On a refused form the emptied input is gone already.
+		p := b.post(path, c.form(url.Values{"revision": {revOf()}, "max_targets": {"many"}, item(0): {""}, item(1): {c.two}, item(2): {""}}))
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", p.status)
+		}
+		if got := c.inputs(p.body, list); got != c.two+"," {
+			t.Errorf("after emptying the first input the form shows %q, want %s and a blank one", got, c.two)
+		}
+		saved(c.form(url.Values{item(0): {""}, item(1): {c.two}, item(2): {""}}))
+		if got := c.stored(path); strings.Join(got, ",") != c.two {
+			t.Errorf("%s after emptying the first input: %v, want [%s]", list, got, c.two)
+		}
+	})
+
+	t.Run("no item is unknown; None is known to be none", func(t *testing.T) {
+		for _, tc := range []struct {
+			name     string
+			form     url.Values
+			wantNull bool
+		}{
+			{"every input emptied", url.Values{item(0): {""}, item(1): {""}}, true},
+			{"every input emptied, None ticked", url.Values{item(0): {""}, list + ".none": {"1"}}, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				saved(c.form(tc.form))
+				got := c.stored(path)
+				if tc.wantNull && got != nil || !tc.wantNull && (got == nil || len(got) != 0) {
+					t.Errorf("%s stored as %#v, want null %v", list, got, tc.wantNull)
+				}
+				page := b.get(path)
+				if ticked := strings.Contains(page.body, `name="`+list+`.none" value="1" checked`); ticked == tc.wantNull {
+					t.Errorf("None ticked on the page: %v, want %v", ticked, !tc.wantNull)
+				}
+				if got := c.inputs(page.body, list); got != "" {
+					t.Errorf("inputs %q, want one blank", got)
+				}
+			})
+		}
+	})
+
+	t.Run("a stale save compares the items and keeps them", func(t *testing.T) {
+		rev := revOf()
+		if p := b.post(path, c.form(url.Values{"revision": {rev}, item(0): {c.one}})); p.status != http.StatusSeeOther {
+			t.Fatalf("their save: %d\n%s", p.status, p.body)
+		}
+		p := b.post(path, c.form(url.Values{"revision": {rev}, item(0): {c.two}, item(1): {c.one}, item(2): {""}}))
+		if p.status != http.StatusConflict {
+			t.Fatalf("stale save: %d, want 409", p.status)
+		}
+		mustContain(t, "the conflict", p, `<td class="old">`+c.text(c.one)+`</td><td class="new">`+c.text(c.two)+"\n"+c.text(c.one)+`</td>`)
+		if got := c.inputs(p.body, list); got != c.two+","+c.one+"," {
+			t.Errorf("the stale save's form shows %q, want the staffer's %s, %s kept", got, c.two, c.one)
+		}
+		if got := c.stored(path); strings.Join(got, ",") != c.one {
+			t.Errorf("the stale save wrote %v", got)
+		}
+	})
+}
+
 // TestStaffCountryLists: a list of countries (a licence's geography, a vendor's
 // other jurisdictions, a communication's copied states: any list field of country
 // codes) is a country picker per item and a blank one, named by the item's index
@@ -98,9 +223,6 @@ func TestStaffCountryLists(t *testing.T) {
 				form[k] = v
 			}
 			return form
-		}
-		revOf := func(path string) string {
-			return regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(path).body)[1]
 		}
 		stored := func(path string) []string {
 			t.Helper()
@@ -178,100 +300,8 @@ func TestStaffCountryLists(t *testing.T) {
 			mustContain(t, "the refused form", p, `<fieldset class="countries has-error" id="field-geography">`, "sent from an old form&#39;s text box (MX; GT): reload the page")
 		})
 
-		t.Run("add another shows one more picker and writes nothing", func(t *testing.T) {
-			n := storetest.Count(t, st, "licenses")
-			for _, tc := range []struct {
-				name string
-				form url.Values
-				want string
-			}{
-				{"after a picked country", url.Values{"geography.0": {"MX"}, "geography.1": {"GT"}}, "MX,GT,"},
-				{"after the blank picker, as a browser sends it", url.Values{"geography.0": {"MX"}, "geography.1": {""}}, "MX,,"},
-				{"on a new list", url.Values{"geography.0": {""}}, ","},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					form := licence(tc.form)
-					form.Set("add", "geography")
-					p := b.post("/staff/licenses/new", form)
-					if p.status != http.StatusOK {
-						t.Fatalf("add another: %d, want 200", p.status)
-					}
-					if got := pickers(p.body, "geography"); got != tc.want {
-						t.Errorf("pickers %q, want %q", got, tc.want)
-					}
-					mustContain(t, "add another", p, `value="GEO-1"`)
-				})
-			}
-			if got := storetest.Count(t, st, "licenses"); got != n {
-				t.Errorf("add another wrote %d licences", got-n)
-			}
-		})
-
-		t.Run("emptying a picker removes its country", func(t *testing.T) {
-			// On a refused form the emptied picker is gone already.
-			p := b.post(path, licence(url.Values{"revision": {revOf(path)}, "max_targets": {"many"}, "geography.0": {""}, "geography.1": {"GT"}, "geography.2": {""}}))
-			if p.status != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422", p.status)
-			}
-			if got := pickers(p.body, "geography"); got != "GT," {
-				t.Errorf("after emptying the first picker the form shows %q, want GT and a blank one", got)
-			}
-			p = b.post(path, licence(url.Values{"revision": {revOf(path)}, "geography.0": {""}, "geography.1": {"GT"}, "geography.2": {""}}))
-			if p.status != http.StatusSeeOther {
-				t.Fatalf("save: %d\n%s", p.status, p.body)
-			}
-			if got := stored(path); strings.Join(got, ",") != "GT" {
-				t.Errorf("geography after emptying Mexico's picker: %v, want [GT]", got)
-			}
-		})
-
-		t.Run("no country picked is unknown; None is known to be none", func(t *testing.T) {
-			for _, tc := range []struct {
-				name     string
-				form     url.Values
-				wantNull bool
-			}{
-				{"every picker emptied", url.Values{"geography.0": {""}, "geography.1": {""}}, true},
-				{"every picker emptied, None ticked", url.Values{"geography.0": {""}, "geography.none": {"1"}}, false},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					form := licence(tc.form)
-					form.Set("revision", revOf(path))
-					if p := b.post(path, form); p.status != http.StatusSeeOther {
-						t.Fatalf("save: %d\n%s", p.status, p.body)
-					}
-					got := stored(path)
-					if tc.wantNull && got != nil || !tc.wantNull && (got == nil || len(got) != 0) {
-						t.Errorf("geography stored as %#v, want null %v", got, tc.wantNull)
-					}
-					page := b.get(path)
-					if ticked := strings.Contains(page.body, `name="geography.none" value="1" checked`); ticked == tc.wantNull {
-						t.Errorf("None ticked on the page: %v, want %v", ticked, !tc.wantNull)
-					}
-					if got := pickers(page.body, "geography"); got != "" {
-						t.Errorf("pickers %q, want one blank", got)
-					}
-				})
-			}
-		})
-
-		t.Run("a stale save compares the countries and keeps them", func(t *testing.T) {
-			rev := revOf(path)
-			if p := b.post(path, licence(url.Values{"revision": {rev}, "geography.0": {"MX"}})); p.status != http.StatusSeeOther {
-				t.Fatalf("their save: %d\n%s", p.status, p.body)
-			}
-			p := b.post(path, licence(url.Values{"revision": {rev}, "geography.0": {"GT"}, "geography.1": {"MX"}, "geography.2": {""}}))
-			if p.status != http.StatusConflict {
-				t.Fatalf("stale save: %d, want 409", p.status)
-			}
-			mustContain(t, "the conflict", p, "<td class=\"old\">Mexico (MX)</td><td class=\"new\">Guatemala (GT)\nMexico (MX)</td>")
-			if got := pickers(p.body, "geography"); got != "GT,MX," {
-				t.Errorf("the stale save's form shows %q, want the staffer's GT, MX kept", got)
-			}
-			if got := stored(path); strings.Join(got, ",") != "MX" {
-				t.Errorf("the stale save wrote %v", got)
-			}
-		})
+		listScenarios{b: b, st: st, path: path, list: "geography", form: licence, inputs: pickers, stored: stored,
+			one: "MX", two: "GT", text: func(code string) string { return domain.CountryName(code) + " (" + code + ")" }}.run(t)
 
 		t.Run("a vendor's other jurisdictions, the same way", func(t *testing.T) {
 			p := b.post("/staff/vendors/new", url.Values{"csrf": {tok}, "name": {"Jurisdiction Vendor"}, "ungp_commitment": {"unknown"},
@@ -340,9 +370,6 @@ func TestStaffValueLists(t *testing.T) {
 				form[k] = v
 			}
 			return form
-		}
-		revOf := func(path string) string {
-			return regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(path).body)[1]
 		}
 		stored := func(path string) []string {
 			t.Helper()
@@ -455,34 +482,10 @@ func TestStaffValueLists(t *testing.T) {
 				"sent from an old form&#39;s text box (4A005; 5A001.j): reload the page and type one item per input")
 		})
 
-		t.Run("add another shows one more input and writes nothing", func(t *testing.T) {
-			n := storetest.Count(t, st, "licenses")
-			for _, tc := range []struct {
-				name string
-				form url.Values
-				want string
-			}{
-				{"after a filled item", url.Values{"control_list_entries.0": {"4A005"}, "control_list_entries.1": {"4D004"}}, "4A005,4D004,"},
-				{"after the blank input, as a browser sends it", url.Values{"control_list_entries.0": {"4A005"}, "control_list_entries.1": {""}}, "4A005,,"},
-				{"on a new list", url.Values{"control_list_entries.0": {""}}, ","},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					form := licence(tc.form)
-					form.Set("add", "control_list_entries")
-					p := b.post("/staff/licenses/new", form)
-					if p.status != http.StatusOK {
-						t.Fatalf("add another: %d, want 200", p.status)
-					}
-					if got := textItems(p.body, "control_list_entries"); got != tc.want {
-						t.Errorf("inputs %q, want %q", got, tc.want)
-					}
-					mustContain(t, "add another", p, `value="LIST-1"`)
-				})
-			}
-			if got := storetest.Count(t, st, "licenses"); got != n {
-				t.Errorf("add another wrote %d licences", got-n)
-			}
-			// In an item of a list of objects too: a statement's refers_to.
+		listScenarios{b: b, st: st, path: path, list: "control_list_entries", form: licence, inputs: textItems, stored: stored,
+			one: "4A005", two: "5A001.j", text: func(s string) string { return s }}.run(t)
+
+		t.Run("add another in an item of a list of objects: a statement's refers_to", func(t *testing.T) {
 			p := b.post("/staff/communications/new", url.Values{"csrf": {tok}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
 				"statements.0.quote": {"Kept quote."}, "statements.0.refers_to.0": {"1"}, "statements.0.refers_to.1": {""},
 				"add": {"statements.0.refers_to"}})
@@ -493,72 +496,6 @@ func TestStaffValueLists(t *testing.T) {
 				t.Errorf("the statement's refers_to shows %q after add another, want 1 and two blank ones", got)
 			}
 			mustContain(t, "add another in a statement", p, `>Kept quote.</textarea>`)
-		})
-
-		t.Run("emptying an input removes its item", func(t *testing.T) {
-			p := b.post(path, licence(url.Values{"revision": {revOf(path)}, "max_targets": {"many"},
-				"control_list_entries.0": {""}, "control_list_entries.1": {"4A005"}, "control_list_entries.2": {""}}))
-			if p.status != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422", p.status)
-			}
-			if got := textItems(p.body, "control_list_entries"); got != "4A005," {
-				t.Errorf("after emptying the first input the form shows %q, want 4A005 and a blank one", got)
-			}
-			p = b.post(path, licence(url.Values{"revision": {revOf(path)}, "control_list_entries.0": {""}, "control_list_entries.1": {"4A005"}, "control_list_entries.2": {""}}))
-			if p.status != http.StatusSeeOther {
-				t.Fatalf("save: %d\n%s", p.status, p.body)
-			}
-			if got := stored(path); strings.Join(got, ",") != "4A005" {
-				t.Errorf("entries after emptying the first input: %v, want [4A005]", got)
-			}
-		})
-
-		t.Run("no item is unknown; None is known to be none", func(t *testing.T) {
-			for _, tc := range []struct {
-				name     string
-				form     url.Values
-				wantNull bool
-			}{
-				{"every input emptied", url.Values{"control_list_entries.0": {""}, "control_list_entries.1": {""}}, true},
-				{"every input emptied, None ticked", url.Values{"control_list_entries.0": {""}, "control_list_entries.none": {"1"}}, false},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					form := licence(tc.form)
-					form.Set("revision", revOf(path))
-					if p := b.post(path, form); p.status != http.StatusSeeOther {
-						t.Fatalf("save: %d\n%s", p.status, p.body)
-					}
-					got := stored(path)
-					if tc.wantNull && got != nil || !tc.wantNull && (got == nil || len(got) != 0) {
-						t.Errorf("entries stored as %#v, want null %v", got, tc.wantNull)
-					}
-					page := b.get(path)
-					if ticked := strings.Contains(page.body, `name="control_list_entries.none" value="1" checked`); ticked == tc.wantNull {
-						t.Errorf("None ticked on the page: %v, want %v", ticked, !tc.wantNull)
-					}
-					if got := textItems(page.body, "control_list_entries"); got != "" {
-						t.Errorf("inputs %q, want one blank", got)
-					}
-				})
-			}
-		})
-
-		t.Run("a stale save compares the items and keeps them", func(t *testing.T) {
-			rev := revOf(path)
-			if p := b.post(path, licence(url.Values{"revision": {rev}, "control_list_entries.0": {"4A005"}})); p.status != http.StatusSeeOther {
-				t.Fatalf("their save: %d\n%s", p.status, p.body)
-			}
-			p := b.post(path, licence(url.Values{"revision": {rev}, "control_list_entries.0": {"5A001.j"}, "control_list_entries.1": {"4A005"}, "control_list_entries.2": {""}}))
-			if p.status != http.StatusConflict {
-				t.Fatalf("stale save: %d, want 409", p.status)
-			}
-			mustContain(t, "the conflict", p, "<td class=\"old\">4A005</td><td class=\"new\">5A001.j\n4A005</td>")
-			if got := textItems(p.body, "control_list_entries"); got != "5A001.j,4A005," {
-				t.Errorf("the stale save's form shows %q, want the staffer's 5A001.j, 4A005 kept", got)
-			}
-			if got := stored(path); strings.Join(got, ",") != "4A005" {
-				t.Errorf("the stale save wrote %v", got)
-			}
 		})
 	})
 }

@@ -9,7 +9,7 @@ type FieldDoc struct {
 	// Help is a sentence or two for the form.
 	Help string
 	// API, where set, is what the API's contract says of the field instead of Help,
-	// whose words are the form's ("one per line", "tick None").
+	// whose words are the form's ("one per input", "tick None").
 	API string
 	// Country marks a field of country codes (one, or a list).
 	Country bool
@@ -35,9 +35,9 @@ var FieldDocs = map[string]FieldDoc{
 
 	// Products.
 	"vendor_id":            {Help: "The vendor, by name."},
-	"categories":           {Help: "Kinds of product, one per line: intrusion/spyware, network interception, IMSI catcher, forensics, monitoring centre, location tracking.", API: "Kinds of product: intrusion/spyware, network interception, IMSI catcher, forensics, monitoring centre, location tracking; null when the sources do not say."},
-	"capabilities":         {Help: "What it does in the sources' words, one per line: listening, monitoring, location tracking, intelligence collection.", API: "What it does in the sources' words: listening, monitoring, location tracking, intelligence collection; null when the sources do not say."},
-	"control_list_entries": {Help: "Wassenaar or EU dual-use entries, one per line, in either notation: 4.A.5 or 4A005 (intrusion software systems), 4D004, 5A001.f (mobile-network interception), 5A001.j (IP network surveillance).", API: "Wassenaar or EU dual-use entries, in either notation (4.A.5 or 4A005, intrusion software systems; 4D004; 5A001.f, mobile-network interception; 5A001.j, IP network surveillance), stored in one; null when the sources do not say."},
+	"categories":           {Help: "Kinds of product, one per input: intrusion/spyware, network interception, IMSI catcher, forensics, monitoring centre, location tracking.", API: "Kinds of product: intrusion/spyware, network interception, IMSI catcher, forensics, monitoring centre, location tracking; null when the sources do not say."},
+	"capabilities":         {Help: "What it does in the sources' words, one per input: listening, monitoring, location tracking, intelligence collection.", API: "What it does in the sources' words: listening, monitoring, location tracking, intelligence collection; null when the sources do not say."},
+	"control_list_entries": {Help: "Wassenaar or EU dual-use entries, one per input, in either notation: 4.A.5 or 4A005 (intrusion software systems), 4D004, 5A001.f (mobile-network interception), 5A001.j (IP network surveillance).", API: "Wassenaar or EU dual-use entries, in either notation (4.A.5 or 4A005, intrusion software systems; 4D004; 5A001.f, mobile-network interception; 5A001.j, IP network surveillance), stored in one; null when the sources do not say."},
 
 	// Agencies.
 	"state_code":       {Help: "The state the agency belongs to; for a termination, the customer's state where known.", Country: true},
@@ -64,7 +64,7 @@ var FieldDocs = map[string]FieldDoc{
 	"duration_note":                {Help: "What the source says about duration, in its words."},
 	"stated_purpose":               {Help: "The end use the buyer declared: counter_terrorism, serious_crime, national_security, law_enforcement. Leave empty when the sources do not say; unspecified when they say it names none."},
 	"purpose_specificity":          {Help: "Whether the end-use statement was specific, or a generic_assertion such as \"counter-terrorism purposes\" (the letter asks which); unknown when the sources do not say."},
-	"license.control_list_entries": {Help: "The control-list entries the licence names, one per line: 4A005, 4D004, 5A001.j (Wassenaar 4.A.5 style is accepted too).", API: "The control-list entries the licence names: 4A005, 4D004, 5A001.j (Wassenaar 4.A.5 style is accepted too); null when the sources do not say."},
+	"license.control_list_entries": {Help: "The control-list entries the licence names, one per input: 4A005, 4D004, 5A001.j (Wassenaar 4.A.5 style is accepted too).", API: "The control-list entries the licence names: 4A005, 4D004, 5A001.j (Wassenaar 4.A.5 style is accepted too); null when the sources do not say."},
 
 	// Terminations.
 	"license_id":         {Help: "The licence the termination ends, where known."},
@@ -73,9 +73,9 @@ var FieldDocs = map[string]FieldDoc{
 	"initiated_by":       {Help: "Who ended the relationship: the vendor, the customer, the exporting_state, or other; unknown when the sources do not say."},
 	"reason":             {Help: "Why, as the source says: material_breach (of the contract's terms), human_rights_concerns, expiry, other; unknown when it does not say. A vendor's statement is its claim, cited as such."},
 	"human_rights_basis": {Help: "Whether a human-rights violation was the basis, as the source says: yes, no, or unknown when it does not say."},
-	"rights_involved":    {Help: "ICCPR articles involved, one per line: iccpr_6 (life), iccpr_7, iccpr_9, iccpr_14, iccpr_17 (privacy), iccpr_19 (expression), iccpr_21, iccpr_22, iccpr_2_3 (remedy), other.", API: "ICCPR articles involved: iccpr_6 (life), iccpr_7, iccpr_9, iccpr_14, iccpr_17 (privacy), iccpr_19 (expression), iccpr_21, iccpr_22, iccpr_2_3 (remedy), other; null when the sources do not say."},
+	"rights_involved":    {Help: "ICCPR articles involved, one per input: iccpr_6 (life), iccpr_7, iccpr_9, iccpr_14, iccpr_17 (privacy), iccpr_19 (expression), iccpr_21, iccpr_22, iccpr_2_3 (remedy), other.", API: "ICCPR articles involved: iccpr_6 (life), iccpr_7, iccpr_9, iccpr_14, iccpr_17 (privacy), iccpr_19 (expression), iccpr_21, iccpr_22, iccpr_2_3 (remedy), other; null when the sources do not say."},
 	"scope":              {Help: "Whether only the agency (agency_only) or the whole state (whole_state) was cut off; unknown when the sources do not say."},
-	"reported_to":        {Help: "Who it was reported to, one per line: law_enforcement, export_authority, victim, none, unknown.", API: "Who it was reported to: law_enforcement, export_authority, victim, other; [] when to no one, null when the sources do not say."},
+	"reported_to":        {Help: "Who it was reported to, one per input: law_enforcement, export_authority, victim, none, unknown.", API: "Who it was reported to: law_enforcement, export_authority, victim, other; [] when to no one, null when the sources do not say."},
 
 	// Allegations.
 	"product_id":         {Help: "The product allegedly used."},
@@ -128,7 +128,7 @@ var FieldDocs = map[string]FieldDoc{
 	"statements.locator":            {Help: "Where in the source: a page or a paragraph."},
 	"statements.original_source_id": {Help: "The document it was first said in, when the quote is taken from another that quotes it."},
 	"statements.said_on":            {Help: "When it was said, where the sources say: 2014, 2014-03 or 2014-03-05."},
-	"statements.refers_to":          {Help: "The numbers (positions) of the statements this one is about, one per line."},
+	"statements.refers_to":          {Help: "The numbers (positions) of the statements this one is about, one per input."},
 	"legal_references.instrument":   {Help: "The instrument as the communication names it, e.g. ICCPR."},
 	"legal_references.provision":    {Help: "Its article or principle number, e.g. 17."},
 	"legal_references.quote":        {Help: "The communication's words on it, where it quotes them."},

@@ -118,6 +118,13 @@ func TestBrowserStaff(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#f-geography\.1`), "GT"),
 		chromedp.ScrollIntoView(chromedp.CSS(`#field-geography`)),
 		shot("staff-license-geography.png"),
+		// The control-list entries: a text input per entry, the same way.
+		chromedp.SendKeys(chromedp.CSS(`#f-control_list_entries\.0`), "4A005"),
+		chromedp.Click(chromedp.CSS(`button[name=add][value=control_list_entries]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-control_list_entries\.1`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-control_list_entries\.1`), "5A001.j"),
+		chromedp.ScrollIntoView(chromedp.CSS(`#field-control_list_entries`)),
+		shot("staff-license-control-list.png"),
 		chromedp.SendKeys(chromedp.CSS(`#f-valid_from`), "2014"),
 		chromedp.SendKeys(chromedp.CSS(`#f-valid_until`), "2016-13"),
 		chromedp.Submit(chromedp.CSS(`#f-max_targets`)),
@@ -127,7 +134,8 @@ func TestBrowserStaff(t *testing.T) {
 	if e := text("errors", `#field-valid_until .field-error`); !strings.Contains(e, "not a date") {
 		t.Errorf("valid_until error %q", e)
 	}
-	for sel, want := range map[string]string{`#f-geography\.0`: "MX", `#f-geography\.1`: "GT", `#f-geography\.2`: "", `#f-max_concurrent_targets`: "10"} {
+	for sel, want := range map[string]string{`#f-geography\.0`: "MX", `#f-geography\.1`: "GT", `#f-geography\.2`: "", `#f-max_concurrent_targets`: "10",
+		`#f-control_list_entries\.0`: "4A005", `#f-control_list_entries\.1`: "5A001.j", `#f-control_list_entries\.2`: ""} {
 		if got := value("kept", sel); got != want {
 			t.Errorf("%s not kept: %q, want %q", sel, got, want)
 		}
@@ -141,6 +149,9 @@ func TestBrowserStaff(t *testing.T) {
 	licenseURL := location()
 	if g := value("the first country saved", `#f-geography\.0`) + "," + value("the second country saved", `#f-geography\.1`); g != "MX,GT" {
 		t.Errorf("the licence's geography after saving: %q, want MX,GT", g)
+	}
+	if e := value("the first entry saved", `#f-control_list_entries\.0`) + "," + value("the second entry saved", `#f-control_list_entries\.1`); e != "4A005,5A001.j" {
+		t.Errorf("the licence's control-list entries after saving: %q, want 4A005,5A001.j", e)
 	}
 	if v := value("the vendor by name", `#f-vendor_id`); v != "Acme Intercept (#"+strings.TrimPrefix(vendorURL, u+"/staff/vendors/")+")" {
 		t.Errorf("the licence's vendor shows as %q", v)

@@ -72,6 +72,131 @@ func pickers(body, list string) string {
 	return strings.Join(out, ",")
 }
 
+// listScenarios are the scenarios every list of plain values on a licence's form
+// shares (countries, control-list entries): "add another" shows one more input and
+// writes nothing; emptying an input removes its item; no item is unknown and None is
+// known to be none; a stale save compares the items and keeps them.
+type listScenarios struct {
+	b    *browser
+	st   *store.Store
+	path string // a saved licence
+	list string // the list's name
+	// form is a valid licence's form with extra values.
+	form func(extra url.Values) url.Values
+	// inputs reads the list's inputs on a page (pickers or textItems).
+	inputs func(body, list string) string
+	// stored reads the saved licence's list.
+	stored func(path string) []string
+	// one and two are two values as their inputs take them; text is a value as
+	// the stale save's comparison shows it.
+	one, two string
+	text     func(string) string
+}
+
+func (c listScenarios) run(t *testing.T) {
+	t.Helper()
+	b, list, path := c.b, c.list, c.path
+	item := func(i int) string { return list + "." + strconv.Itoa(i) }
+	revOf := func() string {
+		return regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(path).body)[1]
+	}
+	saved := func(form url.Values) {
+		t.Helper()
+		form.Set("revision", revOf())
+		if p := b.post(path, form); p.status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", p.status, p.body)
+		}
+	}
+
+	t.Run("add another shows one more input and writes nothing", func(t *testing.T) {
+		n := storetest.Count(t, c.st, "licenses")
+		for _, tc := range []struct {
+			name string
+			form url.Values
+			want string
+		}{
+			{"after a filled item", url.Values{item(0): {c.one}, item(1): {c.two}}, c.one + "," + c.two + ","},
+			{"after the blank input, as a browser sends it", url.Values{item(0): {c.one}, item(1): {""}}, c.one + ",,"},
+			{"on a new list", url.Values{item(0): {""}}, ","},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				form := c.form(tc.form)
+				form.Set("add", list)
+				p := b.post("/staff/licenses/new", form)
+				if p.status != http.StatusOK {
+					t.Fatalf("add another: %d, want 200", p.status)
+				}
+				if got := c.inputs(p.body, list); got != tc.want {
+					t.Errorf("inputs %q, want %q", got, tc.want)
+				}
+				mustContain(t, "add another", p, `value="`+form.Get("reference")+`"`)
+			})
+		}
+		if got := storetest.Count(t, c.st, "licenses"); got != n {
+			t.Errorf("add another wrote %d licences", got-n)
+		}
+	})
+
+	t.Run("emptying an input removes its item", func(t *testing.T) {
+		// On a refused form the emptied input is gone already.
+		p := b.post(path, c.form(url.Values{"revision": {revOf()}, "max_targets": {"many"}, item(0): {""}, item(1): {c.two}, item(2): {""}}))
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", p.status)
+		}
+		if got := c.inputs(p.body, list); got != c.two+"," {
+			t.Errorf("after emptying the first input the form shows %q, want %s and a blank one", got, c.two)
+		}
+		saved(c.form(url.Values{item(0): {""}, item(1): {c.two}, item(2): {""}}))
+		if got := c.stored(path); strings.Join(got, ",") != c.two {
+			t.Errorf("%s after emptying the first input: %v, want [%s]", list, got, c.two)
+		}
+	})
+
+	t.Run("no item is unknown; None is known to be none", func(t *testing.T) {
+		for _, tc := range []struct {
+			name     string
+			form     url.Values
+			wantNull bool
+		}{
+			{"every input emptied", url.Values{item(0): {""}, item(1): {""}}, true},
+			{"every input emptied, None ticked", url.Values{item(0): {""}, list + ".none": {"1"}}, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				saved(c.form(tc.form))
+				got := c.stored(path)
+				if tc.wantNull && got != nil || !tc.wantNull && (got == nil || len(got) != 0) {
+					t.Errorf("%s stored as %#v, want null %v", list, got, tc.wantNull)
+				}
+				page := b.get(path)
+				if ticked := strings.Contains(page.body, `name="`+list+`.none" value="1" checked`); ticked == tc.wantNull {
+					t.Errorf("None ticked on the page: %v, want %v", ticked, !tc.wantNull)
+				}
+				if got := c.inputs(page.body, list); got != "" {
+					t.Errorf("inputs %q, want one blank", got)
+				}
+			})
+		}
+	})
+
+	t.Run("a stale save compares the items and keeps them", func(t *testing.T) {
+		rev := revOf()
+		if p := b.post(path, c.form(url.Values{"revision": {rev}, item(0): {c.one}})); p.status != http.StatusSeeOther {
+			t.Fatalf("their save: %d\n%s", p.status, p.body)
+		}
+		p := b.post(path, c.form(url.Values{"revision": {rev}, item(0): {c.two}, item(1): {c.one}, item(2): {""}}))
+		if p.status != http.StatusConflict {
+			t.Fatalf("stale save: %d, want 409", p.status)
+		}
+		mustContain(t, "the conflict", p, `<td class="old">`+c.text(c.one)+`</td><td class="new">`+c.text(c.two)+"\n"+c.text(c.one)+`</td>`)
+		if got := c.inputs(p.body, list); got != c.two+","+c.one+"," {
+			t.Errorf("the stale save's form shows %q, want the staffer's %s, %s kept", got, c.two, c.one)
+		}
+		if got := c.stored(path); strings.Join(got, ",") != c.one {
+			t.Errorf("the stale save wrote %v", got)
+		}
+	})
+}
+
 // TestStaffCountryLists: a list of countries (a licence's geography, a vendor's
 // other jurisdictions, a communication's copied states: any list field of country
 // codes) is a country picker per item and a blank one, named by the item's index
@@ -98,9 +223,6 @@ func TestStaffCountryLists(t *testing.T) {
 				form[k] = v
 			}
 			return form
-		}
-		revOf := func(path string) string {
-			return regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(b.get(path).body)[1]
 		}
 		stored := func(path string) []string {
 			t.Helper()
@@ -175,103 +297,11 @@ func TestStaffCountryLists(t *testing.T) {
 			if p.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", p.status)
 			}
-			mustContain(t, "the refused form", p, `<fieldset class="countries has-error" id="field-geography">`, "sent from an old form&#39;s text box (MX GT): reload the page")
+			mustContain(t, "the refused form", p, `<fieldset class="countries has-error" id="field-geography">`, "sent from an old form&#39;s text box (MX; GT): reload the page")
 		})
 
-		t.Run("add another shows one more picker and writes nothing", func(t *testing.T) {
-			n := storetest.Count(t, st, "licenses")
-			for _, tc := range []struct {
-				name string
-				form url.Values
-				want string
-			}{
-				{"after a picked country", url.Values{"geography.0": {"MX"}, "geography.1": {"GT"}}, "MX,GT,"},
-				{"after the blank picker, as a browser sends it", url.Values{"geography.0": {"MX"}, "geography.1": {""}}, "MX,,"},
-				{"on a new list", url.Values{"geography.0": {""}}, ","},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					form := licence(tc.form)
-					form.Set("add", "geography")
-					p := b.post("/staff/licenses/new", form)
-					if p.status != http.StatusOK {
-						t.Fatalf("add another: %d, want 200", p.status)
-					}
-					if got := pickers(p.body, "geography"); got != tc.want {
-						t.Errorf("pickers %q, want %q", got, tc.want)
-					}
-					mustContain(t, "add another", p, `value="GEO-1"`)
-				})
-			}
-			if got := storetest.Count(t, st, "licenses"); got != n {
-				t.Errorf("add another wrote %d licences", got-n)
-			}
-		})
-
-		t.Run("emptying a picker removes its country", func(t *testing.T) {
-			// On a refused form the emptied picker is gone already.
-			p := b.post(path, licence(url.Values{"revision": {revOf(path)}, "max_targets": {"many"}, "geography.0": {""}, "geography.1": {"GT"}, "geography.2": {""}}))
-			if p.status != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422", p.status)
-			}
-			if got := pickers(p.body, "geography"); got != "GT," {
-				t.Errorf("after emptying the first picker the form shows %q, want GT and a blank one", got)
-			}
-			p = b.post(path, licence(url.Values{"revision": {revOf(path)}, "geography.0": {""}, "geography.1": {"GT"}, "geography.2": {""}}))
-			if p.status != http.StatusSeeOther {
-				t.Fatalf("save: %d\n%s", p.status, p.body)
-			}
-			if got := stored(path); strings.Join(got, ",") != "GT" {
-				t.Errorf("geography after emptying Mexico's picker: %v, want [GT]", got)
-			}
-		})
-
-		t.Run("no country picked is unknown; None is known to be none", func(t *testing.T) {
-			for _, tc := range []struct {
-				name     string
-				form     url.Values
-				wantNull bool
-			}{
-				{"every picker emptied", url.Values{"geography.0": {""}, "geography.1": {""}}, true},
-				{"every picker emptied, None ticked", url.Values{"geography.0": {""}, "geography.none": {"1"}}, false},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					form := licence(tc.form)
-					form.Set("revision", revOf(path))
-					if p := b.post(path, form); p.status != http.StatusSeeOther {
-						t.Fatalf("save: %d\n%s", p.status, p.body)
-					}
-					got := stored(path)
-					if tc.wantNull && got != nil || !tc.wantNull && (got == nil || len(got) != 0) {
-						t.Errorf("geography stored as %#v, want null %v", got, tc.wantNull)
-					}
-					page := b.get(path)
-					if ticked := strings.Contains(page.body, `name="geography.none" value="1" checked`); ticked == tc.wantNull {
-						t.Errorf("None ticked on the page: %v, want %v", ticked, !tc.wantNull)
-					}
-					if got := pickers(page.body, "geography"); got != "" {
-						t.Errorf("pickers %q, want one blank", got)
-					}
-				})
-			}
-		})
-
-		t.Run("a stale save compares the countries and keeps them", func(t *testing.T) {
-			rev := revOf(path)
-			if p := b.post(path, licence(url.Values{"revision": {rev}, "geography.0": {"MX"}})); p.status != http.StatusSeeOther {
-				t.Fatalf("their save: %d\n%s", p.status, p.body)
-			}
-			p := b.post(path, licence(url.Values{"revision": {rev}, "geography.0": {"GT"}, "geography.1": {"MX"}, "geography.2": {""}}))
-			if p.status != http.StatusConflict {
-				t.Fatalf("stale save: %d, want 409", p.status)
-			}
-			mustContain(t, "the conflict", p, "<td class=\"old\">Mexico (MX)</td><td class=\"new\">Guatemala (GT)\nMexico (MX)</td>")
-			if got := pickers(p.body, "geography"); got != "GT,MX," {
-				t.Errorf("the stale save's form shows %q, want the staffer's GT, MX kept", got)
-			}
-			if got := stored(path); strings.Join(got, ",") != "MX" {
-				t.Errorf("the stale save wrote %v", got)
-			}
-		})
+		listScenarios{b: b, st: st, path: path, list: "geography", form: licence, inputs: pickers, stored: stored,
+			one: "MX", two: "GT", text: func(code string) string { return domain.CountryName(code) + " (" + code + ")" }}.run(t)
 
 		t.Run("a vendor's other jurisdictions, the same way", func(t *testing.T) {
 			p := b.post("/staff/vendors/new", url.Values{"csrf": {tok}, "name": {"Jurisdiction Vendor"}, "ungp_commitment": {"unknown"},
@@ -286,6 +316,186 @@ func TestStaffCountryLists(t *testing.T) {
 			if strings.Join(v.OtherJurisdictions, ",") != "FR,DE" {
 				t.Errorf("other jurisdictions as stored: %v", v.OtherJurisdictions)
 			}
+		})
+	})
+}
+
+// textItems returns the text inputs of the list of plain values named list on a
+// page, in order, as their values joined by commas ("4A005,5A001.j," is two items
+// and a blank input; "" is one blank input). No inputs show as "(none)"; inputs
+// whose names do not run list.0, list.1, … in order as "(misnumbered)".
+func textItems(body, list string) string {
+	re := regexp.MustCompile(`<input id="f-` + regexp.QuoteMeta(list) + `\.(\d+)" name="` + regexp.QuoteMeta(list) + `\.(\d+)" type="text" value="([^"]*)"`)
+	var out []string
+	for i, m := range re.FindAllStringSubmatch(body, -1) {
+		if m[1] != strconv.Itoa(i) || m[2] != m[1] {
+			return "(misnumbered)"
+		}
+		out = append(out, m[3])
+	}
+	if out == nil {
+		return "(none)"
+	}
+	return strings.Join(out, ",")
+}
+
+// TestStaffValueLists: a list of plain values that are not countries or references
+// (a licence's or product's control-list entries, a product's categories, an
+// agency's aliases, a termination's rights involved, a statement's refers_to) is a
+// text input per item and a blank one, named by the item's index as a list of
+// countries is, generated from the field's description (maxlength from its tag,
+// inputmode numeric for numbers). The items are kept in order; an item that is not
+// one is refused beside its input with every other problem; "add another" writes
+// nothing; an emptied input removes its item; None tells [] from null; an old
+// page's text box is refused; a stale save compares the items.
+func TestStaffValueLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		addStaff(t, st, "editor@example.org", domain.RoleEditor)
+		ctx := domain.SystemContext(context.Background())
+		vendor, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Slug: "list-vendor", Name: "List Vendor", UNGPCommitment: "unknown"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "un_document", Title: "A list test letter"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, console(t, st))
+		b.login("editor@example.org", staffPassword)
+		tok := b.csrf("/staff/")
+		licence := func(extra url.Values) url.Values {
+			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {vendor.ID.String()}, "license_status": {"granted"},
+				"purpose_specificity": {"unknown"}, "reference": {"LIST-1"}}
+			for k, v := range extra {
+				form[k] = v
+			}
+			return form
+		}
+		stored := func(path string) []string {
+			t.Helper()
+			id, _ := domain.ParseID(strings.TrimPrefix(path, "/staff/licenses/"))
+			l, err := st.GetLicense(ctx, int(id), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.ControlListEntries
+		}
+
+		t.Run("every list of plain values is a text input per item, from the field's description", func(t *testing.T) {
+			for _, tc := range []struct {
+				path, list string
+				attrs      []string // of the blank input
+				none       bool
+			}{
+				{"/staff/licenses/new", "control_list_entries", nil, true},
+				{"/staff/products/new", "categories", nil, true},
+				{"/staff/products/new", "capabilities", nil, true},
+				{"/staff/products/new", "control_list_entries", nil, true},
+				{"/staff/agencies/new", "aliases", []string{`maxlength="300"`}, true},
+				{"/staff/terminations/new", "rights_involved", nil, true},
+				{"/staff/terminations/new", "reported_to", nil, true},
+				// A list of numbers that is never null: no None.
+				{"/staff/communications/new", "statements.0.refers_to", []string{`inputmode="numeric"`}, false},
+			} {
+				p := b.get(tc.path)
+				if got := textItems(p.body, tc.list); got != "" {
+					t.Errorf("%s: %s shows %q, want one blank input", tc.path, tc.list, got)
+				}
+				mustContain(t, tc.path, p, `<fieldset class="lines" id="field-`+tc.list+`">`, `name="add" value="`+tc.list+`"`)
+				blank := regexp.MustCompile(`<input id="f-` + regexp.QuoteMeta(tc.list) + `\.0"[^>]*>`).FindString(p.body)
+				for _, a := range tc.attrs {
+					if !strings.Contains(blank, a) {
+						t.Errorf("%s: %s's input %s lacks %s", tc.path, tc.list, blank, a)
+					}
+				}
+				if has := strings.Contains(p.body, `name="`+tc.list+`.none"`); has != tc.none {
+					t.Errorf("%s: %s has None: %v, want %v", tc.path, tc.list, has, tc.none)
+				}
+				if strings.Contains(p.body, `class="lines">`) || strings.Contains(p.body, `name="`+tc.list+`" rows=`) {
+					t.Errorf("%s: %s is still a textarea", tc.path, tc.list)
+				}
+			}
+		})
+
+		var path string
+		t.Run("two items kept in order", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", licence(url.Values{"control_list_entries.0": {"5A001.j"}, "control_list_entries.1": {"4A005"}, "control_list_entries.2": {""}}))
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", p.status, p.body)
+			}
+			path, _, _ = strings.Cut(p.header.Get("Location"), "?")
+			if got := stored(path); strings.Join(got, ",") != "5A001.j,4A005" {
+				t.Errorf("control-list entries as stored: %v, want [5A001.j 4A005]", got)
+			}
+			if got := textItems(b.get(path).body, "control_list_entries"); got != "5A001.j,4A005," {
+				t.Errorf("the licence's inputs show %q, want 5A001.j, 4A005 and a blank one", got)
+			}
+		})
+
+		t.Run("an item that is not one is refused beside its input, every problem at once", func(t *testing.T) {
+			long := strings.Repeat("x", 301)
+			p := b.post("/staff/agencies/new", url.Values{"csrf": {tok}, "state_code": {"MX"}, "kind": {"unknown"}, "name": {"List Agency"},
+				"aliases.0": {"Kept Alias"}, "aliases.1": {long}, "aliases.2": {"Another"}, "aliases.3": {""}})
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			for _, tc := range []struct{ input, want string }{
+				{"aliases.0", ""}, {"aliases.1", "longer than 300 bytes"}, {"aliases.2", ""},
+			} {
+				got := fieldErrorOf(p.body, tc.input)
+				if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+					t.Errorf("%s shows the error %q, want %q", tc.input, got, tc.want)
+				}
+			}
+			if got := textItems(p.body, "aliases"); got != "Kept Alias,"+long+",Another," {
+				t.Errorf("the refused form's inputs show %q, want every value sent kept", got)
+			}
+
+			p = b.post("/staff/communications/new", url.Values{"csrf": {tok}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"statements.0.kind": {"assessment"}, "statements.0.quote": {"This appears to be at odds."}, "statements.0.source_id": {src.ID.String()},
+				"statements.0.said_on": {"2019-13"}, "statements.0.refers_to.0": {"1"}, "statements.0.refers_to.1": {"two"}, "statements.0.refers_to.2": {""}})
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			for _, tc := range []struct{ input, want string }{
+				{"statements.0.refers_to.0", ""}, {"statements.0.refers_to.1", `must be a whole number: &#34;two&#34; is not one`}, {"statements.0.said_on", "is not a date"},
+			} {
+				got := fieldErrorOf(p.body, tc.input)
+				if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+					t.Errorf("%s shows the error %q, want %q", tc.input, got, tc.want)
+				}
+			}
+			if got := textItems(p.body, "statements.0.refers_to"); got != "1,two," {
+				t.Errorf("the refused statement's refers_to shows %q, want 1, two and a blank one", got)
+			}
+			if n := storetest.Count(t, st, "agencies") + storetest.Count(t, st, "communications"); n != 0 {
+				t.Errorf("%d records written from refused forms", n)
+			}
+		})
+
+		t.Run("the text box of a page loaded before the inputs is refused, naming what was sent", func(t *testing.T) {
+			p := b.post("/staff/licenses/new", licence(url.Values{"control_list_entries": {"4A005\r\n5A001.j"}}))
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", p.status)
+			}
+			mustContain(t, "the refused form", p, `<fieldset class="lines has-error" id="field-control_list_entries">`,
+				"sent from an old form&#39;s text box (4A005; 5A001.j): reload the page and type one item per input")
+		})
+
+		listScenarios{b: b, st: st, path: path, list: "control_list_entries", form: licence, inputs: textItems, stored: stored,
+			one: "4A005", two: "5A001.j", text: func(s string) string { return s }}.run(t)
+
+		t.Run("add another in an item of a list of objects: a statement's refers_to", func(t *testing.T) {
+			p := b.post("/staff/communications/new", url.Values{"csrf": {tok}, "kind": {"letter"}, "sender": {"A Special Rapporteur"},
+				"statements.0.quote": {"Kept quote."}, "statements.0.refers_to.0": {"1"}, "statements.0.refers_to.1": {""},
+				"add": {"statements.0.refers_to"}})
+			if p.status != http.StatusOK {
+				t.Fatalf("add another in a statement: %d, want 200", p.status)
+			}
+			if got := textItems(p.body, "statements.0.refers_to"); got != "1,," {
+				t.Errorf("the statement's refers_to shows %q after add another, want 1 and two blank ones", got)
+			}
+			mustContain(t, "add another in a statement", p, `>Kept quote.</textarea>`)
 		})
 	})
 }
@@ -426,7 +636,7 @@ func TestStaffSubForms(t *testing.T) {
 				"statements.0.kind": {"vendor_statement"}, "statements.0.speaker": {"A vendor"}, "statements.0.quote": {"We only sell to governments."},
 				"statements.0.source_id": {"A sub-form test letter"},
 				"statements.1.kind":      {"assessment"}, "statements.1.quote": {""}, "statements.1.source_id": {src.ID.String()},
-				"statements.1.said_on": {"2019-13"}, "statements.1.refers_to": {"1"},
+				"statements.1.said_on": {"2019-13"}, "statements.1.refers_to.0": {"1"},
 				"legal_references.0.instrument": {""}, "legal_references.0.provision": {"17"},
 				"legal_references.1.instrument": {"ICCPR"}, "legal_references.1.provision": {"19"}})
 			if p.status != http.StatusUnprocessableEntity {
@@ -458,7 +668,7 @@ func TestStaffSubForms(t *testing.T) {
 				"statements.0.kind": {"vendor_statement"}, "statements.0.quote": {"We only sell to governments."},
 				"statements.0.source_id": {"A sub-form test letter"}, "statements.0.said_on": {"2019"},
 				"statements.1.kind": {"assessment"}, "statements.1.quote": {"This appears to be at odds."},
-				"statements.1.source_id": {"#" + src.ID.String()}, "statements.1.refers_to": {"1"},
+				"statements.1.source_id": {"#" + src.ID.String()}, "statements.1.refers_to.0": {"1"},
 				"questions.0.text": {"Please explain the due diligence."}, "questions.0.kind": {"request"}, "questions.0.answer_status": {"unanswered"},
 				"legal_references.0.instrument": {"ICCPR"}, "legal_references.0.provision": {"17"}})
 			if p.status != http.StatusSeeOther {
@@ -496,7 +706,7 @@ func TestStaffSubForms(t *testing.T) {
 				"questions.0.text": {"Please explain the due diligence."}, "questions.0.kind": {"request"}, "questions.0.answer_status": {"unanswered"},
 				"statements.0.kind": {"vendor_statement"}, "statements.0.quote": {"We only sell to governments."}, "statements.0.source_id": {src.ID.String()},
 				"statements.0.said_on": {"2019"}, "statements.1.kind": {"assessment"}, "statements.1.quote": {"This appears to be at odds."},
-				"statements.1.source_id": {src.ID.String()}, "statements.1.refers_to": {"1"},
+				"statements.1.source_id": {src.ID.String()}, "statements.1.refers_to.0": {"1"},
 				"legal_references.0.instrument": {"ICCPR"}, "legal_references.0.provision": {"17"}}); p.status != http.StatusSeeOther {
 				t.Fatalf("save: %d\n%s", p.status, p.body)
 			}
@@ -580,7 +790,7 @@ func TestStaffReferences(t *testing.T) {
 				}
 			}
 			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {"acme-intercept"}, "license_status": {"granted"},
-				"purpose_specificity": {"unknown"}, "product_ids": {"Pegasus Test", "", "No Such Product"}}
+				"purpose_specificity": {"unknown"}, "product_ids.0": {"Pegasus Test"}, "product_ids.1": {""}, "product_ids.2": {"No Such Product"}}
 			p := b.post("/staff/licenses/new", form)
 			if p.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", p.status)
@@ -591,7 +801,15 @@ func TestStaffReferences(t *testing.T) {
 			if regexp.MustCompile(`value="Pegasus Test" [^>]*aria-invalid`).MatchString(p.body) {
 				t.Errorf("the known product is marked wrong")
 			}
-			form["product_ids"] = []string{"Pegasus Test", "Other Test"}
+			// The blank input sent is gone: the unknown product is the second input.
+			if got := fieldErrorOf(p.body, "product_ids.1"); !strings.Contains(got, "no product is named") {
+				t.Errorf("product_ids.1 shows the error %q, want no product is named", got)
+			}
+			if got := textItems(p.body, "product_ids"); got != "Pegasus Test,No Such Product," {
+				t.Errorf("the refused form's products show %q", got)
+			}
+			form.Set("product_ids.1", "Other Test")
+			form.Set("product_ids.2", "")
 			p = b.post("/staff/licenses/new", form)
 			if p.status != http.StatusSeeOther {
 				t.Fatalf("status %d\n%s", p.status, p.body)
@@ -602,7 +820,27 @@ func TestStaffReferences(t *testing.T) {
 			if len(l.ProductIDs) != 2 || *l.VendorID != acme.ID {
 				t.Errorf("licence as stored: products %v, vendor %v", l.ProductIDs, l.VendorID)
 			}
-			mustContain(t, "the licence's page", b.get(loc), `value="Pegasus Test (#`, `value="Other Test (#`, `name="add" value="product_ids"`)
+			page := b.get(loc)
+			mustContain(t, "the licence's page", page, `<fieldset class="refs" id="field-product_ids">`, `name="add" value="product_ids"`, `name="product_ids.none"`)
+			want := "Pegasus Test (#" + l.ProductIDs[0].String() + "),Other Test (#" + l.ProductIDs[1].String() + "),"
+			if got := textItems(page.body, "product_ids"); got != want {
+				t.Errorf("the licence's products show %q, want %q", got, want)
+			}
+			// An old page's inputs, all named product_ids, are refused rather than
+			// read as no products.
+			old := url.Values{}
+			for k, v := range form {
+				if !strings.HasPrefix(k, "product_ids.") {
+					old[k] = v
+				}
+			}
+			old["product_ids"] = []string{"Pegasus Test", "Other Test"}
+			p = b.post("/staff/licenses/new", old)
+			if p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("an old page's products: %d, want 422", p.status)
+			}
+			mustContain(t, "the refused form", p, `<fieldset class="refs has-error" id="field-product_ids">`,
+				"sent from an old form&#39;s inputs (Pegasus Test; Other Test): reload the page and type one item per input")
 		})
 
 		t.Run("the lookup lists records by part of their name, drafts included", func(t *testing.T) {

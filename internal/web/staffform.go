@@ -60,6 +60,18 @@ type formField struct {
 	Sub []formField
 	// Ints: the list's items are whole numbers (a statement's refers_to).
 	Ints bool
+	// Nullable: a list of plain values may be null (unknown) as well as [] (none);
+	// one that may not (a statement's refers_to) is [] when no item is given, and
+	// its form has no None checkbox.
+	Nullable bool
+}
+
+// itemized reports whether the field is a list of plain values given one input per
+// item, named by the item's index ("geography.0", "categories.1", "product_ids.2"):
+// a list of countries (a picker per item), of references (an input typed as a
+// reference is, per item) or of texts or numbers (a text input per item).
+func (f formField) itemized() bool {
+	return f.Input == inCountries || f.Input == inRefs || f.Input == inLines
 }
 
 // noneSuffix names the checkbox that says a list is known to be empty ([]), as
@@ -100,6 +112,7 @@ func formFieldsOf(t reflect.Type, docKey string) []formField {
 		}
 		// Required: a plain string, number or id the JSON always carries.
 		f.Required = !ptr && typ.Kind() != reflect.Slice && !strings.Contains(sf.Tag.Get("json"), ",omitempty")
+		f.Nullable = strings.Contains(sf.Tag.Get("extensions"), "x-nullable")
 		switch {
 		case typ == reflect.TypeFor[domain.ID]() && f.Ref == "":
 			f.Input, f.Required = inHidden, false
@@ -167,30 +180,18 @@ func fillForm(fields []formField, m map[string]json.RawMessage, prefix string, v
 			for i, item := range items {
 				fillForm(ff.Sub, item, key+"."+strconv.Itoa(i)+".", v)
 			}
-		case inCountries:
-			var codes []string
-			_ = json.Unmarshal(raw, &codes)
-			if len(codes) == 0 {
-				v.Set(key+noneSuffix, "1")
-			}
-			for i, c := range codes {
-				v.Set(key+"."+strconv.Itoa(i), c)
-			}
-		case inRefs, inLines:
+		case inCountries, inRefs, inLines:
 			var raws []json.RawMessage
 			_ = json.Unmarshal(raw, &raws)
 			if len(raws) == 0 {
 				v.Set(key+noneSuffix, "1")
-				continue
 			}
-			list := make([]string, len(raws))
 			for i, r := range raws {
-				list[i] = strings.Trim(string(r), `"`)
-			}
-			if ff.Input == inRefs {
-				v[key] = list
-			} else {
-				v.Set(key, strings.Join(list, "\n"))
+				var s string
+				if json.Unmarshal(r, &s) != nil {
+					s = string(r) // a number
+				}
+				v.Set(key+"."+strconv.Itoa(i), s)
 			}
 		case inJSON:
 			var buf bytes.Buffer
@@ -267,7 +268,11 @@ func blank(fields []formField, sub url.Values) bool {
 		if f.Input == inHidden {
 			continue
 		}
-		for _, v := range sub[f.Name] {
+		vals := sub[f.Name]
+		if f.itemized() {
+			vals = listValues(sub, f.Name)
+		}
+		for _, v := range vals {
 			if strings.TrimSpace(v) != "" {
 				return false
 			}
@@ -392,75 +397,12 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 				}
 			}
 			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "")
-		case inRefs:
-			var ids []string
-			for j, typed := range form[ff.Name] {
-				if typed = strings.TrimSpace(typed); typed == "" {
-					continue
-				}
-				id, problem, err := resolve(ctx, ff.Ref, typed)
-				if err != nil {
-					return nil, err
-				}
-				if problem != "" {
-					p.Add(key+"."+strconv.Itoa(j), problem)
-					continue
-				}
-				ids = append(ids, id.String())
+		case inCountries, inRefs, inLines:
+			items, err := listItems(ctx, ff, key, form, resolve, p)
+			if err != nil {
+				return nil, err
 			}
-			m[ff.Name] = listOrNull(ids, form.Get(ff.Name+noneSuffix) != "")
-		case inCountries:
-			// One picker per country; an emptied one is removed. A value no picker
-			// offers (a form sent by hand) is refused beside its item, as is a
-			// country picked twice.
-			if old := strings.Fields(val); len(old) > 0 {
-				// The text box of a page loaded before the pickers: refused, not read
-				// as unknown, so that a save from an old tab loses nothing.
-				p.Add(key, "sent from an old form's text box ("+strings.Join(old, " ")+"): reload the page and pick the countries")
-			}
-			var codes []string
-			seen := map[string]bool{}
-			for d, typed := range listValues(form, ff.Name) {
-				if typed = strings.TrimSpace(typed); typed == "" {
-					continue
-				}
-				item := key + "." + strconv.Itoa(d)
-				code, ok := domain.NormalizeCountry(typed)
-				if !ok {
-					p.Add(item, domain.CountryCodeProblem(typed))
-					continue
-				}
-				if seen[code] {
-					p.Add(item, "listed twice: "+domain.CountryName(code)+" ("+code+") is picked above")
-					continue
-				}
-				codes = append(codes, code)
-				seen[code] = true
-			}
-			m[ff.Name] = listOrNull(codes, form.Get(ff.Name+noneSuffix) != "")
-		case inLines:
-			var items []any
-			for _, line := range strings.FieldsFunc(val, func(r rune) bool { return r == '\n' || r == '\r' }) {
-				if line = strings.TrimSpace(line); line == "" {
-					continue
-				}
-				switch {
-				case ff.Ints:
-					n, err := strconv.Atoi(line)
-					if err != nil {
-						p.Add(key, "whole numbers, one per line: "+strconv.Quote(line)+" is not one")
-						continue
-					}
-					items = append(items, n)
-				default:
-					items = append(items, line)
-				}
-			}
-			if ff.Ints {
-				m[ff.Name] = listOrNull(items, true) // a list of numbers is never null: none is []
-				continue
-			}
-			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "")
+			m[ff.Name] = listOrNull(items, form.Get(ff.Name+noneSuffix) != "" || !ff.Nullable)
 		case inJSON:
 			if val == "" {
 				m[ff.Name] = nil
@@ -533,6 +475,89 @@ func parseFields(ctx context.Context, fields []formField, form url.Values, prefi
 	return m, nil
 }
 
+// listItems reads a list of plain values, one input per item (ff.itemized): the
+// items in the order of their inputs, an emptied input left out (how an item is
+// removed). An item that is not one (a value no picker offers, a country picked
+// twice, a number that is not one, a text too long) is refused beside its own
+// input, named by its index ("geography.1"), with every other item still read.
+func listItems(ctx context.Context, ff formField, key string, form url.Values, resolve refResolver, p domain.Problems) ([]any, error) {
+	if old := oldLines(form[ff.Name]); old != "" {
+		// What a page loaded before the inputs per item sent: refused, not read as
+		// unknown, so that a save from an old tab loses nothing.
+		// (A list of references was inputs of one name; the others a text box.)
+		sent, how := "text box", "type one item per input"
+		switch ff.Input {
+		case inCountries:
+			how = "pick the countries"
+		case inRefs:
+			sent = "inputs"
+		}
+		p.Add(key, "sent from an old form's "+sent+" ("+old+"): reload the page and "+how)
+	}
+	var items []any
+	seen := map[string]bool{}
+	for d, typed := range listValues(form, ff.Name) {
+		if typed = strings.TrimSpace(typed); typed == "" {
+			continue
+		}
+		item, problem, err := listItem(ctx, ff, typed, resolve, seen)
+		if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			p.Add(key+"."+strconv.Itoa(d), problem)
+			continue
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}
+
+// listItem reads one item of a list of plain values as its input was typed; seen
+// holds the countries picked above it.
+func listItem(ctx context.Context, ff formField, typed string, resolve refResolver, seen map[string]bool) (any, string, error) {
+	switch {
+	case ff.Input == inCountries:
+		code, ok := domain.NormalizeCountry(typed)
+		if !ok {
+			return nil, domain.CountryCodeProblem(typed), nil
+		}
+		if seen[code] {
+			return nil, "listed twice: " + domain.CountryName(code) + " (" + code + ") is picked above", nil
+		}
+		seen[code] = true
+		return code, "", nil
+	case ff.Input == inRefs:
+		id, problem, err := resolve(ctx, ff.Ref, typed)
+		return id.String(), problem, err
+	case ff.Ints:
+		n, err := strconv.Atoi(typed)
+		if err != nil {
+			return nil, "must be a whole number: " + strconv.Quote(typed) + " is not one", nil
+		}
+		return n, "", nil
+	}
+	// The domain's rule of the list's texts, checked here so that the problem
+	// shows beside the item rather than the list.
+	rule := domain.TextRule{Max: ff.MaxLength, URL: ff.Format == "uri"}
+	return typed, rule.Problem(typed), nil
+}
+
+// oldLines is what an old page sent under a list's own name (a text box, one item
+// per line, or inputs of that one name), its items joined by "; "; "" when it sent
+// nothing.
+func oldLines(sent []string) string {
+	var lines []string
+	for _, s := range sent {
+		for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+	}
+	return strings.Join(lines, "; ")
+}
+
 func asTypeError(err error, te **json.UnmarshalTypeError) bool {
 	t, ok := err.(*json.UnmarshalTypeError)
 	if ok {
@@ -579,7 +604,7 @@ func fieldErrors(fields []formField, errs map[string]string) map[string]string {
 
 // itemProblem reports whether a problem's name is of one item of the list ff.
 func itemProblem(ff formField, name string) bool {
-	if ff.Input != inItems && ff.Input != inRefs && ff.Input != inCountries {
+	if ff.Input != inItems && !ff.itemized() {
 		return false
 	}
 	rest, ok := strings.CutPrefix(name, ff.Name+".")

@@ -54,12 +54,12 @@ type fieldView struct {
 	// Prefix is put before the input's name (the inline source form's "new_source.",
 	// an item's "aliases.0.").
 	Prefix string
-	// Items are a list of objects' items, each a fieldset (inItems); Refs a list of
-	// references' inputs (inRefs); Picks a list of countries' pickers (inCountries,
-	// each offering Options). All end with a blank one to fill in.
+	// Items are a list of objects' items, each a fieldset (inItems); Each the inputs
+	// of a list of plain values, one per item (formField.itemized: a country picker
+	// offering Options, a reference's input, or a text input). Both end with a
+	// blank one to fill in.
 	Items []itemView
-	Refs  []refInput
-	Picks []pickView
+	Each  []listInput
 	// Lookup is where a reference's input finds suggestions as the staffer types.
 	Lookup string
 }
@@ -71,14 +71,10 @@ type itemView struct {
 	Error  string
 }
 
-// refInput is one input of a list of references.
-type refInput struct {
-	Value, Error string
-}
-
-// pickView is one picker of a list of countries: the code it shows chosen, or
-// Unknown, a value sent that no option is (kept and shown, with its error).
-type pickView struct {
+// listInput is one item's input of a list of plain values: the value it shows (for
+// a country picker, the code chosen), or Unknown, a value sent that no picker's
+// option is (kept and shown, with its error).
+type listInput struct {
 	Value, Unknown, Error string
 }
 
@@ -148,34 +144,36 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 				return nil, err
 			}
 			v.Value = t
-		case inRefs:
-			for j, val := range append(slices.Clone(v.Values), "") {
-				if strings.TrimSpace(val) == "" && j < len(v.Values) && add != prefix+f.Name {
-					continue // a blanked input: gone, with the one blank at the end
-				}
-				t, err := s.refText(ctx, f.Ref, val)
-				if err != nil {
-					return nil, err
-				}
-				v.Refs = append(v.Refs, refInput{Value: t, Error: errs[f.Name+"."+strconv.Itoa(j)]})
-			}
-		case inCountries:
-			// The pickers as sent, an emptied one gone (unless the staffer asked
-			// for one more), and a blank one at the end; an item's error is by its
-			// place in the form sent.
+		case inCountries, inRefs, inLines:
+			// The inputs as sent, an emptied one gone (unless the staffer asked for
+			// one more), and a blank one at the end; an item's error is by its place
+			// in the form sent.
 			for d, val := range listValues(form, f.Name) {
 				if val = strings.TrimSpace(val); val == "" && add != prefix+f.Name {
 					continue
 				}
-				v.Picks = append(v.Picks, pickOf(val, errs[f.Name+"."+strconv.Itoa(d)]))
+				in := listInput{Value: val, Error: errs[f.Name+"."+strconv.Itoa(d)]}
+				switch f.Input {
+				case inCountries:
+					in = pickOf(val, in.Error)
+				case inRefs:
+					t, err := s.refText(ctx, f.Ref, val)
+					if err != nil {
+						return nil, err
+					}
+					in.Value = t
+				}
+				v.Each = append(v.Each, in)
 			}
 			if add == prefix+f.Name {
-				v.Picks = append(v.Picks, pickView{})
+				v.Each = append(v.Each, listInput{})
 			}
-			if len(v.Picks) == 0 || v.Picks[len(v.Picks)-1] != (pickView{}) {
-				v.Picks = append(v.Picks, pickView{})
+			if len(v.Each) == 0 || v.Each[len(v.Each)-1] != (listInput{}) {
+				v.Each = append(v.Each, listInput{})
 			}
-			v.Options = countryOptions // each picker's, the chosen one by its Value
+			if f.Input == inCountries {
+				v.Options = countryOptions // each picker's, the chosen one by its Value
+			}
 		case inItems:
 			subs := itemForms(form, f.Name)
 			if add == prefix+f.Name {
@@ -192,7 +190,7 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 						subErrs[name] = msg
 					}
 				}
-				fv, err := s.fieldViews(ctx, f.Sub, sub, fieldErrors(f.Sub, subErrs), prefix+itemPrefix, "")
+				fv, err := s.fieldViews(ctx, f.Sub, sub, fieldErrors(f.Sub, subErrs), prefix+itemPrefix, add)
 				if err != nil {
 					return nil, err
 				}
@@ -215,14 +213,14 @@ func (s *staff) fieldViews(ctx context.Context, fields []formField, form url.Val
 
 // pickOf is a country picker showing what was sent in it: an accepted code (in
 // either case) chosen among the options, anything else kept as it was sent.
-func pickOf(sent, problem string) pickView {
+func pickOf(sent, problem string) listInput {
 	if sent == "" {
-		return pickView{Error: problem}
+		return listInput{Error: problem}
 	}
 	if code, ok := domain.NormalizeCountry(sent); ok {
-		return pickView{Value: code, Error: problem}
+		return listInput{Value: code, Error: problem}
 	}
-	return pickView{Unknown: sent, Error: problem}
+	return listInput{Unknown: sent, Error: problem}
 }
 
 // refLists are the suggestions of the reference inputs of a form, by record type:
@@ -618,16 +616,19 @@ func (s *staff) conflict(ctx context.Context, col collection, cur staffRecord, m
 // formText is a field's form value as one comparable text.
 // A reference shows as its id whichever way it was typed as a suggestion ("Acme
 // (#12)"); a list of objects as a line per item that is not blank; a list of
-// countries as a line per country picked ("Mexico (MX)").
+// plain values as a line per item, a country by name ("Mexico (MX)").
 func formText(f formField, v url.Values) string {
 	var parts []string
-	if f.Input == inCountries {
+	if f.itemized() {
 		for _, s := range listValues(v, f.Name) {
 			if s = strings.TrimSpace(s); s == "" {
 				continue
 			}
-			if code, ok := domain.NormalizeCountry(s); ok {
+			if code, ok := domain.NormalizeCountry(s); ok && f.Input == inCountries {
 				s = domain.CountryName(code) + " (" + code + ")"
+			}
+			if m := labelledID.FindStringSubmatch(s); m != nil && f.Input == inRefs {
+				s = m[1]
 			}
 			parts = append(parts, s)
 		}
@@ -648,7 +649,7 @@ func formText(f formField, v url.Values) string {
 	}
 	for _, s := range v[f.Name] {
 		if s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")); s != "" {
-			if m := labelledID.FindStringSubmatch(s); m != nil && (f.Input == inRef || f.Input == inRefs) {
+			if m := labelledID.FindStringSubmatch(s); m != nil && f.Input == inRef {
 				s = m[1]
 			}
 			parts = append(parts, s)

@@ -131,9 +131,19 @@ var (
 				Columns: []*schema.Column{AllegationsColumns[2]},
 			},
 			{
-				Name:    "allegation_vendor_id",
+				Name:    "allegation_vendor_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{AllegationsColumns[19]},
+				Columns: []*schema.Column{AllegationsColumns[19], AllegationsColumns[4]},
+			},
+			{
+				Name:    "allegation_operator_state_status",
+				Unique:  false,
+				Columns: []*schema.Column{AllegationsColumns[7], AllegationsColumns[4]},
+			},
+			{
+				Name:    "allegation_target_country_status",
+				Unique:  false,
+				Columns: []*schema.Column{AllegationsColumns[9], AllegationsColumns[4]},
 			},
 			{
 				Name:    "allegation_product_id",
@@ -141,19 +151,9 @@ var (
 				Columns: []*schema.Column{AllegationsColumns[18]},
 			},
 			{
-				Name:    "allegation_operator_state",
-				Unique:  false,
-				Columns: []*schema.Column{AllegationsColumns[7]},
-			},
-			{
 				Name:    "allegation_operator_agency_id",
 				Unique:  false,
 				Columns: []*schema.Column{AllegationsColumns[17]},
-			},
-			{
-				Name:    "allegation_target_country",
-				Unique:  false,
-				Columns: []*schema.Column{AllegationsColumns[9]},
 			},
 			{
 				Name:    "allegation_allegation_status",
@@ -811,24 +811,24 @@ var (
 				Columns: []*schema.Column{TerminationsColumns[2]},
 			},
 			{
-				Name:    "termination_vendor_id",
+				Name:    "termination_vendor_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TerminationsColumns[19]},
+				Columns: []*schema.Column{TerminationsColumns[19], TerminationsColumns[4]},
+			},
+			{
+				Name:    "termination_state_code_status",
+				Unique:  false,
+				Columns: []*schema.Column{TerminationsColumns[7], TerminationsColumns[4]},
+			},
+			{
+				Name:    "termination_agency_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{TerminationsColumns[17], TerminationsColumns[4]},
 			},
 			{
 				Name:    "termination_license_id",
 				Unique:  false,
 				Columns: []*schema.Column{TerminationsColumns[18]},
-			},
-			{
-				Name:    "termination_state_code",
-				Unique:  false,
-				Columns: []*schema.Column{TerminationsColumns[7]},
-			},
-			{
-				Name:    "termination_agency_id",
-				Unique:  false,
-				Columns: []*schema.Column{TerminationsColumns[17]},
 			},
 		},
 	}

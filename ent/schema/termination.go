@@ -47,5 +47,10 @@ func (Termination) Edges() []ent.Edge {
 
 // Indexes of the Termination.
 func (Termination) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("vendor_id"), index.Fields("license_id"), index.Fields("state_code"), index.Fields("agency_id")}
+	return []ent.Index{
+		// With the status, as the allegations' (see there): a country profile counts
+		// terminations by state or agency, and by vendor.
+		index.Fields("vendor_id", "status"), index.Fields("state_code", "status"), index.Fields("agency_id", "status"),
+		index.Fields("license_id"),
+	}
 }

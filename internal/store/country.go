@@ -16,8 +16,9 @@ import (
 // and "from" its exporting state. A licence whose sources name no exporting state
 // is from no country: its vendor's headquarters say where the vendor is, not which
 // state authorised the export. Those licences are listed apart, as the licences of
-// the vendors headquartered in a country (vendorLicenses), when the reader may see
-// that vendor (vendorIn): a draft vendor's country is as unpublished as its name.
+// the vendors headquartered in a country (a profile's vendor_licenses), when the
+// reader may see that vendor (vendorIn): a draft vendor's country is as unpublished
+// as its name.
 // The country profile lists by licensesFrom; the per-country counts group by the
 // same columns in SQL and leave the vendors' licences out. Both are here, side by
 // side, and TestCountryCounts holds them to each other.
@@ -26,12 +27,6 @@ import (
 // the exporting state.
 func licensesFrom(code string) predicate.License {
 	return license.ExportingState(code)
-}
-
-// vendorLicenses is the predicate of the licences of the vendors headquartered in a
-// country, for a reader who may see drafts or not, whatever their exporting state.
-func vendorLicenses(code string, drafts bool) predicate.License {
-	return vendorIn(license.FieldVendorID, code, drafts)
 }
 
 // A termination is placed in a country as a licence is "to" one: by the customer's

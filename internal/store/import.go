@@ -126,12 +126,8 @@ func (s *Store) ImportWith(ctx context.Context, b Batch, opts ImportOptions) (Im
 	if !opts.DryRun && total(counts) > 1000 {
 		// A bulk load leaves the planner's statistics behind: on PostgreSQL a page of
 		// an export went from 20 ms to 5 s until the next autovacuum. Refresh them now.
-		q := "PRAGMA optimize"
-		if s.dialect == dialect.Postgres {
-			q = "ANALYZE"
-		}
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("refresh planner statistics: %w", err)
+		if err := s.analyze(ctx); err != nil {
+			return nil, err
 		}
 	}
 	return counts, nil
@@ -354,4 +350,18 @@ func ids[R interface{ Base() domain.Record }](recs []R) []int {
 		}
 	}
 	return out
+}
+
+// analyze refreshes the planner's statistics of every table and index, whole.
+// SQLite's PRAGMA optimize, used here before, analyses with a row limit: on 100,000
+// licences it recorded 1,755 licences per vendor (there are 200) and per status
+// (all are published), so the planner walked every licence in id order to find a
+// country's vendor licences rather than read the vendors' index (36–53 ms for a
+// country with none, against 0.3 ms). A whole ANALYZE of that registry takes about a
+// second.
+func (s *Store) analyze(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
+	return nil
 }

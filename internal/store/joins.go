@@ -38,3 +38,8 @@ func valueIn(column, table, key string, keep func(*sql.Selector)) func(*sql.Sele
 		s.Where(sql.In(s.C(column), sub))
 	}
 }
+
+// idsIn is the predicate "column is one of ids" (FALSE for none).
+func idsIn(column string, ids []int) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(sql.InInts(s.C(column), ids...)) }
+}

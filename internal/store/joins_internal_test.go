@@ -72,19 +72,24 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 	// holds, so that the profile counts them among many.
 	const rows = "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 101) SELECT i FROM n)"
 	for _, insert := range []string{
-		"INSERT INTO vendors (id, created_at, updated_at, status, slug, name) SELECT i, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'v' || i, 'V' || i FROM " + rows,
+		"INSERT INTO vendors (id, created_at, updated_at, status, slug, name, headquarters_country) SELECT n, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'v' || n, 'V' || n, CASE WHEN n <= 3 THEN 'FR' ELSE code END FROM (SELECT row_number() OVER (ORDER BY id) AS n, id AS code FROM states) WHERE n <= 101",
 		"INSERT INTO allegations (created_at, updated_at, status, operator_state, vendor_id) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'FR', i FROM " + rows,
 		"INSERT INTO allegations (created_at, updated_at, status, operator_state, target_country, vendor_id) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', id, id, i FROM states, " + rows + " WHERE i <= 8",
 		"INSERT INTO agencies (id, created_at, updated_at, status, state_code, name) SELECT i, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'DE', 'A' || i FROM " + rows,
 		"INSERT INTO terminations (created_at, updated_at, status, state_code, vendor_id, agency_id) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'FR', i, i FROM " + rows,
 		"INSERT INTO terminations (created_at, updated_at, status, state_code, vendor_id, agency_id) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', id, i, i FROM states, " + rows + " WHERE i <= 8",
-		// An import leaves the planner statistics of what it wrote (import.go): a
-		// status is then known to narrow little.
-		"ANALYZE",
+		// As many licences as a large registry (the planner weighs a walk of the
+		// table against the vendors' index by the table's size).
+		"INSERT INTO licenses (created_at, updated_at, status, kind, end_user_state, vendor_id, valid_from, valid_until) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'end_user_license', id, abs(random()) % 100 + 1, date('2010-01-01', '+' || (i % 13 * 400) || ' days'), date('2012-01-01', '+' || (i % 13 * 400) || ' days') FROM states, (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) SELECT i FROM n)",
 	} {
 		if _, err := st.db.ExecContext(ctx, insert); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// An import leaves the planner statistics of what it wrote, whole (analyze):
+	// a status is then known to narrow little, and a vendor much.
+	if err := st.analyze(ctx); err != nil {
+		t.Fatal(err)
 	}
 	drv := &recordingDriver{Driver: entsql.OpenDB(dialect.SQLite, st.db)}
 	rec := &Store{client: ent.NewClient(ent.Driver(drv)), db: st.db, dialect: st.dialect, search: &searchCache{}, seal: &secretSeal{}}
@@ -119,7 +124,7 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 	if len(drv.queries) < 20 {
 		t.Fatalf("only %d queries recorded: the profile and lists did not go through the driver", len(drv.queries))
 	}
-	joins, activeLists, orCounts := 0, 0, 0
+	joins, activeLists, orCounts, vendorLists := 0, 0, 0, 0
 	for _, q := range drv.queries {
 		if strings.Contains(q.sql, "SELECT `vendors`.`id` FROM `vendors`") || strings.Contains(q.sql, "SELECT `agencies`.`id` FROM `agencies`") {
 			joins++
@@ -169,6 +174,14 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 				}
 			}
 		}
+		// A country's vendor licences are read through the vendors' index, not by
+		// walking every licence in id order until a hundred are found.
+		if strings.Contains(q.sql, "`licenses`.`vendor_id` IN (") && !strings.Contains(q.sql, "COUNT(") {
+			vendorLists++
+			if p := strings.Join(lines, "; "); !strings.Contains(p, "license_vendor_id_status") {
+				t.Errorf("a country's vendor licences not read through the vendors' index:\n%s\nplan: %s", q.sql, p)
+			}
+		}
 		for _, n := range plan {
 			if p, ok := plan[n.parent]; ok && strings.HasPrefix(p.detail, "CORRELATED") && !strings.HasPrefix(n.detail, "SCAN JSON_EACH") {
 				t.Errorf("a correlated subquery over a table:\n%s\nplan: %s", q.sql, strings.Join(lines, "; "))
@@ -177,6 +190,9 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 	}
 	if activeLists != 4 {
 		t.Errorf("%d licence lists by country and day seen, want 4", activeLists)
+	}
+	if vendorLists == 0 {
+		t.Error("no read of a country's vendor licences seen")
 	}
 	if orCounts != 4 {
 		t.Errorf("%d counts of allegations or terminations by country seen, want 4 (two profiles)", orCounts)

@@ -88,6 +88,7 @@ func (s *Store) migrateTo(ctx context.Context, last string) error {
 			}
 		}()
 	}
+	ran := false
 	for _, f := range files {
 		if last != "" && f.version > last {
 			break
@@ -95,6 +96,7 @@ func (s *Store) migrateTo(ctx context.Context, last string) error {
 		if applied[f.version] {
 			continue
 		}
+		ran = true
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -113,6 +115,20 @@ func (s *Store) migrateTo(ctx context.Context, last string) error {
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("migration %s: %w", f.version, err)
+		}
+	}
+	if ran && s.dialect == dialect.SQLite {
+		// An index a migration adds has no statistics beside the others' (SQLite
+		// keeps them per index), and the planner would weigh it by its defaults:
+		// refresh them when the database has any (an import wrote them).
+		var analysed int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").Scan(&analysed); err != nil {
+			return err
+		}
+		if analysed > 0 {
+			if err := s.analyze(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	return s.ensureStates(ctx)

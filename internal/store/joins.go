@@ -4,6 +4,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/export-registry/registry/ent/agency"
+	"github.com/export-registry/registry/ent/predicate"
 	"github.com/export-registry/registry/ent/vendor"
 )
 
@@ -16,7 +17,12 @@ import (
 // vendorIn is the predicate "column names a vendor headquartered in the country that
 // the reader may see", for any table with a vendor reference.
 func vendorIn(column, code string, drafts bool) func(*sql.Selector) {
-	return valueIn(column, vendor.Table, vendor.FieldID, vendor.And(vendor.HeadquartersCountry(code), vendor.StatusIn(statusValues[vendor.Status](visible(drafts))...)))
+	return valueIn(column, vendor.Table, vendor.FieldID, vendorsOf(code, drafts))
+}
+
+// vendorsOf matches the vendors headquartered in a country that the reader may see.
+func vendorsOf(code string, drafts bool) predicate.Vendor {
+	return vendor.And(vendor.HeadquartersCountry(code), vendor.StatusIn(statusValues[vendor.Status](visible(drafts))...))
 }
 
 // agencyIn is the predicate "column names an agency of the country that the reader may

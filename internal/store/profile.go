@@ -114,7 +114,7 @@ func (s *Store) StateProfile(ctx context.Context, code string, drafts bool) (Pro
 	// subquery, SQLite cannot tell how many licences it will match and may walk
 	// every licence in id order looking for a hundred, which for the many countries
 	// with no vendor finds none after reading them all (36–53 ms of 100,000).
-	hq, err := s.client.Vendor.Query().Where(vendor.HeadquartersCountry(code), vendor.StatusIn(statusValues[vendor.Status](visible(drafts))...)).IDs(ctx)
+	hq, err := s.client.Vendor.Query().Where(vendorsOf(code, drafts)).IDs(ctx)
 	if err != nil {
 		return Profile{}, err
 	}

@@ -197,6 +197,40 @@ func (c listScenarios) run(t *testing.T) {
 	})
 }
 
+// licenceForms logs an editor in and makes a vendor to file licences under. It
+// returns the editor's browser, its CSRF token, a new licence's form (reference
+// ref) with extra fields, and the licence a save redirected to (its path).
+func licenceForms(t *testing.T, st *store.Store, ref string) (*browser, string, func(extra url.Values) url.Values, func(path string) domain.License) {
+	t.Helper()
+	addStaff(t, st, "editor@example.org", domain.RoleEditor)
+	ctx := domain.SystemContext(context.Background())
+	vendor, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Slug: "list-vendor", Name: "List Vendor", UNGPCommitment: "unknown"}, store.Edit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, console(t, st))
+	b.login("editor@example.org", staffPassword)
+	tok := b.csrf("/staff/")
+	form := func(extra url.Values) url.Values {
+		form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {vendor.ID.String()}, "license_status": {"granted"},
+			"purpose_specificity": {"unknown"}, "reference": {ref}}
+		for k, v := range extra {
+			form[k] = v
+		}
+		return form
+	}
+	stored := func(path string) domain.License {
+		t.Helper()
+		id, _ := domain.ParseID(strings.TrimPrefix(path, "/staff/licenses/"))
+		l, err := st.GetLicense(ctx, int(id), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	return b, tok, form, stored
+}
+
 // TestStaffCountryLists: a list of countries (a licence's geography, a vendor's
 // other jurisdictions, a communication's copied states: any list field of country
 // codes) is a country picker per item and a blank one, named by the item's index
@@ -207,32 +241,9 @@ func (c listScenarios) run(t *testing.T) {
 // unknown one; a stale save compares the countries.
 func TestStaffCountryLists(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		addStaff(t, st, "editor@example.org", domain.RoleEditor)
 		ctx := domain.SystemContext(context.Background())
-		vendor, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Slug: "geo-vendor", Name: "Geo Vendor", UNGPCommitment: "unknown"}, store.Edit{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := newBrowser(t, console(t, st))
-		b.login("editor@example.org", staffPassword)
-		tok := b.csrf("/staff/")
-		licence := func(extra url.Values) url.Values {
-			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {vendor.ID.String()}, "license_status": {"granted"},
-				"purpose_specificity": {"unknown"}, "reference": {"GEO-1"}}
-			for k, v := range extra {
-				form[k] = v
-			}
-			return form
-		}
-		stored := func(path string) []string {
-			t.Helper()
-			id, _ := domain.ParseID(strings.TrimPrefix(path, "/staff/licenses/"))
-			l, err := st.GetLicense(ctx, int(id), true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return l.Geography
-		}
+		b, tok, licence, storedLicence := licenceForms(t, st, "GEO-1")
+		stored := func(path string) []string { return storedLicence(path).Geography }
 
 		t.Run("every list of countries is pickers, from the field's description", func(t *testing.T) {
 			for path, list := range map[string]string{"/staff/licenses/new": "geography", "/staff/vendors/new": "other_jurisdictions", "/staff/communications/new": "copied_states"} {
@@ -350,35 +361,12 @@ func textItems(body, list string) string {
 // page's text box is refused; a stale save compares the items.
 func TestStaffValueLists(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		addStaff(t, st, "editor@example.org", domain.RoleEditor)
 		ctx := domain.SystemContext(context.Background())
-		vendor, err := store.Create(ctx, st, store.Vendors, domain.VendorFields{Slug: "list-vendor", Name: "List Vendor", UNGPCommitment: "unknown"}, store.Edit{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, tok, licence, storedLicence := licenceForms(t, st, "LIST-1")
+		stored := func(path string) []string { return storedLicence(path).ControlListEntries }
 		src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "un_document", Title: "A list test letter"}, store.Edit{})
 		if err != nil {
 			t.Fatal(err)
-		}
-		b := newBrowser(t, console(t, st))
-		b.login("editor@example.org", staffPassword)
-		tok := b.csrf("/staff/")
-		licence := func(extra url.Values) url.Values {
-			form := url.Values{"csrf": {tok}, "kind": {"end_user_license"}, "vendor_id": {vendor.ID.String()}, "license_status": {"granted"},
-				"purpose_specificity": {"unknown"}, "reference": {"LIST-1"}}
-			for k, v := range extra {
-				form[k] = v
-			}
-			return form
-		}
-		stored := func(path string) []string {
-			t.Helper()
-			id, _ := domain.ParseID(strings.TrimPrefix(path, "/staff/licenses/"))
-			l, err := st.GetLicense(ctx, int(id), true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return l.ControlListEntries
 		}
 
 		t.Run("every list of plain values is a text input per item, from the field's description", func(t *testing.T) {

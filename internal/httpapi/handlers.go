@@ -14,14 +14,25 @@ import (
 
 // list answers a list request with the collection's filters.
 func list[T any](s *Server, c echo.Context, spec listSpec, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
+	p, format, err := s.parseListFormat(c, spec)
+	if err != nil {
+		return err
+	}
+	return listPage(s, c, spec, p, format, fetch)
+}
+
+// parseListFormat reads a list request: its parameters and its format.
+func (s *Server) parseListFormat(c echo.Context, spec listSpec) (store.ListParams, string, error) {
 	p, err := s.parseList(c, spec)
 	if err != nil {
-		return err
+		return p, "", err
 	}
 	format, err := listFormat(c)
-	if err != nil {
-		return err
-	}
+	return p, format, err
+}
+
+// listPage answers a list request already read.
+func listPage[T any](s *Server, c echo.Context, spec listSpec, p store.ListParams, format string, fetch func(context.Context, store.ListParams) ([]T, string, error)) error {
 	if at := askedAsOf(c); at != nil {
 		// The registry as it was: the list rebuilt from the revisions.
 		fetch = func(ctx context.Context, p store.ListParams) ([]T, string, error) {

@@ -42,7 +42,22 @@ var licensesSpec = listSpec{filters: []string{fCountry, fExporterCountry, fVendo
 //	@Router			/api/v1/licenses [get]
 //	@ID				listLicenses
 func (s *Server) listLicenses(c echo.Context) error {
-	return list[domain.License](s, c, licensesSpec, s.store.ListLicenses)
+	p, format, err := s.parseListFormat(c, licensesSpec)
+	if err != nil {
+		return err
+	}
+	if format == formatJSON && !p.Drafts && askedAsOf(c) == nil {
+		// The public JSON list: the licences' documents (store/licensedocs.go).
+		docs, next, stale, err := s.store.LicenseDocuments(c.Request().Context(), p)
+		if err != nil {
+			return err
+		}
+		if stale > 0 {
+			s.documents.wake()
+		}
+		return respondDocuments(s, c, docs, next)
+	}
+	return listPage(s, c, licensesSpec, p, format, s.store.ListLicenses)
 }
 
 // getLicense returns one license.

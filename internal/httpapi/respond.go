@@ -110,14 +110,7 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next, format string
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		next = bindCursor(c.Path(), cursorAt(next, askedAsOf(c)))
-		u := *c.Request().URL
-		q := u.Query()
-		q.Set("cursor", next)
-		u.RawQuery = q.Encode()
-		c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
-	}
+	next = linkNext(c, next)
 	if format == formatXLSX {
 		return respondXLSX(s, c, rows, next, version)
 	}
@@ -147,6 +140,53 @@ func respondList[T any](s *Server, c echo.Context, rows []T, next, format string
 		rows = []T{}
 	}
 	return s.respond(c, listEnvelope[T]{Data: rows, Meta: meta}, "", version)
+}
+
+// linkNext returns the cursor of the next page after the store's position next (""
+// on the last page), bound to the list, and links that page (Link: rel="next").
+func linkNext(c echo.Context, next string) string {
+	if next == "" {
+		return ""
+	}
+	next = bindCursor(c.Path(), cursorAt(next, askedAsOf(c)))
+	u := *c.Request().URL
+	q := u.Query()
+	q.Set("cursor", next)
+	u.RawQuery = q.Encode()
+	c.Response().Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
+	return next
+}
+
+// respondDocuments writes a page of records already encoded (docs, each a record's
+// JSON) in the list envelope: the bytes respondList writes for those records.
+func respondDocuments(s *Server, c echo.Context, docs [][]byte, next string) error {
+	version, err := s.answerVersion(c)
+	if err != nil {
+		return err
+	}
+	meta := listMeta{DatasetVersion: version, AsOf: asOfMeta(askedAsOf(c))}
+	if next = linkNext(c, next); next != "" {
+		meta.NextCursor = &next
+	}
+	size := 64 + len(next) + len(version)
+	for _, d := range docs {
+		size += len(d) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf.WriteString(`{"data":[`)
+	for i, d := range docs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(d)
+	}
+	buf.WriteString(`],"meta":`)
+	if err := jsonEncoder(buf).Encode(meta); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline, written after the envelope's end
+	buf.WriteString("}\n")
+	return s.send(c, echo.MIMEApplicationJSON, buf.Bytes(), "", version)
 }
 
 // listFormat decides a list's format: format=json|csv|xlsx wins, then the Accept

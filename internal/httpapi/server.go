@@ -138,6 +138,7 @@ type Server struct {
 	readsByIP      *limiter
 	responses      *responseCache
 	exports        *exportFiles
+	documents      *documentKeeper
 
 	clients           *flights // requests in progress per client
 	working           *flights // uncached public reads in progress
@@ -187,6 +188,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout,
 		review: opts.Review, require2FA: opts.Require2FA}
 	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)
+	s.documents = startDocumentKeeper(st, log)
 	s.trustedProxies = opts.TrustedProxies
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted
@@ -236,8 +238,11 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 	return s
 }
 
-// Close removes the exports the server kept.
-func (s *Server) Close() error { return s.exports.close() }
+// Close stops the licence documents' keeper and removes the exports the server kept.
+func (s *Server) Close() error {
+	s.documents.close()
+	return s.exports.close()
+}
 
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }

@@ -47,6 +47,10 @@ type Store struct {
 
 	// seal seals the TOTP secrets (see totpseal.go).
 	seal *secretSeal
+
+	// retired is whether the licence documents of other builds were made stale
+	// (licensedocs.go).
+	retired retiredBuilds
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything

@@ -12,7 +12,7 @@
 -- statement, through the triggers below: the licence itself, its citations, its
 -- products, and the sources its citations name (title, kind, status, ...). A later
 -- migration that rebuilds one of these tables (SQLite's way to change a column)
--- drops its triggers and must create them again (TestLicenseDocumentObjects fails
+-- drops its triggers and must create them again (TestLicenseDocumentsFollowEveryChange fails
 -- until it does).
 CREATE TABLE `license_documents` (`license_id` integer NOT NULL PRIMARY KEY, `gen` integer NOT NULL DEFAULT 0, `build` text NULL, `body` text NULL);
 CREATE INDEX `license_documents_build` ON `license_documents` (`build`);

@@ -1,0 +1,205 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/export-registry/registry/internal/dataset"
+	"github.com/export-registry/registry/internal/domain"
+	"github.com/export-registry/registry/internal/store"
+	"github.com/export-registry/registry/internal/store/storetest"
+)
+
+// A public list read through the licence documents must answer what the licences'
+// own read answers, byte for byte, after any change that can change a licence's
+// public JSON: the change makes the document stale at once (its trigger), the list
+// renders it on the spot, and the next fill writes it again.
+func TestLicenseDocumentsFollowEveryChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 60, Seed: 5}); err != nil {
+			t.Fatal(err)
+		}
+		if n := staleDocuments(t, st); n != 0 {
+			t.Fatalf("the import left %d stale documents", n)
+		}
+		addDrafts(t, st)
+		fillDocuments(t, st)
+		sameAsLicenses(t, st, "after the import")
+
+		public, _, err := st.ListLicenses(ctx, store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit})
+		if err != nil || len(public) < 10 {
+			t.Fatalf("%d public licences: %v", len(public), err)
+		}
+		src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "media", Title: "Later article"}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Publish(ctx, st, store.Sources, int(src.ID), nil, store.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		fillDocuments(t, st)
+		licence := func(i int) domain.License {
+			t.Helper()
+			l, err := st.GetLicense(ctx, int(public[i].ID), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l
+		}
+		var citationID domain.ID
+		for _, c := range []struct {
+			name   string
+			change func(t *testing.T)
+		}{
+			{"a licence's description", func(t *testing.T) {
+				l := licence(0)
+				if _, err := store.Update(ctx, st, store.Licenses, int(l.ID), l.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
+					f.Description = new("Changed since the document was written")
+					return f, nil
+				}, store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a licence's products", func(t *testing.T) {
+				l := licence(1)
+				if _, err := store.Update(ctx, st, store.Licenses, int(l.ID), l.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
+					f.ProductIDs = []domain.ID{}
+					return f, nil
+				}, store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a citation added", func(t *testing.T) {
+				l, err := store.AddCitation(ctx, st, store.Licenses, int(public[2].ID), nil, domain.Citation{SourceID: src.ID, Fields: []string{"reference"}, Confidence: "reported"}, store.Edit{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				citationID = l.Citations[len(l.Citations)-1].ID
+			}},
+			{"the cited source's title", func(t *testing.T) {
+				s, err := st.GetSource(ctx, int(src.ID), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := store.Update(ctx, st, store.Sources, int(src.ID), s.Revision, func(f domain.SourceFields) (domain.SourceFields, error) {
+					f.Title = "Later article, corrected"
+					return f, nil
+				}, store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"the cited source retracted", func(t *testing.T) {
+				if _, err := store.Retract(ctx, st, store.Sources, int(src.ID), nil, "withdrawn by its publisher", store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a citation removed", func(t *testing.T) {
+				if _, err := store.DeleteCitation(ctx, st, store.Licenses, int(public[2].ID), nil, int(citationID), store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a licence retracted", func(t *testing.T) {
+				if _, err := store.Retract(ctx, st, store.Licenses, int(public[3].ID), nil, "issued in error", store.Edit{}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a document of another build", func(t *testing.T) {
+				if _, err := store.DB(st).ExecContext(ctx, `UPDATE license_documents SET build = 'another build', body = '{"id":"0"}' WHERE license_id = `+fmt.Sprint(public[4].ID)); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				c.change(t)
+				sameAsLicenses(t, st, "stale")
+				fillDocuments(t, st)
+				sameAsLicenses(t, st, "filled again")
+			})
+		}
+	})
+}
+
+// sameAsLicenses compares the public lists read through the documents with the
+// licences' own read, encoded, for a few filters and page sizes.
+func sameAsLicenses(t *testing.T, st *store.Store, when string) {
+	t.Helper()
+	ctx := context.Background()
+	all, _, err := st.ListLicenses(ctx, store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit})
+	if err != nil || len(all) == 0 {
+		t.Fatalf("%d public licences: %v", len(all), err)
+	}
+	country := ""
+	for _, l := range all {
+		if l.EndUserState != nil {
+			country = *l.EndUserState
+			break
+		}
+	}
+	for name, p := range map[string]store.ListParams{
+		"public":             {Statuses: domain.PublicStatuses, Limit: store.MaxLimit},
+		"pages of 7":         {Statuses: domain.PublicStatuses, Limit: 7},
+		"published, country": {Statuses: []string{domain.StatusPublished}, Country: country},
+	} {
+		for pages := 0; ; pages++ {
+			recs, want, err := st.ListLicenses(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs, next, _, err := st.LicenseDocuments(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next != want {
+				t.Fatalf("%s, %s, page %d: next cursor %q, want %q", when, name, pages, next, want)
+			}
+			if len(docs) != len(recs) {
+				t.Fatalf("%s, %s, page %d: %d documents, want %d", when, name, pages, len(docs), len(recs))
+			}
+			for i := range recs {
+				var buf bytes.Buffer
+				if err := store.EncodeLicense(&buf, &recs[i]); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(docs[i], buf.Bytes()) {
+					t.Errorf("%s, %s: licence %s:\n got %s\nwant %s", when, name, recs[i].ID, docs[i], buf.Bytes())
+				}
+			}
+			if next == "" {
+				break
+			}
+			if p.After, err = store.DecodeCursor(next); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// staleDocuments counts the licences whose document is stale.
+func staleDocuments(t *testing.T, st *store.Store) int {
+	t.Helper()
+	var n int
+	if err := store.DB(st).QueryRowContext(context.Background(), "SELECT count(*) FROM license_documents WHERE body IS NULL").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// fillDocuments fills every stale document, as the server's keeper does.
+func fillDocuments(t *testing.T, st *store.Store) {
+	t.Helper()
+	for {
+		n, err := st.FillLicenseDocuments(context.Background(), 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if n := staleDocuments(t, st); n != 0 {
+		t.Fatalf("%d documents still stale after a fill", n)
+	}
+}

@@ -20,9 +20,10 @@ type documentKeeper struct {
 	done   chan struct{}
 }
 
-func startDocumentKeeper(st *store.Store, log *slog.Logger) *documentKeeper {
+func startDocumentKeeper(st *store.Store, log *slog.Logger, m *metrics) *documentKeeper {
 	ctx, stop := context.WithCancel(context.Background())
 	k := &documentKeeper{wakeup: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	m.documentsFilling.Set(1) // until the first fill has caught up
 	k.wake()
 	go func() {
 		defer close(k.done)
@@ -32,11 +33,13 @@ func startDocumentKeeper(st *store.Store, log *slog.Logger) *documentKeeper {
 				return
 			case <-k.wakeup:
 			}
+			m.documentsFilling.Set(1)
 			for {
 				n, err := st.FillLicenseDocuments(ctx, documentBatch)
 				if ctx.Err() != nil {
 					return
 				}
+				m.documentsWritten.Add(float64(n))
 				if err != nil {
 					// Lists stay right without the documents (they render stale
 					// ones), only slower; the next list that finds one wakes the
@@ -47,6 +50,7 @@ func startDocumentKeeper(st *store.Store, log *slog.Logger) *documentKeeper {
 					break
 				}
 			}
+			m.documentsFilling.Set(0)
 		}
 	}()
 	return k

@@ -53,6 +53,7 @@ func (s *Server) listLicenses(c echo.Context) error {
 			return err
 		}
 		if stale > 0 {
+			s.metrics.documentsRendered.Add(float64(stale))
 			s.documents.wake()
 		}
 		return respondDocuments(s, c, docs, next)

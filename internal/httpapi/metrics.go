@@ -20,7 +20,12 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	// refused counts requests turned away to keep the server answering, by reason.
 	refused *prometheus.CounterVec
-	handler http.Handler
+	// The licence documents (store/licensedocs.go): written by the keeper, rendered
+	// on the spot by lists that found them stale, and whether the keeper is filling.
+	documentsWritten  prometheus.Counter
+	documentsRendered prometheus.Counter
+	documentsFilling  prometheus.Gauge
+	handler           http.Handler
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -39,8 +44,20 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "registry_http_refused_total",
 			Help: "Requests refused to keep the server answering: client_concurrency (429), saturated (503).",
 		}, []string{"reason"}),
+		documentsWritten: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_license_documents_written_total",
+			Help: "Licence documents the keeper rendered and wrote.",
+		}),
+		documentsRendered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_license_documents_rendered_total",
+			Help: "Stale licence documents that public lists rendered on the spot.",
+		}),
+		documentsFilling: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "registry_license_documents_filling",
+			Help: "1 while the keeper fills stale licence documents (at start, after changes), else 0.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.refused,
+	reg.MustRegister(m.requests, m.latency, m.refused, m.documentsWritten, m.documentsRendered, m.documentsFilling,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m

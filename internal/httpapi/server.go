@@ -188,7 +188,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout,
 		review: opts.Review, require2FA: opts.Require2FA}
 	s.exports = newExportFiles(opts.ExportDir, st.DatasetVersion)
-	s.documents = startDocumentKeeper(st, log)
+	s.documents = startDocumentKeeper(st, log, s.metrics)
 	s.trustedProxies = opts.TrustedProxies
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect() // the connection's address: headers are not trusted

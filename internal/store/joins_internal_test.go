@@ -79,8 +79,10 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 		"INSERT INTO terminations (created_at, updated_at, status, state_code, vendor_id, agency_id) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'FR', i, i FROM " + rows,
 		"INSERT INTO terminations (created_at, updated_at, status, state_code, vendor_id, agency_id) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', id, i, i FROM states, " + rows + " WHERE i <= 8",
 		// As many licences as a large registry (the planner weighs a walk of the
-		// table against the vendors' index by the table's size).
-		"INSERT INTO licenses (created_at, updated_at, status, kind, end_user_state, vendor_id, valid_from, valid_until) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'end_user_license', id, abs(random()) % 100 + 1, date('2010-01-01', '+' || (i % 13 * 400) || ' days'), date('2012-01-01', '+' || (i % 13 * 400) || ' days') FROM states, (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) SELECT i FROM n)",
+		// table against the vendors' index by the table's size), each with an
+		// end-user and an exporting state: the planner knows a state's share of the
+		// licences only as the average of its index (sqlite_stat1, see analyze).
+		"INSERT INTO licenses (created_at, updated_at, status, kind, end_user_state, exporting_state, vendor_id, valid_from, valid_until) SELECT '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'published', 'end_user_license', id, id, abs(random()) % 100 + 1, date('2010-01-01', '+' || (i % 13 * 400) || ' days'), date('2012-01-01', '+' || (i % 13 * 400) || ' days') FROM states, (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) SELECT i FROM n)",
 	} {
 		if _, err := st.db.ExecContext(ctx, insert); err != nil {
 			t.Fatal(err)

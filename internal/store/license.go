@@ -127,13 +127,16 @@ func (s *Store) licenseFilters(ctx context.Context, p ListParams) ([]predicate.L
 
 // activeOn is the predicate of a licence valid on day d. Dates are stored as the first
 // day of their period, so an end known only to the month or year reaches d when that
-// period's first day is on or before the first day of d's month or year.
+// period's first day is on or before the first day of d's month or year. A licence
+// with no known start is not active on any day: valid_from <= day is not true of
+// NULL. (An explicit IS NOT NULL beside it made the start a two-sided range, which
+// SQLite, with no samples of the dates, weighs as selective enough to read the
+// start's index and sort, rather than a country's or exporter's index in id order.)
 func activeOn(d time.Time) predicate.License {
 	day := d.Format(domain.DateLayout)
 	month := domain.PeriodStart(d, domain.PrecisionMonth).Format(domain.DateLayout)
 	year := domain.PeriodStart(d, domain.PrecisionYear).Format(domain.DateLayout)
 	return license.And(
-		license.ValidFromNotNil(),
 		license.ValidFromLTE(day),
 		license.Or(
 			license.ValidUntilIsNil(),

@@ -131,17 +131,20 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 	if err != nil || len(all) == 0 {
 		t.Fatalf("%d public licences: %v", len(all), err)
 	}
-	country := ""
+	country, covers := "", ""
 	for _, l := range all {
-		if l.EndUserState != nil {
+		if country == "" && l.EndUserState != nil {
 			country = *l.EndUserState
-			break
+		}
+		if covers == "" && len(l.Geography) > 0 {
+			covers = l.Geography[0]
 		}
 	}
 	for name, p := range map[string]store.ListParams{
 		"public":             {Statuses: domain.PublicStatuses, Limit: store.MaxLimit},
 		"pages of 7":         {Statuses: domain.PublicStatuses, Limit: 7},
 		"published, country": {Statuses: []string{domain.StatusPublished}, Country: country},
+		"covers, pages of 2": {Statuses: domain.PublicStatuses, Covers: covers, Limit: 2},
 	} {
 		for pages := 0; ; pages++ {
 			recs, want, err := st.ListLicenses(ctx, p)

@@ -30,6 +30,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -319,8 +320,12 @@ type server struct {
 // serveRegistry starts `registry serve` on db at addr with the environment env and
 // its log to stderr, and returns it once it answers /healthz.
 func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*server, error) {
+	metrics, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(binary, "serve", "--db", db, "--addr", addr)
-	cmd.Env = env
+	cmd.Env = append(slices.Clip(env), "REGISTRY_METRICS_ADDR="+metrics)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -330,7 +335,7 @@ func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*se
 		s.stop()
 		return nil, err
 	}
-	if err := waitDocuments(s.base); err != nil {
+	if err := waitDocuments("http://" + metrics); err != nil {
 		s.stop()
 		return nil, err
 	}
@@ -338,7 +343,8 @@ func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*se
 }
 
 // waitDocuments waits until the server's keeper has filled the licence documents
-// (a new build renders them all again), so that no measure includes that work.
+// (a new build renders them all again), so that no measure includes that work; base
+// is the server's metrics address.
 func waitDocuments(base string) error {
 	start := time.Now()
 	for deadline := start.Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {

@@ -141,22 +141,16 @@ func (s *Store) LicenseDocuments(ctx context.Context, p ListParams) ([][]byte, s
 		arena = make([]byte, 0, 32<<10)
 		ends  []int
 		ids   []int
-		stale []int
+		id    int64
+		body  sql.RawBytes // the driver's bytes, valid until the next row: copied
 	)
 	for rows.Next() {
-		var (
-			id   int64
-			body sql.RawBytes
-		)
 		if err := rows.Scan(&id, &body); err != nil {
 			rows.Close()
 			return nil, "", 0, err
 		}
-		if body == nil {
-			stale = append(stale, int(id))
-		}
 		ids = append(ids, int(id))
-		arena = append(arena, body...)
+		arena = append(arena, body...) // none for a stale document (NULL)
 		ends = append(ends, len(arena))
 	}
 	rows.Close()
@@ -165,10 +159,14 @@ func (s *Store) LicenseDocuments(ctx context.Context, p ListParams) ([][]byte, s
 	}
 	ids, next := page(ids, limit, func(id int) int { return id })
 	docs := make([][]byte, len(ids))
+	var stale []int
 	start := 0
 	for i := range ids {
 		docs[i] = arena[start:ends[i]:ends[i]]
 		start = ends[i]
+		if len(docs[i]) == 0 {
+			stale = append(stale, ids[i])
+		}
 	}
 	rendered, err := s.renderLicenses(ctx, append(preds, license.IDIn(stale...)), stale)
 	if err != nil {

@@ -374,7 +374,7 @@ type exportPage[T any] struct {
 }
 
 // exportSpan is the id range one reader of an export takes at a time.
-const exportSpan = 5000
+const exportSpan = 2500
 
 // readPages reads every public record into pages, in id order, then closes it. A
 // record collection is read by two readers over consecutive id ranges (reading is

@@ -104,6 +104,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // sections of a profile read at once, and a few reads are admitted together.
 const sqliteIdleConns = 16
 
+// sqliteCacheKiB is each SQLite connection's share of the page cache, in KiB (PRAGMA
+// cache_size of -sqliteCacheKiB; SQLite's default is 2,000 KiB). modernc's SQLite is built
+// with SQLITE_ENABLE_MEMORY_MANAGEMENT, so its connections share one page cache whose
+// bound is the sum of their shares: the connection reading (an export, a list) may
+// fill what the idle ones do not use. Each 4 KiB page is a 4,360-byte allocation that
+// modernc's allocator serves from an 8 KiB slot, outside the Go heap and its memory
+// limit: with the default, the five connections of the mixed load scenario held up to
+// 20 MB of cache, and the process peaked at 157–162 MB (BENCHMARKS.md).
+const sqliteCacheKiB = 1000
+
 // openSQLite opens a SQLite file with the pragmas the registry depends on: foreign
 // keys (ent refuses to migrate without them), WAL so readers never block the writer,
 // a busy timeout so writers queue instead of failing, immediate write transactions so
@@ -127,6 +137,7 @@ func openSQLite(path string) (*sql.DB, error) {
 	// NORMAL is durable in WAL mode against a process crash; only an OS crash or power
 	// loss may lose the last transactions, never corrupt the database.
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", sqliteCacheKiB))
 	q.Add("_time_format", "sqlite")
 	q.Add("_txlock", "immediate")
 	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())

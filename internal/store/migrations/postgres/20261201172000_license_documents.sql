@@ -13,7 +13,6 @@
 -- transaction, through the triggers below: the licence itself, its citations, its
 -- products, and the sources its citations name (title, kind, status, ...).
 CREATE TABLE "license_documents" ("license_id" bigint NOT NULL PRIMARY KEY, "gen" bigint NOT NULL DEFAULT 0, "build" character varying NULL, "body" text NULL);
-CREATE INDEX "license_documents_build" ON "license_documents" ("build");
 CREATE INDEX "license_documents_stale" ON "license_documents" ("license_id") WHERE "body" IS NULL;
 INSERT INTO "license_documents" ("license_id") SELECT "id" FROM "licenses";
 CREATE FUNCTION "license_documents_stale"(ids bigint[]) RETURNS void LANGUAGE sql AS $$

@@ -15,7 +15,6 @@
 -- drops its triggers and must create them again (TestLicenseDocumentsFollowEveryChange fails
 -- until it does).
 CREATE TABLE `license_documents` (`license_id` integer NOT NULL PRIMARY KEY, `gen` integer NOT NULL DEFAULT 0, `build` text NULL, `body` text NULL);
-CREATE INDEX `license_documents_build` ON `license_documents` (`build`);
 CREATE INDEX `license_documents_stale` ON `license_documents` (`license_id`) WHERE `body` IS NULL;
 INSERT INTO `license_documents` (`license_id`) SELECT `id` FROM `licenses`;
 CREATE TRIGGER `license_documents_license_insert` AFTER INSERT ON `licenses` BEGIN INSERT INTO `license_documents` (`license_id`) VALUES (new.`id`) ON CONFLICT (`license_id`) DO UPDATE SET `gen` = `gen` + 1, `build` = NULL, `body` = NULL; END;

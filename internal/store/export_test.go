@@ -68,3 +68,11 @@ func SetAsOfBatch(n int) { asOfBatch = n }
 
 // DeltaBatch is how many records a delta reads at a time (tests make it small).
 var DeltaBatch = &deltaBatch
+
+// Restarted makes the store behave as a new process would with the licence
+// documents: its pass over the documents of other builds starts again.
+func Restarted(s *Store) {
+	s.pass.mu.Lock()
+	defer s.pass.mu.Unlock()
+	s.pass.after, s.pass.done = 0, false
+}

@@ -37,7 +37,8 @@ import (
 //   - A document is written only at the gen read before its licence was read
 //     (FillLicenseDocuments), so a change committed meanwhile is never covered.
 //   - A document names the build that rendered it, and a list reads only this
-//     build's: a new binary may write other JSON.
+//     build's: a new binary may write other JSON. Each store makes one pass over
+//     the table to render again the documents of other builds.
 //   - A stale document is rendered on the spot by the licences' raw read
 //     (readLicenses), the list's answer without documents; the server's keeper then
 //     fills it in the background.
@@ -126,10 +127,10 @@ func (s *Store) LicenseDocuments(ctx context.Context, p ListParams) ([][]byte, s
 		sel.Join(g).OnP(entsql.And(on...))
 		order = g.C(licensegeography.FieldLicenseID)
 	}
-	// The build is compared here, not in the query: PostgreSQL's planner, whose
-	// statistics may know only another build's value (a new binary retires the
-	// documents at start), took a build condition for one that almost no row
-	// meets and drove the whole query from it (1.4 s a list).
+	// The build is compared below, not in the query: PostgreSQL's planner, whose
+	// statistics may know only another build's value (a new binary writes its
+	// own documents after it starts), took a build condition for one that almost
+	// no row meets and drove the whole query from it (1.4 s a list).
 	sel.LeftJoin(d).On(d.C("license_id"), t.C(license.FieldID))
 	for _, p := range preds {
 		p(sel)
@@ -215,16 +216,12 @@ func (s *Store) renderLicenses(ctx context.Context, preds []predicate.License, i
 	return out, nil
 }
 
-// FillLicenseDocuments renders up to n stale licence documents, lowest ids first,
-// and returns how many it wrote. Each is written only if its licence has not changed
-// since its gen was read: a change that commits meanwhile leaves it stale for the
-// next fill. The first fill of a process also retires the documents other builds
-// wrote.
+// FillLicenseDocuments renders up to n licence documents that are stale, or, once
+// none is, of another build (a pass over the table that each store makes once), and
+// writes them. It returns how many documents it looked at: 0 when none is left. A
+// document is written only if its licence has not changed since its gen was read:
+// a change that commits meanwhile leaves it stale for the next fill.
 func (s *Store) FillLicenseDocuments(ctx context.Context, n int) (int, error) {
-	build := documentBuild()
-	if err := s.retireOtherBuilds(ctx, build); err != nil {
-		return 0, err
-	}
 	// Through the index of stale documents: SQLite's statistics of it are those
 	// of the last ANALYZE, which may have found every document stale (after a
 	// migration), and would then have it read the whole table for each batch. A
@@ -233,32 +230,27 @@ func (s *Store) FillLicenseDocuments(ctx context.Context, n int) (int, error) {
 	if s.dialect == dialect.SQLite {
 		indexed = " INDEXED BY license_documents_stale"
 	}
-	rows, err := s.db.QueryContext(ctx, rebind(s.dialect, "SELECT d.license_id, d.gen FROM license_documents AS d"+indexed+
-		" JOIN licenses AS l ON l.id = d.license_id WHERE d.body IS NULL ORDER BY d.license_id LIMIT ?"), n)
+	docs, err := s.documentRows(ctx, "SELECT d.license_id, d.gen, d.build FROM license_documents AS d"+indexed+
+		" JOIN licenses AS l ON l.id = d.license_id WHERE d.body IS NULL ORDER BY d.license_id LIMIT ?", n)
 	if err != nil {
-		return 0, fmt.Errorf("licence documents: %w", err)
+		return 0, err
 	}
-	gens := map[int]int64{}
-	var ids []int
-	for rows.Next() {
-		var (
-			id  int
-			gen int64
-		)
-		if err := rows.Scan(&id, &gen); err != nil {
-			rows.Close()
+	if len(docs) == 0 {
+		if docs, err = s.otherBuilds(ctx, n); err != nil || len(docs) == 0 {
 			return 0, err
 		}
-		gens[id] = gen
-		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return 0, err
+	gens := make(map[int]int64, len(docs))
+	ids := make([]int, 0, len(docs))
+	for _, d := range docs {
+		if !d.current {
+			gens[d.id] = d.gen
+			ids = append(ids, d.id)
+		}
 	}
 	// Read after the gens: a change from here on raises a gen, and its document
 	// is not written.
-	docs, err := s.renderLicenses(ctx, []predicate.License{license.IDIn(ids...)}, ids)
+	bodies, err := s.renderLicenses(ctx, []predicate.License{license.IDIn(ids...)}, ids)
 	if err != nil {
 		return 0, err
 	}
@@ -272,17 +264,72 @@ func (s *Store) FillLicenseDocuments(ctx context.Context, n int) (int, error) {
 		return 0, err
 	}
 	defer stmt.Close()
-	written := 0
-	for id, doc := range docs {
-		res, err := stmt.ExecContext(ctx, string(doc), build, id, gens[id])
-		if err != nil {
+	for id, body := range bodies {
+		if _, err := stmt.ExecContext(ctx, string(body), documentBuild(), id, gens[id]); err != nil {
 			return 0, err
 		}
-		if n, err := res.RowsAffected(); err == nil {
-			written += int(n)
-		}
 	}
-	return written, tx.Commit()
+	return len(docs), tx.Commit()
+}
+
+// otherBuilds returns the next n documents of the store's pass over the table, in
+// licence id order, from where it stopped (none: the pass is over). A new binary
+// renders the documents another build wrote this way, each written once; the pass
+// reads the whole table, once a store.
+func (s *Store) otherBuilds(ctx context.Context, n int) ([]documentRow, error) {
+	s.pass.mu.Lock()
+	defer s.pass.mu.Unlock()
+	if s.pass.done {
+		return nil, nil
+	}
+	docs, err := s.documentRows(ctx, "SELECT d.license_id, d.gen, d.build FROM license_documents AS d"+
+		" JOIN licenses AS l ON l.id = d.license_id WHERE d.license_id > ? ORDER BY d.license_id LIMIT ?", s.pass.after, n)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		s.pass.done = true
+	} else {
+		s.pass.after = docs[len(docs)-1].id
+	}
+	return docs, nil
+}
+
+// passOverBuilds is where a store's pass over the documents of other builds stands.
+type passOverBuilds struct {
+	mu    sync.Mutex
+	after int // the last licence id looked at
+	done  bool
+}
+
+// documentRow is a licence document as the fill reads it.
+type documentRow struct {
+	id      int
+	gen     int64
+	current bool // written by this build
+}
+
+// documentRows runs query (with ? placeholders), which selects license_id, gen and
+// build, with args.
+func (s *Store) documentRows(ctx context.Context, query string, args ...any) ([]documentRow, error) {
+	rows, err := s.db.QueryContext(ctx, rebind(s.dialect, query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("licence documents: %w", err)
+	}
+	defer rows.Close()
+	var out []documentRow
+	for rows.Next() {
+		var (
+			d     documentRow
+			build sql.NullString
+		)
+		if err := rows.Scan(&d.id, &d.gen, &build); err != nil {
+			return nil, err
+		}
+		d.current = build.Valid && build.String == documentBuild()
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 // fillLicenseDocuments fills every stale licence document.
@@ -293,28 +340,6 @@ func (s *Store) fillLicenseDocuments(ctx context.Context) error {
 			return err
 		}
 	}
-}
-
-// retiredBuilds records that a store retired the documents of other builds.
-type retiredBuilds struct {
-	mu   sync.Mutex
-	done bool
-}
-
-// retireOtherBuilds makes stale, once a store, the documents another build wrote. It
-// reads the whole table (the build has no index: see LicenseDocuments), once.
-func (s *Store) retireOtherBuilds(ctx context.Context, build string) error {
-	s.retired.mu.Lock()
-	defer s.retired.mu.Unlock()
-	if s.retired.done {
-		return nil
-	}
-	if _, err := s.db.ExecContext(ctx, rebind(s.dialect,
-		"UPDATE license_documents SET gen = gen + 1, build = NULL, body = NULL WHERE build <> ?"), build); err != nil {
-		return fmt.Errorf("licence documents of other builds: %w", err)
-	}
-	s.retired.done = true
-	return nil
 }
 
 // rebind turns a statement's ? placeholders into the dialect's.

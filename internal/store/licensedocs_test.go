@@ -111,6 +111,21 @@ func TestLicenseDocumentsFollowEveryChange(t *testing.T) {
 					t.Fatal(err)
 				}
 			}},
+			{"every document of another build, then a restart", func(t *testing.T) {
+				if _, err := store.DB(st).ExecContext(ctx, `UPDATE license_documents SET build = 'another build'`); err != nil {
+					t.Fatal(err)
+				}
+				sameAsLicenses(t, st, "another build's documents")
+				store.Restarted(st) // the new binary's pass renders them again
+				fillDocuments(t, st)
+				var left int
+				if err := store.DB(st).QueryRowContext(ctx, `SELECT count(*) FROM license_documents WHERE build = 'another build'`).Scan(&left); err != nil {
+					t.Fatal(err)
+				}
+				if left != 0 {
+					t.Errorf("%d documents of another build left after the pass", left)
+				}
+			}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				c.change(t)

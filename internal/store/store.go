@@ -48,9 +48,9 @@ type Store struct {
 	// seal seals the TOTP secrets (see totpseal.go).
 	seal *secretSeal
 
-	// retired is whether the licence documents of other builds were made stale
-	// (licensedocs.go).
-	retired retiredBuilds
+	// pass is where the store's pass over the licence documents other builds wrote
+	// stands (licensedocs.go).
+	pass passOverBuilds
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything

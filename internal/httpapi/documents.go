@@ -39,7 +39,7 @@ func startDocumentKeeper(st *store.Store, log *slog.Logger, m *metrics) *documen
 				if ctx.Err() != nil {
 					return
 				}
-				m.documentsWritten.Add(float64(n))
+				m.documentsChecked.Add(float64(n))
 				if err != nil {
 					// Lists stay right without the documents (they render stale
 					// ones), only slower; the next list that finds one wakes the

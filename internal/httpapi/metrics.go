@@ -20,9 +20,9 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	// refused counts requests turned away to keep the server answering, by reason.
 	refused *prometheus.CounterVec
-	// The licence documents (store/licensedocs.go): written by the keeper, rendered
+	// The licence documents (store/licensedocs.go): looked at by the keeper, rendered
 	// on the spot by lists that found them stale, and whether the keeper is filling.
-	documentsWritten  prometheus.Counter
+	documentsChecked  prometheus.Counter
 	documentsRendered prometheus.Counter
 	documentsFilling  prometheus.Gauge
 	handler           http.Handler
@@ -44,9 +44,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "registry_http_refused_total",
 			Help: "Requests refused to keep the server answering: client_concurrency (429), saturated (503).",
 		}, []string{"reason"}),
-		documentsWritten: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "registry_license_documents_written_total",
-			Help: "Licence documents the keeper rendered and wrote.",
+		documentsChecked: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_license_documents_checked_total",
+			Help: "Licence documents the keeper looked at: the stale ones, rendered and written, and after a start every one, once, for those of another build.",
 		}),
 		documentsRendered: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "registry_license_documents_rendered_total",
@@ -57,7 +57,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "1 while the keeper fills stale licence documents (at start, after changes), else 0.",
 		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.refused, m.documentsWritten, m.documentsRendered, m.documentsFilling,
+	reg.MustRegister(m.requests, m.latency, m.refused, m.documentsChecked, m.documentsRendered, m.documentsFilling,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m

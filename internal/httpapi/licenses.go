@@ -48,15 +48,14 @@ func (s *Server) listLicenses(c echo.Context) error {
 	}
 	if format == formatJSON && !p.Drafts && askedAsOf(c) == nil {
 		// The public JSON list: the licences' documents (store/licensedocs.go).
-		docs, next, stale, err := s.store.LicenseDocuments(c.Request().Context(), p)
-		if err != nil {
-			return err
-		}
-		if stale > 0 {
-			s.metrics.documentsRendered.Add(float64(stale))
-			s.documents.wake()
-		}
-		return respondDocuments(s, c, docs, next)
+		return respondDocuments(s, c, func(dst []byte) ([]byte, string, error) {
+			dst, next, stale, err := s.store.AppendLicenseDocuments(c.Request().Context(), dst, p)
+			if stale > 0 {
+				s.metrics.documentsRendered.Add(float64(stale))
+				s.documents.wake()
+			}
+			return dst, next, err
+		})
 	}
 	return listPage(s, c, licensesSpec, p, format, s.store.ListLicenses)
 }

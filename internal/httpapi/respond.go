@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -157,10 +158,24 @@ func linkNext(c echo.Context, next string) string {
 	return next
 }
 
-// respondDocuments writes a page of records already encoded (docs, each a record's
-// JSON) in the list envelope: the bytes respondList writes for those records.
-func respondDocuments(s *Server, c echo.Context, docs [][]byte, next string) error {
+// respondDocuments writes a page of records already encoded, which appendPage
+// appends to a buffer (each record's JSON, separated by commas, and the store's
+// position of the next page), in the list envelope: the bytes respondList writes for
+// those records. The buffer is reused once the answer is written (send copies what
+// it keeps).
+func respondDocuments(s *Server, c echo.Context, appendPage func([]byte) ([]byte, string, error)) error {
 	version, err := s.answerVersion(c)
+	if err != nil {
+		return err
+	}
+	held := pageBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*held) <= maxPooledPage {
+			pageBuffers.Put(held)
+		}
+	}()
+	b, next, err := appendPage(append((*held)[:0], `{"data":[`...))
+	*held = b
 	if err != nil {
 		return err
 	}
@@ -168,26 +183,23 @@ func respondDocuments(s *Server, c echo.Context, docs [][]byte, next string) err
 	if next = linkNext(c, next); next != "" {
 		meta.NextCursor = &next
 	}
-	size := 64 + len(next) + len(version)
-	for _, d := range docs {
-		size += len(d) + 1
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	buf.WriteString(`{"data":[`)
-	for i, d := range docs {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(d)
-	}
-	buf.WriteString(`],"meta":`)
+	buf := bytes.NewBuffer(append(b, `],"meta":`...))
 	if err := jsonEncoder(buf).Encode(meta); err != nil {
 		return err
 	}
 	buf.Truncate(buf.Len() - 1) // Encode's newline, written after the envelope's end
 	buf.WriteString("}\n")
-	return s.send(c, echo.MIMEApplicationJSON, buf.Bytes(), "", version)
+	*held = buf.Bytes()
+	return s.send(c, echo.MIMEApplicationJSON, *held, "", version)
 }
+
+// pageBuffers are the buffers of the pages respondDocuments writes: a page of 100
+// licences is about 110 KB, which a new buffer would grow to in several copies.
+var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledPage bounds the buffers kept for reuse (a page of 500 licences is about
+// 550 KB).
+const maxPooledPage = 1 << 20
 
 // listFormat decides a list's format: format=json|csv|xlsx wins, then the Accept
 // header (text/csv).

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 
 	"entgo.io/ent/dialect"
@@ -88,18 +89,19 @@ func EncodeLicense(buf *bytes.Buffer, l *domain.License) error {
 	return nil
 }
 
-// LicenseDocuments returns a public page of licences (p.Drafts false) as their JSON
-// documents, in id order, with the cursor of the next page ("" on the last) and how
-// many of them were stale and rendered on the spot (a keeper should fill them).
-func (s *Store) LicenseDocuments(ctx context.Context, p ListParams) ([][]byte, string, int, error) {
+// AppendLicenseDocuments appends to dst a public page of licences (p.Drafts false):
+// their JSON documents in id order, separated by commas. It returns dst, the cursor
+// of the next page ("" on the last) and how many of the documents were stale and
+// rendered on the spot (a keeper should fill them).
+func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListParams) ([]byte, string, int, error) {
 	if p.Drafts {
-		return nil, "", 0, errors.New("licence documents are public: a list that may show drafts reads the licences")
+		return dst, "", 0, errors.New("licence documents are public: a list that may show drafts reads the licences")
 	}
 	covers := p.Covers
 	p.Covers = "" // joined below
 	preds, err := s.licenseFilters(ctx, p)
 	if err != nil {
-		return nil, "", 0, err
+		return dst, "", 0, err
 	}
 	limit := p.limit()
 	b := entsql.Dialect(s.dialect)
@@ -139,59 +141,80 @@ func (s *Store) LicenseDocuments(ctx context.Context, p ListParams) ([][]byte, s
 	args = append(args, limit+1)
 	rows, err := s.query(ctx, query+" LIMIT "+placeholder(s.dialect, len(args)), args...)
 	if err != nil {
-		return nil, "", 0, err
+		return dst, "", 0, err
 	}
-	// The documents are copied into one buffer, and sliced once it stops growing.
+	// Each document is copied once, into dst; a stale one (NULL, or another
+	// build's) is left out and its place noted, to be rendered once the rows are
+	// read.
 	var (
-		arena       = make([]byte, 0, 32<<10)
-		ends        []int
-		ids         []int
+		holes       []hole
 		id          int64
-		build, body sql.RawBytes // the driver's bytes, valid until the next row: copied
+		build, body sql.RawBytes // the driver's bytes, valid until the next row
+		n, last     int
+		next        string
+		this        = documentBuild()
+		start       = len(dst)
 	)
-	this := documentBuild()
 	for rows.Next() {
+		if n == limit { // the row after the page: there is a next page
+			next = EncodeCursor(last)
+			break
+		}
 		if err := rows.Scan(&id, &build, &body); err != nil {
 			rows.Close()
-			return nil, "", 0, err
+			return dst, "", 0, err
 		}
-		ids = append(ids, int(id))
-		if string(build) == this {
-			arena = append(arena, body...) // none for a stale document (NULL)
+		if n > 0 {
+			dst = append(dst, ',')
 		}
-		ends = append(ends, len(arena))
+		if body != nil && string(build) == this {
+			dst = append(dst, body...)
+		} else {
+			holes = append(holes, hole{len(dst), int(id)})
+		}
+		n, last = n+1, int(id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, "", 0, err
+		return dst, "", 0, err
 	}
-	ids, next := page(ids, limit, func(id int) int { return id })
-	docs := make([][]byte, len(ids))
-	var stale []int
-	start := 0
-	for i := range ids {
-		docs[i] = arena[start:ends[i]:ends[i]]
-		start = ends[i]
-		if len(docs[i]) == 0 {
-			stale = append(stale, ids[i])
-		}
+	if len(holes) == 0 {
+		return dst, next, 0, nil
 	}
-	rendered, err := s.renderLicenses(ctx, append(preds, license.IDIn(stale...)), stale)
+	ids := make([]int, len(holes))
+	for i, h := range holes {
+		ids[i] = h.id
+	}
+	rendered, err := s.renderLicenses(ctx, append(preds, license.IDIn(ids...)), ids)
 	if err != nil {
-		return nil, "", 0, err
+		return dst, "", 0, err
 	}
-	out := docs[:0]
-	for i, id := range ids {
-		if len(docs[i]) == 0 {
-			doc, ok := rendered[id]
-			if !ok {
-				continue // gone from the list since the page was read
-			}
-			docs[i] = doc
+	return fillHoles(dst, start, holes, rendered), next, len(holes), nil
+}
+
+// hole is where a stale document goes in a list of documents: at the byte at, the
+// document of licence id.
+type hole struct{ at, id int }
+
+// fillHoles puts the documents into their holes in the comma-separated list that
+// starts at dst[start]; a hole with no document (a licence gone from the list since
+// the page was read) is dropped with its comma.
+func fillHoles(dst []byte, start int, holes []hole, docs map[int][]byte) []byte {
+	// From the last hole back, so that the places noted before stay right.
+	for i := len(holes) - 1; i >= 0; i-- {
+		h := holes[i]
+		if doc, ok := docs[h.id]; ok {
+			dst = slices.Insert(dst, h.at, doc...)
+			continue
 		}
-		out = append(out, docs[i])
+		switch {
+		case h.at > start: // the comma before it
+			dst = slices.Delete(dst, h.at-1, h.at)
+		case h.at < len(dst): // the first: the comma after it
+			dst = slices.Delete(dst, h.at, h.at+1)
+		}
 	}
-	return out, next, len(stale), nil
+	return dst
 }
 
 // renderLicenses reads the licences of ids that preds keep, as the list reads them

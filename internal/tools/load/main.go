@@ -339,6 +339,14 @@ func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*se
 		s.stop()
 		return nil, err
 	}
+	if strings.HasPrefix(db, "postgres") {
+		// What autovacuum does after the keeper rewrote the documents (a new build
+		// writes every one again): it is off on this kind of machine.
+		if out, err := exec.Command("psql", db, "-qc", "VACUUM (ANALYZE) license_documents").CombinedOutput(); err != nil {
+			s.stop()
+			return nil, fmt.Errorf("vacuum: %v\n%s", err, out)
+		}
+	}
 	return s, nil
 }
 

@@ -271,6 +271,9 @@ func (s *Store) FillLicenseDocuments(ctx context.Context, n int) (int, error) {
 			ids = append(ids, d.id)
 		}
 	}
+	if len(ids) == 0 {
+		return len(docs), nil // all of this build
+	}
 	// Read after the gens: a change from here on raises a gen, and its document
 	// is not written.
 	bodies, err := s.renderLicenses(ctx, []predicate.License{license.IDIn(ids...)}, ids)
@@ -305,8 +308,11 @@ func (s *Store) otherBuilds(ctx context.Context, n int) ([]documentRow, error) {
 	if s.pass.done {
 		return nil, nil
 	}
+	// The table alone, in its order (a licence's deletion deletes its document):
+	// joined to the licences, the pass read a licence's row for each document,
+	// 30 s for 100,000 on SQLite.
 	docs, err := s.documentRows(ctx, "SELECT d.license_id, d.gen, d.build FROM license_documents AS d"+
-		" JOIN licenses AS l ON l.id = d.license_id WHERE d.license_id > ? ORDER BY d.license_id LIMIT ?", s.pass.after, n)
+		" WHERE d.license_id > ? ORDER BY d.license_id LIMIT ?", s.pass.after, n)
 	if err != nil {
 		return nil, err
 	}

@@ -43,35 +43,80 @@ const (
 // each, that every other reader is waiting for.
 func defaultMaxInFlight() int { return max(2, runtime.GOMAXPROCS(0)) }
 
-// flights counts requests in progress, in all and per client, and lets a request wait
-// for one of them to end.
+// flights counts requests in progress, in all and per client, and queues the requests
+// waiting for room, oldest first.
 type flights struct {
 	mu       sync.Mutex
 	total    int
 	byClient map[string]int
-	ended    chan struct{} // closed when a request ends, if someone waits for that
+	waiting  []*waiter // oldest first; none of them admitted by the counts as they are
+}
+
+// admission decides whether a client's request comes in given the requests in
+// progress: in all, of this client, and of every client (byClient, read only). It
+// must not admit more as the counts grow, so that a request that came in never
+// makes a waiting one admissible.
+type admission func(total, mine int, byClient map[string]int) bool
+
+// waiter is a request waiting for room; ready is closed when leave counts it in.
+type waiter struct {
+	client string
+	admit  admission
+	ready  chan struct{}
 }
 
 func newFlights() *flights { return &flights{byClient: map[string]int{}} }
 
-// enter counts a request of client in if admit allows it given the requests in
-// progress: in all, of this client, and of every client (byClient, read only). If
-// not, it returns a channel closed when a request ends.
-func (f *flights) enter(client string, admit func(total, mine int, byClient map[string]int) bool) (bool, <-chan struct{}) {
+// tryEnter counts a request of client in if admit allows it.
+func (f *flights) tryEnter(client string, admit admission) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !admit(f.total, f.byClient[client], f.byClient) {
-		if f.ended == nil {
-			f.ended = make(chan struct{})
+	return f.countIn(client, admit)
+}
+
+// enter counts a request of client in if admit allows it; if not, it queues the
+// request behind the others waiting and returns its waiter, which leave counts in
+// when there is room, in the order the requests came. A request that finds room
+// comes in at once: every request waiting was refused by the counts as they are.
+func (f *flights) enter(client string, admit admission) (bool, *waiter) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.countIn(client, admit) {
+		return true, nil
+	}
+	w := &waiter{client: client, admit: admit, ready: make(chan struct{})}
+	f.waiting = append(f.waiting, w)
+	return false, w
+}
+
+// abandon takes a waiter out of the queue (its request gave up). It reports false if
+// the waiter was counted in meanwhile: the request is then in progress, and must
+// leave.
+func (f *flights) abandon(w *waiter) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, q := range f.waiting {
+		if q == w {
+			f.waiting = append(f.waiting[:i], f.waiting[i+1:]...)
+			return true
 		}
-		return false, f.ended
+	}
+	return false
+}
+
+// countIn counts a request in if admit allows it. f.mu is held.
+func (f *flights) countIn(client string, admit admission) bool {
+	if !admit(f.total, f.byClient[client], f.byClient) {
+		return false
 	}
 	f.total++
 	f.byClient[client]++
-	return true, nil
+	return true
 }
 
-// leave counts a request of client out, and wakes the requests waiting for room.
+// leave counts a request of client out, and counts in the waiting requests the room
+// now admits, oldest first. Waking only those (not every waiter, to race for the
+// room) keeps the wait of each close to the time the ones ahead of it take.
 func (f *flights) leave(client string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -81,10 +126,16 @@ func (f *flights) leave(client string) {
 	} else {
 		f.byClient[client]--
 	}
-	if f.ended != nil {
-		close(f.ended)
-		f.ended = nil
+	kept := f.waiting[:0]
+	for _, w := range f.waiting {
+		if f.countIn(w.client, w.admit) {
+			close(w.ready)
+		} else {
+			kept = append(kept, w)
+		}
 	}
+	clear(f.waiting[len(kept):])
+	f.waiting = kept
 }
 
 // retryIn is an error answered with the domain error's status and a Retry-After of
@@ -113,7 +164,7 @@ func (s *Server) limitInFlight(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		client := c.RealIP()
-		if ok, _ := s.clients.enter(client, func(_, mine int, _ map[string]int) bool { return mine < s.clientConcurrency }); !ok {
+		if !s.clients.tryEnter(client, func(_, mine int, _ map[string]int) bool { return mine < s.clientConcurrency }) {
 			s.metrics.refused.WithLabelValues("client_concurrency").Inc()
 			return retryIn(time.Second, domain.Errorf(domain.ETOOMANY, "too many requests in progress from this address; retry after 1 second"))
 		}
@@ -145,30 +196,38 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return shared < 2*s.maxInFlight
 		}
-		ctx := c.Request().Context()
-		var timeout <-chan time.Time
-		for {
-			ok, ended := s.working.enter(client, admit)
-			if ok {
-				break
-			}
-			if timeout == nil {
-				t := time.NewTimer(s.saturationWait)
-				defer t.Stop()
-				timeout = t.C
-			}
-			select {
-			case <-ended:
-			case <-timeout:
-				s.metrics.refused.WithLabelValues("saturated").Inc()
-				return busy()
-			case <-ctx.Done():
-				return ctx.Err()
+		if ok, w := s.working.enter(client, admit); !ok {
+			if err := s.await(c.Request().Context(), w); err != nil {
+				return err
 			}
 		}
 		defer s.working.leave(client)
 		return next(c)
 	}
+}
+
+// await waits for a queued read to be counted in, for SaturationWait at most: then
+// it is a 503; a request whose client went away ends with its context's error.
+func (s *Server) await(ctx context.Context, w *waiter) error {
+	t := time.NewTimer(s.saturationWait)
+	defer t.Stop()
+	var err error
+	select {
+	case <-w.ready:
+		return nil
+	case <-t.C:
+		err = busy()
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if !s.working.abandon(w) {
+		// Counted in as it gave up: the room is its own, and it takes it.
+		return nil
+	}
+	if ctx.Err() == nil {
+		s.metrics.refused.WithLabelValues("saturated").Inc()
+	}
+	return err
 }
 
 // busy is the answer of a server with no room for a request: 503, retry in a second.

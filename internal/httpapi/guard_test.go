@@ -203,6 +203,64 @@ func TestSaturationGuardKeepsRoomForNewcomers(t *testing.T) {
 	}
 }
 
+// TestSaturationGuardServesInOrder: reads waiting for room come in in the order they
+// came, one as each read ends (not all woken to race for it, which left some waiting
+// out SaturationWait behind later ones), and one that gives up leaves the queue.
+func TestSaturationGuardServesInOrder(t *testing.T) {
+	s := guardedServer(100, 1, time.Minute)
+	b := newBlocking(s, s.guard)
+	var wg sync.WaitGroup
+	b.hold(t, &wg, "192.0.2.1")
+	b.hold(t, &wg, "192.0.2.2") // twice the bound: full
+	queued := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			s.working.mu.Lock()
+			got := len(s.working.waiting)
+			s.working.mu.Unlock()
+			if got == n {
+				return
+			}
+		}
+		t.Fatalf("%d requests never queued", n)
+	}
+	order := []string{"192.0.2.5", "192.0.2.3", "192.0.2.7", "192.0.2.4", "192.0.2.6"}
+	for i, client := range order {
+		wg.Go(func() {
+			if rec := b.do(client); rec.Code != http.StatusOK {
+				t.Errorf("queued request of %s: %d %s", client, rec.Code, rec.Body)
+			}
+		})
+		queued(i + 1)
+	}
+	for _, want := range order {
+		b.release <- struct{}{}
+		select {
+		case got := <-b.entered:
+			if got != want {
+				t.Fatalf("the handler got %s next, want %s (the order they came in: %v)", got, want, order)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s was not let in when a read ended", want)
+		}
+	}
+	b.release <- struct{}{}
+	b.release <- struct{}{}
+	wg.Wait()
+
+	// One that waits out SaturationWait leaves the queue.
+	s.saturationWait = 20 * time.Millisecond
+	b.hold(t, &wg, "192.0.2.1")
+	b.hold(t, &wg, "192.0.2.2")
+	refusedWith(t, "a newcomer on a full server", b.refused(t, "192.0.2.3"), http.StatusServiceUnavailable)
+	b.release <- struct{}{}
+	b.release <- struct{}{}
+	wg.Wait()
+	if s.working.total != 0 || len(s.working.byClient) != 0 || len(s.working.waiting) != 0 {
+		t.Errorf("after every request ended: %d in progress, %v, %d waiting", s.working.total, s.working.byClient, len(s.working.waiting))
+	}
+}
+
 // logBuffer is a logger writing JSON lines into a buffer, at every level.
 func logBuffer() (*slog.Logger, *syncBuffer) {
 	var buf syncBuffer

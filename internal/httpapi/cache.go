@@ -247,7 +247,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if k.through || k.status == 0 {
 			return err // not an answer to keep: it went out as written, or is the error's to write
 		}
-		entry := &cachedResponse{key: key, status: k.status, header: k.header, body: k.body.Bytes()}
+		entry := &cachedResponse{key: key, status: k.status, header: k.header, body: k.body}
 		if err == nil && k.status == http.StatusOK {
 			s.responses.put(version, entry)
 		}
@@ -318,7 +318,7 @@ type keeper struct {
 	http.ResponseWriter
 	status  int
 	header  http.Header
-	body    bytes.Buffer
+	body    []byte // a handler writes a list whole, once: appended to nil, it is copied once and not cleared first
 	through bool
 }
 
@@ -351,17 +351,18 @@ func (k *keeper) Write(b []byte) (int, error) {
 	if k.through {
 		return k.ResponseWriter.Write(b)
 	}
-	if k.body.Len()+len(b) > maxCachedBody {
+	if len(k.body)+len(b) > maxCachedBody {
 		// Too large to keep: send what is held, then the rest as it comes.
 		k.through = true
 		k.ResponseWriter.WriteHeader(k.status)
-		if _, err := k.ResponseWriter.Write(k.body.Bytes()); err != nil {
+		if _, err := k.ResponseWriter.Write(k.body); err != nil {
 			return 0, err
 		}
-		k.body = bytes.Buffer{}
+		k.body = nil
 		return k.ResponseWriter.Write(b)
 	}
-	return k.body.Write(b)
+	k.body = append(k.body, b...)
+	return len(b), nil
 }
 
 // Flush sends what is written so far only once the answer goes straight through: a

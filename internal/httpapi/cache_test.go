@@ -24,8 +24,8 @@ func TestKeeper(t *testing.T) {
 	k.Header().Set("Vary", "Accept-Encoding")
 	k.WriteHeader(http.StatusOK)
 	k.Write([]byte("small"))
-	if k.through || k.body.String() != "small" || rec.Body.Len() != 0 || k.header.Get("ETag") != `"x"` || k.header.Get("Vary") != "" {
-		t.Errorf("a small answer: through %v, held %q, sent %q, kept header %v", k.through, k.body.String(), rec.Body.String(), k.header)
+	if k.through || string(k.body) != "small" || rec.Body.Len() != 0 || k.header.Get("ETag") != `"x"` || k.header.Get("Vary") != "" {
+		t.Errorf("a small answer: through %v, held %q, sent %q, kept header %v", k.through, string(k.body), rec.Body.String(), k.header)
 	}
 
 	rec = httptest.NewRecorder()

@@ -369,6 +369,11 @@ var (
 				Columns: []*schema.Column{LicensesColumns[30], LicensesColumns[4], LicensesColumns[0], LicensesColumns[24], LicensesColumns[26], LicensesColumns[27]},
 			},
 			{
+				Name:    "license_id_validity",
+				Unique:  false,
+				Columns: []*schema.Column{LicensesColumns[0], LicensesColumns[4], LicensesColumns[24], LicensesColumns[26], LicensesColumns[27]},
+			},
+			{
 				Name:    "license_license_status",
 				Unique:  false,
 				Columns: []*schema.Column{LicensesColumns[10]},

@@ -80,6 +80,14 @@ func (License) Indexes() []ent.Index {
 		index.Fields("end_user_agency_id"),
 		index.Fields("exporting_state", "status", "id", "valid_from", "valid_until", "valid_until_precision").
 			StorageKey("license_exporting_state_active"),
+		// covers= walks the geography rows of a country in licence order and keeps
+		// those whose licence passes the other filters: with the dates in an index
+		// keyed by the id, that is decided without reading the licence's row (a
+		// covers list of a large country on a rare day read a row per geography
+		// row: 1.88 -> 1.25 ms a list over 20 countries and random days, in
+		// sqlite3 on 100,000 licences).
+		index.Fields("id", "status", "valid_from", "valid_until", "valid_until_precision").
+			StorageKey("license_id_validity"),
 		index.Fields("license_status"),
 		index.Fields("valid_from"),
 		index.Fields("valid_until"),

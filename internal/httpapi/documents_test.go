@@ -2,11 +2,15 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
@@ -17,7 +21,8 @@ import (
 // TestLicenseListFromDocuments: the public JSON list of licences is written from the
 // licence documents, staff's from the licences themselves. On a registry with no
 // drafts the two must be the same bytes (and so the same ETag), for every filter and
-// page, before and after a change.
+// page, before and after a change; and after a change the public list must render
+// the stale document itself (the documents' metric), which proves it reads them.
 func TestLicenseListFromDocuments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := domain.SystemContext(context.Background())
@@ -73,17 +78,75 @@ func TestLicenseListFromDocuments(t *testing.T) {
 		}
 		same("as imported")
 
-		// A change shows at once, through the list's own read of the stale document.
+		// A change shows at once, through the list's own read of the stale document:
+		// the public list renders it (registry_license_documents_rendered_total),
+		// which it would not if it read the licences as staff's list does. The
+		// keeper may fill the document first if it was still at work: then the
+		// change is made again.
+		metrics := a.metrics(t)
 		l := all[len(all)/2]
-		r := a.send(http.MethodPatch, "/api/v1/licenses/"+l.ID.String(), bearer(token, "If-Match", `"`+strconv.Itoa(l.Revision)+`"`),
-			map[string]any{"description": "Changed through the API"})
-		expect(t, "change a licence", r, http.StatusOK)
-		after := a.get("/api/v1/licenses?limit=500")
-		if !strings.Contains(string(after.plain), "Changed through the API") {
-			t.Fatal("the public list does not show the change")
+		revision, rendered := l.Revision, false
+		for attempt := 1; attempt <= 3 && !rendered; attempt++ {
+			for deadline := time.Now().Add(10 * time.Second); metricValue(t, metrics(), "registry_license_documents_filling") != 0; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("the keeper never finished filling the documents")
+				}
+			}
+			before := metricValue(t, metrics(), "registry_license_documents_rendered_total")
+			change := fmt.Sprintf("Changed through the API (%d)", attempt)
+			r := a.send(http.MethodPatch, "/api/v1/licenses/"+l.ID.String(), bearer(token, "If-Match", `"`+strconv.Itoa(revision)+`"`),
+				map[string]any{"description": change})
+			expect(t, "change a licence", r, http.StatusOK)
+			revision++
+			after := a.get("/api/v1/licenses?limit=500")
+			if !strings.Contains(string(after.plain), change) {
+				t.Fatal("the public list does not show the change")
+			}
+			rendered = metricValue(t, metrics(), "registry_license_documents_rendered_total") > before
+		}
+		if !rendered {
+			t.Error("the public list rendered no stale document after a change, three times: it does not read the documents")
 		}
 		same("after a change")
 	})
+}
+
+// metrics returns a function that reads the server's metrics, as its metrics
+// listener serves them.
+func (a *api) metrics(t *testing.T) func() string {
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = a.server.MetricsServer("")
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return func() string {
+		t.Helper()
+		res, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+}
+
+// metricValue is the value of an unlabelled metric in a metrics page.
+func metricValue(t *testing.T, page, name string) float64 {
+	t.Helper()
+	for line := range strings.Lines(page) {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }
 
 // nextPath is the path of a Link rel=next ("" for none).

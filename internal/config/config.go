@@ -45,8 +45,9 @@ type Config struct {
 	// (REGISTRY_CLIENT_CONNECTIONS, default 64; more are closed at once).
 	ClientConnections int
 	// MaxInFlight is the public reads the response cache cannot answer worked on at
-	// once (REGISTRY_MAX_IN_FLIGHT, default one per core, at least 2; past it a request waits up to
-	// 100 ms, then is a 503).
+	// once (REGISTRY_MAX_IN_FLIGHT, default on SQLite one per core and one more, on
+	// PostgreSQL two per core, at least 2; past it a request waits up to 100 ms, then
+	// is a 503).
 	MaxInFlight int
 	// Review is the publishing rule (REGISTRY_REVIEW, --review): single (default),
 	// or two-person, where a draft's last editor may not publish it.

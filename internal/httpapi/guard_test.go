@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -378,4 +379,19 @@ func TestSaturationGuardTakesDeltas(t *testing.T) {
 	b.release <- struct{}{}
 	b.release <- struct{}{}
 	wg.Wait()
+}
+
+// TestDefaultMaxInFlight: on SQLite one read per core and one more, on PostgreSQL two
+// per core, never fewer than two.
+func TestDefaultMaxInFlight(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, c := range []struct{ procs, sqlite, postgres int }{{1, 2, 2}, {2, 3, 4}, {8, 9, 16}} {
+		runtime.GOMAXPROCS(c.procs)
+		if got := defaultMaxInFlight(false); got != c.sqlite {
+			t.Errorf("%d cores, SQLite: %d, want %d", c.procs, got, c.sqlite)
+		}
+		if got := defaultMaxInFlight(true); got != c.postgres {
+			t.Errorf("%d cores, PostgreSQL: %d, want %d", c.procs, got, c.postgres)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -102,7 +103,7 @@ type Options struct {
 	ExportDir string
 	// ClientConcurrency bounds the requests one client (IP) may have in progress
 	// (default 8); MaxInFlight the public reads the response cache cannot answer
-	// worked on at once (default one per core, at least 2), each waiting at most SaturationWait
+	// worked on at once (default: on SQLite one per core and one more, on PostgreSQL two per core; at least 2), each waiting at most SaturationWait
 	// (default 100 ms) for room before a 503. See guard.go.
 	ClientConcurrency int
 	MaxInFlight       int
@@ -171,7 +172,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		opts.ClientConcurrency = defaultClientConcurrency
 	}
 	if opts.MaxInFlight == 0 {
-		opts.MaxInFlight = defaultMaxInFlight()
+		opts.MaxInFlight = defaultMaxInFlight(st.Dialect() == dialect.Postgres)
 	}
 	if opts.SaturationWait == 0 {
 		opts.SaturationWait = defaultSaturationWait

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/export-registry/registry/internal/dataset"
@@ -155,12 +156,51 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 			covers = l.Geography[0]
 		}
 	}
-	for name, p := range map[string]store.ListParams{
+	cases := map[string]store.ListParams{
 		"public":             {Statuses: domain.PublicStatuses, Limit: store.MaxLimit},
 		"pages of 7":         {Statuses: domain.PublicStatuses, Limit: 7},
 		"published, country": {Statuses: []string{domain.StatusPublished}, Country: country},
 		"covers, pages of 2": {Statuses: domain.PublicStatuses, Covers: covers, Limit: 2},
-	} {
+	}
+	// Every other filter, each with a value some licence has (PostgreSQL reads the
+	// documents through pgx itself, which encodes each kind of argument its own way).
+	// q has a word of a description once a change gave one; none matches before.
+	cases["q"] = store.ListParams{Statuses: domain.PublicStatuses, Q: "nowhere"}
+	for _, l := range all {
+		public := domain.PublicStatuses
+		if _, ok := cases["active_on"]; !ok && l.ValidFrom != nil {
+			day := l.ValidFrom.End()
+			cases["active_on"] = store.ListParams{Statuses: public, ActiveOn: &day, Limit: 5}
+		}
+		if _, ok := cases["exporter"]; !ok && l.ExportingState != nil {
+			cases["exporter"] = store.ListParams{Statuses: public, ExporterCountry: *l.ExportingState}
+		}
+		if _, ok := cases["vendor"]; !ok && l.VendorID != nil {
+			cases["vendor"] = store.ListParams{Statuses: public, Vendor: l.VendorID.String()}
+		}
+		if _, ok := cases["agency"]; !ok && l.EndUserAgencyID != nil {
+			cases["agency"] = store.ListParams{Statuses: public, AgencyID: int(*l.EndUserAgencyID)}
+		}
+		if l.Description != nil && cases["q"].Q == "nowhere" {
+			for word := range strings.FieldsSeq(*l.Description) {
+				if len(word) >= 5 {
+					cases["q"] = store.ListParams{Statuses: public, Q: word}
+					break
+				}
+			}
+		}
+		if _, ok := cases["licence status"]; !ok && l.LicenseStatus != "" {
+			cases["licence status"] = store.ListParams{Statuses: public, KindStatuses: []string{l.LicenseStatus}}
+		}
+	}
+	since := all[len(all)/2].UpdatedAt
+	cases["updated_since"] = store.ListParams{Statuses: domain.PublicStatuses, UpdatedSince: &since, Limit: 9}
+	for _, name := range []string{"active_on", "exporter", "vendor", "agency", "q", "licence status"} {
+		if _, ok := cases[name]; !ok {
+			t.Fatalf("no licence to filter by %s", name)
+		}
+	}
+	for name, p := range cases {
 		for pages := 0; ; pages++ {
 			recs, want, err := st.ListLicenses(ctx, p)
 			if err != nil {

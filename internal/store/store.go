@@ -65,7 +65,7 @@ const pgReadBuffer = 64 << 10
 // openPostgres opens a pool of pgx connections to dsn, each reading through
 // pgReadBuffer.
 func openPostgres(dsn string) (*sql.DB, error) {
-	cfg, err := pgx.ParseConfig(dsn) // its errors do not show the password
+	cfg, err := pgx.ParseConfig(dsn) // pgx masks a password in its errors (as well as it can in a malformed string)
 	if err != nil {
 		return nil, err
 	}

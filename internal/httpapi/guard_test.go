@@ -15,10 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/export-registry/registry/internal/store"
 	"github.com/export-registry/registry/internal/store/storetest"
 )
 
@@ -382,8 +384,19 @@ func TestSaturationGuardTakesDeltas(t *testing.T) {
 }
 
 // TestDefaultMaxInFlight: on SQLite one read per core and one more, on PostgreSQL two
-// per core, never fewer than two.
+// per core, never fewer than two; a server takes the default of its store's database.
 func TestDefaultMaxInFlight(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		keys, err := st.SigningKeys(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(st, slog.New(slog.DiscardHandler), Options{Keys: keys})
+		t.Cleanup(func() { s.Close() })
+		if want := defaultMaxInFlight(st.Dialect() == dialect.Postgres); s.maxInFlight != want {
+			t.Errorf("a server on %s admits %d uncached reads at once, want %d", st.Dialect(), s.maxInFlight, want)
+		}
+	})
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, c := range []struct{ procs, sqlite, postgres int }{{1, 2, 2}, {2, 3, 4}, {8, 9, 16}} {
 		runtime.GOMAXPROCS(c.procs)

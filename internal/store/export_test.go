@@ -76,3 +76,10 @@ func Restarted(s *Store) {
 	defer s.pass.mu.Unlock()
 	s.pass.after, s.pass.done = 0, false
 }
+
+// LicenseDocumentsQuery is the query of a public page of licences with their
+// documents, and its arguments.
+func LicenseDocumentsQuery(ctx context.Context, s *Store, p ListParams) (string, []any, error) {
+	query, args, _, err := s.licenseDocumentsQuery(ctx, p)
+	return query, args, err
+}

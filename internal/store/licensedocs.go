@@ -98,62 +98,21 @@ func EncodeLicense(buf *bytes.Buffer, l *domain.License) error {
 // of the next page ("" on the last) and how many of the documents were stale and
 // rendered on the spot (a keeper should fill them).
 func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListParams) ([]byte, string, int, error) {
-	if p.Drafts {
-		return dst, "", 0, errors.New("licence documents are public: a list that may show drafts reads the licences")
-	}
-	covers := p.Covers
-	p.Covers = "" // joined below
-	preds, err := s.licenseFilters(ctx, p)
+	query, args, preds, err := s.licenseDocumentsQuery(ctx, p)
 	if err != nil {
 		return dst, "", 0, err
 	}
 	limit := p.limit()
-	b := entsql.Dialect(s.dialect)
-	t, d := b.Table(license.Table), b.Table(documentsTable).As("d")
-	sel := b.Select(t.C(license.FieldID), d.C("build"), d.C("body")).From(t)
-	order := t.C(license.FieldID)
-	if covers != "" {
-		// The licences whose geography names the country, walked in the order of
-		// the geography rows' (country, license_id) index, so that reading stops
-		// at the page's end: `id IN (SELECT …)`, the licences' own read, first
-		// gathers every row of the country (14,946 for the largest of 100,000
-		// licences) whatever the page needs (6 ms against 0.2 ms in sqlite3 for a
-		// common day).
-		g := b.Table(licensegeography.Table).As("g")
-		on := []*entsql.Predicate{
-			entsql.ColumnsEQ(g.C(licensegeography.FieldLicenseID), t.C(license.FieldID)),
-			entsql.EQ(g.C(licensegeography.FieldCountry), covers),
-		}
-		if p.After > 0 {
-			on = append(on, entsql.GT(g.C(licensegeography.FieldLicenseID), p.After))
-		}
-		if p.Before > 0 {
-			on = append(on, entsql.LT(g.C(licensegeography.FieldLicenseID), p.Before))
-		}
-		sel.Join(g).OnP(entsql.And(on...))
-		order = g.C(licensegeography.FieldLicenseID)
-	}
-	// The build is compared below, not in the query: PostgreSQL's planner, whose
-	// statistics may know only another build's value (a new binary writes its
-	// own documents after it starts), took a build condition for one that almost
-	// no row meets and drove the whole query from it (1.4 s a list).
-	sel.LeftJoin(d).On(d.C("license_id"), t.C(license.FieldID))
-	for _, p := range preds {
-		p(sel)
-	}
-	query, args := sel.OrderBy(order).Query()
-	args = append(args, limit+1)
-	// Each document is copied once, into dst; a stale one (NULL, or another
-	// build's) is left out and its place noted, to be rendered once the rows are
-	// read.
+	// Each document is copied once, into dst; a stale one (NULL: not rendered
+	// since its licence changed, or by another build) is left out and its place
+	// noted, to be rendered once the rows are read.
 	var (
 		holes   []hole
 		n, last int
 		next    string
-		this    = documentBuild()
 		start   = len(dst)
 	)
-	err = s.eachDocument(ctx, query+" LIMIT "+placeholder(s.dialect, len(args)), args, func(id int64, build, body []byte) bool {
+	err = s.eachDocument(ctx, query, args, func(id int64, body []byte) bool {
 		if n == limit { // the row after the page: there is a next page
 			next = EncodeCursor(last)
 			return false
@@ -161,7 +120,7 @@ func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListPa
 		if n > 0 {
 			dst = append(dst, ',')
 		}
-		if body != nil && string(build) == this {
+		if body != nil {
 			dst = append(dst, body...)
 		} else {
 			holes = append(holes, hole{len(dst), int(id)})
@@ -186,10 +145,88 @@ func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListPa
 	return fillHoles(dst, start, holes, rendered), next, len(holes), nil
 }
 
-// eachDocument runs query, which selects a licence's id, its document's build and
-// body, and calls each with every row until it returns false. build and body are
-// valid only during the call (nil for NULL).
-func (s *Store) eachDocument(ctx context.Context, query string, args []any, each func(id int64, build, body []byte) bool) error {
+// licenseDocumentsQuery is the query of a public page of licences (p.Drafts false)
+// with their documents: each licence's id and its document as this build rendered
+// it, NULL when it is stale or another build's. It reads one row past the page, and
+// returns the predicates of p, which a stale document's rendering applies again.
+//
+// Each document is read by its key, for the licences of the page only. A join
+// would let PostgreSQL's planner merge the licences with the whole documents'
+// index: from its first row, whatever the page's cursor, as the index does not
+// know the cursor. It does so when the documents lie in id order, as a seeding or
+// a new build's pass writes them: on 100,000 licences, a page of the unfiltered
+// list after licence 75,000 read 75,101 documents for 101 (302 ms against 5 ms;
+// BENCHMARKS.md, session 9). So on PostgreSQL the document is a subquery of the row, which the
+// planner runs for each row it returns. SQLite joins by the documents' rowid, a
+// lookup for each row whatever it plans; there, the subquery took 2–8% longer
+// (1,500 lists in sqlite3).
+//
+// The build is compared in the selected column, never in WHERE: PostgreSQL's
+// planner, whose statistics may know only another build's value (a new binary
+// writes its own documents after it starts), took a build condition for one
+// that almost no row meets and drove the whole query from it (1.4 s a list).
+func (s *Store) licenseDocumentsQuery(ctx context.Context, p ListParams) (string, []any, []predicate.License, error) {
+	if p.Drafts {
+		return "", nil, nil, errors.New("licence documents are public: a list that may show drafts reads the licences")
+	}
+	covers := p.Covers
+	p.Covers = "" // joined below
+	preds, err := s.licenseFilters(ctx, p)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	b := entsql.Dialect(s.dialect)
+	t, d := b.Table(license.Table), b.Table(documentsTable).As("d")
+	postgres := s.dialect == dialect.Postgres
+	document := entsql.ExprFunc(func(b *entsql.Builder) {
+		if postgres {
+			b.WriteString("(SELECT ")
+		}
+		b.WriteString("CASE WHEN ").WriteString(d.C("build")).WriteString(" = ").Arg(documentBuild()).
+			WriteString(" THEN ").WriteString(d.C("body")).WriteString(" END")
+		if postgres {
+			b.WriteString(" FROM ").Ident(documentsTable).WriteString(" AS ").Ident("d").
+				WriteString(" WHERE ").WriteString(d.C("license_id")).WriteString(" = ").WriteString(t.C(license.FieldID)).WriteString(")")
+		}
+	})
+	sel := b.Select(t.C(license.FieldID)).AppendSelectExpr(document).From(t)
+	order := t.C(license.FieldID)
+	if covers != "" {
+		// The licences whose geography names the country, walked in the order of
+		// the geography rows' (country, license_id) index, so that reading stops
+		// at the page's end: `id IN (SELECT …)`, the licences' own read, first
+		// gathers every row of the country (14,946 for the largest of 100,000
+		// licences) whatever the page needs (6 ms against 0.2 ms in sqlite3 for a
+		// common day).
+		g := b.Table(licensegeography.Table).As("g")
+		on := []*entsql.Predicate{
+			entsql.ColumnsEQ(g.C(licensegeography.FieldLicenseID), t.C(license.FieldID)),
+			entsql.EQ(g.C(licensegeography.FieldCountry), covers),
+		}
+		if p.After > 0 {
+			on = append(on, entsql.GT(g.C(licensegeography.FieldLicenseID), p.After))
+		}
+		if p.Before > 0 {
+			on = append(on, entsql.LT(g.C(licensegeography.FieldLicenseID), p.Before))
+		}
+		sel.Join(g).OnP(entsql.And(on...))
+		order = g.C(licensegeography.FieldLicenseID)
+	}
+	if !postgres {
+		sel.LeftJoin(d).On(d.C("license_id"), t.C(license.FieldID))
+	}
+	for _, p := range preds {
+		p(sel)
+	}
+	query, args := sel.OrderBy(order).Query()
+	args = append(args, p.limit()+1)
+	return query + " LIMIT " + placeholder(s.dialect, len(args)), args, preds, nil
+}
+
+// eachDocument runs query, which selects a licence's id and its document, and calls
+// each with every row until it returns false. body is valid only during the call
+// (nil for NULL).
+func (s *Store) eachDocument(ctx context.Context, query string, args []any, each func(id int64, body []byte) bool) error {
 	if s.dialect == dialect.Postgres && s.stmts != nil {
 		return s.eachDocumentPgx(ctx, query, args, each)
 	}
@@ -199,14 +236,14 @@ func (s *Store) eachDocument(ctx context.Context, query string, args []any, each
 	}
 	defer rows.Close()
 	var (
-		id          int64
-		build, body sql.RawBytes // the driver's bytes, valid until the next row
+		id   int64
+		body sql.RawBytes // the driver's bytes, valid until the next row
 	)
 	for rows.Next() {
-		if err := rows.Scan(&id, &build, &body); err != nil {
+		if err := rows.Scan(&id, &body); err != nil {
 			return err
 		}
-		if !each(id, build, body) {
+		if !each(id, body) {
 			break
 		}
 	}
@@ -221,7 +258,7 @@ func (s *Store) eachDocument(ctx context.Context, query string, args []any, each
 // document into a new string, and copied it again to hand it out (on 100,000
 // licences, reading and collecting those copies was a third of a miss's CPU in the
 // server; BENCHMARKS.md).
-func (s *Store) eachDocumentPgx(ctx context.Context, query string, args []any, each func(id int64, build, body []byte) bool) error {
+func (s *Store) eachDocumentPgx(ctx context.Context, query string, args []any, each func(id int64, body []byte) bool) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -239,14 +276,14 @@ func (s *Store) eachDocumentPgx(ctx context.Context, query string, args []any, e
 		defer rows.Close()
 		for rows.Next() {
 			v := rows.RawValues()
-			if len(v) != 3 || v[0] == nil {
+			if len(v) != 2 || v[0] == nil {
 				return fmt.Errorf("licence documents: a row of %d values", len(v))
 			}
 			id, err := pgInt(v[0], rows.FieldDescriptions()[0].Format)
 			if err != nil {
 				return err
 			}
-			if !each(id, v[1], v[2]) {
+			if !each(id, v[1]) {
 				break
 			}
 		}

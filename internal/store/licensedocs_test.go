@@ -3,9 +3,12 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/export-registry/registry/internal/dataset"
 	"github.com/export-registry/registry/internal/domain"
@@ -261,4 +264,129 @@ func fillDocuments(t *testing.T, st *store.Store) {
 	if n := staleDocuments(t, st); n != 0 {
 		t.Fatalf("%d documents still stale after a fill", n)
 	}
+}
+
+// A public page reads the documents of its own licences only, each by its key,
+// whatever the filters and however deep the page. Joined, PostgreSQL's planner
+// merged the licences with the documents' whole index from its first row: a page of
+// the unfiltered list after licence 75,000 of 100,000 read 75,101 documents.
+func TestLicenseDocumentsReadOnlyThePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 3000, Seed: 9}); err != nil {
+			t.Fatal(err)
+		}
+		fillDocuments(t, st)
+		db := store.DB(st)
+		// The planner's statistics of the documents as they stand once they are
+		// filled (the import analysed them when they were still to be written).
+		if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+			t.Fatal(err)
+		}
+		var country string
+		if err := db.QueryRowContext(ctx, "SELECT end_user_state FROM licenses GROUP BY end_user_state ORDER BY count(*) DESC, end_user_state LIMIT 1").Scan(&country); err != nil {
+			t.Fatal(err)
+		}
+		day := time.Date(2018, 3, 3, 0, 0, 0, 0, time.UTC)
+		const limit = 20
+		for _, c := range []struct {
+			name string
+			p    store.ListParams
+		}{
+			{"first page", store.ListParams{}},
+			{"deep page", store.ListParams{After: 1000}},
+			{"country, deep page", store.ListParams{Country: country, After: 1000}},
+			{"country and day", store.ListParams{Country: country, ActiveOn: &day}},
+			{"covers and day, deep page", store.ListParams{Covers: country, ActiveOn: &day, After: 1000}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				p := c.p
+				p.Statuses, p.Limit = []string{domain.StatusPublished}, limit
+				query, args, err := store.LicenseDocumentsQuery(ctx, st, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				page, _, _, err := st.AppendLicenseDocuments(ctx, nil, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) == 0 {
+					t.Fatal("an empty page: the case proves nothing")
+				}
+				if st.Dialect() == "postgres" {
+					if read := documentsRead(t, db, query, args); read > limit+1 {
+						t.Errorf("read %d documents for a page of %d (and the row after it)\n%s", read, limit, query)
+					}
+					return
+				}
+				steps, byKey := queryPlan(t, db, query, args), 0
+				for _, step := range steps {
+					if f := strings.Fields(step); len(f) > 1 && f[1] == "d" { // a step on the documents
+						if !strings.HasPrefix(step, "SEARCH d USING INTEGER PRIMARY KEY") {
+							t.Errorf("the documents are not read by their key: %q\n%s", step, query)
+						}
+						byKey++
+					}
+				}
+				if byKey != 1 {
+					t.Errorf("the plan reads the documents in %d steps, not one:\n%s", byKey, strings.Join(steps, "\n"))
+				}
+			})
+		}
+	})
+}
+
+// documentsRead runs a query under PostgreSQL's EXPLAIN ANALYZE and returns how many
+// rows it read from the licence documents.
+func documentsRead(t *testing.T, db *sql.DB, query string, args []any) int {
+	t.Helper()
+	var out []byte
+	if err := db.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+query, args...).Scan(&out); err != nil {
+		t.Fatal(err)
+	}
+	type node struct {
+		Relation string  `json:"Relation Name"`
+		Rows     float64 `json:"Actual Rows"`
+		Loops    float64 `json:"Actual Loops"`
+		Plans    []node  `json:"Plans"`
+	}
+	var plans []struct{ Plan node }
+	if err := json.Unmarshal(out, &plans); err != nil || len(plans) != 1 {
+		t.Fatalf("EXPLAIN's plan not understood (%v):\n%s", err, out)
+	}
+	var read func(n node) int
+	read = func(n node) int {
+		sum := 0
+		if n.Relation == "license_documents" {
+			sum = int(n.Rows * n.Loops)
+		}
+		for _, c := range n.Plans {
+			sum += read(c)
+		}
+		return sum
+	}
+	return read(plans[0].Plan)
+}
+
+// queryPlan returns the steps of SQLite's plan of a query.
+func queryPlan(t *testing.T, db *sql.DB, query string, args []any) []string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return steps
 }

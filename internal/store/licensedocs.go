@@ -156,10 +156,10 @@ func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListPa
 // know the cursor. It does so when the documents lie in id order, as a seeding or
 // a new build's pass writes them: on 100,000 licences, a page of the unfiltered
 // list after licence 75,000 read 75,101 documents for 101 (302 ms against 5 ms;
-// BENCHMARKS.md, session 9). So on PostgreSQL the document is a subquery of the row, which the
-// planner runs for each row it returns. SQLite joins by the documents' rowid, a
-// lookup for each row whatever it plans; there, the subquery took 2–8% longer
-// (1,500 lists in sqlite3).
+// BENCHMARKS.md, session 9). So on PostgreSQL the document is a subquery of the
+// row, which the planner runs for each row it returns. SQLite joins by the
+// documents' rowid, a lookup for each row whatever it plans; there, the subquery
+// took 2–8% longer (1,500 lists in sqlite3).
 //
 // The build is compared in the selected column, never in WHERE: PostgreSQL's
 // planner, whose statistics may know only another build's value (a new binary
@@ -178,14 +178,14 @@ func (s *Store) licenseDocumentsQuery(ctx context.Context, p ListParams) (string
 	b := entsql.Dialect(s.dialect)
 	t, d := b.Table(license.Table), b.Table(documentsTable).As("d")
 	postgres := s.dialect == dialect.Postgres
-	document := entsql.ExprFunc(func(b *entsql.Builder) {
+	document := entsql.ExprFunc(func(w *entsql.Builder) {
 		if postgres {
-			b.WriteString("(SELECT ")
+			w.WriteString("(SELECT ")
 		}
-		b.WriteString("CASE WHEN ").WriteString(d.C("build")).WriteString(" = ").Arg(documentBuild()).
+		w.WriteString("CASE WHEN ").WriteString(d.C("build")).WriteString(" = ").Arg(documentBuild()).
 			WriteString(" THEN ").WriteString(d.C("body")).WriteString(" END")
 		if postgres {
-			b.WriteString(" FROM ").Ident(documentsTable).WriteString(" AS ").Ident("d").
+			w.WriteString(" FROM ").Ident(documentsTable).WriteString(" AS ").Ident("d").
 				WriteString(" WHERE ").WriteString(d.C("license_id")).WriteString(" = ").WriteString(t.C(license.FieldID)).WriteString(")")
 		}
 	})

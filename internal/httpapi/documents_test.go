@@ -111,16 +111,23 @@ func TestLicenseListFromDocuments(t *testing.T) {
 	})
 }
 
-// metrics returns a function that reads the server's metrics, as its metrics
-// listener serves them.
-func (a *api) metrics(t *testing.T) func() string {
+// metricsListener starts the server's metrics listener for the test and returns its
+// URL.
+func (a *api) metricsListener(t *testing.T) string {
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Config = a.server.MetricsServer("")
 	srv.Start()
 	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// metrics returns a function that reads the server's metrics, as its metrics
+// listener serves them.
+func (a *api) metrics(t *testing.T) func() string {
+	base := a.metricsListener(t)
 	return func() string {
 		t.Helper()
-		res, err := http.Get(srv.URL + "/metrics")
+		res, err := http.Get(base + "/metrics")
 		if err != nil {
 			t.Fatal(err)
 		}

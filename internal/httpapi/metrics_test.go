@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -23,13 +22,10 @@ func TestMetricsListener(t *testing.T) {
 		t.Errorf("GET /metrics on the public listener: %d %s, want a 404 problem", r.status, r.header.Get("Content-Type"))
 	}
 
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Config = a.server.MetricsServer("")
-	srv.Start()
-	t.Cleanup(srv.Close)
+	listener := a.metricsListener(t)
 	get := func(path string) (int, string, string) {
 		t.Helper()
-		res, err := http.Get(srv.URL + path)
+		res, err := http.Get(listener + path)
 		if err != nil {
 			t.Fatal(err)
 		}

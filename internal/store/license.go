@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/export-registry/registry/ent"
 	"github.com/export-registry/registry/ent/citation"
 	"github.com/export-registry/registry/ent/license"
@@ -136,15 +138,29 @@ func activeOn(d time.Time) predicate.License {
 	day := d.Format(domain.DateLayout)
 	month := domain.PeriodStart(d, domain.PrecisionMonth).Format(domain.DateLayout)
 	year := domain.PeriodStart(d, domain.PrecisionYear).Format(domain.DateLayout)
-	return license.And(
-		license.ValidFromLTE(day),
-		license.Or(
-			license.ValidUntilIsNil(),
-			license.And(license.Or(license.ValidUntilPrecisionIsNil(), license.ValidUntilPrecisionEQ(license.ValidUntilPrecisionDay)), license.ValidUntilGTE(day)),
-			license.And(license.ValidUntilPrecisionEQ(license.ValidUntilPrecisionMonth), license.ValidUntilGTE(month)),
-			license.And(license.ValidUntilPrecisionEQ(license.ValidUntilPrecisionYear), license.ValidUntilGTE(year)),
-		),
-	)
+	// valid_from <= day AND (valid_until IS NULL OR ((valid_until_precision IS NULL
+	// OR valid_until_precision = 'day') AND valid_until >= day) OR (… 'month' …
+	// month) OR (… 'year' … year)), written by one builder: composed of ent's
+	// field predicates, it was 215 of the 329 allocations and two thirds of the
+	// time of building an uncached list's query (BenchmarkLicenseListQuery).
+	return func(s *entsql.Selector) {
+		from, until, precision := s.C(license.FieldValidFrom), s.C(license.FieldValidUntil), s.C(license.FieldValidUntilPrecision)
+		s.Where(entsql.P(func(b *entsql.Builder) {
+			// In parentheses, so that it stays one condition under NOT or OR.
+			b.WriteString("(").WriteString(from).WriteString(" <= ").Arg(day).
+				WriteString(" AND (").WriteString(until).WriteString(" IS NULL").
+				WriteString(" OR ((").WriteString(precision).WriteString(" IS NULL OR ").WriteString(precision).WriteString(" = ").Arg(license.ValidUntilPrecisionDay.String()).
+				WriteString(") AND ").WriteString(until).WriteString(" >= ").Arg(day).WriteString(")")
+			for _, end := range [...]struct {
+				precision license.ValidUntilPrecision
+				on        string
+			}{{license.ValidUntilPrecisionMonth, month}, {license.ValidUntilPrecisionYear, year}} {
+				b.WriteString(" OR (").WriteString(precision).WriteString(" = ").Arg(end.precision.String()).
+					WriteString(" AND ").WriteString(until).WriteString(" >= ").Arg(end.on).WriteString(")")
+			}
+			b.WriteString("))")
+		}))
+	}
 }
 
 // licenses converts licences; their product ids must have been loaded with

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -389,4 +390,88 @@ func queryPlan(t *testing.T, db *sql.DB, query string, args []any) []string {
 		t.Fatal(err)
 	}
 	return steps
+}
+
+// BenchmarkLicenseListQuery measures building the query of an uncached public page of
+// licences (no database work but the lookups its filters need): the miss scenario of
+// `make load` builds one for every request. The filters are its three kinds.
+func BenchmarkLicenseListQuery(b *testing.B) {
+	st := storetest.Open(b, "sqlite")
+	ctx := context.Background()
+	day := time.Date(2019, 5, 3, 0, 0, 0, 0, time.UTC)
+	for _, bc := range []struct {
+		name string
+		p    store.ListParams
+	}{
+		{"country&active_on", store.ListParams{Country: "PA", ActiveOn: &day}},
+		{"covers&active_on", store.ListParams{Covers: "PA", ActiveOn: &day}},
+		{"country&q", store.ListParams{Country: "PA", Q: "4711"}},
+	} {
+		bc.p.Statuses, bc.p.Limit = []string{"published"}, 100
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := store.LicenseDocumentsQuery(ctx, st, bc.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// An end stored without a precision (written before precisions were required; the
+// API now refuses one) is read as a day: a licence is active on active_on only up to
+// that day, through the licences' read and through the documents alike.
+func TestActiveOnReadsAnEndWithoutPrecisionAsADay(t *testing.T) {
+	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		public, _, err := st.ListLicenses(ctx, store.ListParams{Statuses: domain.PublicStatuses, Limit: 1})
+		if err != nil || len(public) == 0 || len(public[0].Citations) == 0 {
+			t.Fatalf("no public licence with a citation to cite its source again: %v", err)
+		}
+		from, end, state := domain.Date("2019-03"), domain.Date("2020-06-15"), "AR"
+		created, err := store.CreateCited(ctx, st, store.Licenses, domain.LicenseFields{
+			Kind: "export_authorization", EndUserState: &state, ValidFrom: &from, ValidUntil: &end,
+		}, []domain.Citation{{SourceID: public[0].Citations[0].SourceID, Confidence: "reported"}}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := store.Publish(ctx, st, store.Licenses, int(created.ID), nil, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		until, _, err := end.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Its end stored with no precision, beneath the store.
+		if _, err := store.DB(st).ExecContext(ctx, `UPDATE licenses SET valid_until_precision = NULL WHERE id = $1`, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			day    time.Time
+			active bool
+		}{{until, true}, {until.AddDate(0, 0, 1), false}} {
+			p := store.ListParams{Statuses: domain.PublicStatuses, Limit: store.MaxLimit, ActiveOn: &c.day, Country: state}
+			recs, _, err := st.ListLicenses(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs, _, _, err := st.AppendLicenseDocuments(ctx, nil, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fromDocs []domain.License
+			if err := json.Unmarshal(append(append([]byte("["), docs...), ']'), &fromDocs); err != nil {
+				t.Fatal(err)
+			}
+			for name, got := range map[string][]domain.License{"the licences' read": recs, "the documents": fromDocs} {
+				found := slices.ContainsFunc(got, func(r domain.License) bool { return r.ID == l.ID })
+				if found != c.active {
+					t.Errorf("%s, active_on=%s: licence %d (valid until %s, no precision) listed %v, want %v",
+						name, c.day.Format(domain.DateLayout), l.ID, end, found, c.active)
+				}
+			}
+		}
+	})
 }

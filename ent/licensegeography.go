@@ -21,6 +21,14 @@ type LicenseGeography struct {
 	LicenseID int `json:"license_id,omitempty"`
 	// Country holds the value of the "country" field.
 	Country string `json:"country,omitempty"`
+	// Status holds the value of the "status" field.
+	Status *string `json:"status,omitempty"`
+	// ValidFrom holds the value of the "valid_from" field.
+	ValidFrom *string `json:"valid_from,omitempty"`
+	// ValidUntil holds the value of the "valid_until" field.
+	ValidUntil *string `json:"valid_until,omitempty"`
+	// ValidUntilPrecision holds the value of the "valid_until_precision" field.
+	ValidUntilPrecision *string `json:"valid_until_precision,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the LicenseGeographyQuery when eager-loading is set.
 	Edges        LicenseGeographyEdges `json:"edges"`
@@ -54,7 +62,7 @@ func (*LicenseGeography) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case licensegeography.FieldID, licensegeography.FieldLicenseID:
 			values[i] = new(sql.NullInt64)
-		case licensegeography.FieldCountry:
+		case licensegeography.FieldCountry, licensegeography.FieldStatus, licensegeography.FieldValidFrom, licensegeography.FieldValidUntil, licensegeography.FieldValidUntilPrecision:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -88,6 +96,34 @@ func (_m *LicenseGeography) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field country", values[i])
 			} else if value.Valid {
 				_m.Country = value.String
+			}
+		case licensegeography.FieldStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status", values[i])
+			} else if value.Valid {
+				_m.Status = new(string)
+				*_m.Status = value.String
+			}
+		case licensegeography.FieldValidFrom:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field valid_from", values[i])
+			} else if value.Valid {
+				_m.ValidFrom = new(string)
+				*_m.ValidFrom = value.String
+			}
+		case licensegeography.FieldValidUntil:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field valid_until", values[i])
+			} else if value.Valid {
+				_m.ValidUntil = new(string)
+				*_m.ValidUntil = value.String
+			}
+		case licensegeography.FieldValidUntilPrecision:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field valid_until_precision", values[i])
+			} else if value.Valid {
+				_m.ValidUntilPrecision = new(string)
+				*_m.ValidUntilPrecision = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -135,6 +171,26 @@ func (_m *LicenseGeography) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("country=")
 	builder.WriteString(_m.Country)
+	builder.WriteString(", ")
+	if v := _m.Status; v != nil {
+		builder.WriteString("status=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ValidFrom; v != nil {
+		builder.WriteString("valid_from=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ValidUntil; v != nil {
+		builder.WriteString("valid_until=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ValidUntilPrecision; v != nil {
+		builder.WriteString("valid_until_precision=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

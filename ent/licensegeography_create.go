@@ -34,6 +34,62 @@ func (_c *LicenseGeographyCreate) SetCountry(v string) *LicenseGeographyCreate {
 	return _c
 }
 
+// SetStatus sets the "status" field.
+func (_c *LicenseGeographyCreate) SetStatus(v string) *LicenseGeographyCreate {
+	_c.mutation.SetStatus(v)
+	return _c
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_c *LicenseGeographyCreate) SetNillableStatus(v *string) *LicenseGeographyCreate {
+	if v != nil {
+		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (_c *LicenseGeographyCreate) SetValidFrom(v string) *LicenseGeographyCreate {
+	_c.mutation.SetValidFrom(v)
+	return _c
+}
+
+// SetNillableValidFrom sets the "valid_from" field if the given value is not nil.
+func (_c *LicenseGeographyCreate) SetNillableValidFrom(v *string) *LicenseGeographyCreate {
+	if v != nil {
+		_c.SetValidFrom(*v)
+	}
+	return _c
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (_c *LicenseGeographyCreate) SetValidUntil(v string) *LicenseGeographyCreate {
+	_c.mutation.SetValidUntil(v)
+	return _c
+}
+
+// SetNillableValidUntil sets the "valid_until" field if the given value is not nil.
+func (_c *LicenseGeographyCreate) SetNillableValidUntil(v *string) *LicenseGeographyCreate {
+	if v != nil {
+		_c.SetValidUntil(*v)
+	}
+	return _c
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (_c *LicenseGeographyCreate) SetValidUntilPrecision(v string) *LicenseGeographyCreate {
+	_c.mutation.SetValidUntilPrecision(v)
+	return _c
+}
+
+// SetNillableValidUntilPrecision sets the "valid_until_precision" field if the given value is not nil.
+func (_c *LicenseGeographyCreate) SetNillableValidUntilPrecision(v *string) *LicenseGeographyCreate {
+	if v != nil {
+		_c.SetValidUntilPrecision(*v)
+	}
+	return _c
+}
+
 // SetLicense sets the "license" edge to the License entity.
 func (_c *LicenseGeographyCreate) SetLicense(v *License) *LicenseGeographyCreate {
 	return _c.SetLicenseID(v.ID)
@@ -117,6 +173,22 @@ func (_c *LicenseGeographyCreate) createSpec() (*LicenseGeography, *sqlgraph.Cre
 	if value, ok := _c.mutation.Country(); ok {
 		_spec.SetField(licensegeography.FieldCountry, field.TypeString, value)
 		_node.Country = value
+	}
+	if value, ok := _c.mutation.Status(); ok {
+		_spec.SetField(licensegeography.FieldStatus, field.TypeString, value)
+		_node.Status = &value
+	}
+	if value, ok := _c.mutation.ValidFrom(); ok {
+		_spec.SetField(licensegeography.FieldValidFrom, field.TypeString, value)
+		_node.ValidFrom = &value
+	}
+	if value, ok := _c.mutation.ValidUntil(); ok {
+		_spec.SetField(licensegeography.FieldValidUntil, field.TypeString, value)
+		_node.ValidUntil = &value
+	}
+	if value, ok := _c.mutation.ValidUntilPrecision(); ok {
+		_spec.SetField(licensegeography.FieldValidUntilPrecision, field.TypeString, value)
+		_node.ValidUntilPrecision = &value
 	}
 	if nodes := _c.mutation.LicenseIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -211,6 +283,78 @@ func (u *LicenseGeographyUpsert) UpdateCountry() *LicenseGeographyUpsert {
 	return u
 }
 
+// SetStatus sets the "status" field.
+func (u *LicenseGeographyUpsert) SetStatus(v string) *LicenseGeographyUpsert {
+	u.Set(licensegeography.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *LicenseGeographyUpsert) UpdateStatus() *LicenseGeographyUpsert {
+	u.SetExcluded(licensegeography.FieldStatus)
+	return u
+}
+
+// ClearStatus clears the value of the "status" field.
+func (u *LicenseGeographyUpsert) ClearStatus() *LicenseGeographyUpsert {
+	u.SetNull(licensegeography.FieldStatus)
+	return u
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (u *LicenseGeographyUpsert) SetValidFrom(v string) *LicenseGeographyUpsert {
+	u.Set(licensegeography.FieldValidFrom, v)
+	return u
+}
+
+// UpdateValidFrom sets the "valid_from" field to the value that was provided on create.
+func (u *LicenseGeographyUpsert) UpdateValidFrom() *LicenseGeographyUpsert {
+	u.SetExcluded(licensegeography.FieldValidFrom)
+	return u
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (u *LicenseGeographyUpsert) ClearValidFrom() *LicenseGeographyUpsert {
+	u.SetNull(licensegeography.FieldValidFrom)
+	return u
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (u *LicenseGeographyUpsert) SetValidUntil(v string) *LicenseGeographyUpsert {
+	u.Set(licensegeography.FieldValidUntil, v)
+	return u
+}
+
+// UpdateValidUntil sets the "valid_until" field to the value that was provided on create.
+func (u *LicenseGeographyUpsert) UpdateValidUntil() *LicenseGeographyUpsert {
+	u.SetExcluded(licensegeography.FieldValidUntil)
+	return u
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (u *LicenseGeographyUpsert) ClearValidUntil() *LicenseGeographyUpsert {
+	u.SetNull(licensegeography.FieldValidUntil)
+	return u
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (u *LicenseGeographyUpsert) SetValidUntilPrecision(v string) *LicenseGeographyUpsert {
+	u.Set(licensegeography.FieldValidUntilPrecision, v)
+	return u
+}
+
+// UpdateValidUntilPrecision sets the "valid_until_precision" field to the value that was provided on create.
+func (u *LicenseGeographyUpsert) UpdateValidUntilPrecision() *LicenseGeographyUpsert {
+	u.SetExcluded(licensegeography.FieldValidUntilPrecision)
+	return u
+}
+
+// ClearValidUntilPrecision clears the value of the "valid_until_precision" field.
+func (u *LicenseGeographyUpsert) ClearValidUntilPrecision() *LicenseGeographyUpsert {
+	u.SetNull(licensegeography.FieldValidUntilPrecision)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -276,6 +420,90 @@ func (u *LicenseGeographyUpsertOne) SetCountry(v string) *LicenseGeographyUpsert
 func (u *LicenseGeographyUpsertOne) UpdateCountry() *LicenseGeographyUpsertOne {
 	return u.Update(func(s *LicenseGeographyUpsert) {
 		s.UpdateCountry()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *LicenseGeographyUpsertOne) SetStatus(v string) *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertOne) UpdateStatus() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// ClearStatus clears the value of the "status" field.
+func (u *LicenseGeographyUpsertOne) ClearStatus() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearStatus()
+	})
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (u *LicenseGeographyUpsertOne) SetValidFrom(v string) *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetValidFrom(v)
+	})
+}
+
+// UpdateValidFrom sets the "valid_from" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertOne) UpdateValidFrom() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateValidFrom()
+	})
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (u *LicenseGeographyUpsertOne) ClearValidFrom() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearValidFrom()
+	})
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (u *LicenseGeographyUpsertOne) SetValidUntil(v string) *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetValidUntil(v)
+	})
+}
+
+// UpdateValidUntil sets the "valid_until" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertOne) UpdateValidUntil() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateValidUntil()
+	})
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (u *LicenseGeographyUpsertOne) ClearValidUntil() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearValidUntil()
+	})
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (u *LicenseGeographyUpsertOne) SetValidUntilPrecision(v string) *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetValidUntilPrecision(v)
+	})
+}
+
+// UpdateValidUntilPrecision sets the "valid_until_precision" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertOne) UpdateValidUntilPrecision() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateValidUntilPrecision()
+	})
+}
+
+// ClearValidUntilPrecision clears the value of the "valid_until_precision" field.
+func (u *LicenseGeographyUpsertOne) ClearValidUntilPrecision() *LicenseGeographyUpsertOne {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearValidUntilPrecision()
 	})
 }
 
@@ -507,6 +735,90 @@ func (u *LicenseGeographyUpsertBulk) SetCountry(v string) *LicenseGeographyUpser
 func (u *LicenseGeographyUpsertBulk) UpdateCountry() *LicenseGeographyUpsertBulk {
 	return u.Update(func(s *LicenseGeographyUpsert) {
 		s.UpdateCountry()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *LicenseGeographyUpsertBulk) SetStatus(v string) *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertBulk) UpdateStatus() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// ClearStatus clears the value of the "status" field.
+func (u *LicenseGeographyUpsertBulk) ClearStatus() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearStatus()
+	})
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (u *LicenseGeographyUpsertBulk) SetValidFrom(v string) *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetValidFrom(v)
+	})
+}
+
+// UpdateValidFrom sets the "valid_from" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertBulk) UpdateValidFrom() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateValidFrom()
+	})
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (u *LicenseGeographyUpsertBulk) ClearValidFrom() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearValidFrom()
+	})
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (u *LicenseGeographyUpsertBulk) SetValidUntil(v string) *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetValidUntil(v)
+	})
+}
+
+// UpdateValidUntil sets the "valid_until" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertBulk) UpdateValidUntil() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateValidUntil()
+	})
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (u *LicenseGeographyUpsertBulk) ClearValidUntil() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearValidUntil()
+	})
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (u *LicenseGeographyUpsertBulk) SetValidUntilPrecision(v string) *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.SetValidUntilPrecision(v)
+	})
+}
+
+// UpdateValidUntilPrecision sets the "valid_until_precision" field to the value that was provided on create.
+func (u *LicenseGeographyUpsertBulk) UpdateValidUntilPrecision() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.UpdateValidUntilPrecision()
+	})
+}
+
+// ClearValidUntilPrecision clears the value of the "valid_until_precision" field.
+func (u *LicenseGeographyUpsertBulk) ClearValidUntilPrecision() *LicenseGeographyUpsertBulk {
+	return u.Update(func(s *LicenseGeographyUpsert) {
+		s.ClearValidUntilPrecision()
 	})
 }
 

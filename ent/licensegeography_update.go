@@ -57,6 +57,86 @@ func (_u *LicenseGeographyUpdate) SetNillableCountry(v *string) *LicenseGeograph
 	return _u
 }
 
+// SetStatus sets the "status" field.
+func (_u *LicenseGeographyUpdate) SetStatus(v string) *LicenseGeographyUpdate {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *LicenseGeographyUpdate) SetNillableStatus(v *string) *LicenseGeographyUpdate {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// ClearStatus clears the value of the "status" field.
+func (_u *LicenseGeographyUpdate) ClearStatus() *LicenseGeographyUpdate {
+	_u.mutation.ClearStatus()
+	return _u
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (_u *LicenseGeographyUpdate) SetValidFrom(v string) *LicenseGeographyUpdate {
+	_u.mutation.SetValidFrom(v)
+	return _u
+}
+
+// SetNillableValidFrom sets the "valid_from" field if the given value is not nil.
+func (_u *LicenseGeographyUpdate) SetNillableValidFrom(v *string) *LicenseGeographyUpdate {
+	if v != nil {
+		_u.SetValidFrom(*v)
+	}
+	return _u
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (_u *LicenseGeographyUpdate) ClearValidFrom() *LicenseGeographyUpdate {
+	_u.mutation.ClearValidFrom()
+	return _u
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (_u *LicenseGeographyUpdate) SetValidUntil(v string) *LicenseGeographyUpdate {
+	_u.mutation.SetValidUntil(v)
+	return _u
+}
+
+// SetNillableValidUntil sets the "valid_until" field if the given value is not nil.
+func (_u *LicenseGeographyUpdate) SetNillableValidUntil(v *string) *LicenseGeographyUpdate {
+	if v != nil {
+		_u.SetValidUntil(*v)
+	}
+	return _u
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (_u *LicenseGeographyUpdate) ClearValidUntil() *LicenseGeographyUpdate {
+	_u.mutation.ClearValidUntil()
+	return _u
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (_u *LicenseGeographyUpdate) SetValidUntilPrecision(v string) *LicenseGeographyUpdate {
+	_u.mutation.SetValidUntilPrecision(v)
+	return _u
+}
+
+// SetNillableValidUntilPrecision sets the "valid_until_precision" field if the given value is not nil.
+func (_u *LicenseGeographyUpdate) SetNillableValidUntilPrecision(v *string) *LicenseGeographyUpdate {
+	if v != nil {
+		_u.SetValidUntilPrecision(*v)
+	}
+	return _u
+}
+
+// ClearValidUntilPrecision clears the value of the "valid_until_precision" field.
+func (_u *LicenseGeographyUpdate) ClearValidUntilPrecision() *LicenseGeographyUpdate {
+	_u.mutation.ClearValidUntilPrecision()
+	return _u
+}
+
 // SetLicense sets the "license" edge to the License entity.
 func (_u *LicenseGeographyUpdate) SetLicense(v *License) *LicenseGeographyUpdate {
 	return _u.SetLicenseID(v.ID)
@@ -134,6 +214,30 @@ func (_u *LicenseGeographyUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if value, ok := _u.mutation.Country(); ok {
 		_spec.SetField(licensegeography.FieldCountry, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(licensegeography.FieldStatus, field.TypeString, value)
+	}
+	if _u.mutation.StatusCleared() {
+		_spec.ClearField(licensegeography.FieldStatus, field.TypeString)
+	}
+	if value, ok := _u.mutation.ValidFrom(); ok {
+		_spec.SetField(licensegeography.FieldValidFrom, field.TypeString, value)
+	}
+	if _u.mutation.ValidFromCleared() {
+		_spec.ClearField(licensegeography.FieldValidFrom, field.TypeString)
+	}
+	if value, ok := _u.mutation.ValidUntil(); ok {
+		_spec.SetField(licensegeography.FieldValidUntil, field.TypeString, value)
+	}
+	if _u.mutation.ValidUntilCleared() {
+		_spec.ClearField(licensegeography.FieldValidUntil, field.TypeString)
+	}
+	if value, ok := _u.mutation.ValidUntilPrecision(); ok {
+		_spec.SetField(licensegeography.FieldValidUntilPrecision, field.TypeString, value)
+	}
+	if _u.mutation.ValidUntilPrecisionCleared() {
+		_spec.ClearField(licensegeography.FieldValidUntilPrecision, field.TypeString)
+	}
 	if _u.mutation.LicenseCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -210,6 +314,86 @@ func (_u *LicenseGeographyUpdateOne) SetNillableCountry(v *string) *LicenseGeogr
 	if v != nil {
 		_u.SetCountry(*v)
 	}
+	return _u
+}
+
+// SetStatus sets the "status" field.
+func (_u *LicenseGeographyUpdateOne) SetStatus(v string) *LicenseGeographyUpdateOne {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *LicenseGeographyUpdateOne) SetNillableStatus(v *string) *LicenseGeographyUpdateOne {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// ClearStatus clears the value of the "status" field.
+func (_u *LicenseGeographyUpdateOne) ClearStatus() *LicenseGeographyUpdateOne {
+	_u.mutation.ClearStatus()
+	return _u
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (_u *LicenseGeographyUpdateOne) SetValidFrom(v string) *LicenseGeographyUpdateOne {
+	_u.mutation.SetValidFrom(v)
+	return _u
+}
+
+// SetNillableValidFrom sets the "valid_from" field if the given value is not nil.
+func (_u *LicenseGeographyUpdateOne) SetNillableValidFrom(v *string) *LicenseGeographyUpdateOne {
+	if v != nil {
+		_u.SetValidFrom(*v)
+	}
+	return _u
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (_u *LicenseGeographyUpdateOne) ClearValidFrom() *LicenseGeographyUpdateOne {
+	_u.mutation.ClearValidFrom()
+	return _u
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (_u *LicenseGeographyUpdateOne) SetValidUntil(v string) *LicenseGeographyUpdateOne {
+	_u.mutation.SetValidUntil(v)
+	return _u
+}
+
+// SetNillableValidUntil sets the "valid_until" field if the given value is not nil.
+func (_u *LicenseGeographyUpdateOne) SetNillableValidUntil(v *string) *LicenseGeographyUpdateOne {
+	if v != nil {
+		_u.SetValidUntil(*v)
+	}
+	return _u
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (_u *LicenseGeographyUpdateOne) ClearValidUntil() *LicenseGeographyUpdateOne {
+	_u.mutation.ClearValidUntil()
+	return _u
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (_u *LicenseGeographyUpdateOne) SetValidUntilPrecision(v string) *LicenseGeographyUpdateOne {
+	_u.mutation.SetValidUntilPrecision(v)
+	return _u
+}
+
+// SetNillableValidUntilPrecision sets the "valid_until_precision" field if the given value is not nil.
+func (_u *LicenseGeographyUpdateOne) SetNillableValidUntilPrecision(v *string) *LicenseGeographyUpdateOne {
+	if v != nil {
+		_u.SetValidUntilPrecision(*v)
+	}
+	return _u
+}
+
+// ClearValidUntilPrecision clears the value of the "valid_until_precision" field.
+func (_u *LicenseGeographyUpdateOne) ClearValidUntilPrecision() *LicenseGeographyUpdateOne {
+	_u.mutation.ClearValidUntilPrecision()
 	return _u
 }
 
@@ -319,6 +503,30 @@ func (_u *LicenseGeographyUpdateOne) sqlSave(ctx context.Context) (_node *Licens
 	}
 	if value, ok := _u.mutation.Country(); ok {
 		_spec.SetField(licensegeography.FieldCountry, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(licensegeography.FieldStatus, field.TypeString, value)
+	}
+	if _u.mutation.StatusCleared() {
+		_spec.ClearField(licensegeography.FieldStatus, field.TypeString)
+	}
+	if value, ok := _u.mutation.ValidFrom(); ok {
+		_spec.SetField(licensegeography.FieldValidFrom, field.TypeString, value)
+	}
+	if _u.mutation.ValidFromCleared() {
+		_spec.ClearField(licensegeography.FieldValidFrom, field.TypeString)
+	}
+	if value, ok := _u.mutation.ValidUntil(); ok {
+		_spec.SetField(licensegeography.FieldValidUntil, field.TypeString, value)
+	}
+	if _u.mutation.ValidUntilCleared() {
+		_spec.ClearField(licensegeography.FieldValidUntil, field.TypeString)
+	}
+	if value, ok := _u.mutation.ValidUntilPrecision(); ok {
+		_spec.SetField(licensegeography.FieldValidUntilPrecision, field.TypeString, value)
+	}
+	if _u.mutation.ValidUntilPrecisionCleared() {
+		_spec.ClearField(licensegeography.FieldValidUntilPrecision, field.TypeString)
 	}
 	if _u.mutation.LicenseCleared() {
 		edge := &sqlgraph.EdgeSpec{

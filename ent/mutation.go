@@ -9166,16 +9166,20 @@ func (m *LicenseMutation) ResetEdge(name string) error {
 // LicenseGeographyMutation represents an operation that mutates the LicenseGeography nodes in the graph.
 type LicenseGeographyMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *int
-	country        *string
-	clearedFields  map[string]struct{}
-	license        *int
-	clearedlicense bool
-	done           bool
-	oldValue       func(context.Context) (*LicenseGeography, error)
-	predicates     []predicate.LicenseGeography
+	op                    Op
+	typ                   string
+	id                    *int
+	country               *string
+	status                *string
+	valid_from            *string
+	valid_until           *string
+	valid_until_precision *string
+	clearedFields         map[string]struct{}
+	license               *int
+	clearedlicense        bool
+	done                  bool
+	oldValue              func(context.Context) (*LicenseGeography, error)
+	predicates            []predicate.LicenseGeography
 }
 
 var _ ent.Mutation = (*LicenseGeographyMutation)(nil)
@@ -9348,6 +9352,202 @@ func (m *LicenseGeographyMutation) ResetCountry() {
 	m.country = nil
 }
 
+// SetStatus sets the "status" field.
+func (m *LicenseGeographyMutation) SetStatus(s string) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *LicenseGeographyMutation) Status() (r string, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldStatus(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ClearStatus clears the value of the "status" field.
+func (m *LicenseGeographyMutation) ClearStatus() {
+	m.status = nil
+	m.clearedFields[licensegeography.FieldStatus] = struct{}{}
+}
+
+// StatusCleared returns if the "status" field was cleared in this mutation.
+func (m *LicenseGeographyMutation) StatusCleared() bool {
+	_, ok := m.clearedFields[licensegeography.FieldStatus]
+	return ok
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *LicenseGeographyMutation) ResetStatus() {
+	m.status = nil
+	delete(m.clearedFields, licensegeography.FieldStatus)
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (m *LicenseGeographyMutation) SetValidFrom(s string) {
+	m.valid_from = &s
+}
+
+// ValidFrom returns the value of the "valid_from" field in the mutation.
+func (m *LicenseGeographyMutation) ValidFrom() (r string, exists bool) {
+	v := m.valid_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidFrom returns the old "valid_from" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldValidFrom(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidFrom: %w", err)
+	}
+	return oldValue.ValidFrom, nil
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (m *LicenseGeographyMutation) ClearValidFrom() {
+	m.valid_from = nil
+	m.clearedFields[licensegeography.FieldValidFrom] = struct{}{}
+}
+
+// ValidFromCleared returns if the "valid_from" field was cleared in this mutation.
+func (m *LicenseGeographyMutation) ValidFromCleared() bool {
+	_, ok := m.clearedFields[licensegeography.FieldValidFrom]
+	return ok
+}
+
+// ResetValidFrom resets all changes to the "valid_from" field.
+func (m *LicenseGeographyMutation) ResetValidFrom() {
+	m.valid_from = nil
+	delete(m.clearedFields, licensegeography.FieldValidFrom)
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (m *LicenseGeographyMutation) SetValidUntil(s string) {
+	m.valid_until = &s
+}
+
+// ValidUntil returns the value of the "valid_until" field in the mutation.
+func (m *LicenseGeographyMutation) ValidUntil() (r string, exists bool) {
+	v := m.valid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntil returns the old "valid_until" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldValidUntil(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntil: %w", err)
+	}
+	return oldValue.ValidUntil, nil
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (m *LicenseGeographyMutation) ClearValidUntil() {
+	m.valid_until = nil
+	m.clearedFields[licensegeography.FieldValidUntil] = struct{}{}
+}
+
+// ValidUntilCleared returns if the "valid_until" field was cleared in this mutation.
+func (m *LicenseGeographyMutation) ValidUntilCleared() bool {
+	_, ok := m.clearedFields[licensegeography.FieldValidUntil]
+	return ok
+}
+
+// ResetValidUntil resets all changes to the "valid_until" field.
+func (m *LicenseGeographyMutation) ResetValidUntil() {
+	m.valid_until = nil
+	delete(m.clearedFields, licensegeography.FieldValidUntil)
+}
+
+// SetValidUntilPrecision sets the "valid_until_precision" field.
+func (m *LicenseGeographyMutation) SetValidUntilPrecision(s string) {
+	m.valid_until_precision = &s
+}
+
+// ValidUntilPrecision returns the value of the "valid_until_precision" field in the mutation.
+func (m *LicenseGeographyMutation) ValidUntilPrecision() (r string, exists bool) {
+	v := m.valid_until_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntilPrecision returns the old "valid_until_precision" field's value of the LicenseGeography entity.
+// If the LicenseGeography object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LicenseGeographyMutation) OldValidUntilPrecision(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntilPrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntilPrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntilPrecision: %w", err)
+	}
+	return oldValue.ValidUntilPrecision, nil
+}
+
+// ClearValidUntilPrecision clears the value of the "valid_until_precision" field.
+func (m *LicenseGeographyMutation) ClearValidUntilPrecision() {
+	m.valid_until_precision = nil
+	m.clearedFields[licensegeography.FieldValidUntilPrecision] = struct{}{}
+}
+
+// ValidUntilPrecisionCleared returns if the "valid_until_precision" field was cleared in this mutation.
+func (m *LicenseGeographyMutation) ValidUntilPrecisionCleared() bool {
+	_, ok := m.clearedFields[licensegeography.FieldValidUntilPrecision]
+	return ok
+}
+
+// ResetValidUntilPrecision resets all changes to the "valid_until_precision" field.
+func (m *LicenseGeographyMutation) ResetValidUntilPrecision() {
+	m.valid_until_precision = nil
+	delete(m.clearedFields, licensegeography.FieldValidUntilPrecision)
+}
+
 // ClearLicense clears the "license" edge to the License entity.
 func (m *LicenseGeographyMutation) ClearLicense() {
 	m.clearedlicense = true
@@ -9409,12 +9609,24 @@ func (m *LicenseGeographyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LicenseGeographyMutation) Fields() []string {
-	fields := make([]string, 0, 2)
+	fields := make([]string, 0, 6)
 	if m.license != nil {
 		fields = append(fields, licensegeography.FieldLicenseID)
 	}
 	if m.country != nil {
 		fields = append(fields, licensegeography.FieldCountry)
+	}
+	if m.status != nil {
+		fields = append(fields, licensegeography.FieldStatus)
+	}
+	if m.valid_from != nil {
+		fields = append(fields, licensegeography.FieldValidFrom)
+	}
+	if m.valid_until != nil {
+		fields = append(fields, licensegeography.FieldValidUntil)
+	}
+	if m.valid_until_precision != nil {
+		fields = append(fields, licensegeography.FieldValidUntilPrecision)
 	}
 	return fields
 }
@@ -9428,6 +9640,14 @@ func (m *LicenseGeographyMutation) Field(name string) (ent.Value, bool) {
 		return m.LicenseID()
 	case licensegeography.FieldCountry:
 		return m.Country()
+	case licensegeography.FieldStatus:
+		return m.Status()
+	case licensegeography.FieldValidFrom:
+		return m.ValidFrom()
+	case licensegeography.FieldValidUntil:
+		return m.ValidUntil()
+	case licensegeography.FieldValidUntilPrecision:
+		return m.ValidUntilPrecision()
 	}
 	return nil, false
 }
@@ -9441,6 +9661,14 @@ func (m *LicenseGeographyMutation) OldField(ctx context.Context, name string) (e
 		return m.OldLicenseID(ctx)
 	case licensegeography.FieldCountry:
 		return m.OldCountry(ctx)
+	case licensegeography.FieldStatus:
+		return m.OldStatus(ctx)
+	case licensegeography.FieldValidFrom:
+		return m.OldValidFrom(ctx)
+	case licensegeography.FieldValidUntil:
+		return m.OldValidUntil(ctx)
+	case licensegeography.FieldValidUntilPrecision:
+		return m.OldValidUntilPrecision(ctx)
 	}
 	return nil, fmt.Errorf("unknown LicenseGeography field %s", name)
 }
@@ -9463,6 +9691,34 @@ func (m *LicenseGeographyMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCountry(v)
+		return nil
+	case licensegeography.FieldStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case licensegeography.FieldValidFrom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidFrom(v)
+		return nil
+	case licensegeography.FieldValidUntil:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntil(v)
+		return nil
+	case licensegeography.FieldValidUntilPrecision:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntilPrecision(v)
 		return nil
 	}
 	return fmt.Errorf("unknown LicenseGeography field %s", name)
@@ -9496,7 +9752,20 @@ func (m *LicenseGeographyMutation) AddField(name string, value ent.Value) error 
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *LicenseGeographyMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(licensegeography.FieldStatus) {
+		fields = append(fields, licensegeography.FieldStatus)
+	}
+	if m.FieldCleared(licensegeography.FieldValidFrom) {
+		fields = append(fields, licensegeography.FieldValidFrom)
+	}
+	if m.FieldCleared(licensegeography.FieldValidUntil) {
+		fields = append(fields, licensegeography.FieldValidUntil)
+	}
+	if m.FieldCleared(licensegeography.FieldValidUntilPrecision) {
+		fields = append(fields, licensegeography.FieldValidUntilPrecision)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -9509,6 +9778,20 @@ func (m *LicenseGeographyMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *LicenseGeographyMutation) ClearField(name string) error {
+	switch name {
+	case licensegeography.FieldStatus:
+		m.ClearStatus()
+		return nil
+	case licensegeography.FieldValidFrom:
+		m.ClearValidFrom()
+		return nil
+	case licensegeography.FieldValidUntil:
+		m.ClearValidUntil()
+		return nil
+	case licensegeography.FieldValidUntilPrecision:
+		m.ClearValidUntilPrecision()
+		return nil
+	}
 	return fmt.Errorf("unknown LicenseGeography nullable field %s", name)
 }
 
@@ -9521,6 +9804,18 @@ func (m *LicenseGeographyMutation) ResetField(name string) error {
 		return nil
 	case licensegeography.FieldCountry:
 		m.ResetCountry()
+		return nil
+	case licensegeography.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case licensegeography.FieldValidFrom:
+		m.ResetValidFrom()
+		return nil
+	case licensegeography.FieldValidUntil:
+		m.ResetValidUntil()
+		return nil
+	case licensegeography.FieldValidUntilPrecision:
+		m.ResetValidUntilPrecision()
 		return nil
 	}
 	return fmt.Errorf("unknown LicenseGeography field %s", name)

@@ -17,6 +17,14 @@ const (
 	FieldLicenseID = "license_id"
 	// FieldCountry holds the string denoting the country field in the database.
 	FieldCountry = "country"
+	// FieldStatus holds the string denoting the status field in the database.
+	FieldStatus = "status"
+	// FieldValidFrom holds the string denoting the valid_from field in the database.
+	FieldValidFrom = "valid_from"
+	// FieldValidUntil holds the string denoting the valid_until field in the database.
+	FieldValidUntil = "valid_until"
+	// FieldValidUntilPrecision holds the string denoting the valid_until_precision field in the database.
+	FieldValidUntilPrecision = "valid_until_precision"
 	// EdgeLicense holds the string denoting the license edge name in mutations.
 	EdgeLicense = "license"
 	// Table holds the table name of the licensegeography in the database.
@@ -35,6 +43,10 @@ var Columns = []string{
 	FieldID,
 	FieldLicenseID,
 	FieldCountry,
+	FieldStatus,
+	FieldValidFrom,
+	FieldValidUntil,
+	FieldValidUntilPrecision,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -75,6 +87,26 @@ func ByLicenseID(opts ...sql.OrderTermOption) OrderOption {
 // ByCountry orders the results by the country field.
 func ByCountry(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCountry, opts...).ToFunc()
+}
+
+// ByStatus orders the results by the status field.
+func ByStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByValidFrom orders the results by the valid_from field.
+func ByValidFrom(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldValidFrom, opts...).ToFunc()
+}
+
+// ByValidUntil orders the results by the valid_until field.
+func ByValidUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldValidUntil, opts...).ToFunc()
+}
+
+// ByValidUntilPrecision orders the results by the valid_until_precision field.
+func ByValidUntilPrecision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldValidUntilPrecision, opts...).ToFunc()
 }
 
 // ByLicenseField orders the results by license field.

@@ -63,6 +63,26 @@ func Country(v string) predicate.LicenseGeography {
 	return predicate.LicenseGeography(sql.FieldEQ(FieldCountry, v))
 }
 
+// Status applies equality check predicate on the "status" field. It's identical to StatusEQ.
+func Status(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldStatus, v))
+}
+
+// ValidFrom applies equality check predicate on the "valid_from" field. It's identical to ValidFromEQ.
+func ValidFrom(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldValidFrom, v))
+}
+
+// ValidUntil applies equality check predicate on the "valid_until" field. It's identical to ValidUntilEQ.
+func ValidUntil(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldValidUntil, v))
+}
+
+// ValidUntilPrecision applies equality check predicate on the "valid_until_precision" field. It's identical to ValidUntilPrecisionEQ.
+func ValidUntilPrecision(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldValidUntilPrecision, v))
+}
+
 // LicenseIDEQ applies the EQ predicate on the "license_id" field.
 func LicenseIDEQ(v int) predicate.LicenseGeography {
 	return predicate.LicenseGeography(sql.FieldEQ(FieldLicenseID, v))
@@ -146,6 +166,306 @@ func CountryEqualFold(v string) predicate.LicenseGeography {
 // CountryContainsFold applies the ContainsFold predicate on the "country" field.
 func CountryContainsFold(v string) predicate.LicenseGeography {
 	return predicate.LicenseGeography(sql.FieldContainsFold(FieldCountry, v))
+}
+
+// StatusEQ applies the EQ predicate on the "status" field.
+func StatusEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldStatus, v))
+}
+
+// StatusNEQ applies the NEQ predicate on the "status" field.
+func StatusNEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNEQ(FieldStatus, v))
+}
+
+// StatusIn applies the In predicate on the "status" field.
+func StatusIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIn(FieldStatus, vs...))
+}
+
+// StatusNotIn applies the NotIn predicate on the "status" field.
+func StatusNotIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// StatusGT applies the GT predicate on the "status" field.
+func StatusGT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGT(FieldStatus, v))
+}
+
+// StatusGTE applies the GTE predicate on the "status" field.
+func StatusGTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGTE(FieldStatus, v))
+}
+
+// StatusLT applies the LT predicate on the "status" field.
+func StatusLT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLT(FieldStatus, v))
+}
+
+// StatusLTE applies the LTE predicate on the "status" field.
+func StatusLTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLTE(FieldStatus, v))
+}
+
+// StatusContains applies the Contains predicate on the "status" field.
+func StatusContains(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContains(FieldStatus, v))
+}
+
+// StatusHasPrefix applies the HasPrefix predicate on the "status" field.
+func StatusHasPrefix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasPrefix(FieldStatus, v))
+}
+
+// StatusHasSuffix applies the HasSuffix predicate on the "status" field.
+func StatusHasSuffix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasSuffix(FieldStatus, v))
+}
+
+// StatusIsNil applies the IsNil predicate on the "status" field.
+func StatusIsNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIsNull(FieldStatus))
+}
+
+// StatusNotNil applies the NotNil predicate on the "status" field.
+func StatusNotNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotNull(FieldStatus))
+}
+
+// StatusEqualFold applies the EqualFold predicate on the "status" field.
+func StatusEqualFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEqualFold(FieldStatus, v))
+}
+
+// StatusContainsFold applies the ContainsFold predicate on the "status" field.
+func StatusContainsFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContainsFold(FieldStatus, v))
+}
+
+// ValidFromEQ applies the EQ predicate on the "valid_from" field.
+func ValidFromEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldValidFrom, v))
+}
+
+// ValidFromNEQ applies the NEQ predicate on the "valid_from" field.
+func ValidFromNEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNEQ(FieldValidFrom, v))
+}
+
+// ValidFromIn applies the In predicate on the "valid_from" field.
+func ValidFromIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIn(FieldValidFrom, vs...))
+}
+
+// ValidFromNotIn applies the NotIn predicate on the "valid_from" field.
+func ValidFromNotIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotIn(FieldValidFrom, vs...))
+}
+
+// ValidFromGT applies the GT predicate on the "valid_from" field.
+func ValidFromGT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGT(FieldValidFrom, v))
+}
+
+// ValidFromGTE applies the GTE predicate on the "valid_from" field.
+func ValidFromGTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGTE(FieldValidFrom, v))
+}
+
+// ValidFromLT applies the LT predicate on the "valid_from" field.
+func ValidFromLT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLT(FieldValidFrom, v))
+}
+
+// ValidFromLTE applies the LTE predicate on the "valid_from" field.
+func ValidFromLTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLTE(FieldValidFrom, v))
+}
+
+// ValidFromContains applies the Contains predicate on the "valid_from" field.
+func ValidFromContains(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContains(FieldValidFrom, v))
+}
+
+// ValidFromHasPrefix applies the HasPrefix predicate on the "valid_from" field.
+func ValidFromHasPrefix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasPrefix(FieldValidFrom, v))
+}
+
+// ValidFromHasSuffix applies the HasSuffix predicate on the "valid_from" field.
+func ValidFromHasSuffix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasSuffix(FieldValidFrom, v))
+}
+
+// ValidFromIsNil applies the IsNil predicate on the "valid_from" field.
+func ValidFromIsNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIsNull(FieldValidFrom))
+}
+
+// ValidFromNotNil applies the NotNil predicate on the "valid_from" field.
+func ValidFromNotNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotNull(FieldValidFrom))
+}
+
+// ValidFromEqualFold applies the EqualFold predicate on the "valid_from" field.
+func ValidFromEqualFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEqualFold(FieldValidFrom, v))
+}
+
+// ValidFromContainsFold applies the ContainsFold predicate on the "valid_from" field.
+func ValidFromContainsFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContainsFold(FieldValidFrom, v))
+}
+
+// ValidUntilEQ applies the EQ predicate on the "valid_until" field.
+func ValidUntilEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldValidUntil, v))
+}
+
+// ValidUntilNEQ applies the NEQ predicate on the "valid_until" field.
+func ValidUntilNEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNEQ(FieldValidUntil, v))
+}
+
+// ValidUntilIn applies the In predicate on the "valid_until" field.
+func ValidUntilIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIn(FieldValidUntil, vs...))
+}
+
+// ValidUntilNotIn applies the NotIn predicate on the "valid_until" field.
+func ValidUntilNotIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotIn(FieldValidUntil, vs...))
+}
+
+// ValidUntilGT applies the GT predicate on the "valid_until" field.
+func ValidUntilGT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGT(FieldValidUntil, v))
+}
+
+// ValidUntilGTE applies the GTE predicate on the "valid_until" field.
+func ValidUntilGTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGTE(FieldValidUntil, v))
+}
+
+// ValidUntilLT applies the LT predicate on the "valid_until" field.
+func ValidUntilLT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLT(FieldValidUntil, v))
+}
+
+// ValidUntilLTE applies the LTE predicate on the "valid_until" field.
+func ValidUntilLTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLTE(FieldValidUntil, v))
+}
+
+// ValidUntilContains applies the Contains predicate on the "valid_until" field.
+func ValidUntilContains(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContains(FieldValidUntil, v))
+}
+
+// ValidUntilHasPrefix applies the HasPrefix predicate on the "valid_until" field.
+func ValidUntilHasPrefix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasPrefix(FieldValidUntil, v))
+}
+
+// ValidUntilHasSuffix applies the HasSuffix predicate on the "valid_until" field.
+func ValidUntilHasSuffix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasSuffix(FieldValidUntil, v))
+}
+
+// ValidUntilIsNil applies the IsNil predicate on the "valid_until" field.
+func ValidUntilIsNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIsNull(FieldValidUntil))
+}
+
+// ValidUntilNotNil applies the NotNil predicate on the "valid_until" field.
+func ValidUntilNotNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotNull(FieldValidUntil))
+}
+
+// ValidUntilEqualFold applies the EqualFold predicate on the "valid_until" field.
+func ValidUntilEqualFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEqualFold(FieldValidUntil, v))
+}
+
+// ValidUntilContainsFold applies the ContainsFold predicate on the "valid_until" field.
+func ValidUntilContainsFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContainsFold(FieldValidUntil, v))
+}
+
+// ValidUntilPrecisionEQ applies the EQ predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEQ(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionNEQ applies the NEQ predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionNEQ(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNEQ(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionIn applies the In predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIn(FieldValidUntilPrecision, vs...))
+}
+
+// ValidUntilPrecisionNotIn applies the NotIn predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionNotIn(vs ...string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotIn(FieldValidUntilPrecision, vs...))
+}
+
+// ValidUntilPrecisionGT applies the GT predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionGT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGT(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionGTE applies the GTE predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionGTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldGTE(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionLT applies the LT predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionLT(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLT(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionLTE applies the LTE predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionLTE(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldLTE(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionContains applies the Contains predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionContains(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContains(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionHasPrefix applies the HasPrefix predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionHasPrefix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasPrefix(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionHasSuffix applies the HasSuffix predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionHasSuffix(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldHasSuffix(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionIsNil applies the IsNil predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionIsNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldIsNull(FieldValidUntilPrecision))
+}
+
+// ValidUntilPrecisionNotNil applies the NotNil predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionNotNil() predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldNotNull(FieldValidUntilPrecision))
+}
+
+// ValidUntilPrecisionEqualFold applies the EqualFold predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionEqualFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldEqualFold(FieldValidUntilPrecision, v))
+}
+
+// ValidUntilPrecisionContainsFold applies the ContainsFold predicate on the "valid_until_precision" field.
+func ValidUntilPrecisionContainsFold(v string) predicate.LicenseGeography {
+	return predicate.LicenseGeography(sql.FieldContainsFold(FieldValidUntilPrecision, v))
 }
 
 // HasLicense applies the HasEdge predicate on the "license" edge.

@@ -394,6 +394,10 @@ var (
 	LicenseGeographiesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "country", Type: field.TypeString, Size: 2},
+		{Name: "status", Type: field.TypeString, Nullable: true},
+		{Name: "valid_from", Type: field.TypeString, Nullable: true},
+		{Name: "valid_until", Type: field.TypeString, Nullable: true},
+		{Name: "valid_until_precision", Type: field.TypeString, Nullable: true},
 		{Name: "license_id", Type: field.TypeInt},
 	}
 	// LicenseGeographiesTable holds the schema information for the "license_geographies" table.
@@ -404,7 +408,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "license_geographies_licenses_geography_countries",
-				Columns:    []*schema.Column{LicenseGeographiesColumns[2]},
+				Columns:    []*schema.Column{LicenseGeographiesColumns[6]},
 				RefColumns: []*schema.Column{LicensesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -413,12 +417,17 @@ var (
 			{
 				Name:    "licensegeography_country_license_id",
 				Unique:  true,
-				Columns: []*schema.Column{LicenseGeographiesColumns[1], LicenseGeographiesColumns[2]},
+				Columns: []*schema.Column{LicenseGeographiesColumns[1], LicenseGeographiesColumns[6]},
+			},
+			{
+				Name:    "licensegeography_country_active",
+				Unique:  false,
+				Columns: []*schema.Column{LicenseGeographiesColumns[1], LicenseGeographiesColumns[2], LicenseGeographiesColumns[6], LicenseGeographiesColumns[3], LicenseGeographiesColumns[4], LicenseGeographiesColumns[5]},
 			},
 			{
 				Name:    "licensegeography_license_id",
 				Unique:  false,
-				Columns: []*schema.Column{LicenseGeographiesColumns[2]},
+				Columns: []*schema.Column{LicenseGeographiesColumns[6]},
 			},
 		},
 	}

@@ -84,3 +84,96 @@ func TestCoversReadsGeographyRows(t *testing.T) {
 		})
 	}
 }
+
+// TestGeographyRowsCopyTheirLicence: each geography row carries its licence's status
+// and validity, which the covers= list through the documents reads instead of the
+// licence. The license_geography_validity migration fills them for rows written
+// before it; its triggers keep them equal after it, through every write path: a
+// licence created, published, its dates and geography changed, retracted.
+func TestGeographyRowsCopyTheirLicence(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, storetest.DSN(t, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			// The last migration before the copies, on either database.
+			if err := store.MigrateTo(ctx, st, "20261201201753_license_id_validity"); err != nil {
+				t.Fatal(err)
+			}
+			now := "2026-01-01 00:00:00"
+			for _, q := range []string{
+				`INSERT INTO licenses (id, created_at, updated_at, status, kind, geography, valid_from, valid_from_precision, valid_until, valid_until_precision) VALUES (1, '` + now + `', '` + now + `', 'published', 'end_user_license', '["MZ","ZA"]', '2019-01-01', 'year', '2020-06-01', 'month')`,
+				`INSERT INTO licenses (id, created_at, updated_at, status, kind, geography) VALUES (2, '` + now + `', '` + now + `', 'draft', 'end_user_license', '["MZ"]')`,
+				`INSERT INTO license_geographies (license_id, country) VALUES (1, 'MZ'), (1, 'ZA'), (2, 'MZ')`,
+			} {
+				if _, err := store.DB(st).ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			if d == "postgres" {
+				if _, err := store.DB(st).ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('licenses', 'id'), 3, false)`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "migrated", 3)
+
+			ctx = domain.SystemContext(ctx)
+			src, err := store.Create(ctx, st, store.Sources, domain.SourceFields{Kind: "media", Title: "An article"}, store.Edit{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.Publish(ctx, st, store.Sources, int(src.ID), nil, store.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			from := domain.Date("2021-03")
+			l, err := store.CreateCited(ctx, st, store.Licenses, domain.LicenseFields{Kind: "end_user_license", Geography: []string{"FR"}, ValidFrom: &from},
+				[]domain.Citation{{SourceID: src.ID, Confidence: "reported"}}, store.Edit{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "a draft created", 4)
+			if l, err = store.Publish(ctx, st, store.Licenses, int(l.ID), nil, store.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "published", 4)
+			if l, err = store.Update(ctx, st, store.Licenses, int(l.ID), l.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
+				until := domain.Date("2023-07-14")
+				f.ValidUntil, f.Geography = &until, []string{"FR", "DE"}
+				return f, nil
+			}, store.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "its end and geography changed", 5)
+			if _, err := store.Retract(ctx, st, store.Licenses, int(l.ID), nil, "issued in error", store.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "retracted", 5)
+			if _, err := store.Retract(ctx, st, store.Licenses, 1, nil, "issued in error", store.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "the migrated licence retracted", 5)
+		})
+	}
+}
+
+// sameCopies fails unless the geography rows are n and each carries its licence's
+// status and validity.
+func sameCopies(t *testing.T, st *store.Store, when string, n int) {
+	t.Helper()
+	same := func(c string) string { return "coalesce(g." + c + ", '') = coalesce(l." + c + ", '')" }
+	var rows, differ int
+	if err := store.DB(st).QueryRowContext(context.Background(), `SELECT count(*), coalesce(sum(CASE WHEN `+
+		same("status")+` AND `+same("valid_from")+` AND `+same("valid_until")+` AND `+same("valid_until_precision")+
+		` THEN 0 ELSE 1 END), 0) FROM license_geographies AS g JOIN licenses AS l ON l.id = g.license_id`).Scan(&rows, &differ); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || differ != 0 {
+		t.Errorf("%s: %d geography rows (want %d), %d of them unlike their licence's status and validity", when, rows, n, differ)
+	}
+}

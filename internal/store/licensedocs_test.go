@@ -165,6 +165,9 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 		"pages of 7":         {Statuses: domain.PublicStatuses, Limit: 7},
 		"published, country": {Statuses: []string{domain.StatusPublished}, Country: country},
 		"covers, pages of 2": {Statuses: domain.PublicStatuses, Covers: covers, Limit: 2},
+		// Decided from the geography rows' copies of the status (a retracted
+		// licence is public, not published).
+		"published, covers": {Statuses: []string{domain.StatusPublished}, Covers: covers},
 	}
 	// Every other filter, each with a value some licence has (PostgreSQL reads the
 	// documents through pgx itself, which encodes each kind of argument its own way).
@@ -175,6 +178,11 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 		if _, ok := cases["active_on"]; !ok && l.ValidFrom != nil {
 			day := l.ValidFrom.End()
 			cases["active_on"] = store.ListParams{Statuses: public, ActiveOn: &day, Limit: 5}
+		}
+		if _, ok := cases["covers & active_on"]; !ok && l.ValidFrom != nil && len(l.Geography) > 0 {
+			// And of its validity.
+			day := l.ValidFrom.End()
+			cases["covers & active_on"] = store.ListParams{Statuses: public, Covers: l.Geography[0], ActiveOn: &day, Limit: 3}
 		}
 		if _, ok := cases["exporter"]; !ok && l.ExportingState != nil {
 			cases["exporter"] = store.ListParams{Statuses: public, ExporterCountry: *l.ExportingState}
@@ -199,7 +207,7 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 	}
 	since := all[len(all)/2].UpdatedAt
 	cases["updated_since"] = store.ListParams{Statuses: domain.PublicStatuses, UpdatedSince: &since, Limit: 9}
-	for _, name := range []string{"active_on", "exporter", "vendor", "agency", "q", "licence status"} {
+	for _, name := range []string{"active_on", "covers & active_on", "exporter", "vendor", "agency", "q", "licence status"} {
 		if _, ok := cases[name]; !ok {
 			t.Fatalf("no licence to filter by %s", name)
 		}

@@ -341,8 +341,10 @@ func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*se
 	}
 	if strings.HasPrefix(db, "postgres") {
 		// What autovacuum does after the keeper rewrote the documents (a new build
-		// writes every one again): it is off on this kind of machine.
-		if out, err := exec.Command("psql", db, "-qc", "VACUUM (ANALYZE) license_documents").CombinedOutput(); err != nil {
+		// writes every one again), or a migration the geography rows (their
+		// copies of the licences' dates): it is off on this kind of machine, and
+		// without it PostgreSQL's planner would not read the rows' index alone.
+		if out, err := exec.Command("psql", db, "-qc", "VACUUM (ANALYZE) license_documents, license_geographies").CombinedOutput(); err != nil {
 			s.stop()
 			return nil, fmt.Errorf("vacuum: %v\n%s", err, out)
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/export-registry/registry/internal/domain"
 	"github.com/export-registry/registry/internal/store"
 	"github.com/export-registry/registry/internal/store/storetest"
@@ -22,121 +24,110 @@ import (
 // databases give the same answers.
 func TestQFindsSubstrings(t *testing.T) {
 	answers := map[string][]string{}
-	for _, d := range storetest.Dialects() {
-		t.Run(d, func(t *testing.T) {
-			ctx := context.Background()
-			st, err := store.Open(ctx, storetest.DSN(t, d))
+	migratedTo(t, "20261201092903_totp_last_step", func(t *testing.T, ctx context.Context, st *store.Store) {
+		insert := `INSERT INTO licenses (id, created_at, updated_at, status, kind, reference, description) VALUES (%d, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '%s', 'end_user_license', %s, %s)`
+		for _, q := range []string{
+			fmt.Sprintf(insert, 1, "published", "'BAFA-2019-0042'", "'Interception platform for mobile networks'"),
+			fmt.Sprintf(insert, 2, "published", "'EXP/7'", "'Monitoring centre, 100% remote'"),
+			fmt.Sprintf(insert, 3, "draft", "'DRAFT-1'", "'Mobile forensics kit'"),
+			fmt.Sprintf(insert, 4, "published", "NULL", "NULL"),
+		} {
+			if _, err := store.DB(st).ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if st.Dialect() == "postgres" {
+			if _, err := store.DB(st).ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('licenses', 'id'), 5, false)`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		list := func(q string, drafts bool) []domain.ID {
+			t.Helper()
+			p := store.ListParams{Statuses: []string{domain.StatusPublished}, Q: q}
+			if drafts {
+				p.Statuses, p.Drafts = []string{domain.StatusDraft, domain.StatusPublished}, true
+			}
+			ls, _, err := st.ListLicenses(ctx, p)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("q=%q: %v", q, err)
 			}
-			defer st.Close()
-			if err := store.MigrateTo(ctx, st, "20261201092903_totp_last_step"); err != nil {
-				t.Fatal(err)
+			ids := []domain.ID{}
+			for _, l := range ls {
+				ids = append(ids, l.ID)
 			}
-			insert := `INSERT INTO licenses (id, created_at, updated_at, status, kind, reference, description) VALUES (%d, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '%s', 'end_user_license', %s, %s)`
-			for _, q := range []string{
-				fmt.Sprintf(insert, 1, "published", "'BAFA-2019-0042'", "'Interception platform for mobile networks'"),
-				fmt.Sprintf(insert, 2, "published", "'EXP/7'", "'Monitoring centre, 100% remote'"),
-				fmt.Sprintf(insert, 3, "draft", "'DRAFT-1'", "'Mobile forensics kit'"),
-				fmt.Sprintf(insert, 4, "published", "NULL", "NULL"),
-			} {
-				if _, err := store.DB(st).ExecContext(ctx, q); err != nil {
-					t.Fatalf("%s: %v", q, err)
+			answers[st.Dialect()] = append(answers[st.Dialect()], fmt.Sprintf("q=%q drafts=%v: %v", q, drafts, ids))
+			return ids
+		}
+		// Each answer twice: as the index answers it, and as the scan does
+		// (SQLite asks the index only for a q few rows hold).
+		check := func(when string, want map[string][2][]domain.ID) {
+			t.Helper()
+			for _, path := range []string{"index", "scan"} {
+				restore := func() {}
+				if path == "scan" {
+					restore = store.SetQIndexRows(1)
 				}
-			}
-			if d == "postgres" {
-				if _, err := store.DB(st).ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('licenses', 'id'), 5, false)`); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			list := func(q string, drafts bool) []domain.ID {
-				t.Helper()
-				p := store.ListParams{Statuses: []string{domain.StatusPublished}, Q: q}
-				if drafts {
-					p.Statuses, p.Drafts = []string{domain.StatusDraft, domain.StatusPublished}, true
-				}
-				ls, _, err := st.ListLicenses(ctx, p)
-				if err != nil {
-					t.Fatalf("q=%q: %v", q, err)
-				}
-				ids := []domain.ID{}
-				for _, l := range ls {
-					ids = append(ids, l.ID)
-				}
-				answers[d] = append(answers[d], fmt.Sprintf("q=%q drafts=%v: %v", q, drafts, ids))
-				return ids
-			}
-			// Each answer twice: as the index answers it, and as the scan does
-			// (SQLite asks the index only for a q few rows hold).
-			check := func(when string, want map[string][2][]domain.ID) {
-				t.Helper()
-				for _, path := range []string{"index", "scan"} {
-					restore := func() {}
-					if path == "scan" {
-						restore = store.SetQIndexRows(1)
-					}
-					for _, q := range slices.Sorted(maps.Keys(want)) {
-						for i, drafts := range []bool{false, true} {
-							if got := list(q, drafts); !slices.Equal(got, want[q][i]) {
-								t.Errorf("%s, by the %s: q=%q (drafts %v) gives %v, want %v", when, path, q, drafts, got, want[q][i])
-							}
+				for _, q := range slices.Sorted(maps.Keys(want)) {
+					for i, drafts := range []bool{false, true} {
+						if got := list(q, drafts); !slices.Equal(got, want[q][i]) {
+							t.Errorf("%s, by the %s: q=%q (drafts %v) gives %v, want %v", when, path, q, drafts, got, want[q][i])
 						}
 					}
-					restore()
 				}
+				restore()
 			}
-			none := []domain.ID{}
-			check("after the migration's backfill", map[string][2][]domain.ID{
-				"MOBILE":       {{1}, {1, 3}},
-				"ception PLAT": {{1}, {1}},
-				"obi":          {{1}, {1, 3}},
-				"ob":           {{1}, {1, 3}}, // shorter than a trigram: the scan
-				"baFA-2019":    {{1}, {1}},
-				"100%":         {{2}, {2}},
-				"0%":           {{2}, {2}},
-				"0_4":          {none, none}, // "0042" would match were _ a wildcard
-				"%":            {{2}, {2}},
-				`x"y`:          {none, none},
-				"zzz":          {none, none},
-			})
-
-			editor := domain.WithViewer(ctx, domain.Viewer{Role: domain.RoleEditor})
-			l5, err := store.Create(editor, st, store.Licenses, domain.LicenseFields{Kind: "end_user_license", Description: text("Deep packet INSPECTION")}, store.Edit{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			check("after an insert", map[string][2][]domain.ID{
-				"packet ins": {none, {l5.ID}},
-				"spect":      {none, {l5.ID}},
-			})
-
-			if _, err := store.Update(editor, st, store.Licenses, int(l5.ID), l5.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
-				f.Description = text("Lawful interception gateway")
-				f.Reference = text("MOB-5")
-				return f, nil
-			}, store.Edit{}); err != nil {
-				t.Fatal(err)
-			}
-			check("after an update", map[string][2][]domain.ID{
-				"packet":    {none, none},
-				"intercept": {{1}, {1, l5.ID}},
-				"mob":       {{1}, {1, 3, l5.ID}},
-			})
-
-			if _, err := store.DB(st).ExecContext(ctx, "DELETE FROM licenses WHERE id = 1"); err != nil {
-				t.Fatal(err)
-			}
-			check("after a delete", map[string][2][]domain.ID{
-				"intercept": {none, {l5.ID}},
-				"mobile":    {none, {3}},
-			})
+		}
+		none := []domain.ID{}
+		check("after the migration's backfill", map[string][2][]domain.ID{
+			"MOBILE":       {{1}, {1, 3}},
+			"ception PLAT": {{1}, {1}},
+			"obi":          {{1}, {1, 3}},
+			"ob":           {{1}, {1, 3}}, // shorter than a trigram: the scan
+			"baFA-2019":    {{1}, {1}},
+			"100%":         {{2}, {2}},
+			"0%":           {{2}, {2}},
+			"0_4":          {none, none}, // "0042" would match were _ a wildcard
+			"%":            {{2}, {2}},
+			`x"y`:          {none, none},
+			"zzz":          {none, none},
 		})
-	}
-	if len(answers) == 2 && !slices.Equal(answers["sqlite"], answers["postgres"]) {
-		t.Errorf("the databases answer differently:\nsqlite:   %q\npostgres: %q", answers["sqlite"], answers["postgres"])
+
+		editor := domain.WithViewer(ctx, domain.Viewer{Role: domain.RoleEditor})
+		l5, err := store.Create(editor, st, store.Licenses, domain.LicenseFields{Kind: "end_user_license", Description: text("Deep packet INSPECTION")}, store.Edit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("after an insert", map[string][2][]domain.ID{
+			"packet ins": {none, {l5.ID}},
+			"spect":      {none, {l5.ID}},
+		})
+
+		if _, err := store.Update(editor, st, store.Licenses, int(l5.ID), l5.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
+			f.Description = text("Lawful interception gateway")
+			f.Reference = text("MOB-5")
+			return f, nil
+		}, store.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		check("after an update", map[string][2][]domain.ID{
+			"packet":    {none, none},
+			"intercept": {{1}, {1, l5.ID}},
+			"mob":       {{1}, {1, 3, l5.ID}},
+		})
+
+		if _, err := store.DB(st).ExecContext(ctx, "DELETE FROM licenses WHERE id = 1"); err != nil {
+			t.Fatal(err)
+		}
+		check("after a delete", map[string][2][]domain.ID{
+			"intercept": {none, {l5.ID}},
+			"mobile":    {none, {3}},
+		})
+	})
+	if len(answers) == 2 && !slices.Equal(answers[dialect.SQLite], answers[dialect.Postgres]) {
+		t.Errorf("the databases answer differently:\nsqlite:   %q\npostgres: %q", answers[dialect.SQLite], answers[dialect.Postgres])
 	}
 }
 

@@ -77,7 +77,7 @@ func TestCoversReadsGeographyRows(t *testing.T) {
 // and validity, which the covers= list through the documents reads instead of the
 // licence. The license_geography_validity migration fills them for rows written
 // before it; its triggers keep them equal after it, through every write path: a
-// licence created, published, its dates and geography changed, retracted.
+// licence created, published, its end changed, its geography changed, retracted.
 func TestGeographyRowsCopyTheirLicence(t *testing.T) {
 	migratedTo(t, "20261201201753_license_id_validity", func(t *testing.T, ctx context.Context, st *store.Store) {
 		now := "2026-01-01 00:00:00"
@@ -108,8 +108,8 @@ func TestGeographyRowsCopyTheirLicence(t *testing.T) {
 		if _, err := store.Publish(ctx, st, store.Sources, int(src.ID), nil, store.Edit{}); err != nil {
 			t.Fatal(err)
 		}
-		from := domain.Date("2021-03")
-		l, err := store.CreateCited(ctx, st, store.Licenses, domain.LicenseFields{Kind: "end_user_license", Geography: []string{"FR"}, ValidFrom: &from},
+		from, end := domain.Date("2021-03"), domain.Date("2022-01-10")
+		l, err := store.CreateCited(ctx, st, store.Licenses, domain.LicenseFields{Kind: "end_user_license", Geography: []string{"FR"}, ValidFrom: &from, ValidUntil: &end},
 			[]domain.Citation{{SourceID: src.ID, Confidence: "reported"}}, store.Edit{})
 		if err != nil {
 			t.Fatal(err)
@@ -121,12 +121,27 @@ func TestGeographyRowsCopyTheirLicence(t *testing.T) {
 		sameCopies(t, st, "published", 4)
 		if l, err = store.Update(ctx, st, store.Licenses, int(l.ID), l.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
 			until := domain.Date("2023-07-14")
-			f.ValidUntil, f.Geography = &until, []string{"FR", "DE"}
+			f.ValidUntil = &until
 			return f, nil
 		}, store.Edit{}); err != nil {
 			t.Fatal(err)
 		}
-		sameCopies(t, st, "its end and geography changed", 5)
+		sameCopies(t, st, "its end changed (a day for a day)", 4)
+		// The store rewrites a licence's geography rows with every update; a change of
+		// the licence alone reaches them through its trigger.
+		for _, set := range []string{"valid_from = '2021-04-01'", "valid_until = '2024-01-01'", "valid_until_precision = 'year'"} {
+			if _, err := store.DB(st).ExecContext(ctx, `UPDATE licenses SET `+set+` WHERE id = $1`, l.ID); err != nil {
+				t.Fatal(err)
+			}
+			sameCopies(t, st, "the licence's "+set+" beneath the store", 4)
+		}
+		if l, err = store.Update(ctx, st, store.Licenses, int(l.ID), l.Revision, func(f domain.LicenseFields) (domain.LicenseFields, error) {
+			f.Geography = []string{"FR", "DE"}
+			return f, nil
+		}, store.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		sameCopies(t, st, "its geography changed", 5)
 		if _, err := store.Retract(ctx, st, store.Licenses, int(l.ID), nil, "issued in error", store.Edit{}); err != nil {
 			t.Fatal(err)
 		}

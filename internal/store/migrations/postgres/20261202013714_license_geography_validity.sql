@@ -6,7 +6,8 @@ CREATE INDEX "licensegeography_country_active" ON "license_geographies" ("countr
 -- read them): each geography row carries its licence's status and validity, so that a
 -- public covers= list filtered by nothing else is one walk of the rows' index
 -- (ent/schema/licensegeography.go). The database writes the copies: when a row is
--- inserted, from its licence, and whenever an UPDATE sets one of them on the licence.
+-- inserted, from its licence, and whenever an UPDATE changes one of them on the
+-- licence (an edit that leaves them as they were writes no row).
 -- The rows already there are filled here.
 UPDATE "license_geographies" AS g SET "status" = l."status", "valid_from" = l."valid_from", "valid_until" = l."valid_until",
   "valid_until_precision" = l."valid_until_precision" FROM "licenses" AS l WHERE l."id" = g."license_id";
@@ -24,4 +25,7 @@ BEGIN
     "valid_until_precision" = NEW."valid_until_precision" WHERE "license_id" = NEW."id";
   RETURN NULL;
 END $$;
-CREATE TRIGGER "license_geographies_license" AFTER UPDATE OF "status", "valid_from", "valid_until", "valid_until_precision" ON "licenses" FOR EACH ROW EXECUTE FUNCTION "license_geographies_license"();
+CREATE TRIGGER "license_geographies_license" AFTER UPDATE OF "status", "valid_from", "valid_until", "valid_until_precision" ON "licenses" FOR EACH ROW
+  WHEN (OLD."status" IS DISTINCT FROM NEW."status" OR OLD."valid_from" IS DISTINCT FROM NEW."valid_from" OR OLD."valid_until" IS DISTINCT FROM NEW."valid_until"
+    OR OLD."valid_until_precision" IS DISTINCT FROM NEW."valid_until_precision")
+  EXECUTE FUNCTION "license_geographies_license"();

@@ -20,7 +20,8 @@ PRAGMA foreign_keys = on;
 -- read them): each geography row carries its licence's status and validity, so that a
 -- public covers= list filtered by nothing else is one walk of the rows' index
 -- (ent/schema/licensegeography.go). The database writes the copies: when a row is
--- inserted, from its licence, and whenever an UPDATE sets one of them on the licence.
+-- inserted, from its licence, and whenever an UPDATE changes one of them on the
+-- licence (an edit that leaves them as they were writes no row).
 -- The rows already there are filled here.
 UPDATE `license_geographies` SET (`status`, `valid_from`, `valid_until`, `valid_until_precision`) =
   (SELECT l.`status`, l.`valid_from`, l.`valid_until`, l.`valid_until_precision` FROM `licenses` AS l WHERE l.`id` = `license_geographies`.`license_id`);
@@ -29,7 +30,9 @@ CREATE TRIGGER `license_geographies_validity` AFTER INSERT ON `license_geographi
     (SELECT l.`status`, l.`valid_from`, l.`valid_until`, l.`valid_until_precision` FROM `licenses` AS l WHERE l.`id` = NEW.`license_id`)
   WHERE `id` = NEW.`id`;
 END;
-CREATE TRIGGER `license_geographies_license` AFTER UPDATE OF `status`, `valid_from`, `valid_until`, `valid_until_precision` ON `licenses` BEGIN
+CREATE TRIGGER `license_geographies_license` AFTER UPDATE OF `status`, `valid_from`, `valid_until`, `valid_until_precision` ON `licenses`
+  WHEN OLD.`status` IS NOT NEW.`status` OR OLD.`valid_from` IS NOT NEW.`valid_from` OR OLD.`valid_until` IS NOT NEW.`valid_until`
+    OR OLD.`valid_until_precision` IS NOT NEW.`valid_until_precision` BEGIN
   UPDATE `license_geographies` SET `status` = NEW.`status`, `valid_from` = NEW.`valid_from`, `valid_until` = NEW.`valid_until`,
     `valid_until_precision` = NEW.`valid_until_precision` WHERE `license_id` = NEW.`id`;
 END;

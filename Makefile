@@ -112,9 +112,9 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$${target}\$$" -fuzztime $(FUZZTIME) ./internal/$$pkg/; \
 	done
 
-## bench: Go benchmarks of the country profile, a filtered list, search and export on a synthetic registry (REGISTRY_BENCH_LICENSES, default 20000)
+## bench: Go benchmarks of the country profile, a filtered list, search and export on a synthetic registry (REGISTRY_BENCH_LICENSES, default 20000), and of building an uncached list's query
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/ ./internal/search/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/httpapi/ ./internal/search/ ./internal/store/
 
 ## load: the server on a 100,000-licence synthetic registry under wrk, against a bare handler serving the same bytes; then requests the cache cannot answer (miss), mixed with hits, a feed and exports (mixed); then under attack from three addresses while a fourth reads (BENCHMARKS.md)
 LOAD_DB ?= $(or $(TMPDIR),/tmp)/registry-synthetic.db

@@ -165,8 +165,8 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stde
 // and profiles allocate much and keep little. With 100 MiB the process peaked at
 // 148–154 MB while making an export, at the 150 MB budget; 80 MiB kept it near 135 MB
 // for 7% more time (BENCHMARKS.md). The limit is the Go runtime's memory only: on
-// SQLite the process also holds SQLite's page cache and its other allocations (up to
-// about 30 MB under the mixed load scenario), outside it. 72 MiB keeps that scenario
+// SQLite the process also holds SQLite's page cache (a pool of 13 MB, store's
+// sqlitecache.go) and its other allocations, outside it. 72 MiB keeps that scenario
 // near 137 MB (145 MB with 80 MiB), and since exports read 2,500-licence pages the
 // heap live during an export after it (33–39 MB with the cache full) leaves the
 // collector more room under 72 MiB than the 5,000-licence pages left under 80. The
@@ -199,6 +199,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		return err
 	}
 	defer st.Close()
+	if err := st.PagePool(); err != nil {
+		log.Warn("SQLite's page cache is not bounded by its pool: more memory, more reads of the file", "error", err)
+	}
 	if *seed {
 		if err := seedBundled(ctx, st, log); err != nil {
 			return err

@@ -55,6 +55,10 @@ type Store struct {
 	// pass is where the store's pass over the licence documents other builds wrote
 	// stands (licensedocs.go).
 	pass passOverBuilds
+
+	// pagePool is why SQLite's page cache is not the pool of sqlitecache.go (nil
+	// when it is, and on PostgreSQL).
+	pagePool error
 }
 
 // pgReadBuffer is how much of what PostgreSQL sends a connection reads at once. pgx
@@ -80,9 +84,10 @@ func openPostgres(dsn string) (*sql.DB, error) {
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	var (
-		db  *sql.DB
-		d   string
-		err error
+		db      *sql.DB
+		d       string
+		err     error
+		poolErr error
 	)
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -95,6 +100,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 	default:
 		d = dialect.SQLite
+		poolErr = sqlitePagePool() // before the first connection (sqlitecache.go)
 		db, err = openSQLite(dsn)
 		if err == nil {
 			// database/sql keeps 2 idle connections by default. A profile reads its
@@ -116,7 +122,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := entsql.OpenDB(d, db)
-	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}, tally: &licenseTally{}}
+	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}, tally: &licenseTally{}, pagePool: poolErr}
 	s.versions = &versionReads{read: s.readVersion}
 	s.stmts = &stmtCache{}
 	return s, nil
@@ -126,15 +132,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // sections of a profile read at once, and a few reads are admitted together.
 const sqliteIdleConns = 16
 
-// sqliteCacheKiB is each SQLite connection's share of the page cache, in KiB (PRAGMA
-// cache_size of -sqliteCacheKiB; SQLite's default is 2,000 KiB). modernc's SQLite is built
-// with SQLITE_ENABLE_MEMORY_MANAGEMENT, so its connections share one page cache whose
-// bound is the sum of their shares: the connection reading (an export, a list) may
-// fill what the idle ones do not use. Each 4 KiB page is a 4,360-byte allocation that
-// modernc's allocator serves from an 8 KiB slot, outside the Go heap and its memory
-// limit: with the default, the five connections of the mixed load scenario held up to
-// 20 MB of cache, and the process peaked at 157–162 MB (BENCHMARKS.md).
-const sqliteCacheKiB = 1000
+// sqliteCacheKiB is how much of SQLite's page cache one connection may hold, in KiB
+// (PRAGMA cache_size of -sqliteCacheKiB; about 940 pages). The cache of every
+// connection together is the pool of sqlitecache.go (3,000 pages); this keeps a
+// connection that reads much at once (an export's pages) from taking all of it from
+// the lists. Each connection's cache was 1,000 KiB before the pool, when that bound
+// was the only one: with the default, the five connections of the mixed load scenario
+// held up to 20 MB of cache, and the process peaked at 157–162 MB (BENCHMARKS.md).
+const sqliteCacheKiB = 4000
 
 // openSQLite opens a SQLite file with the pragmas the registry depends on: foreign
 // keys (ent refuses to migrate without them), WAL so readers never block the writer,
@@ -169,6 +174,10 @@ func openSQLite(path string) (*sql.DB, error) {
 func (s *Store) within(c *ent.Client) *Store {
 	return &Store{client: c, db: s.db, dialect: s.dialect, seal: s.seal}
 }
+
+// PagePool reports why SQLite's page cache is not the process's pool of pages
+// (sqlitecache.go): nil when it is, and on PostgreSQL. The store works either way.
+func (s *Store) PagePool() error { return s.pagePool }
 
 // Dialect names the database: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect }

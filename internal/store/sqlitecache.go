@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"unsafe"
 
 	"modernc.org/libc"
 	"modernc.org/libc/sys/types"
@@ -46,7 +45,7 @@ var sqlitePagePool = sync.OnceValue(func() error {
 		return errors.New("sqlite page pool: out of memory")
 	}
 	defer libc.Xfree(tls, va)
-	hdr := libc.Xcalloc(tls, 1, types.Size_t(unsafe.Sizeof(int32(0))))
+	hdr := libc.Xcalloc(tls, 1, 4) // an int
 	if hdr == 0 {
 		return errors.New("sqlite page pool: out of memory")
 	}
@@ -55,7 +54,7 @@ var sqlitePagePool = sync.OnceValue(func() error {
 	if rc := sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_PCACHE_HDRSZ, libc.VaList(va, hdr)); rc != sqlite3.SQLITE_OK {
 		return fmt.Errorf("sqlite page pool: SQLite was initialized before the store opened it (code %d)", rc)
 	}
-	line := (sqlitePageSize + int(*(*int32)(unsafe.Pointer(hdr))) + 7) &^ 7
+	line := (sqlitePageSize + int(libc.AtomicLoadPInt32(hdr)) + 7) &^ 7
 	pool := libc.Xmalloc(tls, types.Size_t(line*sqlitePageSlots)) // SQLite's for the life of the process
 	if pool == 0 {
 		return errors.New("sqlite page pool: out of memory")

@@ -5,10 +5,8 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-	"unsafe"
 
 	"modernc.org/libc"
-	"modernc.org/libc/sys/types"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -75,7 +73,7 @@ func sqlitePageStatus(t *testing.T) (used, overflow int64) {
 	t.Helper()
 	tls := libc.NewTLS()
 	defer tls.Close()
-	p := libc.Xcalloc(tls, 2, types.Size_t(unsafe.Sizeof(int64(0))))
+	p := libc.Xcalloc(tls, 2, 8) // two int64s
 	if p == 0 {
 		t.Fatal("out of memory")
 	}
@@ -84,7 +82,7 @@ func sqlitePageStatus(t *testing.T) (used, overflow int64) {
 		if rc := sqlite3.Xsqlite3_status64(tls, op, p, p+8, 0); rc != sqlite3.SQLITE_OK {
 			t.Fatalf("sqlite3_status64(%d): code %d", op, rc)
 		}
-		return *(*int64)(unsafe.Pointer(p))
+		return libc.AtomicLoadPInt64(p)
 	}
 	return read(sqlite3.SQLITE_STATUS_PAGECACHE_USED), read(sqlite3.SQLITE_STATUS_PAGECACHE_OVERFLOW)
 }

@@ -22,11 +22,13 @@ import (
 // connection takes the least recently used page of any connection instead of
 // allocating another. Under the load scenario's uncached lists that kept the pages every
 // list reads (the documents' interior pages, the countries' index pages) in the
-// cache: 124 reads of the file a list before, 95–100 after (one per document), for the
-// same peak memory (BENCHMARKS.md, session 11).
+// cache: 121–124 reads of the file a list before, 91 after (about one per document),
+// and the same or a lower peak RSS under load; a process holds the whole pool from its
+// first connection, 11 MB more than before at rest (BENCHMARKS.md, session 11).
 
-// sqlitePageSlots is how many pages the pool holds: 3,000 lines of 4,360 bytes, 13 MB
-// in all, resident once the pool is made.
+// sqlitePageSlots is how many pages the pool holds: 3,000 lines of 4,368 bytes (the
+// page and SQLite's 272 bytes beside it), 13 MB in all, resident once the pool is
+// made (SQLite links its free lines through them).
 const sqlitePageSlots = 3000
 
 // sqlitePageSize is the page size of the registry's SQLite files (SQLite's default),

@@ -11,7 +11,7 @@ import (
 )
 
 // TestSQLitePagesComeFromThePool: the process's SQLite page cache is the pool of
-// sqlitecache.go. A connection allowed twenty times the pool, reading twice as many
+// sqlitecache.go. A connection allowed eighteen times the pool, reading twice as many
 // pages as the pool holds, fills the pool and is held to it: its pages come from the
 // pool's lines, and hardly any is allocated beside it.
 func TestSQLitePagesComeFromThePool(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/export-registry/registry/internal/httpx"
 	"github.com/export-registry/registry/internal/web"
 	"github.com/labstack/echo/v4"
@@ -47,7 +49,25 @@ type responseCache struct {
 	maxBytes int
 	// making holds, per version and key, the answer being made: requests for it wait
 	// instead of each making it (a new version finds a thousand readers of one page).
-	making map[string]chan struct{}
+	making map[string]*making
+	// seen is the doorkeeper: the hash of the key of answers made and not kept, each
+	// in the slot its hash names, so that an answer is kept only the second time it is
+	// made (or when other requests waited for it). A crawler's or a notebook's
+	// one-off lists then do not push the answers readers come back to out of the
+	// cache (TinyLFU's doorkeeper; BENCHMARKS.md, session 12). A slot
+	// is taken by the next key that hashes to it: under a stream of one-off answers an
+	// answer asked for again within some seconds is still kept, and at rest a key is
+	// remembered until another takes its slot.
+	seen [seenSlots]uint64
+}
+
+// seenSlots is the size of the doorkeeper (512 KiB).
+const seenSlots = 1 << 16
+
+// making is an answer being made.
+type making struct {
+	done   chan struct{}
+	waited bool // another request waits for it: it is kept whatever the doorkeeper says
 }
 
 type cachedResponse struct {
@@ -73,7 +93,7 @@ func cacheBudget(limit int64) int {
 }
 
 func newResponseCache(maxBytes int) *responseCache {
-	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes, making: map[string]chan struct{}{}}
+	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes, making: map[string]*making{}}
 }
 
 func (rc *responseCache) get(version, key string) *cachedResponse {
@@ -89,9 +109,29 @@ func (rc *responseCache) get(version, key string) *cachedResponse {
 	return nil
 }
 
+// keep puts an answer made by a request in the cache if the doorkeeper lets it in:
+// if its key was made before and not kept, or if other requests waited for this one
+// (m, nil for an answer made without registering).
+func (rc *responseCache) keep(version string, r *cachedResponse, m *making) {
+	h := xxhash.Sum64String(r.key) | 1 // never 0, an empty slot
+	slot := &rc.seen[h%seenSlots]
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if *slot != h && (m == nil || !m.waited) {
+		*slot = h
+		return
+	}
+	rc.putLocked(version, r)
+}
+
+// put keeps an answer, whatever the doorkeeper says.
 func (rc *responseCache) put(version string, r *cachedResponse) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
+	rc.putLocked(version, r)
+}
+
+func (rc *responseCache) putLocked(version string, r *cachedResponse) {
 	if version != rc.version {
 		// A new dataset version: every older answer is stale.
 		rc.version, rc.entries, rc.size = version, map[string]*clist.Element{}, 0
@@ -106,22 +146,23 @@ func (rc *responseCache) put(version string, r *cachedResponse) {
 }
 
 // make registers a request about to make the answer of key at version. The first is
-// told to make it (and to call done after keeping it); the others get a channel that
-// is closed when it is made.
-func (rc *responseCache) make(version, key string) (wait <-chan struct{}, done func()) {
+// told to make it (m, to pass to keep, and done, to call after keeping it); the
+// others get a channel that is closed when it is made.
+func (rc *responseCache) make(version, key string) (wait <-chan struct{}, m *making, done func()) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	k := version + "\x00" + key
-	if ch, ok := rc.making[k]; ok {
-		return ch, nil
+	if m, ok := rc.making[k]; ok {
+		m.waited = true
+		return m.done, nil, nil
 	}
-	ch := make(chan struct{})
-	rc.making[k] = ch
-	return nil, func() {
+	m = &making{done: make(chan struct{})}
+	rc.making[k] = m
+	return nil, m, func() {
 		rc.mu.Lock()
 		delete(rc.making, k)
 		rc.mu.Unlock()
-		close(ch)
+		close(m.done)
 	}
 }
 
@@ -201,8 +242,9 @@ func cacheKey(c echo.Context) string {
 }
 
 // cache answers cacheable requests from the response cache, gzipped (once per entry)
-// for clients that accept it, and keeps what the handler answers with 200. A request
-// the cache cannot answer runs the handler into a buffer, then is answered like a hit.
+// for clients that accept it, and keeps what the handler answers with 200 when the
+// doorkeeper lets it in (responseCache.keep). A request the cache cannot answer runs
+// the handler into a buffer, then is answered like a hit.
 func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !cacheable(c) {
@@ -216,7 +258,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if hit := s.responses.get(version, key); hit != nil {
 			return s.serveCached(c, c.Response(), hit)
 		}
-		wait, made := s.responses.make(version, key)
+		wait, m, made := s.responses.make(version, key)
 		if wait != nil {
 			select {
 			case <-wait:
@@ -226,7 +268,8 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 			if hit := s.responses.get(version, key); hit != nil {
 				return s.serveCached(c, c.Response(), hit)
 			}
-			// The answer was not kept (an error, or too large): make this one.
+			// The answer was not kept (an error, too large, or turned away before
+			// this request waited): make this one.
 			made = func() {}
 		}
 		made = sync.OnceFunc(made)
@@ -249,7 +292,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		entry := &cachedResponse{key: key, status: k.status, header: k.header, body: k.body}
 		if err == nil && k.status == http.StatusOK {
-			s.responses.put(version, entry)
+			s.responses.keep(version, entry, m)
 		}
 		made() // the waiting requests need not wait for this client to receive it
 		// echo counts the answer as sent already: write it to the connection, with the

@@ -98,6 +98,51 @@ func TestCacheMakesAnAnswerOnce(t *testing.T) {
 	if n := made.Load(); n != 1 {
 		t.Errorf("the answer was made %d times for 20 requests arriving together, want once", n)
 	}
+	// Others waited for it, so it was kept though made once.
+	c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), httptest.NewRecorder())
+	c.Set(versionKey, "7")
+	if err := handler(c); err != nil || made.Load() != 1 {
+		t.Errorf("a later request made the answer again (%d makings, %v): the answer the others waited for was not kept", made.Load(), err)
+	}
+}
+
+// TestCacheKeepsWhatIsAskedAgain: an answer made once is not kept; made a second time
+// it is, and a stream of one-off answers afterwards does not push it out.
+func TestCacheKeepsWhatIsAskedAgain(t *testing.T) {
+	const page = 1000 // bytes of each answer
+	s := &Server{responses: newResponseCache(50 * page)}
+	e := echo.New()
+	made := map[string]int{}
+	handler := s.cache(func(c echo.Context) error {
+		made[c.Request().URL.String()]++
+		return c.Blob(http.StatusOK, "application/json", bytes.Repeat([]byte("x"), page))
+	})
+	get := func(url string) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		c := e.NewContext(httptest.NewRequest(http.MethodGet, url, nil), rec)
+		c.Set(versionKey, "7")
+		if err := handler(c); err != nil || rec.Code != 200 || rec.Body.Len() != page {
+			t.Fatalf("%s: %d, %d bytes, %v", url, rec.Code, rec.Body.Len(), err)
+		}
+	}
+	const popular = "/api/v1/licenses?country=PA"
+	for range 3 {
+		get(popular)
+	}
+	if n := made[popular]; n != 2 {
+		t.Errorf("asked for three times, the answer was made %d times, want twice (kept the second time)", n)
+	}
+	for i := range 1000 { // twenty times what the cache holds
+		get("/api/v1/licenses?country=FR&active_on=2020-01-01&limit=" + strconv.Itoa(i+1))
+	}
+	get(popular)
+	if n := made[popular]; n != 2 {
+		t.Errorf("after 1,000 one-off answers the kept answer was made again (%d makings): they pushed it out", n)
+	}
+	if size := s.responses.size; size > 2*page {
+		t.Errorf("one-off answers were kept: the cache holds %d bytes", size)
+	}
 }
 
 // TestCacheReleasesWaitersBeforeSending: requests waiting for an answer being made

@@ -110,6 +110,10 @@ func TestCacheKeyIsWhatTheRouteReads(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			runs := c.count(tc.route, tc.handler)
+			// The doorkeeper keeps an answer the second time it is made: made once
+			// beforehand, the first request's answer is then made and kept.
+			c.get(tc.requests[0][0], tc.requests[0][1:]...)
+			runs.Store(0)
 			var first []byte
 			for i, r := range tc.requests {
 				status, _, body := c.get(r[0], r[1:]...)
@@ -131,14 +135,16 @@ func TestCacheKeyIsWhatTheRouteReads(t *testing.T) {
 	t.Run("CSV is another answer", func(t *testing.T) {
 		runs := c.count("/api/v1/vendors", c.s.listVendors)
 		c.get("/api/v1/vendors")
+		c.get("/api/v1/vendors") // kept, the second time it is made
 		_, h, _ := c.get("/api/v1/vendors", "Accept", "text/csv")
-		if n := runs.Load(); n != 2 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
+		if n := runs.Load(); n != 3 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
 			t.Errorf("%d runs, Content-Type %q: JSON and CSV must be two entries", runs.Load(), h.Get("Content-Type"))
 		}
 	})
 
 	t.Run("an API route refuses what it does not take", func(t *testing.T) {
 		runs := c.count("/api/v1/licenses", c.s.listLicenses)
+		c.get("/api/v1/licenses")
 		c.get("/api/v1/licenses") // kept: the refusal must not come from the cache either
 		for _, path := range []string{"/api/v1/licenses?foo=1", "/api/v1/licenses?country=IL&foo=1", "/feeds/changes.atom?x=1", "/api/v1/changes?foo=1"} {
 			status, _, body := c.get(path)
@@ -152,7 +158,7 @@ func TestCacheKeyIsWhatTheRouteReads(t *testing.T) {
 				t.Errorf("%s: %d %.300s, want 400 naming %s", path, status, body, want)
 			}
 		}
-		if n := runs.Load(); n != 1 {
+		if n := runs.Load(); n != 2 { // the two requests before, the second kept
 			t.Errorf("the list handler ran %d times", n)
 		}
 	})
@@ -215,6 +221,8 @@ func TestFeedIsCached(t *testing.T) {
 	storetest.Seeded(t, func(t *testing.T, st *store.Store) {
 		c := newCounted(t, st, Options{})
 		runs := c.count("/feeds/changes.atom", c.s.changesAtom)
+		c.get("/feeds/changes.atom?country=IL&vendor=1") // made once: the doorkeeper keeps it the next time
+		runs.Store(0)
 		_, _, first := c.get("/feeds/changes.atom?country=IL&vendor=1")
 		_, _, again := c.get("/feeds/changes.atom?vendor=1&country=IL")
 		if n := runs.Load(); n != 1 || string(first) != string(again) {

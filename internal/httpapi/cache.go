@@ -109,16 +109,27 @@ func (rc *responseCache) get(version, key string) *cachedResponse {
 	return nil
 }
 
-// keep puts an answer made by a request in the cache if the doorkeeper lets it in:
-// if its key was made before and not kept, or if other requests waited for this one
-// (m, nil for an answer made without registering).
-func (rc *responseCache) keep(version string, r *cachedResponse, m *making) {
-	h := xxhash.Sum64String(r.key) | 1 // never 0, an empty slot
-	slot := &rc.seen[h%seenSlots]
+// sight tells the doorkeeper an answer of key is about to be made, and reports
+// whether one was made before and not kept.
+func (rc *responseCache) sight(key string) (seen bool) {
+	h := xxhash.Sum64String(key) | 1 // never 0, an empty slot
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if *slot != h && (m == nil || !m.waited) {
-		*slot = h
+	slot := &rc.seen[h%seenSlots]
+	if *slot == h {
+		return true
+	}
+	*slot = h
+	return false
+}
+
+// keep puts an answer made by a request in the cache if the doorkeeper let it in
+// (seen, from sight), or if other requests waited for this one (m, nil for an
+// answer made without registering).
+func (rc *responseCache) keep(version string, r *cachedResponse, m *making, seen bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if !seen && (m == nil || !m.waited) {
 		return
 	}
 	rc.putLocked(version, r)
@@ -258,6 +269,22 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if hit := s.responses.get(version, key); hit != nil {
 			return s.serveCached(c, c.Response(), hit)
 		}
+		seen := s.responses.sight(key)
+		gzipped := compressible(c) && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+		if !seen && !gzipped {
+			// The first sight of an answer sent as it is made: it will not be kept,
+			// so the handler writes it to the client itself, as serveCached would
+			// (the condition answered, and the Vary of a compressible answer), without
+			// a copy held for the cache. A request for it meanwhile finds it seen,
+			// makes it and keeps it.
+			if !compressible(c) {
+				return next(c)
+			}
+			w := &varyWriter{ResponseWriter: c.Response().Writer}
+			c.Response().Writer = w
+			defer func() { c.Response().Writer = w.ResponseWriter }()
+			return next(c)
+		}
 		wait, m, made := s.responses.make(version, key)
 		if wait != nil {
 			select {
@@ -292,7 +319,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		entry := &cachedResponse{key: key, status: k.status, header: k.header, body: k.body}
 		if err == nil && k.status == http.StatusOK {
-			s.responses.keep(version, entry, m)
+			s.responses.keep(version, entry, m, seen)
 		}
 		made() // the waiting requests need not wait for this client to receive it
 		// echo counts the answer as sent already: write it to the connection, with the
@@ -338,6 +365,30 @@ func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedRes
 	_, err := w.Write(body)
 	return err
 }
+
+// varyWriter adds Accept-Encoding to the Vary of an answer of 200 or 304, after the
+// handler's own, as serveCached does for a compressible answer it keeps.
+type varyWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *varyWriter) WriteHeader(code int) {
+	if !w.wrote && (code == http.StatusOK || code == http.StatusNotModified) {
+		addVary(w.Header(), echo.HeaderAcceptEncoding)
+	}
+	w.wrote = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *varyWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *varyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // addVary adds a Vary value unless the header names it already.
 func addVary(h http.Header, value string) {

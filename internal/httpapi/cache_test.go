@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -72,7 +73,10 @@ func TestCacheCountsGzip(t *testing.T) {
 }
 
 // TestCacheMakesAnAnswerOnce: requests that miss the cache together wait for the one
-// making the answer instead of each making it.
+// making the answer instead of each making it. An answer never made before is made
+// twice (the first request's goes straight to its client, and the next one's, which
+// the others wait for, is kept); a new dataset version's readers of an answer made
+// before make it once. Either way it is then kept.
 func TestCacheMakesAnAnswerOnce(t *testing.T) {
 	s := &Server{responses: newResponseCache(1 << 20)}
 	e := echo.New()
@@ -83,26 +87,41 @@ func TestCacheMakesAnAnswerOnce(t *testing.T) {
 		c.Response().Header().Set("ETag", `"p"`)
 		return c.Blob(http.StatusOK, "application/json", []byte(`{"page":1}`))
 	})
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Go(func() {
-			rec := httptest.NewRecorder()
-			c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), rec)
-			c.Set(versionKey, "7")
-			if err := handler(c); err != nil || rec.Code != 200 || rec.Body.String() != `{"page":1}` {
-				t.Errorf("answer %d %q, %v", rec.Code, rec.Body.String(), err)
-			}
-		})
+	request := func(version string) error {
+		rec := httptest.NewRecorder()
+		c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), rec)
+		c.Set(versionKey, version)
+		if err := handler(c); err != nil || rec.Code != 200 || rec.Body.String() != `{"page":1}` {
+			return fmt.Errorf("answer %d %q, %v", rec.Code, rec.Body.String(), err)
+		}
+		return nil
 	}
-	wg.Wait()
-	if n := made.Load(); n != 1 {
-		t.Errorf("the answer was made %d times for 20 requests arriving together, want once", n)
-	}
-	// Others waited for it, so it was kept though made once.
-	c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), httptest.NewRecorder())
-	c.Set(versionKey, "7")
-	if err := handler(c); err != nil || made.Load() != 1 {
-		t.Errorf("a later request made the answer again (%d makings, %v): the answer the others waited for was not kept", made.Load(), err)
+	for _, step := range []struct {
+		version     string
+		makings     int32
+		description string
+	}{
+		{"7", 2, "never made before"},
+		{"8", 1, "made before, at a new version"},
+	} {
+		before := made.Load()
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				if err := request(step.version); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := made.Load() - before; n != step.makings {
+			t.Errorf("%s: the answer was made %d times for 20 requests arriving together, want %d", step.description, n, step.makings)
+		}
+		// Others waited for it, so it was kept.
+		before = made.Load()
+		if err := request(step.version); err != nil || made.Load() != before {
+			t.Errorf("%s: a later request made the answer again (%v): the answer the others waited for was not kept", step.description, err)
+		}
 	}
 }
 
@@ -158,7 +177,9 @@ func TestCacheReleasesWaitersBeforeSending(t *testing.T) {
 		return c.Blob(http.StatusOK, "application/json", []byte(`{"page":1}`))
 	})
 	request := func(w http.ResponseWriter) error {
-		c := e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), w)
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil)
+		r.Header.Set("Accept-Encoding", "gzip") // an answer that may be compressed is made to be kept, even at first sight
+		c := e.NewContext(r, w)
 		c.Set(versionKey, "7")
 		return handler(c)
 	}

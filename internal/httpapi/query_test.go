@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -293,4 +294,51 @@ func (c *counted) send(method, path, token, ifMatch, body string) int {
 	}
 	res.Body.Close()
 	return res.StatusCode
+}
+
+// TestFirstSightIsAnsweredLikeAKeptAnswer: an answer the doorkeeper has not seen,
+// to a client that takes it as it is, goes straight from the handler to the client;
+// made again it is kept, then served from the cache. The three answers are the same
+// bytes with the same headers, and the first answers a condition too.
+func TestFirstSightIsAnsweredLikeAKeptAnswer(t *testing.T) {
+	st := seededSQLite(t)
+	const path = "/api/v1/licenses?limit=2"
+	identity := []string{"Accept-Encoding", "identity"}
+	c := newCounted(t, st, Options{})
+	runs := c.count("/api/v1/licenses", c.s.listLicenses)
+	type answer struct {
+		status int
+		header http.Header
+		body   []byte
+	}
+	var answers []answer
+	for range 3 {
+		status, h, body := c.get(path, identity...)
+		answers = append(answers, answer{status, h, body})
+	}
+	if n := runs.Load(); n != 2 {
+		t.Errorf("three requests made the answer %d times, want twice (sent straight, then kept)", n)
+	}
+	first := answers[0]
+	if first.status != 200 || !strings.Contains(strings.Join(first.header.Values("Vary"), ", "), "Accept-Encoding") || first.header.Get("Content-Length") != strconv.Itoa(len(first.body)) ||
+		first.header.Get("ETag") == "" || strings.HasPrefix(first.header.Get("ETag"), "W/") {
+		t.Errorf("the first answer: %d, Vary %q, Content-Length %q for %d bytes, ETag %q", first.status, first.header.Values("Vary"), first.header.Get("Content-Length"), len(first.body), first.header.Get("ETag"))
+	}
+	for i, a := range answers[1:] {
+		if a.status != first.status || string(a.body) != string(first.body) {
+			t.Errorf("answer %d differs from the first: %d, %d bytes", i+2, a.status, len(a.body))
+		}
+		for _, name := range []string{"Content-Type", "Content-Length", "ETag", "Vary", "Cache-Control", "X-Dataset-Version", "Link"} {
+			if got, want := strings.Join(a.header.Values(name), ", "), strings.Join(first.header.Values(name), ", "); got != want {
+				t.Errorf("answer %d: %s %q, the first's %q", i+2, name, got, want)
+			}
+		}
+	}
+
+	// A first sight answers a condition as a kept answer does.
+	c = newCounted(t, st, Options{})
+	status, h, body := c.get(path, "Accept-Encoding", "identity", "If-None-Match", first.header.Get("ETag"))
+	if status != http.StatusNotModified || len(body) != 0 || h.Get("ETag") != first.header.Get("ETag") {
+		t.Errorf("a first sight with the answer's ETag: %d, ETag %q, %d bytes; want 304", status, h.Get("ETag"), len(body))
+	}
 }

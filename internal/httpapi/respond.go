@@ -87,6 +87,8 @@ func (s *Server) send(c echo.Context, contentType string, b []byte, etag, versio
 	if httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
+	// Whole, as a kept answer is (a compressor drops it for its own length).
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
 	return c.Blob(http.StatusOK, contentType, b)
 }
 

@@ -50,9 +50,9 @@ type responseCache struct {
 	// making holds, per version and key, the answer being made: requests for it wait
 	// instead of each making it (a new version finds a thousand readers of one page).
 	making map[string]*making
-	// seen is the doorkeeper: the hash of the key of answers made and not kept, each
-	// in the slot its hash names, so that an answer is kept only the second time it is
-	// made (or when other requests waited for it). A crawler's or a notebook's
+	// seen is the doorkeeper: the hash of the key of each answer about to be made
+	// (sight), in the slot its hash names, so that an answer is kept only the second
+	// time it is made (or when other requests waited for it). A crawler's or a notebook's
 	// one-off lists then do not push the answers readers come back to out of the
 	// cache (TinyLFU's doorkeeper; BENCHMARKS.md, session 12). A slot
 	// is taken by the next key that hashes to it: under a stream of one-off answers an
@@ -110,7 +110,7 @@ func (rc *responseCache) get(version, key string) *cachedResponse {
 }
 
 // sight tells the doorkeeper an answer of key is about to be made, and reports
-// whether one was made before and not kept.
+// whether it was told so before (its slot not taken since by another key).
 func (rc *responseCache) sight(key string) (seen bool) {
 	h := xxhash.Sum64String(key) | 1 // never 0, an empty slot
 	rc.mu.Lock()

@@ -132,17 +132,11 @@ func (rc *responseCache) keep(version string, r *cachedResponse, m *making, seen
 	if !seen && (m == nil || !m.waited) {
 		return
 	}
-	rc.putLocked(version, r)
+	rc.add(version, r)
 }
 
-// put keeps an answer, whatever the doorkeeper says.
-func (rc *responseCache) put(version string, r *cachedResponse) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.putLocked(version, r)
-}
-
-func (rc *responseCache) putLocked(version string, r *cachedResponse) {
+// add keeps an answer; rc.mu is held.
+func (rc *responseCache) add(version string, r *cachedResponse) {
 	if version != rc.version {
 		// A new dataset version: every older answer is stale.
 		rc.version, rc.entries, rc.size = version, map[string]*clist.Element{}, 0
@@ -269,21 +263,17 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if hit := s.responses.get(version, key); hit != nil {
 			return s.serveCached(c, c.Response(), hit)
 		}
-		seen := s.responses.sight(key)
-		gzipped := compressible(c) && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
-		if !seen && !gzipped {
+		seen, compress := s.responses.sight(key), compressible(c)
+		if !seen && !(compress && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))) {
 			// The first sight of an answer sent as it is made: it will not be kept,
 			// so the handler writes it to the client itself, as serveCached would
 			// (the condition answered, and the Vary of a compressible answer), without
 			// a copy held for the cache. A request for it meanwhile finds it seen,
 			// makes it and keeps it.
-			if !compressible(c) {
+			if !compress {
 				return next(c)
 			}
-			w := &varyWriter{ResponseWriter: c.Response().Writer}
-			c.Response().Writer = w
-			defer func() { c.Response().Writer = w.ResponseWriter }()
-			return next(c)
+			return withHeaders(c, next, varyEncoding)
 		}
 		wait, m, made := s.responses.make(version, key)
 		if wait != nil {
@@ -366,29 +356,13 @@ func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedRes
 	return err
 }
 
-// varyWriter adds Accept-Encoding to the Vary of an answer of 200 or 304, after the
+// varyEncoding adds Accept-Encoding to the Vary of an answer of 200 or 304, after the
 // handler's own, as serveCached does for a compressible answer it keeps.
-type varyWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (w *varyWriter) WriteHeader(code int) {
-	if !w.wrote && (code == http.StatusOK || code == http.StatusNotModified) {
-		addVary(w.Header(), echo.HeaderAcceptEncoding)
+func varyEncoding(h http.Header, status int) {
+	if status == http.StatusOK || status == http.StatusNotModified {
+		addVary(h, echo.HeaderAcceptEncoding)
 	}
-	w.wrote = true
-	w.ResponseWriter.WriteHeader(code)
 }
-
-func (w *varyWriter) Write(b []byte) (int, error) {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *varyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // addVary adds a Vary value unless the header names it already.
 func addVary(h http.Header, value string) {

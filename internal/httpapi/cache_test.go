@@ -60,8 +60,8 @@ func TestCacheCountsGzip(t *testing.T) {
 	}
 	a := &cachedResponse{key: "a", status: 200, body: noise(1)}
 	b := &cachedResponse{key: "b", status: 200, body: noise(2)}
-	rc.put("1", a)
-	rc.put("1", b)
+	rc.keep("1", a, nil, true)
+	rc.keep("1", b, nil, true)
 	before := rc.size
 	rc.gzip(b)
 	if want := before + len(b.gzipped) - a.bytes(); rc.size != want || len(b.gzipped) < 1000 {
@@ -224,7 +224,7 @@ func TestCacheSizeStaysTrue(t *testing.T) {
 		wg.Go(func() {
 			for j := range 200 {
 				r := &cachedResponse{key: strconv.Itoa(i*1000 + j), status: 200, body: body}
-				rc.put("1", r)
+				rc.keep("1", r, nil, true)
 				rc.gzip(r)
 			}
 		})

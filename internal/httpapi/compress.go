@@ -53,41 +53,48 @@ func compressible(c echo.Context) bool {
 // weakenETag marks an answer's ETag weak. It wraps the writer under the compressor,
 // which may set Content-Encoding before it writes the header.
 func weakenETag(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		w := &etagWriter{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = w
-		err := next(c)
-		c.Response().Writer = w.ResponseWriter
-		return err
-	}
+	return func(c echo.Context) error { return withHeaders(c, next, weakETag) }
 }
 
-type etagWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (w *etagWriter) WriteHeader(code int) {
-	w.weaken()
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *etagWriter) Write(b []byte) (int, error) {
-	w.weaken()
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *etagWriter) weaken() {
-	if w.wrote {
-		return
-	}
-	w.wrote = true
-	h := w.Header()
+// weakETag marks an answer's ETag weak.
+func weakETag(h http.Header, _ int) {
 	if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
 		h.Set("ETag", "W/"+etag)
 	}
 }
 
-func (w *etagWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+// withHeaders runs next with edit called on its answer's headers once, just before
+// they are written, with the answer's status.
+func withHeaders(c echo.Context, next echo.HandlerFunc, edit func(h http.Header, status int)) error {
+	w := &headerWriter{ResponseWriter: c.Response().Writer, edit: edit}
+	c.Response().Writer = w
+	defer func() { c.Response().Writer = w.ResponseWriter }()
+	return next(c)
+}
 
-func (w *etagWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+type headerWriter struct {
+	http.ResponseWriter
+	edit  func(http.Header, int)
+	wrote bool
+}
+
+func (w *headerWriter) WriteHeader(code int) {
+	w.before(code)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerWriter) Write(b []byte) (int, error) {
+	w.before(http.StatusOK)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *headerWriter) before(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.edit(w.Header(), code)
+	}
+}
+
+func (w *headerWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+
+func (w *headerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

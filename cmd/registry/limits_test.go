@@ -65,3 +65,44 @@ func TestClientBoundsConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLiteMmapConfig: REGISTRY_SQLITE_MMAP_MB is a whole number of MiB from 0 to
+// SQLite's bound, for a SQLite database only.
+func TestSQLiteMmapConfig(t *testing.T) {
+	for _, tc := range []struct{ value, db string }{
+		{"-1", ""}, {"many", ""}, {"1.5", ""}, {"2048", ""},
+		{"64", "postgres://registry@127.0.0.1:1/none"},
+	} {
+		db := tc.db
+		if db == "" {
+			db = filepath.Join(t.TempDir(), "r.db")
+		}
+		getenv := func(k string) string {
+			if k == "REGISTRY_SQLITE_MMAP_MB" {
+				return tc.value
+			}
+			return ""
+		}
+		err := run(context.Background(), []string{"serve", "--db", db}, getenv, nil, io.Discard, io.Discard)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "REGISTRY_SQLITE_MMAP_MB") {
+			t.Errorf("REGISTRY_SQLITE_MMAP_MB=%s on %s: %v, want a usage error naming it", tc.value, db, err)
+		}
+	}
+}
+
+// TestSQLiteMmapServes: a server started with REGISTRY_SQLITE_MMAP_MB maps that much
+// of its file, says so, and serves the registry.
+func TestSQLiteMmapServes(t *testing.T) {
+	p := startProcess(t, filepath.Join(t.TempDir(), "r.db"), "REGISTRY_SQLITE_MMAP_MB=64")
+	if logs := p.logged(); !strings.Contains(logs, `"sqlite_mmap_bytes":67108864`) || strings.Contains(logs, "maps less") {
+		t.Errorf("the server does not say it maps 64 MiB of its file:\n%s", logs)
+	}
+	status, m, err := call(http.MethodGet, p.base+"/api/v1/vendors", "", nil)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("vendors: %d %v", status, err)
+	}
+	if data, _ := m["data"].([]any); len(data) == 0 {
+		t.Errorf("vendors: no records read through the map: %v", m)
+	}
+}

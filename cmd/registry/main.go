@@ -135,7 +135,7 @@ func logger(cfg config.Config, stderr io.Writer) *slog.Logger {
 
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DB)
+	st, err := store.Open(ctx, cfg.DB, store.SQLiteMmap(int64(cfg.SQLiteMmapMiB)<<20))
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +202,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if err := st.PagePool(); err != nil {
 		log.Warn("SQLite's page cache is not bounded by its pool: more memory, more reads of the file", "error", err)
 	}
+	if asked := int64(cfg.SQLiteMmapMiB) << 20; st.SQLiteMmap() != asked {
+		log.Warn("SQLite maps less of its file than REGISTRY_SQLITE_MMAP_MB asks", "asked_mib", cfg.SQLiteMmapMiB, "mapped_bytes", st.SQLiteMmap())
+	}
 	if *seed {
 		if err := seedBundled(ctx, st, log); err != nil {
 			return err
@@ -262,7 +265,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		log.Info("serving metrics", "addr", listeners[1].Addr().String())
 		fmt.Fprintf(stdout, "registry metrics on http://%s/metrics\n", listeners[1].Addr())
 	}
-	log.Info("serving", "addr", listeners[0].Addr().String(), "db", cfg.RedactedDB())
+	log.Info("serving", "addr", listeners[0].Addr().String(), "db", cfg.RedactedDB(), "sqlite_mmap_bytes", st.SQLiteMmap())
 	fmt.Fprintf(stdout, "registry serving on http://%s\n", listeners[0].Addr())
 
 	errc := make(chan error, len(servers))

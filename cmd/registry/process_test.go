@@ -99,6 +99,14 @@ func startProcess(t *testing.T, db string, env ...string) *process {
 	return p
 }
 
+// logged is what the server has logged so far.
+func (p *process) logged() string {
+	w := p.cmd.Stderr.(*syncWriter)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return p.logs.String()
+}
+
 type syncWriter struct {
 	mu sync.Mutex
 	w  io.Writer

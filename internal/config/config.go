@@ -49,12 +49,28 @@ type Config struct {
 	// PostgreSQL two per core, at least 2; past it a request waits up to 100 ms, then
 	// is a 503).
 	MaxInFlight int
+	// SQLiteMmapMiB is how much of a SQLite file, from its start, is read through a
+	// memory map instead of read calls (REGISTRY_SQLITE_MMAP_MB, default 0: none;
+	// SQLite's PRAGMA mmap_size, at most 2047). Reading a page then costs no system
+	// call, but every connection maps the file apart, so the process's RSS counts
+	// each mapped page once per connection that touched it, and an I/O error while
+	// reading stops the process instead of failing the read (BENCHMARKS.md).
+	SQLiteMmapMiB int
 	// Review is the publishing rule (REGISTRY_REVIEW, --review): single (default),
 	// or two-person, where a draft's last editor may not publish it.
 	Review string
 	// Require2FA says whose accounts must have a second factor (REGISTRY_REQUIRE_2FA,
 	// --require-2fa): none (default), admins or all.
 	Require2FA string
+}
+
+// MaxSQLiteMmapMiB is the most of a SQLite file that may be memory-mapped: SQLite's
+// own bound (SQLITE_MAX_MMAP_SIZE, just under 2 GiB), which it applies silently.
+const MaxSQLiteMmapMiB = 2047
+
+// Postgres reports whether DB names a PostgreSQL database (store.Open's rule).
+func (c Config) Postgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
 }
 
 // Defaults are the values a fresh checkout runs with.
@@ -96,6 +112,13 @@ func Load(getenv func(string) string) Config {
 	c.ClientConcurrency = positiveInt(getenv("REGISTRY_CLIENT_CONCURRENCY"), 8)
 	c.ClientConnections = positiveInt(getenv("REGISTRY_CLIENT_CONNECTIONS"), 64)
 	c.MaxInFlight = positiveInt(getenv("REGISTRY_MAX_IN_FLIGHT"), 0) // 0: the server's default
+	if v := getenv("REGISTRY_SQLITE_MMAP_MB"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= MaxSQLiteMmapMiB {
+			c.SQLiteMmapMiB = n
+		} else {
+			c.SQLiteMmapMiB = -1
+		}
+	}
 	c.Review = orDefault(getenv("REGISTRY_REVIEW"), "single")
 	c.Require2FA = orDefault(getenv("REGISTRY_REQUIRE_2FA"), "none")
 	return c
@@ -155,6 +178,11 @@ func (c Config) Validate() error {
 	}
 	if c.ClientConcurrency < 1 || c.ClientConnections < 1 || c.MaxInFlight < 0 {
 		errs = append(errs, errors.New("REGISTRY_CLIENT_CONCURRENCY, REGISTRY_CLIENT_CONNECTIONS and REGISTRY_MAX_IN_FLIGHT: positive whole numbers"))
+	}
+	if c.SQLiteMmapMiB < 0 {
+		errs = append(errs, fmt.Errorf("REGISTRY_SQLITE_MMAP_MB: a whole number of MiB from 0 (off) to %d", MaxSQLiteMmapMiB))
+	} else if c.SQLiteMmapMiB > 0 && c.Postgres() {
+		errs = append(errs, errors.New("REGISTRY_SQLITE_MMAP_MB: a SQLite setting, and db is PostgreSQL; unset it"))
 	}
 	if c.Review != "single" && c.Review != "two-person" {
 		errs = append(errs, fmt.Errorf("REGISTRY_REVIEW %q: want single or two-person", c.Review))

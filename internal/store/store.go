@@ -59,6 +59,8 @@ type Store struct {
 	// pagePool is why SQLite's page cache is not the pool of sqlitecache.go (nil
 	// when it is, and on PostgreSQL).
 	pagePool error
+	// mmap is the bytes of a SQLite file read through a memory map (SQLiteMmap).
+	mmap int64
 }
 
 // pgReadBuffer is how much of what PostgreSQL sends a connection reads at once. pgx
@@ -79,10 +81,31 @@ func openPostgres(dsn string) (*sql.DB, error) {
 	return stdlib.OpenDB(*cfg), nil
 }
 
+// Option sets how Open opens a database.
+type Option func(*options)
+
+type options struct {
+	sqliteMmap int64
+}
+
+// SQLiteMmap has SQLite read the first bytes of its file through a memory map
+// (PRAGMA mmap_size) instead of read calls: 0, the default, reads it all by calls.
+// On the load scenario's uncached lists, where nearly every licence document read
+// was a read call (a system call, dear on a virtual machine), mapping the whole file
+// about doubled the lists served a second. Each connection maps the file apart, so
+// the process's RSS counts a page once for every connection that read it; and an
+// I/O error while reading a mapped page stops the process, where a read call's
+// error fails one request (BENCHMARKS.md, session 13). PostgreSQL ignores it.
+func SQLiteMmap(bytes int64) Option { return func(o *options) { o.sqliteMmap = bytes } }
+
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything
 // else is a SQLite file path, created with its directory if missing. Open does not
 // migrate; call Migrate.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var (
 		db      *sql.DB
 		d       string
@@ -101,7 +124,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	default:
 		d = dialect.SQLite
 		poolErr = sqlitePagePool() // before the first connection (sqlitecache.go)
-		db, err = openSQLite(dsn)
+		db, err = openSQLite(dsn, o.sqliteMmap)
 		if err == nil {
 			// database/sql keeps 2 idle connections by default. A profile reads its
 			// ten sections at once and the server admits several such reads, so most
@@ -121,8 +144,18 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
+	var mmap int64
+	if d == dialect.SQLite && o.sqliteMmap > 0 {
+		// What SQLite took: it lowers what is over its bound, and a build without
+		// memory maps takes nothing.
+		if err := db.QueryRowContext(pingCtx, "PRAGMA mmap_size").Scan(&mmap); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to database: %w", err)
+		}
+	}
 	drv := entsql.OpenDB(d, db)
-	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}, tally: &licenseTally{}, pagePool: poolErr}
+	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}, tally: &licenseTally{},
+		pagePool: poolErr, mmap: mmap}
 	s.versions = &versionReads{read: s.readVersion}
 	s.stmts = &stmtCache{}
 	return s, nil
@@ -145,8 +178,9 @@ const sqliteCacheKiB = 4000
 // keys (ent refuses to migrate without them), WAL so readers never block the writer,
 // a busy timeout so writers queue instead of failing, immediate write transactions so
 // a transaction that reads before it writes cannot deadlock into SQLITE_BUSY, and
-// _time_format=sqlite so SQLite's date functions can read stored times.
-func openSQLite(path string) (*sql.DB, error) {
+// _time_format=sqlite so SQLite's date functions can read stored times; and the
+// bytes of the file read through a memory map (SQLiteMmap), when not 0.
+func openSQLite(path string, mmap int64) (*sql.DB, error) {
 	path = strings.TrimPrefix(path, "sqlite://")
 	path = strings.TrimPrefix(path, "file:")
 	if path == "" {
@@ -165,6 +199,9 @@ func openSQLite(path string) (*sql.DB, error) {
 	// loss may lose the last transactions, never corrupt the database.
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", sqliteCacheKiB))
+	if mmap > 0 {
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmap))
+	}
 	q.Add("_time_format", "sqlite")
 	q.Add("_txlock", "immediate")
 	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
@@ -174,6 +211,11 @@ func openSQLite(path string) (*sql.DB, error) {
 func (s *Store) within(c *ent.Client) *Store {
 	return &Store{client: c, db: s.db, dialect: s.dialect, seal: s.seal}
 }
+
+// SQLiteMmap is how many bytes of the SQLite file, from its start, each connection
+// reads through a memory map (the SQLiteMmap option as SQLite took it): 0 when none,
+// and on PostgreSQL.
+func (s *Store) SQLiteMmap() int64 { return s.mmap }
 
 // PagePool reports why SQLite's page cache is not the process's pool of pages
 // (sqlitecache.go): nil when it is, and on PostgreSQL. The store works either way.

@@ -401,18 +401,25 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// peakRSS reads the process's high-water resident set from /proc.
+// peakRSS reads the process's high-water resident set from /proc, with what its
+// resident set is made of now: anonymous memory (the heap, SQLite's page cache) and
+// pages of files mapped in (the binary; a SQLite file read through a memory map,
+// REGISTRY_SQLITE_MMAP_MB, counted once for each connection that mapped a page).
 func peakRSS(pid int) string {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return "unknown"
 	}
+	fields := map[string]string{}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strings.TrimSpace(v)
+		if name, v, ok := strings.Cut(line, ":"); ok {
+			fields[name] = strings.TrimSpace(v)
 		}
 	}
-	return "unknown"
+	if fields["VmHWM"] == "" {
+		return "unknown"
+	}
+	return fmt.Sprintf("%s (now %s anonymous, %s of mapped files)", fields["VmHWM"], fields["RssAnon"], fields["RssFile"])
 }
 
 func cpuModel() string {

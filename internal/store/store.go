@@ -92,7 +92,7 @@ type options struct {
 // (PRAGMA mmap_size) instead of read calls: 0, the default, reads it all by calls.
 // On the load scenario's uncached lists, where nearly every licence document read
 // was a read call (a system call, dear on a virtual machine), mapping the whole file
-// about doubled the lists served a second. Each connection maps the file apart, so
+// served 1.4 to 2 times the lists a second. Each connection maps the file apart, so
 // the process's RSS counts a page once for every connection that read it; and an
 // I/O error while reading a mapped page stops the process, where a read call's
 // error fails one request (BENCHMARKS.md, session 13). PostgreSQL ignores it.

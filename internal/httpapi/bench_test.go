@@ -178,19 +178,29 @@ func BenchmarkLicenseList100Parallel(b *testing.B) {
 	})
 }
 
-func BenchmarkLicenseList100Uncached(b *testing.B) {
+func BenchmarkLicenseList100Uncached(b *testing.B) { benchUncachedLists(b, nil) }
+
+// BenchmarkLicenseList100UncachedGzip is the uncached list for a client that takes
+// gzip, as browsers, Python's requests and curl --compressed do: the answer is made,
+// then compressed. A new gzip writer for each answer made this cost twice the plain
+// one's under load (BENCHMARKS.md, session 13).
+func BenchmarkLicenseList100UncachedGzip(b *testing.B) {
+	benchUncachedLists(b, map[string]string{"Accept-Encoding": "gzip"})
+}
+
+// benchUncachedLists asks for a list the response cache cannot answer each time.
+// The cache key is what the route reads, so only a new query misses: each request
+// asks for another day (active_on), as the miss scenario of make load: days spread
+// over 2010-2025 (a prime step), so that a short run is not only 2010's few licences.
+func benchUncachedLists(b *testing.B, header map[string]string) {
 	h, st := benchServer(b)
-	// The cache key is what the route reads, so only a new query misses: each
-	// request asks for another day (active_on), as the miss scenario of make load:
-	// days spread over 2010-2025 (a prime step), so that a short run is not only
-	// 2010's few licences.
 	url := "/api/v1/licenses?country=" + topCountry(b, st) + "&limit=100&active_on="
 	day := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
 	i, n := 0, 0
 	b.ReportAllocs()
 	for b.Loop() {
 		i++
-		n += benchOnce(b, h, url+day.AddDate(0, 0, (i*97)%5800).Format(time.DateOnly), nil)
+		n += benchOnce(b, h, url+day.AddDate(0, 0, (i*97)%5800).Format(time.DateOnly), header)
 	}
 	b.ReportMetric(float64(n)/float64(i), "bytes/answer")
 }

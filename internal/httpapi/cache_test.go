@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -70,6 +72,40 @@ func TestCacheCountsGzip(t *testing.T) {
 	if rc.get("1", "a") != nil {
 		t.Errorf("the least recently used entry was not evicted when the compressed body no longer fit (size %d of %d)", rc.size, rc.maxBytes)
 	}
+}
+
+// TestCacheGzipsEachAnswerWhole: the gzip writers are reused, so every answer,
+// compressed in turn or at once by many goroutines, must come out as its own whole
+// gzip stream: nothing of an earlier answer, no header or trailer lost.
+func TestCacheGzipsEachAnswerWhole(t *testing.T) {
+	rc := newResponseCache(64 << 20)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				body := bytes.Repeat([]byte(fmt.Sprintf(`{"answer":%d,"of":%d},`, i, g)), 100+i*g)
+				r := &cachedResponse{key: fmt.Sprint(g, i), status: 200, body: body}
+				br := bytes.NewReader(rc.gzip(r))
+				zr, err := gzip.NewReader(br)
+				if err != nil {
+					t.Errorf("answer %d/%d: %v", g, i, err)
+					return
+				}
+				zr.Multistream(false)
+				got, err := io.ReadAll(zr)
+				if err != nil || !bytes.Equal(got, body) {
+					t.Errorf("answer %d/%d: %d bytes back (%v), want its own %d", g, i, len(got), err, len(body))
+					return
+				}
+				if br.Len() != 0 {
+					t.Errorf("answer %d/%d: %d bytes after its gzip stream", g, i, br.Len())
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // TestCacheMakesAnAnswerOnce: requests that miss the cache together wait for the one

@@ -47,12 +47,13 @@ type responseCache struct {
 	lru      *clist.List
 	size     int
 	maxBytes int
-	// making holds, per version and key, the answer being made: requests for it wait
-	// instead of each making it (a new version finds a thousand readers of one page).
-	making map[string]*making
+	// making holds, per version and key, a channel closed once the answer being made
+	// is kept: requests for it wait instead of each making it (a new version finds a
+	// thousand readers of one page).
+	making map[string]chan struct{}
 	// seen is the doorkeeper: the hash of the key of each answer about to be made
 	// (sight), in the slot its hash names, so that an answer is kept only the second
-	// time it is made (or when other requests waited for it). A crawler's or a notebook's
+	// time it is made: the first goes straight to its client. A crawler's or a notebook's
 	// one-off lists then do not push the answers readers come back to out of the
 	// cache (TinyLFU's doorkeeper; BENCHMARKS.md, session 12). A slot
 	// is taken by the next key that hashes to it: under a stream of one-off answers an
@@ -63,12 +64,6 @@ type responseCache struct {
 
 // seenSlots is the size of the doorkeeper (512 KiB).
 const seenSlots = 1 << 16
-
-// making is an answer being made.
-type making struct {
-	done   chan struct{}
-	waited bool // another request waits for it: it is kept whatever the doorkeeper says
-}
 
 type cachedResponse struct {
 	key    string
@@ -93,7 +88,7 @@ func cacheBudget(limit int64) int {
 }
 
 func newResponseCache(maxBytes int) *responseCache {
-	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes, making: map[string]*making{}}
+	return &responseCache{entries: map[string]*clist.Element{}, lru: clist.New(), maxBytes: maxBytes, making: map[string]chan struct{}{}}
 }
 
 func (rc *responseCache) get(version, key string) *cachedResponse {
@@ -123,15 +118,11 @@ func (rc *responseCache) sight(key string) (seen bool) {
 	return false
 }
 
-// keep puts an answer made by a request in the cache if the doorkeeper let it in
-// (seen, from sight), or if other requests waited for this one (m, nil for an
-// answer made without registering).
-func (rc *responseCache) keep(version string, r *cachedResponse, m *making, seen bool) {
+// keep puts an answer made by a request in the cache: one the doorkeeper has seen
+// (sight), as every answer made through make is.
+func (rc *responseCache) keep(version string, r *cachedResponse) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if !seen && (m == nil || !m.waited) {
-		return
-	}
 	rc.add(version, r)
 }
 
@@ -151,23 +142,22 @@ func (rc *responseCache) add(version string, r *cachedResponse) {
 }
 
 // make registers a request about to make the answer of key at version. The first is
-// told to make it (m, to pass to keep, and done, to call after keeping it); the
-// others get a channel that is closed when it is made.
-func (rc *responseCache) make(version, key string) (wait <-chan struct{}, m *making, done func()) {
+// told to make it (done, to call after keeping it); the others get a channel that is
+// closed when it is made.
+func (rc *responseCache) make(version, key string) (wait <-chan struct{}, done func()) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	k := version + "\x00" + key
-	if m, ok := rc.making[k]; ok {
-		m.waited = true
-		return m.done, nil, nil
+	if made, ok := rc.making[k]; ok {
+		return made, nil
 	}
-	m = &making{done: make(chan struct{})}
-	rc.making[k] = m
-	return nil, m, func() {
+	made := make(chan struct{})
+	rc.making[k] = made
+	return nil, func() {
 		rc.mu.Lock()
 		delete(rc.making, k)
 		rc.mu.Unlock()
-		close(m.done)
+		close(made)
 	}
 }
 
@@ -274,19 +264,23 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		if hit := s.responses.get(version, key); hit != nil {
 			return s.serveCached(c, c.Response(), hit)
 		}
-		seen, compress := s.responses.sight(key), compressible(c)
-		if !seen && !(compress && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))) {
+		if !s.responses.sight(key) {
 			// The first sight of an answer sent as it is made: it will not be kept,
 			// so the handler writes it to the client itself, as serveCached would
-			// (the condition answered, and the Vary of a compressible answer), without
-			// a copy held for the cache. A request for it meanwhile finds it seen,
-			// makes it and keeps it.
-			if !compress {
+			// (the condition answered, and for a compressible answer the Vary, and
+			// for a gzip client the weak ETag and the compression), without a copy
+			// held for the cache. A request for it meanwhile finds it seen, makes it
+			// and keeps it.
+			switch {
+			case !compressible(c):
 				return next(c)
+			case acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)):
+				return zipStraight(c, next)
+			default:
+				return withHeaders(c, next, varyEncoding)
 			}
-			return withHeaders(c, next, varyEncoding)
 		}
-		wait, m, made := s.responses.make(version, key)
+		wait, made := s.responses.make(version, key)
 		if wait != nil {
 			select {
 			case <-wait:
@@ -296,8 +290,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 			if hit := s.responses.get(version, key); hit != nil {
 				return s.serveCached(c, c.Response(), hit)
 			}
-			// The answer was not kept (an error, too large, or turned away before
-			// this request waited): make this one.
+			// The answer was not kept (an error, or too large): make this one.
 			made = func() {}
 		}
 		made = sync.OnceFunc(made)
@@ -320,7 +313,7 @@ func (s *Server) cache(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		entry := &cachedResponse{key: key, status: k.status, header: k.header, body: k.body}
 		if err == nil && k.status == http.StatusOK {
-			s.responses.keep(version, entry, m, seen)
+			s.responses.keep(version, entry)
 		}
 		made() // the waiting requests need not wait for this client to receive it
 		// echo counts the answer as sent already: write it to the connection, with the

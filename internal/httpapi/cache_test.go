@@ -62,8 +62,8 @@ func TestCacheCountsGzip(t *testing.T) {
 	}
 	a := &cachedResponse{key: "a", status: 200, body: noise(1)}
 	b := &cachedResponse{key: "b", status: 200, body: noise(2)}
-	rc.keep("1", a, nil, true)
-	rc.keep("1", b, nil, true)
+	rc.keep("1", a)
+	rc.keep("1", b)
 	before := rc.size
 	rc.gzip(b)
 	if want := before + len(b.gzipped) - a.bytes(); rc.size != want || len(b.gzipped) < 1000 {
@@ -214,11 +214,14 @@ func TestCacheReleasesWaitersBeforeSending(t *testing.T) {
 	})
 	request := func(w http.ResponseWriter) error {
 		r := httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil)
-		r.Header.Set("Accept-Encoding", "gzip") // an answer that may be compressed is made to be kept, even at first sight
+		r.Header.Set("Accept-Encoding", "gzip")
 		c := e.NewContext(r, w)
 		c.Set(versionKey, "7")
 		return handler(c)
 	}
+	// The answer was made once before: the doorkeeper has seen it, so this making
+	// is kept, and a request meanwhile waits for it.
+	s.responses.sight(cacheKey(e.NewContext(httptest.NewRequest(http.MethodGet, "/api/v1/states/PA", nil), httptest.NewRecorder())))
 	stuck := &blockedWriter{ResponseRecorder: httptest.NewRecorder(), release: make(chan struct{}), writing: make(chan struct{})}
 	go request(stuck)
 	<-entered // the answer is being made
@@ -260,7 +263,7 @@ func TestCacheSizeStaysTrue(t *testing.T) {
 		wg.Go(func() {
 			for j := range 200 {
 				r := &cachedResponse{key: strconv.Itoa(i*1000 + j), status: 200, body: body}
-				rc.keep("1", r, nil, true)
+				rc.keep("1", r)
 				rc.gzip(r)
 			}
 		})

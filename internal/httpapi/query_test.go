@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -296,49 +298,77 @@ func (c *counted) send(method, path, token, ifMatch, body string) int {
 	return res.StatusCode
 }
 
-// TestFirstSightIsAnsweredLikeAKeptAnswer: an answer the doorkeeper has not seen,
-// to a client that takes it as it is, goes straight from the handler to the client;
-// made again it is kept, then served from the cache. The three answers are the same
-// bytes with the same headers, and the first answers a condition too.
+// TestFirstSightIsAnsweredLikeAKeptAnswer: an answer the doorkeeper has not seen
+// goes straight from the handler to the client; made again it is kept, then served
+// from the cache. The three answers are the same with the same headers, and the first
+// answers a condition too. To a client that takes gzip the first is compressed as
+// the handler writes it (or not, when it is too small), and carries the weak ETag,
+// as a kept answer does.
 func TestFirstSightIsAnsweredLikeAKeptAnswer(t *testing.T) {
 	st := seededSQLite(t)
-	const path = "/api/v1/licenses?limit=2"
-	identity := []string{"Accept-Encoding", "identity"}
-	c := newCounted(t, st, Options{})
-	runs := c.count("/api/v1/licenses", c.s.listLicenses)
-	type answer struct {
-		status int
-		header http.Header
-		body   []byte
-	}
-	var answers []answer
-	for range 3 {
-		status, h, body := c.get(path, identity...)
-		answers = append(answers, answer{status, h, body})
-	}
-	if n := runs.Load(); n != 2 {
-		t.Errorf("three requests made the answer %d times, want twice (sent straight, then kept)", n)
-	}
-	first := answers[0]
-	if first.status != 200 || !strings.Contains(strings.Join(first.header.Values("Vary"), ", "), "Accept-Encoding") || first.header.Get("Content-Length") != strconv.Itoa(len(first.body)) ||
-		first.header.Get("ETag") == "" || strings.HasPrefix(first.header.Get("ETag"), "W/") {
-		t.Errorf("the first answer: %d, Vary %q, Content-Length %q for %d bytes, ETag %q", first.status, first.header.Values("Vary"), first.header.Get("Content-Length"), len(first.body), first.header.Get("ETag"))
-	}
-	for i, a := range answers[1:] {
-		if a.status != first.status || string(a.body) != string(first.body) {
-			t.Errorf("answer %d differs from the first: %d, %d bytes", i+2, a.status, len(a.body))
-		}
-		for _, name := range []string{"Content-Type", "Content-Length", "ETag", "Vary", "Cache-Control", "X-Dataset-Version", "Link"} {
-			if got, want := strings.Join(a.header.Values(name), ", "), strings.Join(first.header.Values(name), ", "); got != want {
-				t.Errorf("answer %d: %s %q, the first's %q", i+2, name, got, want)
+	for _, tc := range []struct {
+		name, path, encoding string
+		zipped               bool
+	}{
+		{"identity", "/api/v1/licenses?limit=2", "identity", false},
+		{"gzip", "/api/v1/licenses?limit=2", "gzip", true},
+		{"gzip, too small to zip", "/api/v1/licenses?limit=2&country=AQ", "gzip", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCounted(t, st, Options{})
+			runs := c.count("/api/v1/licenses", c.s.listLicenses)
+			type answer struct {
+				status int
+				header http.Header
+				body   []byte // as sent
+				plain  []byte // uncompressed
 			}
-		}
-	}
+			var answers []answer
+			for range 3 {
+				status, h, body := c.get(tc.path, "Accept-Encoding", tc.encoding)
+				plain := body
+				if h.Get("Content-Encoding") == "gzip" {
+					zr, err := gzip.NewReader(bytes.NewReader(body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if plain, err = io.ReadAll(zr); err != nil {
+						t.Fatal(err)
+					}
+				}
+				answers = append(answers, answer{status, h, body, plain})
+			}
+			if n := runs.Load(); n != 2 {
+				t.Errorf("three requests made the answer %d times, want twice (sent straight, then kept)", n)
+			}
+			first := answers[0]
+			etag := first.header.Get("ETag")
+			if first.status != 200 || !strings.Contains(strings.Join(first.header.Values("Vary"), ", "), "Accept-Encoding") ||
+				first.header.Get("Content-Length") != strconv.Itoa(len(first.body)) ||
+				etag == "" || strings.HasPrefix(etag, "W/") != (tc.encoding == "gzip") ||
+				(first.header.Get("Content-Encoding") == "gzip") != tc.zipped || !json.Valid(first.plain) {
+				t.Errorf("the first answer: %d, Vary %q, Content-Length %q for %d bytes, ETag %q, Content-Encoding %q",
+					first.status, first.header.Values("Vary"), first.header.Get("Content-Length"), len(first.body), etag, first.header.Get("Content-Encoding"))
+			}
+			for i, a := range answers[1:] {
+				if a.status != first.status || string(a.plain) != string(first.plain) || a.header.Get("Content-Length") != strconv.Itoa(len(a.body)) {
+					t.Errorf("answer %d differs from the first: %d, %d bytes, Content-Length %q for %d sent", i+2, a.status, len(a.plain), a.header.Get("Content-Length"), len(a.body))
+				}
+				for _, name := range []string{"Content-Type", "Content-Encoding", "ETag", "Vary", "Cache-Control", "X-Dataset-Version", "Link"} {
+					if got, want := strings.Join(a.header.Values(name), ", "), strings.Join(first.header.Values(name), ", "); got != want {
+						t.Errorf("answer %d: %s %q, the first's %q", i+2, name, got, want)
+					}
+				}
+			}
 
-	// A first sight answers a condition as a kept answer does.
-	c = newCounted(t, st, Options{})
-	status, h, body := c.get(path, "Accept-Encoding", "identity", "If-None-Match", first.header.Get("ETag"))
-	if status != http.StatusNotModified || len(body) != 0 || h.Get("ETag") != first.header.Get("ETag") {
-		t.Errorf("a first sight with the answer's ETag: %d, ETag %q, %d bytes; want 304", status, h.Get("ETag"), len(body))
+			// A first sight answers a condition as a kept answer does.
+			c = newCounted(t, st, Options{})
+			status, h, body := c.get(tc.path, "Accept-Encoding", tc.encoding, "If-None-Match", etag)
+			if status != http.StatusNotModified || len(body) != 0 || h.Get("ETag") != etag || h.Get("Content-Encoding") != "" ||
+				!strings.Contains(strings.Join(h.Values("Vary"), ", "), "Accept-Encoding") {
+				t.Errorf("a first sight with the answer's ETag: %d, ETag %q (want %q), Content-Encoding %q, Vary %q, %d bytes; want 304",
+					status, h.Get("ETag"), etag, h.Get("Content-Encoding"), h.Values("Vary"), len(body))
+			}
+		})
 	}
 }

@@ -163,8 +163,9 @@ func (rc *responseCache) make(version, key string) (wait <-chan struct{}, done f
 
 // gzipWriters are gzip writers at BestSpeed to compress answers with. A new writer
 // allocates 846 KB of compressor state, which cost four times the compressing of a
-// 108 KB list with it (430 against 109 µs, `BenchmarkCacheGzip`) and made a gzip
-// client's uncached list cost twice a plain one (BENCHMARKS.md, session 13).
+// 108 KB list with it (430 against 109 µs) and made a gzip client's uncached list
+// cost twice a plain one (`BenchmarkLicenseList100UncachedGzip`; BENCHMARKS.md,
+// session 13).
 var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level: no error
 	return zw
@@ -335,21 +336,18 @@ func (s *Server) serveCached(c echo.Context, w http.ResponseWriter, r *cachedRes
 		}
 		h[k] = v
 	}
-	body, etag := r.body, r.header.Get("ETag")
+	body := r.body
 	if compressible(c) {
 		addVary(h, echo.HeaderAcceptEncoding)
 		if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
-			if etag != "" && !strings.HasPrefix(etag, "W/") {
-				etag = "W/" + etag
-				h.Set("ETag", etag)
-			}
+			weakETag(h, r.status)
 			if len(body) >= compressMinBytes {
 				body = s.responses.gzip(r)
 				h.Set(echo.HeaderContentEncoding, "gzip")
 			}
 		}
 	}
-	if r.status == http.StatusOK && httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+	if r.status == http.StatusOK && httpx.NoneMatch(c.Request().Header.Get("If-None-Match"), h.Get("ETag")) {
 		h.Del(echo.HeaderContentEncoding)
 		w.WriteHeader(http.StatusNotModified)
 		return nil

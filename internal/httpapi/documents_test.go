@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -108,6 +109,70 @@ func TestLicenseListFromDocuments(t *testing.T) {
 			t.Error("the public list rendered no stale document after a change, three times: it does not read the documents")
 		}
 		same("after a change")
+	})
+}
+
+// TestLicenseListTakesCachedDocuments: a public list the response cache cannot
+// answer takes the licence documents an earlier list of the same dataset version
+// read from the store's document cache (registry_license_documents_cached_total),
+// and reads them from the database again once a change moves the version.
+func TestLicenseListTakesCachedDocuments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 30, Seed: 4}); err != nil {
+			t.Fatal(err)
+		}
+		staff(t, st, "editor@registry.test", domain.RoleEditor)
+		a := newAPI(t, st)
+		token, _ := a.login("editor@registry.test", strongPassword)
+		metrics := a.metrics(t)
+		for deadline := time.Now().Add(10 * time.Second); metricValue(t, metrics(), "registry_license_documents_filling") != 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the keeper never finished filling the documents")
+			}
+		}
+		// list reads a page of n licences, each path once (the response cache has
+		// not seen it), and returns how many documents came from the cache and
+		// from the database.
+		list := func(path string, n int) (cached, read float64) {
+			t.Helper()
+			page := metrics()
+			c0, r0 := metricValue(t, page, "registry_license_documents_cached_total"), metricValue(t, page, "registry_license_documents_read_total")
+			var body struct{ Data []json.RawMessage }
+			r := a.get(path)
+			expect(t, "GET "+path, r, http.StatusOK)
+			if err := json.Unmarshal(r.plain, &body); err != nil || len(body.Data) != n {
+				t.Fatalf("GET %s: %d licences, want %d (%v)", path, len(body.Data), n, err)
+			}
+			page = metrics()
+			return metricValue(t, page, "registry_license_documents_cached_total") - c0, metricValue(t, page, "registry_license_documents_read_total") - r0
+		}
+		if cached, read := list("/api/v1/licenses?limit=10", 10); cached != 0 || read != 10 {
+			t.Errorf("the first list: %v documents from the cache, %v from the database; want 0 and 10", cached, read)
+		}
+		if cached, read := list("/api/v1/licenses?limit=12", 12); cached != 10 || read != 2 {
+			t.Errorf("a longer list: %v documents from the cache, %v from the database; want 10 and 2", cached, read)
+		}
+		// A change moves the dataset version: the cache's documents are not taken.
+		var l struct {
+			Data struct {
+				ID       string
+				Revision int
+			}
+		}
+		if err := json.Unmarshal(a.get("/api/v1/licenses/1").plain, &l); err != nil || l.Data.ID == "" {
+			t.Fatalf("licence 1: %v", err)
+		}
+		r := a.send(http.MethodPatch, "/api/v1/licenses/"+l.Data.ID, bearer(token, "If-Match", `"`+strconv.Itoa(l.Data.Revision)+`"`),
+			map[string]any{"description": "Changed through the API"})
+		expect(t, "change a licence", r, http.StatusOK)
+		cached, read := list("/api/v1/licenses?limit=5", 5)
+		if cached != 0 || read+metricValue(t, metrics(), "registry_license_documents_rendered_total") < 5 {
+			t.Errorf("after a change: %v documents from the cache, %v from the database; want none from the cache", cached, read)
+		}
+		if got := a.get("/api/v1/licenses?limit=1"); !strings.Contains(string(got.plain), "Changed through the API") {
+			t.Errorf("the changed licence's list does not show the change: %s", truncate(got.plain))
+		}
 	})
 }
 

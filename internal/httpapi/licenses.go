@@ -48,10 +48,12 @@ func (s *Server) listLicenses(c echo.Context) error {
 	}
 	if format == formatJSON && !p.Drafts && askedAsOf(c) == nil {
 		// The public JSON list: the licences' documents (store/licensedocs.go).
-		return respondDocuments(s, c, func(dst []byte) ([]byte, string, error) {
-			dst, next, stale, err := s.store.AppendLicenseDocuments(c.Request().Context(), dst, p)
-			if stale > 0 {
-				s.metrics.documentsRendered.Add(float64(stale))
+		return respondDocuments(s, c, func(dst []byte, version string) ([]byte, string, error) {
+			dst, next, from, err := s.store.AppendLicenseDocuments(c.Request().Context(), dst, p, version)
+			s.metrics.documentsCached.Add(float64(from.Cached))
+			s.metrics.documentsRead.Add(float64(from.Read))
+			if from.Rendered > 0 {
+				s.metrics.documentsRendered.Add(float64(from.Rendered))
 				s.documents.wake()
 			}
 			return dst, next, err

@@ -20,9 +20,12 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	// refused counts requests turned away to keep the server answering, by reason.
 	refused *prometheus.CounterVec
-	// The licence documents (store/licensedocs.go): looked at by the keeper, rendered
-	// on the spot by lists that found them stale, and whether the keeper is filling.
+	// The licence documents (store/licensedocs.go): looked at by the keeper; taken
+	// by public lists from the store's document cache, read from the table, or
+	// rendered on the spot when found stale; and whether the keeper is filling.
 	documentsChecked  prometheus.Counter
+	documentsCached   prometheus.Counter
+	documentsRead     prometheus.Counter
 	documentsRendered prometheus.Counter
 	documentsFilling  prometheus.Gauge
 	handler           http.Handler
@@ -48,6 +51,14 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "registry_license_documents_checked_total",
 			Help: "Licence documents the keeper looked at: the stale ones, rendered and written, and after a start every one, once, for those of another build.",
 		}),
+		documentsCached: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_license_documents_cached_total",
+			Help: "Licence documents that public lists took from the document cache, kept at the same dataset version.",
+		}),
+		documentsRead: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_license_documents_read_total",
+			Help: "Licence documents that public lists read from the database (not in the document cache, and not stale).",
+		}),
 		documentsRendered: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "registry_license_documents_rendered_total",
 			Help: "Stale licence documents that public lists rendered on the spot.",
@@ -57,7 +68,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "1 while the keeper fills stale licence documents (at start, after changes), else 0.",
 		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.refused, m.documentsChecked, m.documentsRendered, m.documentsFilling,
+	reg.MustRegister(m.requests, m.latency, m.refused, m.documentsChecked, m.documentsCached, m.documentsRead, m.documentsRendered, m.documentsFilling,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m

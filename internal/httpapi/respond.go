@@ -173,10 +173,10 @@ func linkNext(c echo.Context, next string) string {
 
 // respondDocuments writes a page of records already encoded, which appendPage
 // appends to a buffer (each record's JSON, separated by commas, and the store's
-// position of the next page), in the list envelope: the bytes respondList writes for
+// position of the next page) given the dataset version the answer is of, in the list envelope: the bytes respondList writes for
 // those records. The buffer is reused once the answer is written (send copies what
 // it keeps).
-func respondDocuments(s *Server, c echo.Context, appendPage func([]byte) ([]byte, string, error)) error {
+func respondDocuments(s *Server, c echo.Context, appendPage func(dst []byte, version string) ([]byte, string, error)) error {
 	version, err := s.answerVersion(c)
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func respondDocuments(s *Server, c echo.Context, appendPage func([]byte) ([]byte
 			pageBuffers.Put(held)
 		}
 	}()
-	b, next, err := appendPage(append((*held)[:0], `{"data":[`...))
+	b, next, err := appendPage(append((*held)[:0], `{"data":[`...), version)
 	*held = b
 	if err != nil {
 		return err

@@ -70,16 +70,43 @@ func SetAsOfBatch(n int) { asOfBatch = n }
 var DeltaBatch = &deltaBatch
 
 // Restarted makes the store behave as a new process would with the licence
-// documents: its pass over the documents of other builds starts again.
+// documents: its pass over the documents of other builds starts again, and its
+// document cache holds none.
 func Restarted(s *Store) {
 	s.pass.mu.Lock()
 	defer s.pass.mu.Unlock()
 	s.pass.after, s.pass.done = 0, false
+	ForgetDocuments(s)
 }
 
-// LicenseDocumentsQuery is the query of a public page of licences with their
-// documents, and its arguments.
-func LicenseDocumentsQuery(ctx context.Context, s *Store, p ListParams) (string, []any, error) {
-	query, args, _, err := s.licenseDocumentsQuery(ctx, p)
+// ForgetDocuments empties the store's document cache.
+func ForgetDocuments(s *Store) {
+	if dc := s.documents; dc != nil {
+		dc.mu.Lock()
+		defer dc.mu.Unlock()
+		clear(dc.entries)
+		dc.lru.Init()
+		dc.bytes, dc.version = 0, ""
+	}
+}
+
+// CachedDocuments is how many documents the store's cache holds.
+func CachedDocuments(s *Store) int {
+	if s.documents == nil {
+		return 0
+	}
+	s.documents.mu.Lock()
+	defer s.documents.mu.Unlock()
+	return len(s.documents.entries)
+}
+
+// LicensePageQuery is the query of the ids of a public page of licences, and its
+// arguments.
+func LicensePageQuery(ctx context.Context, s *Store, p ListParams) (string, []any, error) {
+	query, args, _, err := s.licensePageQuery(ctx, p)
 	return query, args, err
 }
+
+// LicenseDocumentsQuery is the query of the documents of the licences ids, and its
+// arguments.
+func LicenseDocumentsQuery(s *Store, ids []int64) (string, []any) { return s.documentsQuery(ids) }

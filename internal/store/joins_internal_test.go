@@ -127,7 +127,7 @@ func TestCountryReadsAreNotCorrelated(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !drafts { // the public JSON list: the licence documents
-				if _, _, _, err := rec.AppendLicenseDocuments(ctx, nil, p); err != nil {
+				if _, _, _, err := rec.AppendLicenseDocuments(ctx, nil, p, ""); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -95,78 +94,166 @@ func EncodeLicense(buf *bytes.Buffer, l *domain.License) error {
 }
 
 // AppendLicenseDocuments appends to dst a public page of licences (p.Drafts false):
-// their JSON documents in id order, separated by commas. It returns dst, the cursor
-// of the next page ("" on the last) and how many of the documents were stale and
-// rendered on the spot (a keeper should fill them).
-func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListParams) ([]byte, string, int, error) {
-	query, args, preds, err := s.licenseDocumentsQuery(ctx, p)
+// their JSON documents in id order, separated by commas. version is the dataset
+// version the caller read before it called (DatasetVersion; "" for none): the
+// documents the store's cache holds for that version are taken from it, and those
+// read are kept in it (documentcache.go). It returns dst, the cursor of the next
+// page ("" on the last) and where the documents came from.
+func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListParams, version string) ([]byte, string, DocumentSources, error) {
+	var from DocumentSources
+	query, args, preds, err := s.licensePageQuery(ctx, p)
 	if err != nil {
-		return dst, "", 0, err
+		return dst, "", from, err
 	}
-	limit := p.limit()
-	// Each document is copied once, into dst; a stale one (NULL: not rendered
-	// since its licence changed, or by another build) is left out and its place
-	// noted, to be rendered once the rows are read.
-	var (
-		holes   []hole
-		n, last int
-		next    string
-		start   = len(dst)
-	)
-	err = s.eachDocument(ctx, query, args, func(id int64, body []byte) bool {
-		if n == limit { // the row after the page: there is a next page
-			next = EncodeCursor(last)
-			return false
+	ids, err := s.readIDs(ctx, query, args)
+	if err != nil {
+		return dst, "", from, err
+	}
+	next := ""
+	if limit := p.limit(); len(ids) > limit { // the row after the page: there is a next page
+		ids = ids[:limit]
+		next = EncodeCursor(int(ids[limit-1]))
+	}
+	docs := make([][]byte, len(ids))
+	missing := s.documents.take(version, ids, docs)
+	from.Cached = len(ids) - len(missing)
+	if len(missing) > 0 {
+		if from.Rendered, err = s.readDocuments(ctx, preds, ids, missing, docs); err != nil {
+			return dst, "", DocumentSources{}, err
+		}
+		from.Read = len(missing) - from.Rendered
+		read := make([]int64, 0, len(missing))
+		bodies := make([][]byte, 0, len(missing))
+		for _, i := range missing {
+			if docs[i] != nil {
+				read, bodies = append(read, ids[i]), append(bodies, docs[i])
+			}
+		}
+		s.documents.keep(version, read, bodies)
+	}
+	return joinDocuments(dst, docs), next, from, nil
+}
+
+// DocumentSources counts where the documents of a page came from.
+type DocumentSources struct {
+	Cached   int // the store's document cache
+	Read     int // the documents' table
+	Rendered int // the licences: stale documents, rendered on the spot (a keeper should fill them)
+}
+
+// joinDocuments appends docs to dst separated by commas, leaving out a nil one (a
+// licence gone from the list since its id was read) with its comma.
+func joinDocuments(dst []byte, docs [][]byte) []byte {
+	n := 0
+	for _, doc := range docs {
+		if doc == nil {
+			continue
 		}
 		if n > 0 {
 			dst = append(dst, ',')
 		}
-		if body != nil {
-			dst = append(dst, body...)
-		} else {
-			holes = append(holes, hole{len(dst), int(id)})
+		dst, n = append(dst, doc...), n+1
+	}
+	return dst
+}
+
+// readDocuments sets docs[i] for each i of missing to the document of licence
+// ids[i], as this build rendered it, a copy of its own. A stale one (NULL: not
+// rendered since its licence changed, or by another build) is rendered on the spot
+// from the licence, if preds still keep it; one no longer listed stays nil. It
+// returns how many were rendered.
+func (s *Store) readDocuments(ctx context.Context, preds []predicate.License, ids []int64, missing []int, docs [][]byte) (int, error) {
+	at := make(map[int64]int, len(missing))
+	want := make([]int64, len(missing))
+	for k, i := range missing {
+		at[ids[i]], want[k] = i, ids[i]
+	}
+	query, args := s.documentsQuery(want)
+	err := s.eachDocument(ctx, query, args, func(id int64, body []byte) bool {
+		if i, ok := at[id]; ok && body != nil {
+			docs[i] = bytes.Clone(body)
 		}
-		n, last = n+1, int(id)
 		return true
 	})
 	if err != nil {
-		return dst, "", 0, err
+		return 0, err
 	}
-	if len(holes) == 0 {
-		return dst, next, 0, nil
+	var stale []int
+	for _, i := range missing {
+		if docs[i] == nil {
+			stale = append(stale, int(ids[i]))
+		}
 	}
-	ids := make([]int, len(holes))
-	for i, h := range holes {
-		ids[i] = h.id
+	if len(stale) == 0 {
+		return 0, nil
 	}
-	rendered, err := s.renderLicenses(ctx, append(preds, license.IDIn(ids...)), ids)
+	rendered, err := s.renderLicenses(ctx, append(preds, license.IDIn(stale...)), stale)
 	if err != nil {
-		return dst, "", 0, err
+		return 0, err
 	}
-	return fillHoles(dst, start, holes, rendered), next, len(holes), nil
+	for id, doc := range rendered {
+		docs[at[int64(id)]] = bytes.Clone(doc) // of its own, not pinning the others' buffer in the cache
+	}
+	return len(stale), nil
 }
 
-// licenseDocumentsQuery is the query of a public page of licences (p.Drafts false)
-// with their documents: each licence's id and its document as this build rendered
-// it, NULL when it is stale or another build's. It reads one row past the page, and
-// returns the predicates of p, which a stale document's rendering applies again.
-//
-// Each document is read by its key, for the licences of the page only. A join
-// would let PostgreSQL's planner merge the licences with the whole documents'
-// index: from its first row, whatever the page's cursor, as the index does not
-// know the cursor. It does so when the documents lie in id order, as a seeding or
-// a new build's pass writes them: on 100,000 licences, a page of the unfiltered
-// list after licence 75,000 read 75,101 documents for 101 (302 ms against 5 ms;
-// BENCHMARKS.md, session 9). So on PostgreSQL the document is a subquery of the
-// row, which the planner runs for each row it returns. SQLite joins by the
-// documents' rowid, a lookup for each row whatever it plans; there, the subquery
-// took 2–8% longer (1,500 lists in sqlite3).
+// readIDs runs query, which selects licence ids, and returns them.
+func (s *Store) readIDs(ctx context.Context, query string, args []any) ([]int64, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	return ids, rows.Err()
+}
+
+// documentsQuery is the query of the documents of the licences ids, each read by its
+// key: a licence's id and its document as this build rendered it, NULL when it is
+// stale or another build's; no row for a licence that has none (gone meanwhile).
+// One text for any number of ids, so that it is prepared once: SQLite takes them
+// as a JSON array, PostgreSQL as an array.
 //
 // The build is compared in the selected column, never in WHERE: PostgreSQL's
 // planner, whose statistics may know only another build's value (a new binary
-// writes its own documents after it starts), took a build condition for one
-// that almost no row meets and drove the whole query from it (1.4 s a list).
-func (s *Store) licenseDocumentsQuery(ctx context.Context, p ListParams) (string, []any, []predicate.License, error) {
+// writes its own documents after it starts), took a build condition for one that
+// almost no row meets and drove a whole list's query from it (1.4 s a list).
+func (s *Store) documentsQuery(ids []int64) (string, []any) {
+	const sel = "SELECT license_id, CASE WHEN build = ? THEN body END FROM license_documents WHERE "
+	if s.dialect == dialect.Postgres {
+		return rebind(s.dialect, sel+"license_id = ANY(?)"), []any{documentBuild(), ids}
+	}
+	list := make([]byte, 0, 8*len(ids))
+	list = append(list, '[')
+	for i, id := range ids {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, id, 10)
+	}
+	list = append(list, ']')
+	return sel + "license_id IN (SELECT value FROM json_each(?))", []any{documentBuild(), string(list)}
+}
+
+// licensePageQuery is the query of a public page of licences (p.Drafts false): their
+// ids, and one row past the page. It returns the predicates of p, which a stale
+// document's rendering applies again. The documents are read apart, by their keys
+// (documentsQuery), for the licences of the page the cache does not hold: joined,
+// PostgreSQL's planner merged the licences with the whole documents' index, from
+// its first row whatever the page's cursor, when the documents lay in id order (on
+// 100,000 licences, a page of the unfiltered list after licence 75,000 read 75,101
+// documents for 101; 302 ms against 5 ms; BENCHMARKS.md, session 9).
+func (s *Store) licensePageQuery(ctx context.Context, p ListParams) (string, []any, []predicate.License, error) {
 	if p.Drafts {
 		return "", nil, nil, errors.New("licence documents are public: a list that may show drafts reads the licences")
 	}
@@ -177,22 +264,7 @@ func (s *Store) licenseDocumentsQuery(ctx context.Context, p ListParams) (string
 		return "", nil, nil, err
 	}
 	b := entsql.Dialect(s.dialect)
-	t, d, g := b.Table(license.Table), b.Table(documentsTable).As("d"), b.Table(licensegeography.Table).As("g")
-	postgres := s.dialect == dialect.Postgres
-	// document selects the document of the licence whose id is the column id.
-	document := func(id string) entsql.Querier {
-		return entsql.ExprFunc(func(w *entsql.Builder) {
-			if postgres {
-				w.WriteString("(SELECT ")
-			}
-			w.WriteString("CASE WHEN ").WriteString(d.C("build")).WriteString(" = ").Arg(documentBuild()).
-				WriteString(" THEN ").WriteString(d.C("body")).WriteString(" END")
-			if postgres {
-				w.WriteString(" FROM ").Ident(documentsTable).WriteString(" AS ").Ident("d").
-					WriteString(" WHERE ").WriteString(d.C("license_id")).WriteString(" = ").WriteString(id).WriteString(")")
-			}
-		})
-	}
+	t, g := b.Table(license.Table), b.Table(licensegeography.Table).As("g")
 	var sel *entsql.Selector
 	order := t.C(license.FieldID)
 	if covers != "" && coversAlone(p) {
@@ -200,8 +272,7 @@ func (s *Store) licenseDocumentsQuery(ctx context.Context, p ListParams) (string
 		// validity: one walk of their (country, status, license_id, dates) index,
 		// as a country's list walks the licences' (ent/schema/licensegeography.go).
 		order = g.C(licensegeography.FieldLicenseID)
-		sel = b.Select(order).AppendSelectExpr(document(order)).From(g).
-			Where(entsql.EQ(g.C(licensegeography.FieldCountry), covers))
+		sel = b.Select(order).From(g).Where(entsql.EQ(g.C(licensegeography.FieldCountry), covers))
 		// The licences' own conditions, on the copies: the selector's columns are g's.
 		entsql.FieldIn(licensegeography.FieldStatus, p.Statuses...)(sel)
 		if p.ActiveOn != nil {
@@ -210,16 +281,10 @@ func (s *Store) licenseDocumentsQuery(ctx context.Context, p ListParams) (string
 		for _, r := range pageRange(order, p) {
 			sel.Where(r)
 		}
-		if !postgres {
-			sel.LeftJoin(d).On(d.C("license_id"), order)
-		}
 	} else {
-		sel = b.Select(t.C(license.FieldID)).AppendSelectExpr(document(t.C(license.FieldID))).From(t)
+		sel = b.Select(t.C(license.FieldID)).From(t)
 		if covers != "" {
 			sel, order = coversJoin(sel, t, g, covers, p), g.C(licensegeography.FieldLicenseID)
-		}
-		if !postgres {
-			sel.LeftJoin(d).On(d.C("license_id"), t.C(license.FieldID))
 		}
 		for _, p := range preds {
 			p(sel)
@@ -345,31 +410,6 @@ func pgInt(b []byte, format int16) (int64, error) {
 		return int64(binary.BigEndian.Uint64(b)), nil
 	}
 	return strconv.ParseInt(string(b), 10, 64)
-}
-
-// hole is where a stale document goes in a list of documents: at the byte at, the
-// document of licence id.
-type hole struct{ at, id int }
-
-// fillHoles puts the documents into their holes in the comma-separated list that
-// starts at dst[start]; a hole with no document (a licence gone from the list since
-// the page was read) is dropped with its comma.
-func fillHoles(dst []byte, start int, holes []hole, docs map[int][]byte) []byte {
-	// From the last hole back, so that the places noted before stay right.
-	for i := len(holes) - 1; i >= 0; i-- {
-		h := holes[i]
-		if doc, ok := docs[h.id]; ok {
-			dst = slices.Insert(dst, h.at, doc...)
-			continue
-		}
-		switch {
-		case h.at > start: // the comma before it
-			dst = slices.Delete(dst, h.at-1, h.at)
-		case h.at < len(dst): // the first: the comma after it
-			dst = slices.Delete(dst, h.at, h.at+1)
-		}
-	}
-	return dst
 }
 
 // renderLicenses reads the licences of ids that preds keep, as the list reads them

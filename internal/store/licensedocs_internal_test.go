@@ -1,38 +1,103 @@
 package store
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-// TestFillHoles: stale documents go into their places in a page, and one whose
-// licence left the list takes its comma with it, wherever it stands.
-func TestFillHoles(t *testing.T) {
-	docs := map[int][]byte{1: []byte("A"), 2: []byte("B"), 3: []byte("C")}
+// TestJoinDocuments: a page's documents are joined by commas, and one whose licence
+// left the list (nil) takes its comma with it, wherever it stands.
+func TestJoinDocuments(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		list  string // '_' marks a hole, numbered by the licence ids in holes
-		holes []int
-		want  string
+		name string
+		docs string // comma-separated; '_' is a licence gone
+		want string
 	}{
-		{"no hole", "[x,y", nil, "[x,y"},
-		{"each stale", "[_,_,_", []int{1, 2, 3}, "[A,B,C"},
-		{"first gone", "[_,y", []int{9}, "[y"},
-		{"last gone", "[x,_", []int{9}, "[x"},
-		{"middle gone", "[x,_,y", []int{9}, "[x,y"},
-		{"all gone", "[_,_", []int{8, 9}, "["},
-		{"first gone, then stale", "[_,_,z", []int{9, 2}, "[B,z"},
+		{"none", "", "["},
+		{"each there", "A,B,C", "[A,B,C"},
+		{"first gone", "_,B", "[B"},
+		{"last gone", "A,_", "[A"},
+		{"middle gone", "A,_,C", "[A,C"},
+		{"all gone", "_,_", "["},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var dst []byte
-			var holes []hole
-			for _, r := range []byte(c.list) {
-				if r == '_' {
-					holes = append(holes, hole{len(dst), c.holes[len(holes)]})
-					continue
+			var docs [][]byte
+			if c.docs != "" {
+				for d := range strings.SplitSeq(c.docs, ",") {
+					if d == "_" {
+						docs = append(docs, nil)
+					} else {
+						docs = append(docs, []byte(d))
+					}
 				}
-				dst = append(dst, r)
 			}
-			if got := string(fillHoles(dst, 1, holes, docs)); got != c.want {
-				t.Errorf("%q with holes %v: %q, want %q", c.list, c.holes, got, c.want)
+			if got := string(joinDocuments([]byte("["), docs)); got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
 			}
 		})
+	}
+}
+
+// TestDocumentCache: the cache answers a list only with documents kept at the
+// list's version, keeps no more than its size (the least recently taken go first),
+// and holds nothing for a list without a version.
+func TestDocumentCache(t *testing.T) {
+	doc := func(s string) []byte { return []byte(s) }
+	// Room for two documents of 10 bytes.
+	dc := newDocumentCache(2 * (10 + documentOverhead))
+	held := func(version string, ids ...int64) string {
+		t.Helper()
+		docs := make([][]byte, len(ids))
+		dc.take(version, ids, docs)
+		var out []string
+		for _, d := range docs {
+			if d == nil {
+				out = append(out, "_")
+			} else {
+				out = append(out, string(d))
+			}
+		}
+		return strings.Join(out, ",")
+	}
+	dc.keep("1", []int64{1, 2}, [][]byte{doc("one-------"), doc("two-------")})
+	if got := held("1", 1, 2, 3); got != "one-------,two-------,_" {
+		t.Errorf("version 1: %s", got)
+	}
+	if got := held("2", 1, 2); got != "_,_" {
+		t.Errorf("version 2 took version 1's documents: %s", got)
+	}
+	if got := held("", 1, 2); got != "_,_" {
+		t.Errorf("no version took version 1's documents: %s", got)
+	}
+	held("1", 1) // 1 taken last: 2 is the least recently used
+	dc.keep("1", []int64{3}, [][]byte{doc("three-----")})
+	if got := held("1", 1, 2, 3); got != "one-------,_,three-----" {
+		t.Errorf("after a third document: %s, want the least recently used gone", got)
+	}
+	if dc.bytes != 2*(10+documentOverhead) || len(dc.entries) != 2 || dc.lru.Len() != 2 {
+		t.Errorf("%d bytes, %d entries, %d in the list: want 2 documents' worth", dc.bytes, len(dc.entries), dc.lru.Len())
+	}
+	dc.keep("1", []int64{4}, [][]byte{make([]byte, 2*(10+documentOverhead))}) // larger than the cache
+	if got := held("1", 1, 3, 4); got != "one-------,three-----,_" {
+		t.Errorf("after a document larger than the cache: %s", got)
+	}
+	dc.keep("2", []int64{5}, [][]byte{doc("five------")})
+	if got := held("2", 1, 3, 5); got != "_,_,five------" {
+		t.Errorf("version 2 kept: %s, want version 1's gone", got)
+	}
+	if dc.bytes != 10+documentOverhead || len(dc.entries) != 1 {
+		t.Errorf("%d bytes, %d entries after a new version: want one document's", dc.bytes, len(dc.entries))
+	}
+	dc.keep("", []int64{6}, [][]byte{doc("six-------")})
+	if got := held("2", 5, 6); got != "five------,_" {
+		t.Errorf("a document kept without a version: %s", got)
+	}
+	if newDocumentCache(0) != nil {
+		t.Error("a cache of 0 bytes made")
+	}
+	var none *documentCache
+	none.keep("1", []int64{1}, [][]byte{doc("x")})
+	if got := len(none.take("1", []int64{1, 2}, make([][]byte, 2))); got != 2 {
+		t.Errorf("a nil cache holds %d of 2 documents missing", 2-got)
 	}
 }

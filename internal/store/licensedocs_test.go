@@ -115,11 +115,13 @@ func TestLicenseDocumentsFollowEveryChange(t *testing.T) {
 				if _, err := store.DB(st).ExecContext(ctx, `UPDATE license_documents SET build = 'another build', body = '{"id":"0"}' WHERE license_id = `+fmt.Sprint(public[4].ID)); err != nil {
 					t.Fatal(err)
 				}
+				store.ForgetDocuments(st) // read from the table, as another process would
 			}},
 			{"every document of another build, then a restart", func(t *testing.T) {
 				if _, err := store.DB(st).ExecContext(ctx, `UPDATE license_documents SET build = 'another build'`); err != nil {
 					t.Fatal(err)
 				}
+				store.ForgetDocuments(st)
 				sameAsLicenses(t, st, "another build's documents")
 				store.Restarted(st) // the new binary's pass renders them again
 				fillDocuments(t, st)
@@ -219,18 +221,20 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 			t.Fatalf("no licence to filter by %s", name)
 		}
 	}
+	// Each page is read twice at the dataset version read before: from the
+	// database (the store's document cache holds none of another version), then
+	// from what its cache kept. A change that moves a licence's public JSON but not
+	// the version would have the second read, or the first read of the next
+	// change's case, answer from documents the cache kept before it.
+	version, err := st.DatasetVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, p := range cases {
 		for pages := 0; ; pages++ {
 			recs, want, err := st.ListLicenses(ctx, p)
 			if err != nil {
 				t.Fatal(err)
-			}
-			docs, next, _, err := st.AppendLicenseDocuments(ctx, []byte("["), p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if next != want {
-				t.Fatalf("%s, %s, page %d: next cursor %q, want %q", when, name, pages, next, want)
 			}
 			var buf bytes.Buffer
 			buf.WriteString("[")
@@ -242,8 +246,19 @@ func sameAsLicenses(t *testing.T, st *store.Store, when string) {
 					t.Fatal(err)
 				}
 			}
-			if !bytes.Equal(docs, buf.Bytes()) {
-				t.Errorf("%s, %s, page %d:\n got %s\nwant %s", when, name, pages, docs, buf.Bytes())
+			var next string
+			for _, read := range []string{"read", "read again"} {
+				docs, n, _, err := st.AppendLicenseDocuments(ctx, []byte("["), p, version)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != want {
+					t.Fatalf("%s, %s, page %d, %s: next cursor %q, want %q", when, name, pages, read, n, want)
+				}
+				if !bytes.Equal(docs, buf.Bytes()) {
+					t.Errorf("%s, %s, page %d, %s:\n got %s\nwant %s", when, name, pages, read, docs, buf.Bytes())
+				}
+				next = n
 			}
 			if next == "" {
 				break
@@ -283,9 +298,10 @@ func fillDocuments(t *testing.T, st *store.Store) {
 }
 
 // A public page reads the documents of its own licences only, each by its key,
-// whatever the filters and however deep the page. Joined, PostgreSQL's planner
-// merged the licences with the documents' whole index from its first row: a page of
-// the unfiltered list after licence 75,000 of 100,000 read 75,101 documents.
+// whatever the filters and however deep the page: the page's query reads the ids
+// alone, and the documents' query reads those it is given. Joined, PostgreSQL's
+// planner merged the licences with the documents' whole index from its first row: a
+// page of the unfiltered list after licence 75,000 of 100,000 read 75,101 documents.
 func TestLicenseDocumentsReadOnlyThePage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := domain.SystemContext(context.Background())
@@ -318,36 +334,115 @@ func TestLicenseDocumentsReadOnlyThePage(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				p := c.p
 				p.Statuses, p.Limit = []string{domain.StatusPublished}, limit
-				query, args, err := store.LicenseDocumentsQuery(ctx, st, p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				page, _, _, err := st.AppendLicenseDocuments(ctx, nil, p)
+				page, _, _, err := st.AppendLicenseDocuments(ctx, nil, p, "")
 				if err != nil {
 					t.Fatal(err)
 				}
 				if len(page) == 0 {
 					t.Fatal("an empty page: the case proves nothing")
 				}
+				query, args, err := store.LicensePageQuery(ctx, st, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []int64
+				rows, err := db.QueryContext(ctx, query, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					var id int64
+					if err := rows.Scan(&id); err != nil {
+						t.Fatal(err)
+					}
+					ids = append(ids, id)
+				}
+				if err := rows.Err(); err != nil || len(ids) != limit+1 {
+					t.Fatalf("the page's query gave %d ids, want %d (the page and the row after it): %v", len(ids), limit+1, err)
+				}
+				docsQuery, docsArgs := store.LicenseDocumentsQuery(st, ids[:limit])
 				if st.Dialect() == "postgres" {
-					if read := documentsRead(t, db, query, args); read > limit+1 {
-						t.Errorf("read %d documents for a page of %d (and the row after it)\n%s", read, limit, query)
+					if read := documentsRead(t, db, query, args); read != 0 {
+						t.Errorf("the page's query read %d documents\n%s", read, query)
+					}
+					if read := documentsRead(t, db, docsQuery, docsArgs); read != limit {
+						t.Errorf("read %d documents for a page of %d\n%s", read, limit, docsQuery)
 					}
 					return
 				}
-				steps, byKey := queryPlan(t, db, query, args), 0
-				for _, step := range steps {
-					if f := strings.Fields(step); len(f) > 1 && f[1] == "d" { // a step on the documents
-						if !strings.HasPrefix(step, "SEARCH d USING INTEGER PRIMARY KEY") {
-							t.Errorf("the documents are not read by their key: %q\n%s", step, query)
+				for _, step := range queryPlan(t, db, query, args) {
+					if strings.Contains(step, "license_documents") {
+						t.Errorf("the page's query reads the documents: %q\n%s", step, query)
+					}
+				}
+				byKey := 0
+				for _, step := range queryPlan(t, db, docsQuery, docsArgs) {
+					if f := strings.Fields(step); len(f) > 1 && f[1] == "license_documents" {
+						if !strings.HasPrefix(step, "SEARCH license_documents USING INTEGER PRIMARY KEY") {
+							t.Errorf("the documents are not read by their key: %q\n%s", step, docsQuery)
 						}
 						byKey++
 					}
 				}
 				if byKey != 1 {
-					t.Errorf("the plan reads the documents in %d steps, not one:\n%s", byKey, strings.Join(steps, "\n"))
+					t.Errorf("the plan reads the documents in %d steps, not one:\n%s", byKey, docsQuery)
 				}
 			})
+		}
+	})
+}
+
+// A list given the dataset version it read takes the documents the store's cache
+// kept for that version, and reads from the table only those it does not hold; a
+// list of another version holds none of them.
+func TestLicenseDocumentsCache(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := domain.SystemContext(context.Background())
+		if _, err := dataset.Synthetic(ctx, st, dataset.SyntheticOptions{Licenses: 40, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
+		fillDocuments(t, st)
+		version, err := st.DatasetVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := store.ListParams{Statuses: domain.PublicStatuses, Limit: 10}
+		list := func(version string) string {
+			t.Helper()
+			docs, _, _, err := st.AppendLicenseDocuments(ctx, nil, p, version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(docs)
+		}
+		if n := store.CachedDocuments(st); n != 0 {
+			t.Fatalf("%d documents cached before any list", n)
+		}
+		if list("") == "" || store.CachedDocuments(st) != 0 {
+			t.Fatalf("a list without a version kept %d documents", store.CachedDocuments(st))
+		}
+		want := list(version)
+		if n := store.CachedDocuments(st); n != p.Limit {
+			t.Fatalf("%d documents cached after a page of %d", n, p.Limit)
+		}
+		// Beneath the store, every document says something else (of this build,
+		// so that the table's read would take it).
+		if _, err := store.DB(st).ExecContext(ctx, `UPDATE license_documents SET body = '{"id":"0"}'`); err != nil {
+			t.Fatal(err)
+		}
+		if got := list(version); got != want {
+			t.Errorf("the page again at its version, not from the cache:\n got %s\nwant %s", got, want)
+		}
+		p.Limit = 11 // one document more than the cache holds
+		if got := list(version); got != want+`,{"id":"0"}` {
+			t.Errorf("a page of one more document than the cache holds:\n got %s\nwant %s", got, want+`,{"id":"0"}`)
+		}
+		p.Limit = 1
+		if got := list("another version"); got != `{"id":"0"}` {
+			t.Errorf("a page of another version took the cache's documents: %s", got)
+		}
+		if n := store.CachedDocuments(st); n != 1 {
+			t.Errorf("the cache holds %d documents after a list of another version, want its one", n)
 		}
 	})
 }
@@ -426,7 +521,7 @@ func BenchmarkLicenseListQuery(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := store.LicenseDocumentsQuery(ctx, st, bc.p); err != nil {
+				if _, _, err := store.LicensePageQuery(ctx, st, bc.p); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -472,7 +567,7 @@ func TestActiveOnReadsAnEndWithoutPrecisionAsADay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			docs, _, _, err := st.AppendLicenseDocuments(ctx, nil, p)
+			docs, _, _, err := st.AppendLicenseDocuments(ctx, nil, p, "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -61,6 +61,9 @@ type Store struct {
 	pagePool error
 	// mmap is the bytes of a SQLite file read through a memory map (SQLiteMmap).
 	mmap int64
+	// documents holds the licence documents public lists read most
+	// (documentcache.go); nil when none are held, and in a transaction's store.
+	documents *documentCache
 }
 
 // pgReadBuffer is how much of what PostgreSQL sends a connection reads at once. pgx
@@ -85,7 +88,8 @@ func openPostgres(dsn string) (*sql.DB, error) {
 type Option func(*options)
 
 type options struct {
-	sqliteMmap int64
+	sqliteMmap     int64
+	documentsBytes int
 }
 
 // SQLiteMmap has SQLite read the first bytes of its file through a memory map
@@ -98,11 +102,15 @@ type options struct {
 // error fails one request (BENCHMARKS.md, session 13). PostgreSQL ignores it.
 func SQLiteMmap(bytes int64) Option { return func(o *options) { o.sqliteMmap = bytes } }
 
+// DocumentCache sizes the cache of licence documents that public lists read
+// (documentcache.go) to about bytes of memory; 0 holds none. The default is 8 MiB.
+func DocumentCache(bytes int) Option { return func(o *options) { o.documentsBytes = bytes } }
+
 // Open connects to dsn: a postgres:// (or postgresql://) URL opens PostgreSQL, anything
 // else is a SQLite file path, created with its directory if missing. Open does not
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	var o options
+	o := options{documentsBytes: documentCacheBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -155,7 +163,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	drv := entsql.OpenDB(d, db)
 	s := &Store{client: ent.NewClient(ent.Driver(drv)), db: db, dialect: d, search: &searchCache{}, seal: &secretSeal{}, tally: &licenseTally{},
-		pagePool: poolErr, mmap: mmap}
+		pagePool: poolErr, mmap: mmap, documents: newDocumentCache(o.documentsBytes)}
 	s.versions = &versionReads{read: s.readVersion}
 	s.stmts = &stmtCache{}
 	return s, nil

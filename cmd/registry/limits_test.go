@@ -106,3 +106,43 @@ func TestSQLiteMmapServes(t *testing.T) {
 		t.Errorf("vendors: no records read through the map: %v", m)
 	}
 }
+
+// TestDocumentCacheConfig: REGISTRY_DOCUMENT_CACHE_MB is a whole number of MiB from 0
+// to 1024.
+func TestDocumentCacheConfig(t *testing.T) {
+	for _, value := range []string{"-1", "many", "1.5", "1025"} {
+		getenv := func(k string) string {
+			if k == "REGISTRY_DOCUMENT_CACHE_MB" {
+				return value
+			}
+			return ""
+		}
+		err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "r.db")}, getenv, nil, io.Discard, io.Discard)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "REGISTRY_DOCUMENT_CACHE_MB") {
+			t.Errorf("REGISTRY_DOCUMENT_CACHE_MB=%s: %v, want a usage error naming it", value, err)
+		}
+	}
+}
+
+// TestDocumentCacheServes: the server's store holds as many MiB of licence documents
+// as REGISTRY_DOCUMENT_CACHE_MB says (8 unset, none with 0), and says so.
+func TestDocumentCacheServes(t *testing.T) {
+	for _, c := range []struct{ env, want string }{
+		{"REGISTRY_DOCUMENT_CACHE_MB=", `"document_cache_bytes":8388608`}, // unset, whatever the test's environment says
+		{"REGISTRY_DOCUMENT_CACHE_MB=0", `"document_cache_bytes":0`},
+		{"REGISTRY_DOCUMENT_CACHE_MB=32", `"document_cache_bytes":33554432`},
+	} {
+		p := startProcess(t, filepath.Join(t.TempDir(), "r.db"), c.env)
+		if logs := p.logged(); !strings.Contains(logs, c.want) {
+			t.Errorf("%s: the server does not say %s:\n%s", c.env, c.want, logs)
+		}
+		status, m, err := call(http.MethodGet, p.base+"/api/v1/licenses", "", nil)
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("%s: licences: %d %v", c.env, status, err)
+		}
+		if data, _ := m["data"].([]any); len(data) == 0 {
+			t.Errorf("%s: no licences listed: %v", c.env, m)
+		}
+	}
+}

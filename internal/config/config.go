@@ -56,6 +56,10 @@ type Config struct {
 	// each mapped page once per connection that touched it, and an I/O error while
 	// reading stops the process instead of failing the read (BENCHMARKS.md).
 	SQLiteMmapMiB int
+	// DocumentCacheMiB is how much memory holds the licence documents public lists
+	// read most, by dataset version (REGISTRY_DOCUMENT_CACHE_MB, default 8, at most
+	// 1024; 0: none, every list reads its documents from the database).
+	DocumentCacheMiB int
 	// Review is the publishing rule (REGISTRY_REVIEW, --review): single (default),
 	// or two-person, where a draft's last editor may not publish it.
 	Review string
@@ -63,6 +67,10 @@ type Config struct {
 	// --require-2fa): none (default), admins or all.
 	Require2FA string
 }
+
+// MaxDocumentCacheMiB bounds REGISTRY_DOCUMENT_CACHE_MB: 100,000 licences' documents
+// are about 110 MiB.
+const MaxDocumentCacheMiB = 1024
 
 // MaxSQLiteMmapMiB is the most of a SQLite file that may be memory-mapped: SQLite's
 // own bound (SQLITE_MAX_MMAP_SIZE, just under 2 GiB), which it applies silently.
@@ -117,6 +125,14 @@ func Load(getenv func(string) string) Config {
 			c.SQLiteMmapMiB = n
 		} else {
 			c.SQLiteMmapMiB = -1
+		}
+	}
+	c.DocumentCacheMiB = 8
+	if v := getenv("REGISTRY_DOCUMENT_CACHE_MB"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= MaxDocumentCacheMiB {
+			c.DocumentCacheMiB = n
+		} else {
+			c.DocumentCacheMiB = -1
 		}
 	}
 	c.Review = orDefault(getenv("REGISTRY_REVIEW"), "single")
@@ -178,6 +194,9 @@ func (c Config) Validate() error {
 	}
 	if c.ClientConcurrency < 1 || c.ClientConnections < 1 || c.MaxInFlight < 0 {
 		errs = append(errs, errors.New("REGISTRY_CLIENT_CONCURRENCY, REGISTRY_CLIENT_CONNECTIONS and REGISTRY_MAX_IN_FLIGHT: positive whole numbers"))
+	}
+	if c.DocumentCacheMiB < 0 {
+		errs = append(errs, fmt.Errorf("REGISTRY_DOCUMENT_CACHE_MB: a whole number of MiB from 0 (none) to %d", MaxDocumentCacheMiB))
 	}
 	if c.SQLiteMmapMiB < 0 {
 		errs = append(errs, fmt.Errorf("REGISTRY_SQLITE_MMAP_MB: a whole number of MiB from 0 (off) to %d", MaxSQLiteMmapMiB))

@@ -102,6 +102,15 @@ type options struct {
 // error fails one request (BENCHMARKS.md, session 13). PostgreSQL ignores it.
 func SQLiteMmap(bytes int64) Option { return func(o *options) { o.sqliteMmap = bytes } }
 
+// DocumentCacheBytes is the size of the store's cache of licence documents (0: it
+// holds none).
+func (s *Store) DocumentCacheBytes() int {
+	if s.documents == nil {
+		return 0
+	}
+	return s.documents.maxBytes
+}
+
 // DocumentCache sizes the cache of licence documents that public lists read
 // (documentcache.go) to about bytes of memory; 0 holds none. The default is 8 MiB.
 func DocumentCache(bytes int) Option { return func(o *options) { o.documentsBytes = bytes } }

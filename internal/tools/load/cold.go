@@ -223,6 +223,7 @@ func miss(db, binary string, conns int, dur time.Duration) error {
 		fmt.Printf("%-36s %10.0f %10.0f %7.3f %9s %9s %7d\n", res.name, res.r.rps, ok, ok/c, res.r.p50, res.r.p99, res.r.non2xx)
 	}
 	fmt.Printf("%s; peak RSS over the miss scenario (VmHWM): %s\n", log.tally(), peakRSS(srv.cmd.Process.Pid))
+	fmt.Println(srv.documentSources())
 	return nil
 }
 
@@ -291,6 +292,7 @@ func mixed(db, binary string, conns int, dur time.Duration, raw time.Duration) e
 	fmt.Printf("after it, the cache full: export licenses.ndjson made from the database %s, %d MB → %.2f× the database's dump (%s)\n",
 		took.Round(time.Millisecond), size>>20, took.Seconds()/raw.Seconds(), raw.Round(time.Millisecond))
 	fmt.Printf("%s; peak RSS over the mixed scenario (VmHWM): %s\n", log.tally(), peakRSS(srv.cmd.Process.Pid))
+	fmt.Println(srv.documentSources())
 	return nil
 }
 

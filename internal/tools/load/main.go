@@ -313,8 +313,9 @@ func wrk(url, encoding string, conns int, dur time.Duration) (float64, string, e
 
 // server is a `registry serve` process the load runs against.
 type server struct {
-	cmd  *exec.Cmd
-	base string
+	cmd     *exec.Cmd
+	base    string
+	metrics string // its metrics listener's base URL
 }
 
 // serveRegistry starts `registry serve` on db at addr with the environment env and
@@ -330,12 +331,12 @@ func serveRegistry(binary, db, addr string, env []string, stderr io.Writer) (*se
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr}
+	s := &server{cmd: cmd, base: "http://" + addr, metrics: "http://" + metrics}
 	if err := waitHealthy(s.base); err != nil {
 		s.stop()
 		return nil, err
 	}
-	if err := waitDocuments("http://" + metrics); err != nil {
+	if err := waitDocuments(s.metrics); err != nil {
 		s.stop()
 		return nil, err
 	}
@@ -375,6 +376,32 @@ func waitDocuments(base string) error {
 		}
 	}
 	return errors.New("the server did not fill the licence documents in 10 minutes")
+}
+
+// documentSources says where the server's public lists took their licence documents
+// from, by its metrics: the store's document cache, the database, or rendered.
+func (s *server) documentSources() string {
+	res, err := http.Get(s.metrics + "/metrics")
+	if err != nil {
+		return "licence documents: " + err.Error()
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return "licence documents: " + err.Error()
+	}
+	count := func(name string) float64 {
+		m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindSubmatch(body)
+		if m == nil {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		return v
+	}
+	cached, read, rendered := count("registry_license_documents_cached_total"), count("registry_license_documents_read_total"), count("registry_license_documents_rendered_total")
+	all := max(cached+read+rendered, 1)
+	return fmt.Sprintf("licence documents of the lists: %.0f%% from the document cache (%.0f), %.0f%% read from the database (%.0f), %.0f rendered",
+		100*cached/all, cached, 100*read/all, read, rendered)
 }
 
 // stop ends the server as SIGINT does, letting requests in flight finish.

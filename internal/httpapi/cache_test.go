@@ -293,20 +293,25 @@ func TestKeeperHoldsThroughFlush(t *testing.T) {
 	}
 }
 
-// TestCacheBudgetLeavesTheCollectorRoom: the response cache takes a quarter of the
-// memory limit, so that a full cache cannot keep the heap at the limit, and 64 MiB
-// when there is no limit.
+// TestCacheBudgetLeavesTheCollectorRoom: the response cache and the store's document
+// cache together take a quarter of the memory limit, so that full caches cannot keep
+// the heap at the limit, and 64 MiB when there is no limit; the response cache keeps
+// at least a quarter of that whatever the document cache holds.
 func TestCacheBudgetLeavesTheCollectorRoom(t *testing.T) {
 	for _, c := range []struct {
-		limit int64
-		want  int
+		limit     int64
+		documents int
+		want      int
 	}{
-		{80 << 20, 20 << 20},
-		{1 << 30, 64 << 20},
-		{math.MaxInt64, 64 << 20},
+		{80 << 20, 0, 20 << 20},
+		{72 << 20, 8 << 20, 10 << 20},
+		{1 << 30, 0, 64 << 20},
+		{1 << 30, 8 << 20, 56 << 20},
+		{math.MaxInt64, 0, 64 << 20},
+		{72 << 20, 32 << 20, 18 << 20 / 4},
 	} {
-		if got := cacheBudget(c.limit); got != c.want {
-			t.Errorf("cacheBudget(%d) = %d, want %d", c.limit, got, c.want)
+		if got := cacheBudget(c.limit, c.documents); got != c.want {
+			t.Errorf("cacheBudget(%d, %d) = %d, want %d", c.limit, c.documents, got, c.want)
 		}
 	}
 }

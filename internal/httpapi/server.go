@@ -184,7 +184,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) *Server {
 		loginByIP: newLimiter(opts.LoginEvery, opts.LoginBurst), loginByAccount: newLimiter(opts.LoginEvery, opts.LoginBurst),
 		loginByDevice: newLimiter(opts.DeviceEvery, opts.DeviceBurst), refreshByIP: newLimiter(opts.RefreshEvery, opts.RefreshBurst),
 		readsByIP: newLimiter(time.Duration(float64(time.Second)/opts.ReadRate), opts.ReadBurst),
-		responses: newResponseCache(cacheBudget(debug.SetMemoryLimit(-1))),
+		responses: newResponseCache(cacheBudget(debug.SetMemoryLimit(-1), st.DocumentCacheBytes())),
 		clients:   newFlights(), working: newFlights(), clientConcurrency: opts.ClientConcurrency,
 		maxInFlight: opts.MaxInFlight, saturationWait: opts.SaturationWait, readTimeout: opts.ReadTimeout,
 		review: opts.Review, require2FA: opts.Require2FA}

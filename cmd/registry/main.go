@@ -170,9 +170,9 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stde
 // near 137 MB (145 MB with 80 MiB), and since exports read 2,500-licence pages the
 // heap live during an export after it (33–39 MB with the cache full) leaves the
 // collector more room under 72 MiB than the 5,000-licence pages left under 80. The
-// response cache takes a quarter of whatever limit is set (httpapi's cacheBudget), so
-// a full cache leaves the collector room; the store's document cache (8 MiB unless
-// REGISTRY_DOCUMENT_CACHE_MB says otherwise) is live heap beside it. GOGC and GOMEMLIMIT in the environment take
+// response cache and the store's document cache (8 MiB unless
+// REGISTRY_DOCUMENT_CACHE_MB says otherwise) take a quarter of whatever limit is set
+// together (httpapi's cacheBudget), so full caches leave the collector room. GOGC and GOMEMLIMIT in the environment take
 // precedence.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "" {

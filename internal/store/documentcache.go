@@ -86,9 +86,7 @@ func (dc *documentCache) keep(version string, ids []int64, bodies [][]byte) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	if version != dc.version {
-		clear(dc.entries)
-		dc.lru.Init()
-		dc.bytes, dc.version = 0, version
+		dc.reset(version)
 	}
 	for i, id := range ids {
 		size := len(bodies[i]) + documentOverhead
@@ -109,4 +107,11 @@ func (dc *documentCache) keep(version string, ids []int64, bodies [][]byte) {
 		delete(dc.entries, d.id)
 		dc.bytes -= len(d.body) + documentOverhead
 	}
+}
+
+// reset empties the cache for version's documents; dc.mu is held.
+func (dc *documentCache) reset(version string) {
+	clear(dc.entries)
+	dc.lru.Init()
+	dc.bytes, dc.version = 0, version
 }

@@ -84,9 +84,7 @@ func ForgetDocuments(s *Store) {
 	if dc := s.documents; dc != nil {
 		dc.mu.Lock()
 		defer dc.mu.Unlock()
-		clear(dc.entries)
-		dc.lru.Init()
-		dc.bytes, dc.version = 0, ""
+		dc.reset("")
 	}
 }
 

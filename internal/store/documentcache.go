@@ -34,14 +34,14 @@ const documentOverhead = 160
 type documentCache struct {
 	mu       sync.Mutex
 	version  string
-	entries  map[int64]*clist.Element // of *cachedDocument
-	lru      clist.List               // front: the most recently used
+	entries  map[int]*clist.Element // of *cachedDocument
+	lru      clist.List             // front: the most recently used
 	bytes    int
 	maxBytes int
 }
 
 type cachedDocument struct {
-	id   int64
+	id   int
 	body []byte
 }
 
@@ -49,13 +49,13 @@ func newDocumentCache(maxBytes int) *documentCache {
 	if maxBytes <= 0 {
 		return nil
 	}
-	return &documentCache{entries: map[int64]*clist.Element{}, maxBytes: maxBytes}
+	return &documentCache{entries: map[int]*clist.Element{}, maxBytes: maxBytes}
 }
 
 // take looks up the documents of ids for a list that read version: each held one
 // is set in docs (at the id's index), and the indexes of those it does not hold are
 // returned. A nil cache, or one of another version, holds none.
-func (dc *documentCache) take(version string, ids []int64, docs [][]byte) (missing []int) {
+func (dc *documentCache) take(version string, ids []int, docs [][]byte) (missing []int) {
 	if dc == nil || version == "" {
 		for i := range ids {
 			missing = append(missing, i)
@@ -76,10 +76,11 @@ func (dc *documentCache) take(version string, ids []int64, docs [][]byte) (missi
 	return missing
 }
 
-// keep holds documents read after version was; the caller gives up the bodies (no
-// one changes them after). The cache holds another version's documents no longer;
-// a document larger than the whole cache is not kept.
-func (dc *documentCache) keep(version string, ids []int64, bodies [][]byte) {
+// keep holds the documents docs of licences ids (nil: none), read after version
+// was; the caller gives up the bodies (no one changes them after). The cache holds
+// another version's documents no longer; a document it holds already stays as it
+// is, and one larger than the whole cache is not kept.
+func (dc *documentCache) keep(version string, ids []int, docs [][]byte) {
 	if dc == nil || version == "" || len(ids) == 0 {
 		return
 	}
@@ -89,16 +90,17 @@ func (dc *documentCache) keep(version string, ids []int64, bodies [][]byte) {
 		dc.reset(version)
 	}
 	for i, id := range ids {
-		size := len(bodies[i]) + documentOverhead
-		if size > dc.maxBytes {
+		size := len(docs[i]) + documentOverhead
+		if docs[i] == nil || size > dc.maxBytes {
 			continue
 		}
 		if el, ok := dc.entries[id]; ok {
-			// Another list kept it meanwhile: the same version's document.
+			// Taken from the cache, or kept by another list meanwhile: the same
+			// version's document.
 			dc.lru.MoveToFront(el)
 			continue
 		}
-		dc.entries[id] = dc.lru.PushFront(&cachedDocument{id: id, body: bodies[i]})
+		dc.entries[id] = dc.lru.PushFront(&cachedDocument{id: id, body: docs[i]})
 		dc.bytes += size
 	}
 	for dc.bytes > dc.maxBytes {

@@ -107,4 +107,4 @@ func LicensePageQuery(ctx context.Context, s *Store, p ListParams) (string, []an
 
 // LicenseDocumentsQuery is the query of the documents of the licences ids, and its
 // arguments.
-func LicenseDocumentsQuery(s *Store, ids []int64) (string, []any) { return s.documentsQuery(ids) }
+func LicenseDocumentsQuery(s *Store, ids []int) (string, []any) { return s.documentsQuery(ids) }

@@ -112,7 +112,7 @@ func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListPa
 	next := ""
 	if limit := p.limit(); len(ids) > limit { // the row after the page: there is a next page
 		ids = ids[:limit]
-		next = EncodeCursor(int(ids[limit-1]))
+		next = EncodeCursor(ids[limit-1])
 	}
 	docs := make([][]byte, len(ids))
 	missing := s.documents.take(version, ids, docs)
@@ -122,14 +122,7 @@ func (s *Store) AppendLicenseDocuments(ctx context.Context, dst []byte, p ListPa
 			return dst, "", DocumentSources{}, err
 		}
 		from.Read = len(missing) - from.Rendered
-		read := make([]int64, 0, len(missing))
-		bodies := make([][]byte, 0, len(missing))
-		for _, i := range missing {
-			if docs[i] != nil {
-				read, bodies = append(read, ids[i]), append(bodies, docs[i])
-			}
-		}
-		s.documents.keep(version, read, bodies)
+		s.documents.keep(version, ids, docs)
 	}
 	return joinDocuments(dst, docs), next, from, nil
 }
@@ -162,15 +155,15 @@ func joinDocuments(dst []byte, docs [][]byte) []byte {
 // rendered since its licence changed, or by another build) is rendered on the spot
 // from the licence, if preds still keep it; one no longer listed stays nil. It
 // returns how many were rendered.
-func (s *Store) readDocuments(ctx context.Context, preds []predicate.License, ids []int64, missing []int, docs [][]byte) (int, error) {
-	at := make(map[int64]int, len(missing))
-	want := make([]int64, len(missing))
+func (s *Store) readDocuments(ctx context.Context, preds []predicate.License, ids []int, missing []int, docs [][]byte) (int, error) {
+	at := make(map[int]int, len(missing))
+	want := make([]int, len(missing))
 	for k, i := range missing {
 		at[ids[i]], want[k] = i, ids[i]
 	}
 	query, args := s.documentsQuery(want)
 	err := s.eachDocument(ctx, query, args, func(id int64, body []byte) bool {
-		if i, ok := at[id]; ok && body != nil {
+		if i, ok := at[int(id)]; ok && body != nil {
 			docs[i] = bytes.Clone(body)
 		}
 		return true
@@ -181,7 +174,7 @@ func (s *Store) readDocuments(ctx context.Context, preds []predicate.License, id
 	var stale []int
 	for _, i := range missing {
 		if docs[i] == nil {
-			stale = append(stale, int(ids[i]))
+			stale = append(stale, ids[i])
 		}
 	}
 	if len(stale) == 0 {
@@ -192,21 +185,21 @@ func (s *Store) readDocuments(ctx context.Context, preds []predicate.License, id
 		return 0, err
 	}
 	for id, doc := range rendered {
-		docs[at[int64(id)]] = bytes.Clone(doc) // of its own, not pinning the others' buffer in the cache
+		docs[at[id]] = bytes.Clone(doc) // of its own, not pinning the others' buffer in the cache
 	}
 	return len(stale), nil
 }
 
 // readIDs runs query, which selects licence ids, and returns them.
-func (s *Store) readIDs(ctx context.Context, query string, args []any) ([]int64, error) {
+func (s *Store) readIDs(ctx context.Context, query string, args []any) ([]int, error) {
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	var ids []int
 	for rows.Next() {
-		var id int64
+		var id int
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
@@ -221,28 +214,20 @@ func (s *Store) readIDs(ctx context.Context, query string, args []any) ([]int64,
 // documentsQuery is the query of the documents of the licences ids, each read by its
 // key: a licence's id and its document as this build rendered it, NULL when it is
 // stale or another build's; no row for a licence that has none (gone meanwhile).
-// One text for any number of ids, so that it is prepared once: SQLite takes them
-// as a JSON array, PostgreSQL as an array.
+// The ids are one argument (inIDs), so that one prepared statement serves any page.
 //
 // The build is compared in the selected column, never in WHERE: PostgreSQL's
 // planner, whose statistics may know only another build's value (a new binary
 // writes its own documents after it starts), took a build condition for one that
 // almost no row meets and drove a whole list's query from it (1.4 s a list).
-func (s *Store) documentsQuery(ids []int64) (string, []any) {
-	const sel = "SELECT license_id, CASE WHEN build = ? THEN body END FROM license_documents WHERE "
-	if s.dialect == dialect.Postgres {
-		return rebind(s.dialect, sel+"license_id = ANY(?)"), []any{documentBuild(), ids}
-	}
-	list := make([]byte, 0, 8*len(ids))
-	list = append(list, '[')
-	for i, id := range ids {
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = strconv.AppendInt(list, id, 10)
-	}
-	list = append(list, ']')
-	return sel + "license_id IN (SELECT value FROM json_each(?))", []any{documentBuild(), string(list)}
+func (s *Store) documentsQuery(ids []int) (string, []any) {
+	b := entsql.Dialect(s.dialect)
+	d := b.Table(documentsTable)
+	body := entsql.ExprFunc(func(w *entsql.Builder) {
+		w.WriteString("CASE WHEN ").WriteString(d.C("build")).WriteString(" = ").Arg(documentBuild()).
+			WriteString(" THEN ").WriteString(d.C("body")).WriteString(" END")
+	})
+	return b.Select(d.C("license_id")).AppendSelectExpr(body).From(d).Where(inIDs(s.dialect, d.C("license_id"), ids)).Query()
 }
 
 // licensePageQuery is the query of a public page of licences (p.Drafts false): their

@@ -45,7 +45,7 @@ func TestDocumentCache(t *testing.T) {
 	doc := func(s string) []byte { return []byte(s) }
 	// Room for two documents of 10 bytes.
 	dc := newDocumentCache(2 * (10 + documentOverhead))
-	held := func(version string, ids ...int64) string {
+	held := func(version string, ids ...int) string {
 		t.Helper()
 		docs := make([][]byte, len(ids))
 		dc.take(version, ids, docs)
@@ -59,7 +59,7 @@ func TestDocumentCache(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	dc.keep("1", []int64{1, 2}, [][]byte{doc("one-------"), doc("two-------")})
+	dc.keep("1", []int{1, 2}, [][]byte{doc("one-------"), doc("two-------")})
 	if got := held("1", 1, 2, 3); got != "one-------,two-------,_" {
 		t.Errorf("version 1: %s", got)
 	}
@@ -70,25 +70,29 @@ func TestDocumentCache(t *testing.T) {
 		t.Errorf("no version took version 1's documents: %s", got)
 	}
 	held("1", 1) // 1 taken last: 2 is the least recently used
-	dc.keep("1", []int64{3}, [][]byte{doc("three-----")})
+	dc.keep("1", []int{3}, [][]byte{doc("three-----")})
 	if got := held("1", 1, 2, 3); got != "one-------,_,three-----" {
 		t.Errorf("after a third document: %s, want the least recently used gone", got)
 	}
 	if dc.bytes != 2*(10+documentOverhead) || len(dc.entries) != 2 || dc.lru.Len() != 2 {
 		t.Errorf("%d bytes, %d entries, %d in the list: want 2 documents' worth", dc.bytes, len(dc.entries), dc.lru.Len())
 	}
-	dc.keep("1", []int64{4}, [][]byte{make([]byte, 2*(10+documentOverhead))}) // larger than the cache
+	dc.keep("1", []int{4}, [][]byte{make([]byte, 2*(10+documentOverhead))}) // larger than the cache
 	if got := held("1", 1, 3, 4); got != "one-------,three-----,_" {
 		t.Errorf("after a document larger than the cache: %s", got)
 	}
-	dc.keep("2", []int64{5}, [][]byte{doc("five------")})
+	dc.keep("2", []int{5}, [][]byte{doc("five------")})
 	if got := held("2", 1, 3, 5); got != "_,_,five------" {
 		t.Errorf("version 2 kept: %s, want version 1's gone", got)
 	}
 	if dc.bytes != 10+documentOverhead || len(dc.entries) != 1 {
 		t.Errorf("%d bytes, %d entries after a new version: want one document's", dc.bytes, len(dc.entries))
 	}
-	dc.keep("", []int64{6}, [][]byte{doc("six-------")})
+	dc.keep("2", []int{7}, [][]byte{nil}) // a licence gone from the page
+	if _, ok := dc.entries[7]; ok || len(dc.entries) != 1 {
+		t.Errorf("a missing document kept: %d entries", len(dc.entries))
+	}
+	dc.keep("", []int{6}, [][]byte{doc("six-------")})
 	if got := held("2", 5, 6); got != "five------,_" {
 		t.Errorf("a document kept without a version: %s", got)
 	}
@@ -96,8 +100,8 @@ func TestDocumentCache(t *testing.T) {
 		t.Error("a cache of 0 bytes made")
 	}
 	var none *documentCache
-	none.keep("1", []int64{1}, [][]byte{doc("x")})
-	if got := len(none.take("1", []int64{1, 2}, make([][]byte, 2))); got != 2 {
+	none.keep("1", []int{1}, [][]byte{doc("x")})
+	if got := len(none.take("1", []int{1, 2}, make([][]byte, 2))); got != 2 {
 		t.Errorf("a nil cache holds %d of 2 documents missing", 2-got)
 	}
 }

@@ -345,13 +345,13 @@ func TestLicenseDocumentsReadOnlyThePage(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var ids []int64
+				var ids []int
 				rows, err := db.QueryContext(ctx, query, args...)
 				if err != nil {
 					t.Fatal(err)
 				}
 				for rows.Next() {
-					var id int64
+					var id int
 					if err := rows.Scan(&id); err != nil {
 						t.Fatal(err)
 					}
